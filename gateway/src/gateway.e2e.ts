@@ -1,0 +1,90 @@
+import { startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('gateway and subgraph boundary', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ seedDemo: false });
+  });
+  afterAll(() => t?.stop());
+
+  it('serves health checks on every service', async () => {
+    expect((await fetch(`${t.stack.gateway.url.replace('localhost', '127.0.0.1')}/healthz`)).status).toBe(200);
+    for (const service of Object.values(t.stack.subgraphs)) {
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${service.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    }
+  });
+
+  it('refuses a direct call to a subgraph without the gateway secret', async () => {
+    for (const service of Object.values(t.stack.subgraphs)) {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      });
+      expect(response.status).toBe(403);
+      const body = await response.json();
+      expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(body.data).toBeUndefined();
+    }
+  });
+
+  it('refuses a subgraph call carrying another subgraph\'s secret', async () => {
+    const { subgraphSecret, gatewaySecretHeader } = await import('@kabinet/auth');
+    const response = await fetch(`${t.stack.subgraphs.electricity.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [gatewaySecretHeader]: subgraphSecret(t.stack.gatewaySecret, 'identity'),
+      },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('rejects forged and malformed access tokens with UNAUTHENTICATED', async () => {
+    const { generateTokenKeyPems, importTokenKeys, signAccessToken } = await import('@kabinet/auth');
+    const foreign = await generateTokenKeyPems();
+    const forgedKeys = await importTokenKeys({ ...foreign, issuer: 'kabinet', accessTokenTtlSeconds: 60 });
+    const forged = await signAccessToken(forgedKeys, { userId: 'x', role: 'ADMIN', sessionId: 's' });
+    for (const token of [forged, 'not-a-jwt']) {
+      const response = await t.gql('{ __typename }', { token });
+      expect(response.status).toBe(401);
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('rejects an expired access token with UNAUTHENTICATED', async () => {
+    const { SignJWT } = await import('jose');
+    const expired = await new SignJWT({ role: 'CUSTOMER', sid: 's' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('u')
+      .setIssuer('kabinet')
+      .setAudience('kabinet')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(t.stack.tokenKeys.privateKey!);
+    const response = await t.gql('{ __typename }', { token: expired });
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+  });
+
+  it('lets anonymous requests through where the schema allows them', async () => {
+    const response = await t.gql('{ __typename }');
+    expect(response.data).toEqual({ __typename: 'Query' });
+  });
+
+  it('keeps HTTP connections to subgraphs alive across requests', async () => {
+    const identity = t.stack.subgraphs.identity;
+    // Count new TCP connections the subgraph accepts while the gateway serves many requests.
+    const { servers } = await import('@kabinet/http');
+    const server = servers.get(identity.port)!;
+    let connections = 0;
+    const count = () => (connections += 1);
+    server.on('connection', count);
+    for (let i = 0; i < 10; i += 1) await t.gql('{ ping }');
+    server.off('connection', count);
+    expect(connections).toBeLessThanOrEqual(1);
+  });
+});

@@ -1,0 +1,123 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  clientIpHeader,
+  gatewaySecretHeader,
+  subgraphSecret,
+  viewerFromAuthorization,
+  type TokenKeys,
+  type Viewer,
+} from '@kabinet/auth';
+import type { Logger, SubgraphName } from '@kabinet/config';
+import { maskGatewayError } from '@kabinet/errors';
+import express from 'express';
+import { listen } from '@kabinet/http';
+import { sandboxDocument } from './sandbox';
+
+export interface GatewayContext {
+  /** The caller's verified identity; `null` for anonymous requests. */
+  viewer: Viewer | null;
+  /** Forwarded as-is so that each subgraph verifies the token itself. */
+  authorization: string | undefined;
+  clientIp: string;
+}
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  tokenKeys: TokenKeys;
+  gatewaySecret: string;
+  logger: Logger;
+  production: boolean;
+  trustProxy: boolean;
+  port: number;
+  host?: string | undefined;
+}
+
+export interface RunningGateway {
+  port: number;
+  url: string;
+  graphqlUrl: string;
+  stop(): Promise<void>;
+}
+
+const requestBodyLimit = '256kb';
+
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly secret: string,
+  ) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    headers.set(gatewaySecretHeader, this.secret);
+    // Query plans also run without an incoming request (health checks): context is then empty.
+    if (context.authorization) headers.set('authorization', context.authorization);
+    if (context.clientIp) headers.set(clientIpHeader, context.clientIp);
+  }
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { logger } = options;
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    serviceList: undefined,
+    buildService: ({ name, url }) => {
+      const configured = options.subgraphUrls[name as SubgraphName];
+      if (!configured && !url) throw new Error(`no URL configured for subgraph ${name}`);
+      return new SubgraphDataSource(configured ?? url!, subgraphSecret(options.gatewaySecret, name));
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/', (_req, res) => res.redirect('/graphql'));
+
+  const { httpServer, port } = await listen(app, options.port, options.host);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: options.production,
+    formatError: maskGatewayError((error, message) => logger.error({ err: error }, message)),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      options.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({
+            embed: { initialState: { pollForSchemaUpdates: false } },
+            document: sandboxDocument,
+            headers: { Authorization: 'Bearer <paste data.login.accessToken here>' },
+          }),
+    ],
+  });
+  await server.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: requestBodyLimit }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const authorization = req.get('authorization');
+        const viewer = await viewerFromAuthorization(options.tokenKeys, authorization);
+        return { viewer, authorization, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
+      },
+    }),
+  );
+
+  const url = `http://localhost:${port}`;
+  logger.info({ port }, 'gateway listening');
+  return { port, url, graphqlUrl: `${url}/graphql`, stop: () => server.stop() };
+}

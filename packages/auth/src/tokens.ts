@@ -1,0 +1,135 @@
+import { DomainError } from '@kabinet/errors';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
+import type { CryptoKey } from 'jose';
+
+export const roles = ['CUSTOMER', 'OPERATOR', 'ADMIN'] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling, as proven by a verified access token. */
+export interface Viewer {
+  userId: string;
+  role: Role;
+  /** The refresh-token family this access token was issued for. */
+  sessionId: string;
+  /** For operators: the supplier whose staff they are. */
+  supplierId?: string | undefined;
+}
+
+export interface TokenKeys {
+  /** Only identity holds the private key; every other service only verifies. */
+  privateKey?: CryptoKey;
+  publicKey: CryptoKey;
+  issuer: string;
+  accessTokenTtlSeconds: number;
+}
+
+const algorithm = 'ES256';
+const audience = 'kabinet';
+
+export async function generateTokenKeyPems(): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
+  const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: true });
+  return { privateKeyPem: await exportPKCS8(privateKey), publicKeyPem: await exportSPKI(publicKey) };
+}
+
+export interface KeySource {
+  privateKeyPem?: string | undefined;
+  publicKeyPem?: string | undefined;
+  issuer: string;
+  accessTokenTtlSeconds: number;
+}
+
+export async function importTokenKeys(source: KeySource & { publicKeyPem: string }): Promise<TokenKeys> {
+  return {
+    privateKey: source.privateKeyPem ? await importPKCS8(source.privateKeyPem, algorithm) : undefined,
+    publicKey: await importSPKI(source.publicKeyPem, algorithm),
+    issuer: source.issuer,
+    accessTokenTtlSeconds: source.accessTokenTtlSeconds,
+  } as TokenKeys;
+}
+
+/**
+ * Development convenience: without configured keys, a key pair is generated once and kept
+ * under `<dataDir>/keys/` so that tokens survive a restart. Production config requires keys.
+ */
+export async function ensureDevelopmentKeyPems(dataDir: string): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
+  const dir = path.join(dataDir, 'keys');
+  const privatePath = path.join(dir, 'jwt-es256.key.pem');
+  const publicPath = path.join(dir, 'jwt-es256.pub.pem');
+  if (existsSync(privatePath) && existsSync(publicPath)) {
+    return { privateKeyPem: readFileSync(privatePath, 'utf8'), publicKeyPem: readFileSync(publicPath, 'utf8') };
+  }
+  const pems = await generateTokenKeyPems();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(privatePath, pems.privateKeyPem, { mode: 0o600 });
+  writeFileSync(publicPath, pems.publicKeyPem);
+  return pems;
+}
+
+export async function signAccessToken(keys: TokenKeys, viewer: Viewer): Promise<string> {
+  if (!keys.privateKey) throw new Error('this service holds no signing key');
+  return new SignJWT({ role: viewer.role, sid: viewer.sessionId, ...(viewer.supplierId ? { sup: viewer.supplierId } : {}) })
+    .setProtectedHeader({ alg: algorithm })
+    .setSubject(viewer.userId)
+    .setIssuer(keys.issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(`${keys.accessTokenTtlSeconds}s`)
+    .sign(keys.privateKey);
+}
+
+export type TokenProblem = 'expired' | 'invalid';
+
+export class AccessTokenError extends Error {
+  constructor(readonly problem: TokenProblem) {
+    super(problem === 'expired' ? 'Access token has expired' : 'Access token is invalid');
+  }
+}
+
+export async function verifyAccessToken(keys: TokenKeys, token: string): Promise<Viewer> {
+  try {
+    const { payload } = await jwtVerify(token, keys.publicKey, {
+      algorithms: [algorithm],
+      issuer: keys.issuer,
+      audience,
+    });
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !roles.includes(role as Role)) {
+      throw new AccessTokenError('invalid');
+    }
+    return {
+      userId: payload.sub,
+      role: role as Role,
+      sessionId: payload.sid,
+      supplierId: typeof payload.sup === 'string' ? payload.sup : undefined,
+    };
+  } catch (error) {
+    if (error instanceof AccessTokenError) throw error;
+    if (error instanceof errors.JWTExpired) throw new AccessTokenError('expired');
+    throw new AccessTokenError('invalid');
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, `null` when there is no header. */
+export function bearerToken(header: string | undefined): string | null {
+  if (header === undefined || header === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // A malformed header is a bad token, not an anonymous request.
+  return match?.[1] ?? '';
+}
+
+/**
+ * The viewer of an HTTP request from its Authorization header: `null` when there is none,
+ * a typed UNAUTHENTICATED error (HTTP 401) when the token is malformed, forged or expired.
+ */
+export async function viewerFromAuthorization(keys: TokenKeys, authorization: string | undefined): Promise<Viewer | null> {
+  const token = bearerToken(authorization);
+  if (token === null) return null;
+  try {
+    return await verifyAccessToken(keys, token);
+  } catch (error) {
+    const expired = error instanceof AccessTokenError && error.problem === 'expired';
+    throw new DomainError('UNAUTHENTICATED', expired ? 'Access token has expired' : 'Access token is invalid', { reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' }, 401);
+  }
+}

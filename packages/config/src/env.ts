@@ -1,0 +1,142 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Repository root: `.data/` and the checked-in supergraph are found from here. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Fixed development ports (gateway 4000, subgraphs 4001–4004). */
+export const defaultPorts = { gateway: 4000, identity: 4001, electricity: 4002, heat: 4003, payments: 4004 } as const;
+export type SubgraphName = 'identity' | 'electricity' | 'heat' | 'payments';
+export const subgraphNames: readonly SubgraphName[] = ['identity', 'electricity', 'heat', 'payments'];
+
+// BEWARE: keep in sync with the README's table of variables and docker-compose.yml
+// (packages/testing checks the compose file against this schema).
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // database
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  // redis
+  REDIS_URL: optionalString,
+  // smtp
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().default('Kabinet <no-reply@kabinet.dev>'),
+  APP_URL: z.url().default('http://localhost:4000'),
+  // auth
+  JWT_PRIVATE_KEY: optionalString,
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_ISSUER: z.string().default('kabinet'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  GATEWAY_SECRET: optionalString,
+  // gateway
+  IDENTITY_URL: z.url().default(`http://127.0.0.1:${defaultPorts.identity}/graphql`),
+  ELECTRICITY_URL: z.url().default(`http://127.0.0.1:${defaultPorts.electricity}/graphql`),
+  HEAT_URL: z.url().default(`http://127.0.0.1:${defaultPorts.heat}/graphql`),
+  PAYMENTS_URL: z.url().default(`http://127.0.0.1:${defaultPorts.payments}/graphql`),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+export const knownEnvVariables = Object.keys(envSchema.shape);
+
+export interface Config {
+  env: RawEnv['NODE_ENV'];
+  production: boolean;
+  logLevel: RawEnv['LOG_LEVEL'];
+  dataDir: string;
+  /** Only set when PORT is; each deployable falls back to its fixed development port. */
+  port: number | undefined;
+  database: { url: string | undefined; poolSize: number };
+  redis: { url: string | undefined };
+  mail: { smtpUrl: string | undefined; from: string; appUrl: string };
+  auth: {
+    privateKeyPem: string | undefined;
+    publicKeyPem: string | undefined;
+    issuer: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    gatewaySecret: string | undefined;
+  };
+  gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment, reporting every problem at once. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production) {
+    for (const name of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'GATEWAY_SECRET', 'DATABASE_URL'] as const) {
+      if (!env[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+  }
+  if (env.GATEWAY_SECRET !== undefined && env.GATEWAY_SECRET.length < 32) {
+    problems.push('GATEWAY_SECRET: must be at least 32 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: env.NODE_ENV,
+    production,
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
+    port: env.PORT,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.APP_URL },
+    auth: {
+      privateKeyPem: env.JWT_PRIVATE_KEY,
+      publicKeyPem: env.JWT_PUBLIC_KEY,
+      issuer: env.JWT_ISSUER,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      gatewaySecret: env.GATEWAY_SECRET,
+    },
+    gateway: {
+      subgraphUrls: {
+        identity: env.IDENTITY_URL,
+        electricity: env.ELECTRICITY_URL,
+        heat: env.HEAT_URL,
+        payments: env.PAYMENTS_URL,
+      },
+      trustProxy: env.TRUST_PROXY,
+    },
+  };
+}
+
+/** For `main.ts` files: load the config or print every problem and exit. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

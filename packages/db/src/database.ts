@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** Either driver, typed the way drizzle's shared pg-core code expects. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+/** What `db.transaction(...)` hands to its callback. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Statements sent since the handle was opened: lets tests and benchmarks see N+1 queries. */
+  stats: { statements: number };
+  ping(): Promise<void>;
+  /** Applies one subgraph's drizzle-kit migrations into its own Postgres schema. */
+  migrate(subgraph: string, migrationsFolder: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; without one, an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** PGlite data directory; `memory://` (the default) keeps it in memory. */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+// Migration bookkeeping lives in its own schema: a subgraph's first migration creates
+// the subgraph's schema itself.
+const migrationsSchema = 'drizzle';
+const migrationsTableOf = (subgraph: string) => `migrations_${subgraph}`;
+
+function countingLogger(stats: { statements: number }): DrizzleLogger {
+  return {
+    logQuery() {
+      stats.statements += 1;
+    },
+  };
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  const stats = { statements: 0 };
+  const logger = countingLogger(stats);
+
+  if (options.url) {
+    const url = options.url;
+    const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(client, { logger }) as unknown as Database;
+    return {
+      db,
+      driver: 'postgres',
+      stats,
+      ping: async () => {
+        await client`select 1`;
+      },
+      migrate: async (subgraph, migrationsFolder) => {
+        // Migrations run on their own single connection, under an advisory lock so that
+        // replicas starting together do not apply the same migration twice.
+        const migrator = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          await migrator`select pg_advisory_lock(hashtext(${`kabinet:migrate:${subgraph}`}))`;
+          await migratePostgres(drizzlePostgres(migrator), {
+            migrationsFolder,
+            migrationsSchema,
+            migrationsTable: migrationsTableOf(subgraph),
+          });
+        } finally {
+          await migrator.end();
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const dir = options.pgliteDir ?? 'memory://';
+  if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { logger }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    stats,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    migrate: async (subgraph, migrationsFolder) => {
+      await migratePglite(drizzlePglite(client), {
+        migrationsFolder,
+        migrationsSchema,
+        migrationsTable: migrationsTableOf(subgraph),
+      });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** `true` when `error` is Postgres' unique-violation (23505), on either driver. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+export { sql };

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type DatabaseHandle } from './database';
+
+/**
+ * An isolated, empty database for one test file: a fresh in-memory PGlite, or, when
+ * DATABASE_URL is set, a new database created on that server and dropped on close.
+ */
+export async function openTestDatabase(databaseUrl = process.env.DATABASE_URL): Promise<DatabaseHandle> {
+  if (!databaseUrl) return openDatabase();
+
+  const name = `kabinet_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString(), poolSize: 5 });
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * An expected failure, raised on purpose: its message and `extensions` reach the client.
+ * `code` is stable API (clients switch on it); `details` carry machine-readable context.
+ */
+export class DomainError extends GraphQLError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}, httpStatus?: number) {
+    super(message, {
+      extensions: { ...details, code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+    });
+  }
+}
+
+export const unauthenticated = (message = 'You must be logged in') => new DomainError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
+export const badInput = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError('BAD_USER_INPUT', message, details);
+
+/** Errors Apollo Server raises about the request itself; safe to show as they are. */
+const requestErrorCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export const internalErrorMessage = 'Internal server error';
+
+type ErrorLogger = (error: unknown, message: string) => void;
+
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}
+
+/**
+ * `formatError` for a subgraph: only errors raised on purpose (DomainError) and Apollo's own
+ * request errors pass; anything else is logged in full and becomes a generic message.
+ */
+export function maskSubgraphError(log: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (original instanceof DomainError || (typeof code === 'string' && requestErrorCodes.has(code))) {
+      return withoutInternals(formatted);
+    }
+    log(original, 'unexpected error masked');
+    return { message: internalErrorMessage, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/**
+ * `formatError` for the gateway: subgraphs already mask, so a coded error other than an
+ * internal one is passed on (without stack traces); everything else is masked again here, in
+ * case a subgraph forgot.
+ */
+export function maskGatewayError(log: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (original instanceof DomainError || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
+      return withoutInternals(formatted);
+    }
+    log(original, 'unexpected error masked');
+    return { message: internalErrorMessage, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

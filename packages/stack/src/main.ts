@@ -1,0 +1,33 @@
+import { createLogger, loadConfigOrExit } from '@kabinet/config';
+import { demoLogins } from '@kabinet/demo';
+import { startStack } from './stack';
+
+// `pnpm start`: every subgraph and the gateway in this one process, on the embedded
+// database under .data/ (or DATABASE_URL), migrated and seeded with demo data.
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel);
+const stack = await startStack({ config, logger, ports: 'fixed', seedDemo: true });
+
+const where = config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`;
+console.log(`
+  Kabinet is running on ${where}.
+
+  Gateway        ${stack.gateway.graphqlUrl}
+  Apollo Sandbox ${stack.gateway.graphqlUrl}   (open in a browser)
+
+  Demo logins:
+${demoLogins.map((login) => `    ${login.email.padEnd(28)} ${login.password.padEnd(22)} ${login.description}`).join('\n')}
+
+  Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  await stack.stop();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

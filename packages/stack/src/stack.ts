@@ -1,0 +1,109 @@
+import { electricityModule } from '@kabinet/electricity';
+import { readSupergraphSdl, startGateway, type RunningGateway } from '@kabinet/gateway';
+import { heatModule } from '@kabinet/heat';
+import type { RunningService } from '@kabinet/http';
+import { identityModule } from '@kabinet/identity';
+import { paymentsModule } from '@kabinet/payments';
+import type { TokenKeys } from '@kabinet/auth';
+import { createLogger, defaultPorts, type Config, type Logger, type SubgraphName } from '@kabinet/config';
+import type { DatabaseHandle } from '@kabinet/db';
+import {
+  loadGatewaySecret,
+  loadTokenKeys,
+  openConfiguredDatabase,
+  startSubgraph,
+  type SubgraphModule,
+  type SubgraphRuntime,
+} from '@kabinet/subgraph';
+
+export const subgraphModules: readonly SubgraphModule[] = [identityModule, electricityModule, heatModule, paymentsModule];
+
+export interface StackOptions {
+  config: Config;
+  /** Defaults to the configured database (PGlite under `.data/` or DATABASE_URL). */
+  database?: DatabaseHandle;
+  tokenKeys?: TokenKeys;
+  gatewaySecret?: string;
+  /** `fixed`: 4000–4004 as in production; `ephemeral`: free ports (tests). */
+  ports: 'fixed' | 'ephemeral';
+  host?: string;
+  seedDemo: boolean;
+  logger?: Logger;
+}
+
+export interface Stack {
+  gateway: RunningGateway;
+  subgraphs: Record<SubgraphName, RunningService>;
+  database: DatabaseHandle;
+  tokenKeys: TokenKeys;
+  gatewaySecret: string;
+  stop(): Promise<void>;
+}
+
+/** The whole federation in one process on one database: `pnpm start` and the e2e tests. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = options.database ?? (await openConfiguredDatabase(config));
+  const tokenKeys = options.tokenKeys ?? (await loadTokenKeys(config));
+  const gatewaySecret = options.gatewaySecret ?? loadGatewaySecret(config);
+  const portOf = (name: keyof typeof defaultPorts) => (options.ports === 'fixed' ? defaultPorts[name] : 0);
+
+  const stops: (() => Promise<void>)[] = [];
+  const subgraphs = {} as Record<SubgraphName, RunningService>;
+  try {
+    for (const module of subgraphModules) {
+      const runtime: SubgraphRuntime = {
+        config,
+        database,
+        tokenKeys,
+        gatewaySecret,
+        logger: logger.child({ subgraph: module.name }),
+      };
+      await database.migrate(module.name, module.migrationsFolder);
+      if (options.seedDemo) await module.seedDemo?.(runtime);
+      const definition = await module.create(runtime);
+      const service = await startSubgraph(definition, runtime, {
+        port: portOf(module.name),
+        host: options.host,
+        routes: module.routes ? (app) => module.routes!(app, runtime) : undefined,
+      });
+      stops.push(async () => {
+        await service.stop();
+        await definition.dispose?.();
+      });
+      subgraphs[module.name] = service;
+    }
+
+    const gateway = await startGateway({
+      supergraphSdl: readSupergraphSdl(),
+      subgraphUrls: Object.fromEntries(
+        Object.entries(subgraphs).map(([name, service]) => [name, `${service.url}/graphql`]),
+      ) as Record<SubgraphName, string>,
+      tokenKeys,
+      gatewaySecret,
+      logger: logger.child({ service: 'gateway' }),
+      production: config.production,
+      trustProxy: config.gateway.trustProxy,
+      port: portOf('gateway'),
+      host: options.host,
+    });
+    stops.unshift(gateway.stop);
+
+    return {
+      gateway,
+      subgraphs,
+      database,
+      tokenKeys,
+      gatewaySecret,
+      stop: async () => {
+        for (const stop of stops) await stop();
+        if (!options.database) await database.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    if (!options.database) await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './service';
+export * from './rules';
+export * from './schema-files';
+export * from './module';
+export * from './scalars';

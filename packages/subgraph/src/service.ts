@@ -1,0 +1,153 @@
+import { ApolloServer, type ContextFunction } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
+import {
+  clientIpHeader,
+  gatewaySecretHeader,
+  secretsMatch,
+  subgraphSecret,
+  viewerFromAuthorization,
+  type TokenKeys,
+  type Viewer,
+} from '@kabinet/auth';
+import type { Config, Logger, SubgraphName } from '@kabinet/config';
+import type { Database, DatabaseHandle } from '@kabinet/db';
+import { DomainError, maskSubgraphError } from '@kabinet/errors';
+import express, { type Express, type RequestHandler } from 'express';
+import type { DocumentNode } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, deny, shield, type IRules } from 'graphql-shield';
+import { listen, type RunningService } from '@kabinet/http';
+
+/** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
+export interface BaseContext {
+  viewer: Viewer | null;
+  clientIp: string;
+  db: Database;
+  logger: Logger;
+}
+
+/** Everything a subgraph needs from its process; built once by `main.ts` or the stack launcher. */
+export interface SubgraphRuntime {
+  config: Config;
+  database: DatabaseHandle;
+  tokenKeys: TokenKeys;
+  /** The gateway's master secret; the subgraph accepts only its own derived value. */
+  gatewaySecret: string;
+  logger: Logger;
+}
+
+export interface SubgraphDefinition<TContext extends BaseContext> {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  /** graphql-shield rules; anything not listed is denied. */
+  permissions: IRules;
+  createContext(base: BaseContext): TContext;
+  /** Releases what `create` opened (Redis connections, SMTP pools). */
+  dispose?(): Promise<void>;
+}
+
+export interface StartOptions {
+  port: number;
+  host?: string | undefined;
+  /** Extra HTTP routes mounted before `/graphql` (they do their own access checks). */
+  routes?: (app: Express) => void;
+}
+
+const requestBodyLimit = '256kb';
+
+function requireGateway(expected: string): RequestHandler {
+  return (req, res, next) => {
+    if (secretsMatch(expected, req.get(gatewaySecretHeader))) return next();
+    res.status(403).json({
+      errors: [{ message: 'This service answers only the Kabinet gateway', extensions: { code: 'FORBIDDEN' } }],
+    });
+  };
+}
+
+/**
+ * The gateway reaches entities through `_entities` and reads the SDL through `_service`;
+ * both are allowed here, so every entity type must guard its own fields.
+ */
+function withFederationPlumbing(rules: IRules): IRules {
+  const { Query: queryRules = {}, ...typeRules } = rules as Record<string, Record<string, unknown>>;
+  return {
+    ...typeRules,
+    Query: { ...queryRules, _entities: allow, _service: allow },
+    _Service: allow,
+  } as IRules;
+}
+
+export function buildSubgraphGraphQLSchema<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>) {
+  const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
+  return applyMiddleware(
+    schema,
+    shield(withFederationPlumbing(definition.permissions), {
+      fallbackRule: deny,
+      allowExternalErrors: true,
+      fallbackError: () => new DomainError('FORBIDDEN', 'You are not allowed to do this'),
+    }),
+  );
+}
+
+export async function startSubgraph<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+  runtime: SubgraphRuntime,
+  options: StartOptions,
+): Promise<RunningService> {
+  const { logger } = runtime;
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await runtime.database.ping();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  options.routes?.(app);
+
+  const { httpServer, port } = await listen(app, options.port, options.host);
+  const server = new ApolloServer<TContext>({
+    schema: buildSubgraphGraphQLSchema(definition),
+    introspection: !runtime.config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskSubgraphError((error, message) => logger.error({ err: error }, message)),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await server.start();
+
+  const context: ContextFunction<[ExpressContextFunctionArgument], TContext> = async ({ req }) => {
+    const viewer = await viewerFromAuthorization(runtime.tokenKeys, req.get('authorization'));
+    return definition.createContext({
+      viewer,
+      clientIp: req.get(clientIpHeader) ?? req.socket.remoteAddress ?? 'unknown',
+      db: runtime.database.db,
+      logger,
+    });
+  };
+
+  app.use(
+    '/graphql',
+    requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)),
+    express.json({ limit: requestBodyLimit }),
+    expressMiddleware(server, { context }),
+  );
+
+  logger.info({ subgraph: definition.name, port }, 'subgraph listening');
+  return {
+    name: definition.name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: () => server.stop(),
+  };
+}

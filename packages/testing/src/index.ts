@@ -1,0 +1,3 @@
+export * from './client';
+export * from './mailbox';
+export * from './test-stack';

@@ -1,0 +1,10 @@
+import { defineConfig } from 'drizzle-kit';
+
+// `pnpm --filter @kabinet/electricity db:generate` writes a new migration from src/db/schema.ts.
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/db/schema.ts',
+  out: './drizzle',
+  schemaFilter: ['electricity'],
+  migrations: { schema: 'drizzle', table: 'migrations_electricity' },
+});

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@kabinet/subgraph';
+import { electricityModule } from './index';
+
+await runSubgraphProcess(electricityModule);

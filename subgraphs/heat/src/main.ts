@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@kabinet/subgraph';
+import { heatModule } from './index';
+
+await runSubgraphProcess(heatModule);

@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { scalarResolvers, subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+
+export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export const identityModule: SubgraphModule = {
+  name: 'identity',
+  typeDefs,
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  create: () => ({
+    name: 'identity',
+    typeDefs,
+    resolvers: { ...scalarResolvers } as never,
+    permissions: {},
+    createContext: (base) => base,
+  }),
+};

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@kabinet/subgraph';
+import { identityModule } from './index';
+
+await runSubgraphProcess(identityModule);

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@kabinet/subgraph';
+import { paymentsModule } from './index';
+
+await runSubgraphProcess(paymentsModule);
