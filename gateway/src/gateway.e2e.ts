@@ -24,8 +24,8 @@ describe('gateway and subgraph boundary', () => {
         body: JSON.stringify({ query: '{ _service { sdl } }' }),
       });
       expect(response.status).toBe(403);
-      const body = await response.json();
-      expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+      const body = (await response.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]?.extensions.code).toBe('FORBIDDEN');
       expect(body.data).toBeUndefined();
     }
   });

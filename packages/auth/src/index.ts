@@ -1,2 +1,3 @@
 export * from './tokens';
 export * from './gateway-secret';
+export * from './config-keys';

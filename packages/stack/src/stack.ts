@@ -4,12 +4,10 @@ import { heatModule } from '@kabinet/heat';
 import type { RunningService } from '@kabinet/http';
 import { identityModule } from '@kabinet/identity';
 import { paymentsModule } from '@kabinet/payments';
-import type { TokenKeys } from '@kabinet/auth';
+import { loadGatewaySecret, loadTokenKeys, type TokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, type Config, type Logger, type SubgraphName } from '@kabinet/config';
 import type { DatabaseHandle } from '@kabinet/db';
 import {
-  loadGatewaySecret,
-  loadTokenKeys,
   openConfiguredDatabase,
   startSubgraph,
   type SubgraphModule,

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDevelopmentKeyPems, importTokenKeys, type TokenKeys } from '@kabinet/auth';
+import { loadGatewaySecret, loadTokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, loadConfigOrExit, type Config, type SubgraphName } from '@kabinet/config';
 import { openDatabase, type DatabaseHandle } from '@kabinet/db';
 import type { Express } from 'express';
@@ -21,31 +19,6 @@ export interface SubgraphModule {
   routes?(app: Express, runtime: SubgraphRuntime): void;
 }
 
-/** Signing keys from config; in development, generated once under `.data/keys/`. */
-export async function loadTokenKeys(config: Config): Promise<TokenKeys> {
-  const { privateKeyPem, publicKeyPem } =
-    config.auth.publicKeyPem || config.production
-      ? { privateKeyPem: config.auth.privateKeyPem, publicKeyPem: config.auth.publicKeyPem! }
-      : await ensureDevelopmentKeyPems(config.dataDir);
-  return importTokenKeys({
-    privateKeyPem,
-    publicKeyPem,
-    issuer: config.auth.issuer,
-    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
-  });
-}
-
-/** The gateway secret from config; in development, generated once under `.data/keys/`. */
-export function loadGatewaySecret(config: Config): string {
-  if (config.auth.gatewaySecret) return config.auth.gatewaySecret;
-  const file = path.join(config.dataDir, 'keys', 'gateway-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return openDatabase({
     url: config.database.url,
@@ -61,6 +34,10 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
 export async function runSubgraphProcess(module: SubgraphModule): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, module.name);
+  if (config.production && !config.database.url) {
+    console.error('DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)');
+    process.exit(1);
+  }
   const database = await openConfiguredDatabase(config);
   await database.migrate(module.name, module.migrationsFolder);
   const runtime: SubgraphRuntime = {

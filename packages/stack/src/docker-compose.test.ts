@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultPorts, knownEnvVariables, loadConfig, repoRoot, subgraphNames } from '@kabinet/config';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// No Docker engine runs in CI: instead the compose file is checked against the code's real
+// configuration, so that it cannot silently rot.
+
+interface ComposeService {
+  build?: { dockerfile?: string; args?: Record<string, string> };
+  command?: string[];
+  environment?: Record<string, string>;
+  expose?: string[];
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, unknown>;
+}
+
+const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const services = compose.services;
+const deployables = [...subgraphNames, 'gateway'] as const;
+
+/** Resolves `${NAME:?msg}` / `${NAME:-default}` as docker compose would, with test values. */
+function interpolate(environment: Record<string, string>, given: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).map(([key, value]) => [
+      key,
+      String(value).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_all, name: string, kind?: string, fallback?: string) =>
+        given[name] ?? (kind === '-' ? (fallback ?? '') : ''),
+      ),
+    ]),
+  );
+}
+
+const secrets = {
+  JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----test-----END PUBLIC KEY-----',
+  JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----test-----END PRIVATE KEY-----',
+  GATEWAY_SECRET: 'x'.repeat(40),
+};
+
+describe('docker-compose.yml', () => {
+  it('has postgres, redis, every subgraph and the gateway, each with a health check', () => {
+    expect(Object.keys(services).sort()).toEqual(['electricity', 'gateway', 'heat', 'identity', 'payments', 'postgres', 'redis']);
+    for (const service of Object.values(services)) expect(service.healthcheck?.test.length).toBeGreaterThan(0);
+  });
+
+  it.each(deployables)('%s runs its real entry file from a real workspace package', (name) => {
+    const service = services[name]!;
+    const entry = service.command?.at(-1);
+    expect(entry).toBe(name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`);
+    expect(existsSync(path.join(repoRoot, entry!))).toBe(true);
+    expect(service.build?.dockerfile).toBe('Dockerfile');
+    expect(existsSync(path.join(repoRoot, 'Dockerfile'))).toBe(true);
+    const packageJson = JSON.parse(readFileSync(path.join(repoRoot, path.dirname(path.dirname(entry!)), 'package.json'), 'utf8'));
+    expect(service.build?.args?.PACKAGE).toBe(packageJson.name);
+  });
+
+  it.each(deployables)('%s listens on its port and its health check asks that port', (name) => {
+    const service = services[name]!;
+    const port = String(defaultPorts[name]);
+    expect(service.environment?.PORT).toBe(port);
+    expect([...(service.expose ?? []), ...(service.ports ?? []).map((mapping) => mapping.split(':').at(-1)!)]).toContain(port);
+    expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/`);
+  });
+
+  it.each(deployables)('%s gets only known variables, and they make a valid production config', (name) => {
+    const environment = interpolate(services[name]!.environment ?? {}, secrets);
+    for (const key of Object.keys(environment)) expect(knownEnvVariables).toContain(key);
+    const config = loadConfig(environment);
+    expect(config.production).toBe(true);
+    expect(config.port).toBe(defaultPorts[name]);
+    if (name !== 'gateway') {
+      expect(config.database.url).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+      expect(services[name]!.depends_on).toHaveProperty('postgres');
+    }
+    if (name === 'identity') expect(config.auth.privateKeyPem).toBeTruthy();
+  });
+
+  it('points the gateway at each subgraph service on its own port', () => {
+    const config = loadConfig(interpolate(services.gateway!.environment ?? {}, secrets));
+    for (const name of subgraphNames) {
+      expect(config.gateway.subgraphUrls[name]).toBe(`http://${name}:${defaultPorts[name]}/graphql`);
+      expect(services.gateway!.depends_on).toHaveProperty(name);
+    }
+  });
+});

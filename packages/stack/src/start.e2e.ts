@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '@kabinet/config';
+import { demoUsers } from '@kabinet/demo';
+import { graphqlRequest } from '@kabinet/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// `pnpm start` as a new user runs it: one process, embedded database under DATA_DIR, fixed ports.
+const gatewayUrl = 'http://127.0.0.1:4000/graphql';
+const dataDir = mkdtempSync(path.join(tmpdir(), 'kabinet-start-'));
+
+function start(): Promise<{ child: ChildProcess; output: () => string }> {
+  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  delete env.DATABASE_URL;
+  const child = spawn('corepack', ['pnpm', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${output}`)), 90_000);
+    child.stdout!.on('data', () => {
+      if (output.includes('Press Ctrl-C to stop')) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    // Ctrl-C in a terminal signals the whole foreground process group.
+    process.kill(-child.pid!, 'SIGINT');
+  });
+}
+
+async function demoDashboardCounts() {
+  const { email, password } = demoUsers.demo;
+  const login = await graphqlRequest(gatewayUrl, 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', {
+    variables: { i: { email, password } },
+  });
+  const token = login.data?.login.accessToken as string;
+  const dashboard = await graphqlRequest(
+    gatewayUrl,
+    '{ me { email electricityAccounts { id meters { id } } heatAccounts { id } payments(first: 100) { edges { node { id } } } } }',
+    { token },
+  );
+  expect(dashboard.errors).toBeUndefined();
+  const me = dashboard.data!.me;
+  return {
+    electricity: me.electricityAccounts.length,
+    meters: me.electricityAccounts.flatMap((account: any) => account.meters).length,
+    heat: me.heatAccounts.length,
+    payments: me.payments.edges.length,
+  };
+}
+
+describe('pnpm start', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts everything on the embedded database, prints where, seeds once, stops on Ctrl-C', { timeout: 240_000 }, async () => {
+    const first = await start();
+    expect(first.output()).toContain('http://localhost:4000/graphql');
+    expect(first.output()).toContain(demoUsers.demo.email);
+    expect(readdirSync(path.join(dataDir, 'pglite')).length).toBeGreaterThan(0);
+    const before = await demoDashboardCounts();
+    expect(before.electricity).toBeGreaterThanOrEqual(2);
+    expect(before.heat).toBeGreaterThanOrEqual(2);
+    expect(await stop(first.child)).toBe(0);
+
+    // A second start on the same data seeds nothing twice.
+    const second = await start();
+    expect(await demoDashboardCounts()).toEqual(before);
+    expect(await stop(second.child)).toBe(0);
+  });
+});
