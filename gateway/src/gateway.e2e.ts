@@ -76,15 +76,21 @@ describe('gateway and subgraph boundary', () => {
   });
 
   it('keeps HTTP connections to subgraphs alive across requests', async () => {
-    const identity = t.stack.subgraphs.identity;
-    // Count new TCP connections the subgraph accepts while the gateway serves many requests.
+    const { signAccessToken } = await import('@kabinet/auth');
     const { servers } = await import('@kabinet/http');
-    const server = servers.get(identity.port)!;
+    const token = await signAccessToken(t.stack.tokenKeys, { userId: crypto.randomUUID(), role: 'CUSTOMER', sessionId: 's' });
+    // Count the TCP connections identity accepts while the gateway sends it ten requests.
+    const server = servers.get(t.stack.subgraphs.identity.port)!;
     let connections = 0;
-    const count = () => (connections += 1);
-    server.on('connection', count);
-    for (let i = 0; i < 10; i += 1) await t.gql('{ ping }');
-    server.off('connection', count);
+    let requests = 0;
+    const countConnection = () => (connections += 1);
+    const countRequest = () => (requests += 1);
+    server.on('connection', countConnection);
+    server.on('request', countRequest);
+    for (let i = 0; i < 10; i += 1) await t.gql('{ me { id } }', { token });
+    server.off('connection', countConnection);
+    server.off('request', countRequest);
+    expect(requests).toBe(10);
     expect(connections).toBeLessThanOrEqual(1);
   });
 });

@@ -15,7 +15,7 @@ import {
 import type { Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import express from 'express';
-import { listen } from '@kabinet/http';
+import { jsonErrorHandler, listen } from '@kabinet/http';
 import { sandboxDocument } from './sandbox';
 
 export interface GatewayContext {
@@ -116,6 +116,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       },
     }),
   );
+
+  app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
 
   const url = `http://localhost:${port}`;
   logger.info({ port }, 'gateway listening');

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import type { ErrorRequestHandler, Express } from 'express';
 
 export interface RunningService {
   name: string;
@@ -24,4 +24,29 @@ export async function listen(app: Express, port: number, host?: string): Promise
   servers.set(actualPort, httpServer);
   httpServer.once('close', () => servers.delete(actualPort));
   return { httpServer, port: actualPort };
+}
+
+const codesByStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * Last middleware of every app: express' default handler would answer with an HTML stack
+ * trace (e.g. for a body over the size limit). Clients get a GraphQL-shaped typed error.
+ */
+export function jsonErrorHandler(log: (error: unknown) => void): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const status = Number((error as { status?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode);
+    const clientError = status >= 400 && status < 500;
+    if (!clientError) log(error);
+    res.status(clientError ? status : 500).json({
+      errors: [
+        clientError
+          ? { message: (error as Error).message, extensions: { code: codesByStatus[status] ?? 'BAD_REQUEST' } }
+          : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ],
+    });
+  };
 }

@@ -20,7 +20,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
-import { listen, type RunningService } from '@kabinet/http';
+import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
 export interface BaseContext {
@@ -142,6 +142,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     express.json({ limit: requestBodyLimit }),
     expressMiddleware(server, { context }),
   );
+
+  app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
 
   logger.info({ subgraph: definition.name, port }, 'subgraph listening');
   return {

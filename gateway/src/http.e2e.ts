@@ -1,0 +1,64 @@
+import { startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const introspection = '{ __schema { queryType { name } } }';
+
+async function landingPage(t: TestStack) {
+  const response = await fetch(t.url, { headers: { accept: 'text/html' } });
+  return { status: response.status, html: await response.text() };
+}
+
+describe('gateway over HTTP in development', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ seedDemo: false });
+  });
+  afterAll(() => t?.stop());
+
+  it('serves Apollo Sandbox with the Dashboard operation and how to authenticate', async () => {
+    const { status, html } = await landingPage(t);
+    expect(status).toBe(200);
+    expect(html).toContain('embeddable-sandbox');
+    expect(html).toContain('query Dashboard');
+    expect(html).toContain('Authorization: Bearer');
+  });
+
+  it('answers introspection for Sandbox', async () => {
+    expect((await t.gql(introspection)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('refuses requests a browser could send cross-site (CSRF prevention)', async () => {
+    const simple = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{__typename}"}' });
+    expect(simple.status).toBe(400);
+    const get = await fetch(`${t.url}?query=${encodeURIComponent('{__typename}')}`);
+    expect(get.status).toBe(400);
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, variables: { padding: 'x'.repeat(400_000) } }),
+    });
+    expect(response.status).toBe(413);
+    const body = await response.text();
+    expect(body).not.toMatch(/at .+\.(js|ts):\d+/);
+    expect(JSON.parse(body).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('gateway over HTTP in production', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ seedDemo: false, env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => t?.stop());
+
+  it('has no landing page and no introspection', async () => {
+    const { html } = await landingPage(t);
+    expect(html).not.toContain('embeddable-sandbox');
+    const response = await t.gql(introspection);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

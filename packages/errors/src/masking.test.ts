@@ -1,0 +1,50 @@
+import { ApolloServer } from '@apollo/server';
+import { describe, expect, it, vi } from 'vitest';
+import { DomainError, maskGatewayError, maskSubgraphError } from './index';
+
+const typeDefs = `type Query { leaky: String, expected: String }`;
+const resolvers = {
+  Query: {
+    leaky: () => {
+      throw new Error('connect failed: db password=hunter2 at 10.0.0.7');
+    },
+    expected: () => {
+      throw new DomainError('READING_WINDOW_CLOSED', 'The reading window is closed', { opensOn: '2026-12-01' });
+    },
+  },
+};
+
+async function run(formatError: ReturnType<typeof maskSubgraphError>, query: string) {
+  const server = new ApolloServer({ typeDefs, resolvers, formatError, includeStacktraceInErrorResponses: true });
+  const response = await server.executeOperation({ query });
+  await server.stop();
+  if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+  return response.body.singleResult.errors ?? [];
+}
+
+describe.each([
+  ['subgraph', maskSubgraphError],
+  ['gateway', maskGatewayError],
+])('%s error masking', (_where, mask) => {
+  it('turns an unexpected error into a generic one and logs the original', async () => {
+    const log = vi.fn();
+    const [error] = await run(mask(log), '{ leaky }');
+    expect(error).toEqual({ message: 'Internal server error', path: ['leaky'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(error)).not.toContain('hunter2');
+    expect(log).toHaveBeenCalledOnce();
+    expect(String(log.mock.calls[0]![0])).toContain('hunter2');
+  });
+
+  it('passes an expected error with its code and details, without a stack trace', async () => {
+    const log = vi.fn();
+    const [error] = await run(mask(log), '{ expected }');
+    expect(error?.message).toBe('The reading window is closed');
+    expect(error?.extensions).toEqual({ code: 'READING_WINDOW_CLOSED', opensOn: '2026-12-01' });
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it('passes request errors such as validation failures', async () => {
+    const [error] = await run(mask(vi.fn()), '{ nope }');
+    expect(error?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
