@@ -1,5 +1,6 @@
 import { loadGatewaySecret, loadTokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, loadConfigOrExit } from '@kabinet/config';
+import { stopOnSignals } from '@kabinet/http';
 import { startGateway } from './server';
 import { readSupergraphSdl } from './supergraph';
 
@@ -17,9 +18,4 @@ const gateway = await startGateway({
   port: config.port ?? defaultPorts.gateway,
 });
 
-const shutdown = async () => {
-  await gateway.stop();
-  process.exit(0);
-};
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+stopOnSignals(() => gateway.stop());

@@ -89,6 +89,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,
+    // Our process entry points own shutdown (stopOnSignals); Apollo's own handler would
+    // re-raise the signal and kill the process before the database is closed.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError: maskGatewayError((error, message) => logger.error({ err: error }, message)),

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Demo data identifiers shared by every subgraph's seed: the subgraphs never read each
  * other's tables, so the demo users' ids are fixed here and each seed uses them.
@@ -23,3 +25,64 @@ export const demoLogins = [
   { ...demoUsers.demo, description: 'two electricity and two heat accounts, bills, payments' },
   { ...demoUsers.second, description: 'one account of each utility' },
 ];
+
+/** A UUID derived from a name, so that seeding the same thing twice hits the same row. */
+export function stableId(name: string): string {
+  const hex = createHash('sha1').update(`kabinet-demo:${name}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface DemoPaymentItem {
+  utility: 'electricity' | 'heat';
+  supplierCode: string;
+  accountNumber: string;
+  amountMinor: number;
+}
+
+export interface DemoPayment {
+  id: string;
+  payerId: string;
+  daysAgo: number;
+  items: DemoPaymentItem[];
+}
+
+/**
+ * Captured payments of the demo users: the payments subgraph seeds them and each utility
+ * subgraph seeds the matching ledger entries, as the ledger posting will do for real ones.
+ */
+export const demoPayments: DemoPayment[] = [
+  {
+    id: stableId('payment:1'),
+    payerId: demoUsers.demo.id,
+    daysAgo: 70,
+    items: [
+      { utility: 'electricity', supplierCode: 'kyiv-energo', accountNumber: '10234567', amountMinor: 84_150 },
+      { utility: 'heat', supplierCode: 'kyiv-teplo', accountNumber: '4401-1187', amountMinor: 162_340 },
+    ],
+  },
+  {
+    id: stableId('payment:2'),
+    payerId: demoUsers.demo.id,
+    daysAgo: 40,
+    items: [{ utility: 'electricity', supplierCode: 'lviv-energo', accountNumber: '46-208311', amountMinor: 51_220 }],
+  },
+  {
+    id: stableId('payment:3'),
+    payerId: demoUsers.demo.id,
+    daysAgo: 12,
+    items: [
+      { utility: 'electricity', supplierCode: 'kyiv-energo', accountNumber: '10234567', amountMinor: 90_000 },
+      { utility: 'heat', supplierCode: 'kharkiv-teplo', accountNumber: 'ХТМ-000731', amountMinor: 120_000 },
+    ],
+  },
+  {
+    id: stableId('payment:4'),
+    payerId: demoUsers.second.id,
+    daysAgo: 20,
+    items: [{ utility: 'electricity', supplierCode: 'odesa-energo', accountNumber: 'OD4412907', amountMinor: 43_300 }],
+  },
+];
+
+export function daysAgo(days: number, now = new Date()): Date {
+  return new Date(now.getTime() - days * 24 * 3600 * 1000);
+}

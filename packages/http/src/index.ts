@@ -50,3 +50,25 @@ export function jsonErrorHandler(log: (error: unknown) => void): ErrorRequestHan
     });
   };
 }
+
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits. Listens with `on`, not `once`: Ctrl-C
+ * reaches the process twice (from the terminal and relayed by pnpm/tsx), and a second
+ * SIGINT without a listener would kill it mid-shutdown.
+ */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}

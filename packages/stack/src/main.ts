@@ -1,5 +1,6 @@
 import { createLogger, loadConfigOrExit } from '@kabinet/config';
 import { demoLogins } from '@kabinet/demo';
+import { stopOnSignals } from '@kabinet/http';
 import { startStack } from './stack';
 
 // `pnpm start`: every subgraph and the gateway in this one process, on the embedded
@@ -21,13 +22,8 @@ ${demoLogins.map((login) => `    ${login.email.padEnd(28)} ${login.password.padE
   Press Ctrl-C to stop.
 `);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
+stopOnSignals(async () => {
+  logger.info('stopping');
   await stack.stop();
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  console.log('Stopped.');
+});

@@ -12,7 +12,7 @@ const gatewayUrl = 'http://127.0.0.1:4000/graphql';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kabinet-start-'));
 
 function start(): Promise<{ child: ChildProcess; output: () => string }> {
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   delete env.DATABASE_URL;
   const child = spawn('corepack', ['pnpm', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
@@ -30,9 +30,10 @@ function start(): Promise<{ child: ChildProcess; output: () => string }> {
   });
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+/** Resolves once every process of the group has closed its output, with what they printed. */
+function stop(child: ChildProcess, output: () => string): Promise<string> {
   return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    child.once('close', () => resolve(output()));
     // Ctrl-C in a terminal signals the whole foreground process group.
     process.kill(-child.pid!, 'SIGINT');
   });
@@ -70,11 +71,12 @@ describe('pnpm start', () => {
     const before = await demoDashboardCounts();
     expect(before.electricity).toBeGreaterThanOrEqual(2);
     expect(before.heat).toBeGreaterThanOrEqual(2);
-    expect(await stop(first.child)).toBe(0);
+    expect(await stop(first.child, first.output)).toContain('Stopped.');
+    await expect(fetch(gatewayUrl)).rejects.toThrow();
 
     // A second start on the same data seeds nothing twice.
     const second = await start();
     expect(await demoDashboardCounts()).toEqual(before);
-    expect(await stop(second.child)).toBe(0);
+    expect(await stop(second.child, second.output)).toContain('Stopped.');
   });
 });

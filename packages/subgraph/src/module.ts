@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadGatewaySecret, loadTokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, loadConfigOrExit, type Config, type SubgraphName } from '@kabinet/config';
 import { openDatabase, type DatabaseHandle } from '@kabinet/db';
+import { stopOnSignals } from '@kabinet/http';
 import type { Express } from 'express';
 import type { DocumentNode } from 'graphql';
 import { startSubgraph, type BaseContext, type SubgraphDefinition, type SubgraphRuntime } from './service';
@@ -52,13 +53,10 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
     port: config.port ?? defaultPorts[module.name],
     routes: module.routes ? (app) => module.routes!(app, runtime) : undefined,
   });
-  const shutdown = async () => {
+  stopOnSignals(async () => {
     logger.info('shutting down');
     await service.stop();
     await definition.dispose?.();
     await database.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  });
 }

@@ -1,6 +1,6 @@
 import { ApolloServer, type ContextFunction } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
@@ -120,9 +120,17 @@ export async function startSubgraph<TContext extends BaseContext>(
   const server = new ApolloServer<TContext>({
     schema: buildSubgraphGraphQLSchema(definition),
     introspection: !runtime.config.production,
+    // Our process entry points own shutdown (stopOnSignals); Apollo's own handler would
+    // re-raise the signal and kill the process before the database is closed.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskSubgraphError((error, message) => logger.error({ err: error }, message)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Query-plan traces are for Apollo Studio, which Kabinet does not use.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   await server.start();
 

@@ -1,1 +1,5 @@
-export {};
+export * from './loaders';
+export * from './meters';
+export * from './module';
+export * from './seed';
+export * from './tables';

@@ -1,17 +1,15 @@
-import { fileURLToPath } from 'node:url';
-import { scalarResolvers, subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { createUtilityModule } from '@kabinet/utility-core';
+import * as tables from './db/schema';
+import { demoSuppliers } from './demo';
 
-export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
-
-export const heatModule: SubgraphModule = {
+export const heatModule = createUtilityModule({
   name: 'heat',
-  typeDefs,
-  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  create: () => ({
-    name: 'heat',
-    typeDefs,
-    resolvers: { ...scalarResolvers } as never,
-    permissions: {},
-    createContext: (base) => base,
-  }),
-};
+  sdlFile: new URL('../schema.graphql', import.meta.url),
+  migrationsFolder: new URL('../drizzle', import.meta.url),
+  tables,
+  accountType: 'HeatAccount',
+  userField: 'heatAccounts',
+  demoSuppliers,
+});
+
+export const typeDefs = heatModule.typeDefs;

@@ -1,17 +1,52 @@
 import { fileURLToPath } from 'node:url';
-import { scalarResolvers, subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { createMailer } from '@kabinet/mail';
+import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import DataLoader from 'dataloader';
+import { inArray } from 'drizzle-orm';
+import type { IdentityContext } from './context';
+import { users } from './db/schema';
+import { permissions } from './permissions';
+import { createRateLimits } from './rate-limits';
+import { resolvers } from './resolvers';
+import { seedIdentityDemo } from './seed';
+import { createIdentityService, type UserRow } from './services/identity';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const identityModule: SubgraphModule = {
   name: 'identity',
   typeDefs,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  create: () => ({
-    name: 'identity',
-    typeDefs,
-    resolvers: { ...scalarResolvers } as never,
-    permissions: {},
-    createContext: (base) => base,
-  }),
+  create: ({ config, database, tokenKeys, logger }) => {
+    const mailer = createMailer({
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      dataDir: config.dataDir,
+      log: (message, fields) => logger.info(fields, message),
+    });
+    const limits = createRateLimits(config.redis.url);
+    const identity = createIdentityService({ db: database.db, config, tokenKeys, mailer, limits, logger });
+    return {
+      name: 'identity',
+      typeDefs,
+      resolvers: resolvers as never,
+      permissions: permissions as never,
+      createContext: (base): IdentityContext => ({
+        ...base,
+        identity,
+        users: new DataLoader<string, UserRow | null>(async (ids) => {
+          const valid = ids.filter((id) => uuidPattern.test(id));
+          const rows = valid.length ? await base.db.select().from(users).where(inArray(users.id, valid)) : [];
+          return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+        }),
+      }),
+      dispose: async () => {
+        mailer.close();
+        limits.close();
+      },
+    };
+  },
+  seedDemo: ({ database }) => seedIdentityDemo(database.db),
 };

@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { scalarResolvers, subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { createPaymentLoaders } from './loaders';
+import { permissions } from './permissions';
+import { resolvers, type PaymentsContext } from './resolvers';
+import { seedPaymentsDemo } from './seed';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -10,8 +14,9 @@ export const paymentsModule: SubgraphModule = {
   create: () => ({
     name: 'payments',
     typeDefs,
-    resolvers: { ...scalarResolvers } as never,
-    permissions: {},
-    createContext: (base) => base,
+    resolvers: resolvers as never,
+    permissions: permissions as never,
+    createContext: (base): PaymentsContext => ({ ...base, payments: createPaymentLoaders(base.db) }),
   }),
+  seedDemo: (runtime) => seedPaymentsDemo(runtime.database.db),
 };

@@ -1,6 +1,6 @@
-import { pgSchema, uuid } from 'drizzle-orm/pg-core';
+import { defineUtilityTables } from '@kabinet/utility-core';
+import { pgSchema } from 'drizzle-orm/pg-core';
 
 export const electricitySchema = pgSchema('electricity');
 
-// Skeleton: replaced by the real tables.
-export const placeholder = electricitySchema.table('placeholder', { id: uuid('id').primaryKey().defaultRandom() });
+export const { suppliers, accounts, meters, readings, bills, ledgerEntries } = defineUtilityTables(electricitySchema);

@@ -1,6 +1,6 @@
-import { pgSchema, uuid } from 'drizzle-orm/pg-core';
+import { defineUtilityTables } from '@kabinet/utility-core';
+import { pgSchema } from 'drizzle-orm/pg-core';
 
 export const heatSchema = pgSchema('heat');
 
-// Skeleton: replaced by the real tables.
-export const placeholder = heatSchema.table('placeholder', { id: uuid('id').primaryKey().defaultRandom() });
+export const { suppliers, accounts, meters, readings, bills, ledgerEntries } = defineUtilityTables(heatSchema);

@@ -1,6 +1,65 @@
-import { pgSchema, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const identitySchema = pgSchema('identity');
 
-// Skeleton: replaced by the real tables.
-export const placeholder = identitySchema.table('placeholder', { id: uuid('id').primaryKey().defaultRandom() });
+export const users = identitySchema.table(
+  'users',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Stored trimmed and lower-cased. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    phone: text('phone'),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').notNull().default('CUSTOMER'),
+    emailConfirmedAt: timestamp('email_confirmed_at', { withTimezone: true }),
+    /** A new address waiting for confirmation; `email` stays in use until then. */
+    pendingEmail: text('pending_email'),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex().on(table.email)],
+);
+
+/** Single-use tokens sent by mail; only their SHA-256 is stored. */
+export const emailTokens = identitySchema.table(
+  'email_tokens',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    purpose: text('purpose').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** For email confirmation: the address being confirmed. */
+    email: text('email'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex().on(table.tokenHash)],
+);
+
+/** Rotating refresh tokens: one family per login session, only hashes stored. */
+export const refreshTokens = identitySchema.table(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    familyId: uuid('family_id').notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex().on(table.tokenHash), index().on(table.familyId), index().on(table.userId)],
+);
+
+/** Durable events for other subgraphs, written in the same transaction as the change. */
+export const outbox = identitySchema.table('outbox', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  topic: text('topic').notNull(),
+  payload: jsonb('payload').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
+});

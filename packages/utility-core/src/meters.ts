@@ -1,0 +1,27 @@
+/** Zones in the order a meter shows them; the first is the meter's main reading. */
+export const zoneOrder = ['SINGLE', 'DAY', 'NIGHT', 'HALF_PEAK', 'PEAK', 'HEAT', 'HOT_WATER'] as const;
+export type MeterZone = (typeof zoneOrder)[number];
+
+/** `YYYY-MM-DD` plus whole years; 29 February falls back to 28 February in common years. */
+export function addYears(isoDate: string, years: number): string {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year + years, month - 1, day));
+  if (target.getUTCMonth() !== month - 1) target.setUTCDate(0);
+  return target.toISOString().slice(0, 10);
+}
+
+export function nextVerificationDue(meter: { lastVerifiedOn: string; verificationIntervalYears: number }): string {
+  return addYears(meter.lastVerifiedOn, meter.verificationIntervalYears);
+}
+
+/** Overdue from the day after the due date, judged on `today` (`YYYY-MM-DD`). */
+export function isVerificationOverdue(
+  meter: { lastVerifiedOn: string; verificationIntervalYears: number },
+  today: string,
+): boolean {
+  return nextVerificationDue(meter) < today;
+}
+
+export function sortByZone<T extends { zone: string }>(readings: T[]): T[] {
+  return [...readings].sort((a, b) => zoneOrder.indexOf(a.zone as MeterZone) - zoneOrder.indexOf(b.zone as MeterZone));
+}

@@ -1,0 +1,270 @@
+import { signAccessToken, type TokenKeys, type Viewer } from '@kabinet/auth';
+import type { Config, Logger } from '@kabinet/config';
+import { isUniqueViolation, type Database, type Transaction } from '@kabinet/db';
+import { badInput, DomainError, unauthenticated } from '@kabinet/errors';
+import type { Mailer } from '@kabinet/mail';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
+import { confirmationMail, passwordResetMail } from '../mails';
+import { assertStrongPassword, decoyHash, hashPassword, passwordMatches } from '../passwords';
+import type { RateLimits } from '../rate-limits';
+import { emailPattern, hashSecretToken, newSecretToken, normalizeEmail } from '../secrets';
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface Session {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  user: UserRow;
+}
+
+const confirmationTtlMs = 48 * 3600 * 1000;
+const resetTtlMs = 3600 * 1000;
+const phonePattern = /^\+?[1-9]\d{7,14}$/;
+
+const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+const invalidToken = () => new DomainError('INVALID_TOKEN', 'This link or token is not valid (it may have been used already)');
+const expiredToken = () => new DomainError('TOKEN_EXPIRED', 'This link or token has expired');
+
+function validEmail(raw: string): string {
+  const email = normalizeEmail(raw);
+  if (!emailPattern.test(email) || email.length > 254) throw badInput('Enter a valid email address', { field: 'email' });
+  return email;
+}
+
+function validDisplayName(raw: string): string {
+  const name = raw.trim();
+  if (name.length < 1 || name.length > 100) throw badInput('Display name must be 1 to 100 characters', { field: 'displayName' });
+  return name;
+}
+
+export interface IdentityDependencies {
+  db: Database;
+  config: Config;
+  tokenKeys: TokenKeys;
+  mailer: Mailer;
+  limits: RateLimits;
+  logger: Logger;
+}
+
+/** Logins, sessions and profile: everything identity decides. */
+export function createIdentityService({ db, config, tokenKeys, mailer, limits, logger }: IdentityDependencies) {
+  const link = (path: string, token: string) => new URL(`${path}?token=${token}`, config.mail.appUrl).toString();
+
+  async function userByEmail(email: string) {
+    const [user] = await db.select().from(users).where(eq(users.email, email));
+    return user ?? null;
+  }
+
+  async function userById(id: string) {
+    const [user] = await db.select().from(users).where(eq(users.id, id));
+    return user ?? null;
+  }
+
+  async function createEmailToken(tx: Transaction | Database, userId: string, purpose: 'confirm_email' | 'reset_password', email: string, ttlMs: number) {
+    const { token, hash } = newSecretToken();
+    await tx.insert(emailTokens).values({ userId, purpose, tokenHash: hash, email, expiresAt: new Date(Date.now() + ttlMs) });
+    return token;
+  }
+
+  /** Marks a mailed token used, atomically; an expired one is refused and stays unused. */
+  async function useEmailToken(tx: Transaction, token: string, purpose: string) {
+    const [row] = await tx
+      .update(emailTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(emailTokens.tokenHash, hashSecretToken(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)))
+      .returning();
+    if (!row) throw invalidToken();
+    if (row.expiresAt.getTime() <= Date.now()) throw expiredToken();
+    return row;
+  }
+
+  async function issueSession(tx: Transaction | Database, user: UserRow, familyId: string = crypto.randomUUID()): Promise<Session> {
+    const refresh = newSecretToken();
+    const refreshTokenExpiresAt = new Date(Date.now() + config.auth.refreshTokenTtlSeconds * 1000);
+    await tx.insert(refreshTokens).values({ familyId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshTokenExpiresAt });
+    const viewer: Viewer = { userId: user.id, role: user.role as Viewer['role'], sessionId: familyId };
+    return {
+      accessToken: await signAccessToken(tokenKeys, viewer),
+      accessTokenExpiresAt: new Date(Date.now() + tokenKeys.accessTokenTtlSeconds * 1000),
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt,
+      user,
+    };
+  }
+
+  const revokeAll = (tx: Transaction | Database, userId: string) =>
+    tx.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+
+  const revokeFamily = (tx: Transaction | Database, familyId: string) =>
+    tx.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+
+  function sendInBackground(send: Promise<void>) {
+    send.catch((error) => logger.error({ err: error }, 'mail not sent'));
+  }
+
+  async function requireUser(viewer: Viewer) {
+    const user = await userById(viewer.userId);
+    if (!user || user.deactivatedAt) throw unauthenticated('This login no longer exists');
+    return user;
+  }
+
+  return {
+    userById,
+
+    async register(input: { email: string; password: string; displayName: string }) {
+      const email = validEmail(input.email);
+      const displayName = validDisplayName(input.displayName);
+      assertStrongPassword(input.password, email);
+      const passwordHash = await hashPassword(input.password);
+      const { user, token } = await db
+        .transaction(async (tx) => {
+          const [user] = await tx.insert(users).values({ email, displayName, passwordHash }).returning();
+          return { user: user!, token: await createEmailToken(tx, user!.id, 'confirm_email', email, confirmationTtlMs) };
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', 'A login with this email already exists', { field: 'email' });
+          throw error;
+        });
+      await mailer.send(confirmationMail(email, displayName, link('/confirm-email', token)));
+      return user;
+    },
+
+    async confirmEmail(token: string) {
+      return db
+        .transaction(async (tx) => {
+          const row = await useEmailToken(tx, token, 'confirm_email');
+          const [user] = await tx
+            .update(users)
+            .set({ email: row.email!, emailConfirmedAt: new Date(), pendingEmail: sql`case when ${users.pendingEmail} = ${row.email} then null else ${users.pendingEmail} end` })
+            .where(eq(users.id, row.userId))
+            .returning();
+          return user!;
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', 'Another login took this email meanwhile', { field: 'email' });
+          throw error;
+        });
+    },
+
+    async login(input: { email: string; password: string }, clientIp: string): Promise<Session> {
+      const email = normalizeEmail(input.email);
+      await limits.consume('loginByIp', clientIp);
+      await limits.consume('loginByEmail', email);
+      const user = await userByEmail(email);
+      const matches = await passwordMatches(user?.passwordHash ?? decoyHash, input.password);
+      if (!user || !matches) throw invalidCredentials();
+      // Told only to someone who knows the password.
+      if (user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', 'This login has been deactivated');
+      if (!user.emailConfirmedAt) {
+        throw new DomainError('EMAIL_NOT_CONFIRMED', 'Confirm your email first: follow the link we sent you');
+      }
+      return issueSession(db, user);
+    },
+
+    async refreshSession(token: string): Promise<Session> {
+      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashSecretToken(token)));
+      if (!row || row.revokedAt) throw invalidToken();
+      if (row.expiresAt.getTime() <= Date.now()) throw expiredToken();
+      const reused = async () => {
+        // A rotated token used again means it leaked: end the whole session everywhere.
+        await revokeFamily(db, row.familyId);
+        return new DomainError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended for safety');
+      };
+      if (row.rotatedAt) throw await reused();
+      return db.transaction(async (tx) => {
+        const [rotated] = await tx
+          .update(refreshTokens)
+          .set({ rotatedAt: new Date() })
+          .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
+          .returning();
+        if (!rotated) throw await reused();
+        const user = await userById(row.userId);
+        if (!user || user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', 'This login has been deactivated');
+        return issueSession(tx, user, row.familyId);
+      });
+    },
+
+    async logout(token: string) {
+      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashSecretToken(token)));
+      if (row) await revokeFamily(db, row.familyId);
+    },
+
+    async requestPasswordReset(rawEmail: string, clientIp: string) {
+      const email = normalizeEmail(rawEmail);
+      await limits.consume('resetByIp', clientIp);
+      await limits.consume('resetByEmail', email);
+      const user = await userByEmail(email);
+      if (!user || user.deactivatedAt) return;
+      const token = await createEmailToken(db, user.id, 'reset_password', email, resetTtlMs);
+      // Not awaited: the answer must not take longer for an existing email than for an unknown one.
+      sendInBackground(mailer.send(passwordResetMail(email, user.displayName, link('/reset-password', token))));
+    },
+
+    async resetPassword(token: string, newPassword: string) {
+      await db.transaction(async (tx) => {
+        const row = await useEmailToken(tx, token, 'reset_password');
+        const [user] = await tx.select().from(users).where(eq(users.id, row.userId));
+        assertStrongPassword(newPassword, user!.email);
+        await tx.update(users).set({ passwordHash: await hashPassword(newPassword) }).where(eq(users.id, row.userId));
+        await revokeAll(tx, row.userId);
+      });
+    },
+
+    async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<Session> {
+      const user = await requireUser(viewer);
+      if (!(await passwordMatches(user.passwordHash, currentPassword))) throw invalidCredentials();
+      assertStrongPassword(newPassword, user.email);
+      const passwordHash = await hashPassword(newPassword);
+      return db.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+        await revokeAll(tx, user.id);
+        return issueSession(tx, user);
+      });
+    },
+
+    async updateProfile(viewer: Viewer, input: { displayName?: string | null; phone?: string | null; email?: string | null }) {
+      const user = await requireUser(viewer);
+      const changes: Partial<UserRow> = {};
+      if (input.displayName != null) changes.displayName = validDisplayName(input.displayName);
+      if (input.phone !== undefined) {
+        const phone = input.phone?.replace(/[\s()-]/g, '') || null;
+        if (phone && !phonePattern.test(phone)) throw badInput('Enter the phone in international format, e.g. +380501234567', { field: 'phone' });
+        changes.phone = phone;
+      }
+      const newEmail = input.email != null ? validEmail(input.email) : null;
+      const emailChanges = newEmail !== null && newEmail !== user.email;
+      if (emailChanges) {
+        const owner = await userByEmail(newEmail);
+        if (owner) throw new DomainError('EMAIL_TAKEN', 'A login with this email already exists', { field: 'email' });
+        changes.pendingEmail = newEmail;
+      }
+      const { updated, token } = await db.transaction(async (tx) => {
+        const [updated] = Object.keys(changes).length
+          ? await tx.update(users).set(changes).where(eq(users.id, user.id)).returning()
+          : [user];
+        const token = emailChanges ? await createEmailToken(tx, user.id, 'confirm_email', newEmail, confirmationTtlMs) : null;
+        return { updated: updated!, token };
+      });
+      if (token) await mailer.send(confirmationMail(newEmail!, updated.displayName, link('/confirm-email', token)));
+      return updated;
+    },
+
+    async deactivate(viewer: Viewer, password: string) {
+      const user = await requireUser(viewer);
+      if (!(await passwordMatches(user.passwordHash, password))) throw invalidCredentials();
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id));
+        await revokeAll(tx, user.id);
+        // Utility subgraphs release this login's accounts when they consume the event.
+        await tx.insert(outbox).values({ topic: 'identity.user.deactivated', payload: { userId: user.id } });
+      });
+    },
+
+    me: requireUser,
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;
