@@ -1,5 +1,6 @@
 import type { Database } from '@kabinet/db';
 import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
+import { signedLedgerAmount } from './ledger';
 import type { UtilityTables } from './tables';
 
 export interface DemoMeter {
@@ -115,7 +116,7 @@ export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: s
               id: stableId(`${billId}:charge`),
               accountId,
               kind: 'CHARGE',
-              amountMinor: amountDueMinor,
+              amountMinor: signedLedgerAmount('CHARGE', amountDueMinor),
               occurredAt: billed,
               description: `Charge for ${isoDate(period).slice(0, 7)}`,
             })
@@ -131,7 +132,7 @@ export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: s
                 id: stableId(`${payment.id}:${accountId}`),
                 accountId,
                 kind: 'PAYMENT',
-                amountMinor: -item.amountMinor,
+                amountMinor: signedLedgerAmount('PAYMENT', item.amountMinor),
                 occurredAt: daysAgo(payment.daysAgo, now),
                 description: 'Payment through Kabinet',
                 paymentId: payment.id,

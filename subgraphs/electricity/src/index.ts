@@ -1,15 +1,23 @@
-import { createUtilityModule } from '@kabinet/utility-core';
+import { fileURLToPath } from 'node:url';
+import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { seedUtilityDemo, utilityContextFactory, utilitySdlFile } from '@kabinet/utility-core';
 import * as tables from './db/schema';
 import { demoSuppliers } from './demo';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
 
-export const electricityModule = createUtilityModule({
+export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url), utilitySdlFile);
+
+export const electricityModule: SubgraphModule = {
   name: 'electricity',
-  sdlFile: new URL('../schema.graphql', import.meta.url),
-  migrationsFolder: new URL('../drizzle', import.meta.url),
-  tables,
-  accountType: 'ElectricityAccount',
-  userField: 'electricityAccounts',
-  demoSuppliers,
-});
-
-export const typeDefs = electricityModule.typeDefs;
+  typeDefs,
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  create: () => ({
+    name: 'electricity',
+    typeDefs,
+    resolvers: resolvers as never,
+    permissions,
+    createContext: utilityContextFactory(tables),
+  }),
+  seedDemo: (runtime) => seedUtilityDemo(runtime.database.db, tables, 'electricity', demoSuppliers),
+};

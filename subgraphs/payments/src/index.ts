@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
-import { createPaymentLoaders } from './loaders';
+import { createPaymentsContext } from './context';
 import { permissions } from './permissions';
-import { resolvers, type PaymentsContext } from './resolvers';
+import { resolvers } from './resolvers';
 import { seedPaymentsDemo } from './seed';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -15,8 +15,8 @@ export const paymentsModule: SubgraphModule = {
     name: 'payments',
     typeDefs,
     resolvers: resolvers as never,
-    permissions: permissions as never,
-    createContext: (base): PaymentsContext => ({ ...base, payments: createPaymentLoaders(base.db) }),
+    permissions,
+    createContext: createPaymentsContext,
   }),
   seedDemo: (runtime) => seedPaymentsDemo(runtime.database.db),
 };

@@ -29,7 +29,9 @@ export function createPaymentLoaders(db: Database) {
     }),
     itemsByPayment: new DataLoader<string, PaymentItemRow[]>(async (paymentIds) => {
       const rows = await db.select().from(paymentItems).where(inArray(paymentItems.paymentId, [...paymentIds]));
-      return paymentIds.map((id) => rows.filter((row) => row.paymentId === id));
+      const byPayment = new Map<string, PaymentItemRow[]>(paymentIds.map((id) => [id, []]));
+      for (const row of rows) byPayment.get(row.paymentId)?.push(row);
+      return paymentIds.map((id) => byPayment.get(id)!);
     }),
   };
 }

@@ -58,8 +58,10 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     return user ?? null;
   }
 
-  async function userById(id: string) {
-    const [user] = await db.select().from(users).where(eq(users.id, id));
+  // BEWARE: inside a transaction pass `tx`: PGlite has one connection, and a query on `db`
+  // would wait for the transaction forever.
+  async function userById(id: string, executor: Transaction | Database = db) {
+    const [user] = await executor.select().from(users).where(eq(users.id, id));
     return user ?? null;
   }
 
@@ -174,17 +176,20 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
         return new DomainError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended for safety');
       };
       if (row.rotatedAt) throw await reused();
-      return db.transaction(async (tx) => {
+      const session = await db.transaction(async (tx) => {
         const [rotated] = await tx
           .update(refreshTokens)
           .set({ rotatedAt: new Date() })
           .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
           .returning();
-        if (!rotated) throw await reused();
-        const user = await userById(row.userId);
+        // Lost a race with another use of the same token: treated as reuse, after this transaction.
+        if (!rotated) return null;
+        const user = await userById(row.userId, tx);
         if (!user || user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', 'This login has been deactivated');
         return issueSession(tx, user, row.familyId);
       });
+      if (!session) throw await reused();
+      return session;
     },
 
     async logout(token: string) {

@@ -1,0 +1,189 @@
+import { demoUsers } from '@kabinet/demo';
+import { errorCodes, expectErrorCode, expectNoGraphQLErrors, startTestStack, type TestStack } from '@kabinet/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailTokens, outbox, users } from './db/schema';
+
+const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { user { id email emailConfirmed displayName } } }`;
+const CONFIRM = `mutation($input: ConfirmEmailInput!) { confirmEmail(input: $input) { user { email emailConfirmed pendingEmail } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken accessTokenExpiresAt user { id email } } }`;
+const REFRESH = `mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { accessToken refreshToken } }`;
+const LOGOUT = `mutation($input: LogoutInput!) { logout(input: $input) { ok } }`;
+const REQUEST_RESET = `mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { ok } }`;
+const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { ok } }`;
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken refreshToken } }`;
+const UPDATE_PROFILE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { user { email pendingEmail phone displayName } } }`;
+const DEACTIVATE = `mutation($input: DeactivateAccountInput!) { deactivateAccount(input: $input) { ok } }`;
+const ME = `{ me { id email displayName phone emailConfirmed role } }`;
+
+const password = 'Смерека-2026-ліс';
+let counter = 0;
+const uniqueEmail = () => `user${Date.now()}${(counter += 1)}@example.com`;
+const tokenFrom = (text: string) => /token=([\w-]+)/.exec(text)![1]!;
+
+describe('identity through the gateway', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ seedDemo: true });
+  });
+  afterAll(() => t?.stop());
+
+  const register = (email: string, pw = password) =>
+    t.gql(REGISTER, { variables: { input: { email, password: pw, displayName: 'Олена Тест' } } });
+  const login = (email: string, pw = password) => t.gql(LOGIN, { variables: { input: { email, password: pw } } });
+
+  /** A registered, confirmed user and a live session. */
+  async function confirmedUser() {
+    const email = uniqueEmail();
+    expectNoGraphQLErrors(await register(email));
+    const mail = await t.mailbox.waitFor(email);
+    expectNoGraphQLErrors(await t.gql(CONFIRM, { variables: { input: { token: tokenFrom(mail.text) } } }));
+    const session = expectNoGraphQLErrors(await login(email)).login;
+    return { email, session };
+  }
+
+  it('registers, refuses login until the mailed link confirms the email, then logs in', async () => {
+    const email = uniqueEmail();
+    const registered = expectNoGraphQLErrors(await register(email)).register.user;
+    expect(registered).toMatchObject({ email, emailConfirmed: false });
+
+    expectErrorCode(await login(email), 'EMAIL_NOT_CONFIRMED');
+
+    const mail = await t.mailbox.waitFor(email);
+    expect(mail.text).toContain('https://app.kabinet.test/confirm-email?token=');
+    const token = tokenFrom(mail.text);
+    expect(expectNoGraphQLErrors(await t.gql(CONFIRM, { variables: { input: { token } } })).confirmEmail.user.emailConfirmed).toBe(true);
+    expectErrorCode(await t.gql(CONFIRM, { variables: { input: { token } } }), 'INVALID_TOKEN');
+
+    const session = expectNoGraphQLErrors(await login(`  ${email.toUpperCase()} `)).login;
+    expect(session.user.email).toBe(email);
+    const me = expectNoGraphQLErrors(await t.gql(ME, { token: session.accessToken })).me;
+    expect(me).toMatchObject({ id: registered.id, email, role: 'CUSTOMER', emailConfirmed: true });
+  });
+
+  it('refuses bad registrations with typed errors and stores nothing', async () => {
+    const email = uniqueEmail();
+    expectErrorCode(await register(email, 'short1'), 'WEAK_PASSWORD');
+    expectErrorCode(await register(email, 'onlyletterslong'), 'WEAK_PASSWORD');
+    expectErrorCode(await register('not-an-email'), 'BAD_USER_INPUT');
+    expect(await t.stack.database.db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
+
+    expectNoGraphQLErrors(await register(email));
+    expectErrorCode(await register(email.toUpperCase()), 'EMAIL_TAKEN');
+    expect(await t.stack.database.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
+  });
+
+  it('refuses a wrong password and an unknown email alike', async () => {
+    const wrong = expectErrorCode(await login(demoUsers.demo.email, 'wrong-password-1'), 'INVALID_CREDENTIALS');
+    const unknown = expectErrorCode(await login(uniqueEmail()), 'INVALID_CREDENTIALS');
+    expect(wrong.message).toBe(unknown.message);
+  });
+
+  it('rotates refresh tokens, and reuse of a rotated one ends the whole session', async () => {
+    const { session } = await confirmedUser();
+    const next = expectNoGraphQLErrors(await t.gql(REFRESH, { variables: { input: { refreshToken: session.refreshToken } } }))
+      .refreshSession;
+    expect(next.refreshToken).not.toBe(session.refreshToken);
+    expectNoGraphQLErrors(await t.gql(ME, { token: next.accessToken }));
+
+    expectErrorCode(await t.gql(REFRESH, { variables: { input: { refreshToken: session.refreshToken } } }), 'REFRESH_TOKEN_REUSED');
+    // The thief's use also ended the legitimate holder's newer token.
+    expectErrorCode(await t.gql(REFRESH, { variables: { input: { refreshToken: next.refreshToken } } }), 'INVALID_TOKEN');
+    expectErrorCode(await t.gql(REFRESH, { variables: { input: { refreshToken: 'made-up' } } }), 'INVALID_TOKEN');
+  });
+
+  it('logs out: the refresh token stops working', async () => {
+    const { session } = await confirmedUser();
+    expect(expectNoGraphQLErrors(await t.gql(LOGOUT, { variables: { input: { refreshToken: session.refreshToken } } })).logout.ok).toBe(true);
+    expectErrorCode(await t.gql(REFRESH, { variables: { input: { refreshToken: session.refreshToken } } }), 'INVALID_TOKEN');
+  });
+
+  it('resets a password by mail with the same answer for unknown emails', async () => {
+    const { email } = await confirmedUser();
+    const unknown = uniqueEmail();
+    expect(expectNoGraphQLErrors(await t.gql(REQUEST_RESET, { variables: { input: { email: unknown } } }))).toEqual({
+      requestPasswordReset: { ok: true },
+    });
+    expect(expectNoGraphQLErrors(await t.gql(REQUEST_RESET, { variables: { input: { email } } }))).toEqual({
+      requestPasswordReset: { ok: true },
+    });
+    const mail = await t.mailbox.waitFor(email, (m) => m.text.includes('reset-password?token='));
+    const token = tokenFrom(mail.text);
+
+    expectErrorCode(await t.gql(RESET, { variables: { input: { token, newPassword: 'weak' } } }), 'WEAK_PASSWORD');
+    const newPassword = 'Новий-пароль-77';
+    expectNoGraphQLErrors(await t.gql(RESET, { variables: { input: { token, newPassword } } }));
+    expectErrorCode(await t.gql(RESET, { variables: { input: { token, newPassword: 'Ще-інший-88' } } }), 'INVALID_TOKEN');
+    expectErrorCode(await login(email), 'INVALID_CREDENTIALS');
+    expectNoGraphQLErrors(await login(email, newPassword));
+    expect(t.mailbox.messages.some((m) => m.to.includes(unknown))).toBe(false);
+  });
+
+  it('refuses an expired reset token and keeps the old password', async () => {
+    const { email } = await confirmedUser();
+    expectNoGraphQLErrors(await t.gql(REQUEST_RESET, { variables: { input: { email } } }));
+    const mail = await t.mailbox.waitFor(email, (m) => m.text.includes('reset-password?token='));
+    const [user] = await t.stack.database.db.select().from(users).where(eq(users.email, email));
+    await t.stack.database.db.update(emailTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailTokens.userId, user!.id));
+    expectErrorCode(await t.gql(RESET, { variables: { input: { token: tokenFrom(mail.text), newPassword: 'Новий-пароль-77' } } }), 'TOKEN_EXPIRED');
+    expectNoGraphQLErrors(await login(email));
+  });
+
+  it('changes the password only with the current one', async () => {
+    const { email, session } = await confirmedUser();
+    const token = session.accessToken;
+    expectErrorCode(await t.gql(CHANGE_PASSWORD, { token, variables: { input: { currentPassword: 'nope-nope-1', newPassword: 'Інший-пароль-5' } } }), 'INVALID_CREDENTIALS');
+    expectErrorCode(await t.gql(CHANGE_PASSWORD, { token, variables: { input: { currentPassword: password, newPassword: 'weak' } } }), 'WEAK_PASSWORD');
+    expectNoGraphQLErrors(await t.gql(CHANGE_PASSWORD, { token, variables: { input: { currentPassword: password, newPassword: 'Інший-пароль-5' } } }));
+    expectErrorCode(await login(email), 'INVALID_CREDENTIALS');
+    expectNoGraphQLErrors(await login(email, 'Інший-пароль-5'));
+    // Other sessions ended.
+    expectErrorCode(await t.gql(REFRESH, { variables: { input: { refreshToken: session.refreshToken } } }), 'INVALID_TOKEN');
+  });
+
+  it('updates the profile; a new email is used only once confirmed', async () => {
+    const { email, session } = await confirmedUser();
+    const token = session.accessToken;
+    const newEmail = uniqueEmail();
+    expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '12' } } }), 'BAD_USER_INPUT');
+    expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: demoUsers.demo.email } } }), 'EMAIL_TAKEN');
+    const updated = expectNoGraphQLErrors(
+      await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '+380 50 123 45 67', displayName: 'Олена Нова', email: newEmail } } }),
+    ).updateProfile.user;
+    expect(updated).toEqual({ email, pendingEmail: newEmail, phone: '+380501234567', displayName: 'Олена Нова' });
+    expectNoGraphQLErrors(await login(email));
+
+    const mail = await t.mailbox.waitFor(newEmail);
+    const confirmed = expectNoGraphQLErrors(await t.gql(CONFIRM, { variables: { input: { token: tokenFrom(mail.text) } } })).confirmEmail.user;
+    expect(confirmed).toEqual({ email: newEmail, emailConfirmed: true, pendingEmail: null });
+    expectErrorCode(await login(email), 'INVALID_CREDENTIALS');
+    expectNoGraphQLErrors(await login(newEmail));
+  });
+
+  it('deactivates with the password; the login can no longer log in and an event is recorded', async () => {
+    const { email, session } = await confirmedUser();
+    const token = session.accessToken;
+    expectErrorCode(await t.gql(DEACTIVATE, { token, variables: { input: { password: 'wrong-pass-9' } } }), 'INVALID_CREDENTIALS');
+    expectNoGraphQLErrors(await login(email));
+    expectNoGraphQLErrors(await t.gql(DEACTIVATE, { token, variables: { input: { password } } }));
+    expectErrorCode(await login(email), 'ACCOUNT_DEACTIVATED');
+    expectErrorCode(await t.gql(REFRESH, { variables: { input: { refreshToken: session.refreshToken } } }), 'INVALID_TOKEN');
+    const events = await t.stack.database.db.select().from(outbox);
+    expect(events.some((event) => (event.payload as { userId: string }).userId === session.user.id)).toBe(true);
+  });
+
+  it('requires a login for me and for account changes', async () => {
+    expectErrorCode(await t.gql(ME), 'UNAUTHENTICATED');
+    expectErrorCode(await t.gql(DEACTIVATE, { variables: { input: { password } } }), 'UNAUTHENTICATED');
+  });
+
+  it('limits login attempts per email, and an aliased batch cannot get past the first failure', async () => {
+    const email = uniqueEmail();
+    const attempts = Array.from({ length: 12 }, (_, i) => `a${i}: login(input: { email: "${email}", password: "wrong-pass-1" }) { accessToken }`);
+    // \`login\` is non-null: the first failed attempt ends the whole mutation, so a batch tries once.
+    expect(errorCodes(await t.gql(`mutation { ${attempts.join('\n')} }`))).toEqual(['INVALID_CREDENTIALS']);
+    for (let attempt = 2; attempt <= 10; attempt += 1) expectErrorCode(await login(email, 'wrong-pass-1'), 'INVALID_CREDENTIALS');
+    const limited = expectErrorCode(await login(email, 'wrong-pass-1'), 'RATE_LIMITED');
+    expect(limited.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
