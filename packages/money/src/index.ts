@@ -1,3 +1,5 @@
+import Big from 'big.js';
+
 /**
  * Money is kept as integer minor units (kopiyky, cents) and shown as a decimal string with
  * its ISO 4217 currency code: never a float anywhere.
@@ -43,4 +45,34 @@ export function parseDecimal(amount: string, currency: string): number {
   const minor = Number(whole) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
   if (!Number.isSafeInteger(minor)) throw new RangeError(`amount out of range: ${amount}`);
   return sign ? -minor : minor;
+}
+
+export { Big };
+
+/**
+ * An exact decimal amount in major units (e.g. consumption × price) rounded to the
+ * currency's minor units, half away from zero as on printed bills: `Big('12.345')` → 1235.
+ */
+export function toMinorUnits(amount: Big, currency: string): number {
+  const minor = Number(amount.times(10 ** minorUnitExponent(currency)).round(0, Big.roundHalfUp).toFixed(0));
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`amount out of range: ${amount.toString()}`);
+  return minor;
+}
+
+/** Minor units as an exact decimal in major units: 12345 UAH → `Big('123.45')`. */
+export function fromMinorUnits(minor: number, currency: string): Big {
+  return new Big(minor).div(10 ** minorUnitExponent(currency));
+}
+
+/** A non-negative decimal string as `Big`, or `null` when it is not one (no exponents, no signs). */
+export function parseQuantity(value: string, maxDecimals: number): Big | null {
+  const match = /^\d{1,12}(?:\.(\d+))?$/.exec(value.trim());
+  if (!match || (match[1]?.length ?? 0) > maxDecimals) return null;
+  return new Big(value.trim());
+}
+
+/** A decimal for display: fixed places, then trailing zeros dropped (`"12.500"` → `"12.5"`). */
+export function formatQuantity(value: Big, places = 3): string {
+  const fixed = value.toFixed(places);
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMinor, parseDecimal } from './index';
+import { Big, formatMinor, formatQuantity, fromMinorUnits, parseDecimal, parseQuantity, toMinorUnits } from './index';
 
 describe('money', () => {
   it('formats minor units as decimal strings by the currency exponent', () => {
@@ -25,5 +25,27 @@ describe('money', () => {
     for (const minor of [1, 10, 99, 100, 101, 29999, 1000000001]) {
       expect(parseDecimal(formatMinor(minor, 'UAH'), 'UAH')).toBe(minor);
     }
+  });
+});
+
+describe('exact decimals', () => {
+  it('rounds to minor units half away from zero', () => {
+    expect(toMinorUnits(new Big('12.345'), 'UAH')).toBe(1235);
+    expect(toMinorUnits(new Big('12.3449999'), 'UAH')).toBe(1234);
+    expect(toMinorUnits(new Big('-12.345'), 'UAH')).toBe(-1235);
+    expect(toMinorUnits(new Big('0.1').plus('0.2'), 'UAH')).toBe(30);
+    expect(toMinorUnits(new Big('1.2345'), 'KWD')).toBe(1235);
+  });
+
+  it('reads quantities without exponents, signs or excess decimals', () => {
+    expect(parseQuantity('18432.5', 3)?.toString()).toBe('18432.5');
+    expect(parseQuantity(' 7 ', 3)?.toString()).toBe('7');
+    expect(parseQuantity('-1', 3)).toBeNull();
+    expect(parseQuantity('1e3', 3)).toBeNull();
+    expect(parseQuantity('1.2345', 3)).toBeNull();
+    expect(formatQuantity(new Big('12.5000'))).toBe('12.5');
+    expect(formatQuantity(new Big('250'))).toBe('250');
+    expect(formatQuantity(new Big('0.0004'))).toBe('0');
+    expect(fromMinorUnits(12345, 'UAH').toString()).toBe('123.45');
   });
 });

@@ -1,0 +1,166 @@
+import { Big, toMinorUnits } from '@kabinet/money';
+import {
+  addDays,
+  daysBetween,
+  daysInPeriod,
+  firstDayOf,
+  lastDayOf,
+  type LocalDate,
+  type MeterZone,
+  type Period,
+} from '@kabinet/utility-core';
+
+/** How a meter splits the day: one zone, day/night, or night/half-peak/peak. */
+export type MeterScheme = 'SINGLE' | 'TWO_ZONE' | 'THREE_ZONE';
+
+/** Zone coefficients applied to the kWh price (the regulator's defaults). */
+export const defaultZoneCoefficients: Record<MeterScheme, Partial<Record<MeterZone, string>>> = {
+  SINGLE: { SINGLE: '1' },
+  TWO_ZONE: { DAY: '1', NIGHT: '0.5' },
+  THREE_ZONE: { NIGHT: '0.4', HALF_PEAK: '1', PEAK: '1.5' },
+};
+
+export type ZoneCoefficients = Partial<Record<MeterScheme, Partial<Record<MeterZone, string>>>>;
+
+/** A block of monthly consumption and its kWh price; the last tier has no upper bound. */
+export interface TariffTier {
+  /** kWh per month up to which this price applies; null for the last tier. */
+  upTo: string | null;
+  /** Price per kWh in major units, e.g. `"4.32"`. */
+  price: string;
+}
+
+export interface Tariff {
+  /** First local date the tariff applies. */
+  validFrom: LocalDate;
+  tiers: TariffTier[];
+  /** Overrides of `defaultZoneCoefficients`, per scheme. */
+  zoneCoefficients?: ZoneCoefficients | null;
+}
+
+/** The days of a month one tariff covers, and their share of the month. */
+export interface TariffSegment {
+  tariff: Tariff;
+  from: LocalDate;
+  to: LocalDate;
+  fraction: Big;
+}
+
+export interface ZoneConsumption {
+  scheme: MeterScheme;
+  zone: MeterZone;
+  consumption: Big;
+}
+
+export interface ChargeLine extends ZoneConsumption {
+  from: LocalDate;
+  to: LocalDate;
+  /** Index of the tier (0 is the first block). */
+  tier: number;
+  /** Price per kWh after the zone coefficient. */
+  unitPrice: Big;
+  amountMinor: number;
+}
+
+export class TariffMissingError extends Error {
+  constructor(readonly date: LocalDate) {
+    super(`no tariff in effect on ${date}`);
+  }
+}
+
+export function schemeOfZones(zones: readonly string[]): MeterScheme {
+  if (zones.includes('PEAK') || zones.includes('HALF_PEAK')) return 'THREE_ZONE';
+  if (zones.includes('DAY') || zones.includes('NIGHT')) return 'TWO_ZONE';
+  return 'SINGLE';
+}
+
+/** Tiers must rise and end with an open-ended one; prices are non-negative decimals. */
+export function assertValidTiers(tiers: TariffTier[]): void {
+  const decimal = /^\d+(\.\d+)?$/;
+  let previous = new Big(0);
+  tiers.forEach((tier, index) => {
+    const last = index === tiers.length - 1;
+    if (!decimal.test(tier.price)) throw new RangeError(`tier ${index + 1}: price must be a decimal`);
+    if (last !== (tier.upTo === null)) throw new RangeError('only the last tier is open-ended');
+    if (tier.upTo !== null) {
+      if (!decimal.test(tier.upTo) || new Big(tier.upTo).lte(previous)) throw new RangeError(`tier ${index + 1}: bounds must rise`);
+      previous = new Big(tier.upTo);
+    }
+  });
+  if (tiers.length === 0) throw new RangeError('a tariff needs at least one tier');
+}
+
+/** The tariff in effect on `date`: the latest one that started on or before it. */
+export function tariffOn(date: LocalDate, tariffs: Tariff[]): Tariff {
+  const effective = tariffs.filter((tariff) => tariff.validFrom <= date).sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
+  if (!effective) throw new TariffMissingError(date);
+  return effective;
+}
+
+/** A month split at each tariff change inside it, each part with its share of the month's days. */
+export function tariffSegments(period: Period, tariffs: Tariff[]): TariffSegment[] {
+  const first = firstDayOf(period);
+  const last = lastDayOf(period);
+  const days = daysInPeriod(period);
+  const starts = [first, ...tariffs.map((tariff) => tariff.validFrom).filter((date) => date > first && date <= last)];
+  const unique = [...new Set(starts)].sort();
+  return unique.map((from, index) => {
+    const to = index + 1 < unique.length ? addDays(unique[index + 1]!, -1) : last;
+    return { tariff: tariffOn(from, tariffs), from, to, fraction: new Big(daysBetween(from, to) + 1).div(days) };
+  });
+}
+
+/** One segment covering a whole month under the tariff in effect on `date` (the tariff calculator). */
+export function wholeMonthSegment(date: LocalDate, tariffs: Tariff[]): TariffSegment[] {
+  return [{ tariff: tariffOn(date, tariffs), from: date, to: date, fraction: new Big(1) }];
+}
+
+function coefficientOf(tariff: Tariff, scheme: MeterScheme, zone: MeterZone): Big {
+  const value = tariff.zoneCoefficients?.[scheme]?.[zone] ?? defaultZoneCoefficients[scheme][zone];
+  if (value === undefined) throw new RangeError(`zone ${zone} is not part of a ${scheme} meter`);
+  return new Big(value);
+}
+
+/**
+ * Prices a month's consumption. In each tariff segment the consumption and the tier bounds
+ * are taken pro rata by days; the account's total fills the tiers in order, and each zone
+ * takes its share of every tier in proportion to its consumption; the tier price times the
+ * zone coefficient gives the kWh price. Each line is rounded to minor units on its own, as
+ * printed on the bill.
+ */
+export function priceConsumption(segments: TariffSegment[], consumption: ZoneConsumption[], currency: string): ChargeLine[] {
+  const total = consumption.reduce((sum, entry) => sum.plus(entry.consumption), new Big(0));
+  if (total.lte(0)) return [];
+  const lines: ChargeLine[] = [];
+  for (const segment of segments) {
+    const segmentTotal = total.times(segment.fraction);
+    let lowerBound = new Big(0);
+    segment.tariff.tiers.forEach((tier, tierIndex) => {
+      const upperBound = tier.upTo === null ? null : new Big(tier.upTo).times(segment.fraction);
+      const filled = (upperBound === null || segmentTotal.lt(upperBound) ? segmentTotal : upperBound).minus(lowerBound);
+      if (upperBound !== null) lowerBound = upperBound;
+      if (filled.lte(0)) return;
+      for (const entry of consumption) {
+        if (entry.consumption.lte(0)) continue;
+        const quantity = filled.times(entry.consumption).div(total);
+        const unitPrice = new Big(tier.price).times(coefficientOf(segment.tariff, entry.scheme, entry.zone));
+        lines.push({
+          scheme: entry.scheme,
+          zone: entry.zone,
+          consumption: quantity,
+          from: segment.from,
+          to: segment.to,
+          tier: tierIndex,
+          unitPrice,
+          amountMinor: toMinorUnits(quantity.times(unitPrice), currency),
+        });
+      }
+    });
+  }
+  return lines;
+}
+
+/** VAT on a net amount, rate in basis points (2000 = 20 %), rounded like every line. */
+export function vatOn(netMinor: number, rateBasisPoints: number): number {
+  return Number(new Big(netMinor).times(rateBasisPoints).div(10_000).round(0, Big.roundHalfUp).toFixed(0));
+}
