@@ -1,1 +1,4 @@
-export {};
+export * from './consumer';
+export * from './publish';
+export * from './relay';
+export * from './tables';
