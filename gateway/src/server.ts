@@ -16,6 +16,7 @@ import type { Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import express from 'express';
 import { jsonErrorHandler, listen } from '@kabinet/http';
+import { requestLimits } from './limits';
 import { sandboxDocument } from './sandbox';
 
 export interface GatewayContext {
@@ -86,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.get('/', (_req, res) => res.redirect('/graphql'));
 
   const { httpServer, port } = await listen(app, options.port, options.host);
+  const limits = requestLimits<GatewayContext>();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,
@@ -95,7 +97,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError: maskGatewayError((error, message) => logger.error({ err: error }, message)),
+    validationRules: limits.validationRules,
     plugins: [
+      ...limits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       options.production
         ? ApolloServerPluginLandingPageDisabled()

@@ -1,1 +1,93 @@
-export {};
+import { DomainError } from '@kabinet/errors';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** `points` attempts per `duration` seconds, counted per key (an email, an IP, an account…). */
+export interface RateLimitPolicy {
+  points: number;
+  duration: number;
+}
+
+export interface RateLimits<Policy extends string> {
+  /** Counts one attempt against `key`; refuses with RATE_LIMITED (and `retryAfterSeconds`) once the policy is exhausted. */
+  consume(policy: Policy, key: string): Promise<void>;
+  /** Closes the Redis connection, if any. Never rejects, so callers may leave it unawaited. */
+  close(): Promise<void>;
+}
+
+export interface RateLimitsOptions {
+  /**
+   * Redis keys are `<keyPrefix>:<policy>:<key>`. Every replica must use the same prefix to share
+   * counters; tests pass their own to keep their keys apart.
+   */
+  keyPrefix?: string;
+  /** How long the first attempts after start wait for the first Redis connection. */
+  connectWaitMs?: number;
+}
+
+export const defaultKeyPrefix = 'kabinet:rl';
+
+/**
+ * One limiter per policy: in memory without `redisUrl` (a single process), in Redis with it,
+ * so that every replica counts against the same numbers.
+ */
+export function createRateLimits<Policy extends string>(
+  redisUrl: string | undefined,
+  policies: Record<Policy, RateLimitPolicy>,
+  options: RateLimitsOptions = {},
+): RateLimits<Policy> {
+  const keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
+  // No offline queue: while Redis is unreachable an attempt fails at once (and is masked as an
+  // internal error) instead of waiting, uncounted, for a reconnection.
+  const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : null;
+  const limiters = new Map<string, RateLimiterAbstract>(
+    (Object.entries(policies) as [Policy, RateLimitPolicy][]).map(([name, { points, duration }]) => [
+      name,
+      redis
+        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:${name}`, points, duration })
+        : new RateLimiterMemory({ keyPrefix: name, points, duration }),
+    ]),
+  );
+
+  // Without an offline queue, an attempt right after start would also fail while the first
+  // connection is being made: that one is worth waiting for, briefly.
+  const firstConnection = redis ? waitForReady(redis, options.connectWaitMs ?? 2_000) : null;
+
+  return {
+    consume: async (policy, key) => {
+      const limiter = limiters.get(policy);
+      if (!limiter) throw new Error(`unknown rate-limit policy ${policy}`);
+      if (firstConnection) await firstConnection;
+      try {
+        await limiter.consume(key);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
+        throw new DomainError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      }
+    },
+    close: async () => {
+      if (!redis) return;
+      // QUIT lets replies in flight arrive; without a connection there is nothing to wait for.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+/** Resolves once `redis` is ready or after `ms`, whichever comes first; never rejects. */
+function waitForReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('end', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    redis.once('ready', done);
+    redis.once('end', done);
+  });
+}

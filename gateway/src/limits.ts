@@ -1,0 +1,95 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+
+/**
+ * Code of every limit refusal, with HTTP 400. Apollo Server gives it to whatever a validation
+ * rule reports (depth, aliases, directives, cost: armor's BAD_USER_INPUT there is overwritten),
+ * armor's own hook gave it to the token limit, and we keep that: the document was refused
+ * before anything ran and the client must change the query. BAD_USER_INPUT would point at
+ * argument or variable values, which are not at fault.
+ */
+export const limitRefusalCode = 'GRAPHQL_VALIDATION_FAILED';
+
+/** What the client reads. Which limit, never the number (`exposeLimits: false`). */
+const messages = {
+  maxDepth: 'Query is nested too deeply.',
+  maxAliases: 'Query uses too many aliases.',
+  maxDirectives: 'Query uses too many directives.',
+  maxTokens: 'Query is too long.',
+  costLimit: 'Query is too expensive.',
+} as const;
+
+/** A token-limit refusal: raised while parsing, where Apollo only has its "unexpected error" path. */
+class TokenLimitRefusal extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: limitRefusalCode, http: { status: 400 } } });
+  }
+}
+
+// armor prefixes every refusal with "Syntax Error: " although the query parsed fine.
+const withoutPrefix = (error: GraphQLError) => error.message.replace(/^Syntax Error: /, '');
+
+/** Reports to graphql-js' validation; Apollo turns that into a 400 with `limitRefusalCode`. */
+const reportToValidation = (context: ValidationContext | null, error: GraphQLError) => {
+  context?.reportError(new GraphQLError(withoutPrefix(error)));
+};
+
+const refuseTokens = (_context: ValidationContext | null, error: GraphQLError) => {
+  throw new TokenLimitRefusal(withoutPrefix(error));
+};
+
+/**
+ * armor's defaults (aliases 15, directives 50, tokens 1000, cost 5000) but depth 7, with limits
+ * never told to the client. Depth 6 refused the payments history page (me > payments > edges >
+ * node > items > amount > amount); no query field of our acyclic schema goes deeper, only a
+ * mutation payload's `user` can, for no good reason.
+ * schema/operations/Dashboard.graphql is at depth 6 and cost ~420. Sandbox's introspection is
+ * ~200 tokens and `__schema` is exempt from depth and cost (only the real introspection field:
+ * a fragment or operation named `__schema` is counted, see limits.e2e.ts).
+ */
+function armorConfig() {
+  const validationRule = { exposeLimits: false, propagateOnRejection: false, onReject: [reportToValidation] };
+  return {
+    maxDepth: { ...validationRule, n: 7, errorMessage: messages.maxDepth },
+    maxAliases: { ...validationRule, n: 15, errorMessage: messages.maxAliases },
+    maxDirectives: { ...validationRule, n: 50, errorMessage: messages.maxDirectives },
+    costLimit: { ...validationRule, maxCost: 5000, errorMessage: messages.costLimit },
+    maxTokens: { n: 1000, exposeLimits: false, errorMessage: messages.maxTokens, propagateOnRejection: false, onReject: [refuseTokens] },
+    blockFieldSuggestion: { enabled: true },
+  };
+}
+
+/**
+ * A throw from `parsingDidStart` (the token limit) lands in `unexpectedErrorProcessingRequest`.
+ * armor's hook there re-throws EVERY unexpected error as GRAPHQL_VALIDATION_FAILED with the
+ * original error's text as message, which would slip internal errors past maskGatewayError.
+ * We drop it and re-throw only our own refusal; anything else stays Apollo's "Internal server
+ * error".
+ */
+const tokenRefusalPassesThrough: ApolloServerPlugin = {
+  async unexpectedErrorProcessingRequest({ error }) {
+    if (error instanceof TokenLimitRefusal) throw error;
+  },
+};
+
+export interface RequestLimits<TContext extends object> {
+  plugins: ApolloServerPlugin<TContext>[];
+  validationRules: ValidationRule[];
+}
+
+/** Plugins and validation rules to add to the gateway's ApolloServer. Fresh per server: armor mutates its config. */
+export function requestLimits<TContext extends object>(): RequestLimits<TContext> {
+  const { plugins, validationRules } = new ApolloArmor(armorConfig()).protect();
+  const withoutArmorCatchAll = plugins.map((plugin) => {
+    const { unexpectedErrorProcessingRequest: _catchAll, ...rest } = plugin;
+    return rest;
+  });
+  return {
+    // No cast: under our `moduleResolution: Bundler` armor's declarations resolve to the same
+    // @apollo/server ESM types as ours. TOOLCHAIN.md saw them clash; if they do again, a cast
+    // here is enough.
+    plugins: [...withoutArmorCatchAll, tokenRefusalPassesThrough],
+    validationRules,
+  };
+}

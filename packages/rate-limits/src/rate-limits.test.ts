@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '@kabinet/errors';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimits, type RateLimits } from './index';
+
+// Redis runs on developer machines and in CI: a missing Redis is a failure, not a skip.
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const policies = {
+  perIp: { points: 3, duration: 60 },
+  perAccount: { points: 2, duration: 600 },
+};
+type Policy = keyof typeof policies;
+
+/** The DomainError a refused attempt throws. */
+async function refusal(attempt: Promise<void>): Promise<DomainError> {
+  const error = await attempt.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+async function consumeTimes(limits: RateLimits<Policy>, policy: Policy, key: string, times: number) {
+  for (let i = 0; i < times; i += 1) await limits.consume(policy, key);
+}
+
+describe('rate limits in memory (no REDIS_URL)', () => {
+  it('allows the policy\'s points, then refuses with RATE_LIMITED and retryAfterSeconds', async () => {
+    const limits = createRateLimits(undefined, policies);
+    await consumeTimes(limits, 'perIp', '10.0.0.1', 3);
+    const error = await refusal(limits.consume('perIp', '10.0.0.1'));
+    expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 60 });
+    expect(error.message).toContain('60 s');
+    await limits.close();
+  });
+
+  it('counts each policy and each key apart', async () => {
+    const limits = createRateLimits(undefined, policies);
+    await consumeTimes(limits, 'perAccount', 'A1', 2);
+    await expect(limits.consume('perAccount', 'A1')).rejects.toBeInstanceOf(DomainError);
+    await limits.consume('perAccount', 'A2');
+    await limits.consume('perIp', 'A1');
+  });
+
+  it('keeps counts per instance: two processes without Redis do not share them', async () => {
+    const [one, two] = [createRateLimits(undefined, policies), createRateLimits(undefined, policies)];
+    await consumeTimes(one, 'perAccount', 'A1', 2);
+    await two.consume('perAccount', 'A1');
+  });
+});
+
+describe('rate limits in Redis', () => {
+  // A fresh prefix per run: parallel runs (and CI jobs sharing one Redis) never see each other's keys.
+  const keyPrefix = `kabinet-test:${randomUUID()}:rl`;
+  let inspect: Redis;
+  const opened: RateLimits<Policy>[] = [];
+  const open = () => {
+    const limits = createRateLimits(redisUrl, policies, { keyPrefix });
+    opened.push(limits);
+    return limits;
+  };
+
+  beforeAll(async () => {
+    inspect = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    let cause: unknown;
+    inspect.on('error', (error) => (cause = error));
+    await inspect.connect().catch((error: unknown) => {
+      throw new Error(`These tests need Redis at ${redisUrl} (set REDIS_URL for another): ${String(cause ?? error)}`);
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((limits) => limits.close()));
+    if (inspect?.status !== 'ready') return;
+    const keys = await inspect.keys(`${keyPrefix}:*`);
+    if (keys.length > 0) await inspect.del(...keys);
+    await inspect.quit();
+  });
+
+  it('shares one counter between two instances (two replicas)', async () => {
+    const [one, two] = [open(), open()];
+    await one.consume('perIp', '192.0.2.7');
+    await two.consume('perIp', '192.0.2.7');
+    await one.consume('perIp', '192.0.2.7');
+    for (const replica of [two, one]) {
+      const error = await refusal(replica.consume('perIp', '192.0.2.7'));
+      expect(error.extensions.code).toBe('RATE_LIMITED');
+    }
+    expect(await inspect.get(`${keyPrefix}:perIp:192.0.2.7`)).toBe('5');
+  });
+
+  it('refuses with retryAfterSeconds from the key\'s remaining time to live in Redis', async () => {
+    const limits = open();
+    await consumeTimes(limits, 'perAccount', 'A-100', 2);
+    const error = await refusal(limits.consume('perAccount', 'A-100'));
+    const ttl = await inspect.ttl(`${keyPrefix}:perAccount:A-100`);
+    expect(ttl).toBeGreaterThan(590);
+    expect(error.extensions.retryAfterSeconds).toBeGreaterThanOrEqual(ttl);
+    expect(error.extensions.retryAfterSeconds).toBeLessThanOrEqual(600);
+  });
+
+  it('keeps prefixes apart: another prefix starts from zero', async () => {
+    const other = createRateLimits(redisUrl, policies, { keyPrefix: `${keyPrefix}:other` });
+    opened.push(other);
+    await consumeTimes(open(), 'perAccount', 'A-200', 2);
+    await consumeTimes(other, 'perAccount', 'A-200', 2);
+    await expect(other.consume('perAccount', 'A-200')).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('counts the very first attempt after start (waits for the connection)', async () => {
+    const limits = open();
+    await limits.consume('perIp', '198.51.100.1');
+    expect(await inspect.get(`${keyPrefix}:perIp:198.51.100.1`)).toBe('1');
+  });
+});
