@@ -19,10 +19,12 @@ import { limitRefusalCode, requestLimits } from './limits';
 const dashboard = readFileSync(new URL('../../schema/operations/Dashboard.graphql', import.meta.url), 'utf8');
 const login = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }`;
 
-/** Eight levels, one more than the deepest query: login > user > payments > … > amount > amount. */
+/** The deepest path a client has a reason to ask for (8 levels): a bill's lines. */
+const billLines = `{ me { electricityAccounts { bills(first: 1) { edges { node { lines { amount { amount } } } } } } } }`;
+/** Nine levels, one more than the deepest query: login > user > electricityAccounts > … > amount > amount. */
 const tooDeep = `mutation { login(input: { email: "deep@kabinet.test", password: "p" }) {
-  user { payments(first: 1) { edges { node { items { amount { amount } } } } } } } }`;
-/** The payments history page: the deepest path a client has a reason to ask for. */
+  user { electricityAccounts { bills(first: 1) { edges { node { lines { amount { amount } } } } } } } } }`;
+/** The payments history page. */
 const paymentsPage = `{ me { payments(first: 10) { edges { cursor node { id status total { amount currency } createdAt
   items { utility accountId amount { amount currency } } } } pageInfo { hasNextPage endCursor } } } }`;
 const hundredPayments = (alias: string) => `${alias}: payments(first: 100) { edges { node { id } } }`;
@@ -70,9 +72,18 @@ describe('request limits at the gateway (graphql-armor)', () => {
     expect(__schema.types.map((type: { name: string }) => type.name)).toContain('ElectricityAccount');
   });
 
-  it('lets the payments history page through (depth 7)', async () => {
+  it('lets the payments history page and a bill\'s lines (depth 8) through', async () => {
     const { me } = expectNoGraphQLErrors(await t.gql(paymentsPage, { token }));
     expect(me.payments.edges[0].node.items[0].amount.amount).toMatch(/^\d+\.\d{2}$/);
+    const bills = expectNoGraphQLErrors(await t.gql(billLines, { token })).me.electricityAccounts[0].bills;
+    expect(bills.edges[0].node.lines[0].amount.amount).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('counts named fragments by the depth they reach, not extra', async () => {
+    const withFragments = `{ me { electricityAccounts { bills(first: 1) { edges { node { ...BillLines } } } } } }
+      fragment BillLines on Bill { lines { ...LineAmount } }
+      fragment LineAmount on BillLine { amount { amount } }`;
+    expectNoGraphQLErrors(await t.gql(withFragments, { token }));
   });
 
   it('refuses a query nested too deeply', async () => {
@@ -104,9 +115,9 @@ describe('request limits at the gateway (graphql-armor)', () => {
 
   it('counts a fragment or an operation named __schema against depth and cost', async () => {
     // armor used to skip any node named `__schema`; only the introspection field is exempt now.
-    const deepFragment = `query { me { ...__schema } }
-      fragment __schema on User { payments(first: 1) { edges { node { items { amount { amount } } } } } }`;
-    expectRefused(await t.gql(deepFragment, { token }), 'Query is nested too deeply.');
+    const deepFragment = `mutation { login(input: { email: "deep@kabinet.test", password: "p" }) { ...__schema } }
+      fragment __schema on AuthPayload { user { electricityAccounts { bills(first: 1) { edges { node { lines { amount { amount } } } } } } } }`;
+    expectRefused(await t.gql(deepFragment), 'Query is nested too deeply.');
     expectRefused(await t.gql(tooDeep.replace('mutation', 'mutation __schema')), 'Query is nested too deeply.');
 
     const costlyFragment = `query { me { ...__schema } }

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   clientIpHeader,
   gatewaySecretHeader,
+  publicOriginHeader,
   subgraphSecret,
   viewerFromAuthorization,
   type TokenKeys,
@@ -16,6 +17,7 @@ import type { Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import express from 'express';
 import { jsonErrorHandler, listen } from '@kabinet/http';
+import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { sandboxDocument } from './sandbox';
 
@@ -25,6 +27,7 @@ export interface GatewayContext {
   /** Forwarded as-is so that each subgraph verifies the token itself. */
   authorization: string | undefined;
   clientIp: string;
+  publicOrigin: string;
 }
 
 export interface GatewayOptions {
@@ -63,6 +66,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // Query plans also run without an incoming request (health checks): context is then empty.
     if (context.authorization) headers.set('authorization', context.authorization);
     if (context.clientIp) headers.set(clientIpHeader, context.clientIp);
+    if (context.publicOrigin) headers.set(publicOriginHeader, context.publicOrigin);
   }
 }
 
@@ -85,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: 'ok' });
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
 
   const { httpServer, port } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
@@ -119,7 +124,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       context: async ({ req }) => {
         const authorization = req.get('authorization');
         const viewer = await viewerFromAuthorization(options.tokenKeys, authorization);
-        return { viewer, authorization, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
+        return {
+          viewer,
+          authorization,
+          clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          // With TRUST_PROXY, express reads these from X-Forwarded-Proto / X-Forwarded-Host.
+          publicOrigin: `${req.protocol}://${req.get('host')}`,
+        };
       },
     }),
   );

@@ -4,6 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const gatewaySecretHeader = 'x-kabinet-gateway-secret';
 /** Client address as seen by the gateway; trusted only on requests that carry the secret. */
 export const clientIpHeader = 'x-kabinet-client-ip';
+/** Scheme and host the client reached the gateway at: links the subgraphs hand out (bill PDFs) point there. */
+export const publicOriginHeader = 'x-kabinet-public-origin';
 
 /**
  * Each subgraph gets its own secret derived from the one configured master secret, so a
@@ -18,4 +20,12 @@ export function secretsMatch(expected: string, provided: string | undefined): bo
   const a = Buffer.from(expected);
   const b = Buffer.from(provided);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * What a subgraph expects from relays delivering events to it, derived from the same master
+ * secret but for another purpose, so that neither value can stand in for the other.
+ */
+export function eventsSecret(masterSecret: string, destination: string): string {
+  return createHmac('sha256', masterSecret).update(`kabinet-events:${destination}`).digest('base64url');
 }

@@ -1,3 +1,4 @@
 export * from './tokens';
 export * from './gateway-secret';
 export * from './config-keys';
+export * from './signed-links';

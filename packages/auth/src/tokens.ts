@@ -15,6 +15,8 @@ export interface Viewer {
   sessionId: string;
   /** For operators: the supplier whose staff they are. */
   supplierId?: string | undefined;
+  /** The login's confirmed email (logins cannot sign in before confirming one). */
+  email?: string | undefined;
 }
 
 export interface TokenKeys {
@@ -69,7 +71,12 @@ export async function ensureDevelopmentKeyPems(dataDir: string): Promise<{ priva
 
 export async function signAccessToken(keys: TokenKeys, viewer: Viewer): Promise<string> {
   if (!keys.privateKey) throw new Error('this service holds no signing key');
-  return new SignJWT({ role: viewer.role, sid: viewer.sessionId, ...(viewer.supplierId ? { sup: viewer.supplierId } : {}) })
+  return new SignJWT({
+    role: viewer.role,
+    sid: viewer.sessionId,
+    ...(viewer.supplierId ? { sup: viewer.supplierId } : {}),
+    ...(viewer.email ? { email: viewer.email } : {}),
+  })
     .setProtectedHeader({ alg: algorithm })
     .setSubject(viewer.userId)
     .setIssuer(keys.issuer)
@@ -103,6 +110,7 @@ export async function verifyAccessToken(keys: TokenKeys, token: string): Promise
       role: role as Role,
       sessionId: payload.sid,
       supplierId: typeof payload.sup === 'string' ? payload.sup : undefined,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
     };
   } catch (error) {
     if (error instanceof AccessTokenError) throw error;

@@ -48,6 +48,8 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  // jobs
+  JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -72,6 +74,8 @@ export interface Config {
     gatewaySecret: string | undefined;
   };
   gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean };
+  /** How often background jobs (e-receipt mail) look for work, in seconds; 0 turns them off. */
+  jobsIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +131,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
       trustProxy: env.TRUST_PROXY,
     },
+    jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS,
   };
 }
 

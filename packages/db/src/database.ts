@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -112,3 +112,12 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 export { sql };
+
+/**
+ * Keyset condition for a list sorted by `sortColumn` then `idColumn`, both descending: rows
+ * strictly after the position `after` (the last row of the previous page).
+ */
+export function afterPosition(sortColumn: AnyColumn, idColumn: AnyColumn, after: { at: unknown; id: string } | null): SQL | undefined {
+  if (!after) return undefined;
+  return or(lt(sortColumn, after.at), and(eq(sortColumn, after.at), lt(idColumn, after.id)));
+}

@@ -21,16 +21,42 @@ export const demoUsers = {
   },
 } as const;
 
-export const demoLogins = [
-  { ...demoUsers.demo, description: 'two electricity and two heat accounts, bills, payments' },
-  { ...demoUsers.second, description: 'one account of each utility' },
-];
-
 /** A UUID derived from a name, so that seeding the same thing twice hits the same row. */
 export function stableId(name: string): string {
   const hex = createHash('sha1').update(`kabinet-demo:${name}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** The id of a demo supplier in its utility subgraph; identity stores it for the supplier's operators. */
+export function demoSupplierId(utility: 'electricity' | 'heat', supplierCode: string): string {
+  return stableId(`${utility}:supplier:${supplierCode}`);
+}
+
+/** Staff logins of demo suppliers (role OPERATOR): they see and serve their supplier's accounts only. */
+export const demoOperators = {
+  kyivEnergo: {
+    id: stableId('operator:kyiv-energo'),
+    email: 'operator@kyiv-energo.kabinet.dev',
+    password: 'kabinet-operator-2026',
+    displayName: 'Оператор КЕП',
+    supplierId: demoSupplierId('electricity', 'kyiv-energo'),
+  },
+  odesaEnergo: {
+    id: stableId('operator:odesa-energo'),
+    email: 'operator@odesa-energo.kabinet.dev',
+    password: 'kabinet-operator-2026',
+    displayName: 'Оператор ОЕК',
+    supplierId: demoSupplierId('electricity', 'odesa-energo'),
+  },
+} as const;
+
+export const demoLogins = [
+  { ...demoUsers.demo, description: 'two electricity and two heat accounts, bills, payments' },
+  { ...demoUsers.second, description: 'one account of each utility' },
+  { ...demoOperators.kyivEnergo, description: 'operator of Київські енергетичні послуги' },
+  { ...demoOperators.odesaEnergo, description: 'operator of Одеська енергозбутова компанія' },
+];
+
 
 export interface DemoPaymentItem {
   utility: 'electricity' | 'heat';

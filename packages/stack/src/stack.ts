@@ -10,6 +10,8 @@ import type { DatabaseHandle } from '@kabinet/db';
 import {
   openConfiguredDatabase,
   startSubgraph,
+  systemClock,
+  type Clock,
   type SubgraphModule,
   type SubgraphRuntime,
 } from '@kabinet/subgraph';
@@ -27,6 +29,8 @@ export interface StackOptions {
   host?: string;
   seedDemo: boolean;
   logger?: Logger;
+  /** The domain clock; tests pass a `ManualClock`. */
+  clock?: Clock;
 }
 
 export interface Stack {
@@ -35,6 +39,7 @@ export interface Stack {
   database: DatabaseHandle;
   tokenKeys: TokenKeys;
   gatewaySecret: string;
+  clock: Clock;
   stop(): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const database = options.database ?? (await openConfiguredDatabase(config));
   const tokenKeys = options.tokenKeys ?? (await loadTokenKeys(config));
   const gatewaySecret = options.gatewaySecret ?? loadGatewaySecret(config);
+  const clock = options.clock ?? systemClock;
   const portOf = (name: keyof typeof defaultPorts) => (options.ports === 'fixed' ? defaultPorts[name] : 0);
 
   const stops: (() => Promise<void>)[] = [];
@@ -57,6 +63,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         tokenKeys,
         gatewaySecret,
         logger: logger.child({ subgraph: module.name }),
+        clock,
+        // Ports may be ephemeral: a subgraph started later is found once it listens.
+        subgraphUrl: (name) => (subgraphs[name] ? `${subgraphs[name].url}/graphql` : config.gateway.subgraphUrls[name]),
       };
       await database.migrate(module.name, module.migrationsFolder);
       if (options.seedDemo) await module.seedDemo?.(runtime);
@@ -64,7 +73,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const service = await startSubgraph(definition, runtime, {
         port: portOf(module.name),
         host: options.host,
-        routes: module.routes ? (app) => module.routes!(app, runtime) : undefined,
       });
       stops.push(async () => {
         await service.stop();
@@ -94,6 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       database,
       tokenKeys,
       gatewaySecret,
+      clock,
       stop: async () => {
         for (const stop of stops) await stop();
         if (!options.database) await database.close();

@@ -3,8 +3,8 @@ import { loadGatewaySecret, loadTokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, loadConfigOrExit, type Config, type SubgraphName } from '@kabinet/config';
 import { openDatabase, type DatabaseHandle } from '@kabinet/db';
 import { stopOnSignals } from '@kabinet/http';
-import type { Express } from 'express';
 import type { DocumentNode } from 'graphql';
+import { systemClock } from './clock';
 import { startSubgraph, type BaseContext, type SubgraphDefinition, type SubgraphRuntime } from './service';
 
 /** What each subgraph package exports, so one launcher can run it alone or with the others. */
@@ -17,7 +17,6 @@ export interface SubgraphModule {
   create(runtime: SubgraphRuntime): SubgraphDefinition<BaseContext> | Promise<SubgraphDefinition<BaseContext>>;
   /** Idempotent demo data: running it twice adds nothing. */
   seedDemo?(runtime: SubgraphRuntime): Promise<void>;
-  routes?(app: Express, runtime: SubgraphRuntime): void;
 }
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -47,11 +46,12 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
     tokenKeys: await loadTokenKeys(config),
     gatewaySecret: loadGatewaySecret(config),
     logger,
+    clock: systemClock,
+    subgraphUrl: (name) => config.gateway.subgraphUrls[name],
   };
   const definition = await module.create(runtime);
   const service = await startSubgraph(definition, runtime, {
     port: config.port ?? defaultPorts[module.name],
-    routes: module.routes ? (app) => module.routes!(app, runtime) : undefined,
   });
   stopOnSignals(async () => {
     logger.info('shutting down');

@@ -7,6 +7,7 @@ import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-inte
 import {
   clientIpHeader,
   gatewaySecretHeader,
+  publicOriginHeader,
   secretsMatch,
   subgraphSecret,
   viewerFromAuthorization,
@@ -21,6 +22,7 @@ import type { DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import type { Clock } from './clock';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
 export interface BaseContext {
@@ -28,6 +30,9 @@ export interface BaseContext {
   clientIp: string;
   db: Database;
   logger: Logger;
+  clock: Clock;
+  /** Where the client reached the gateway (scheme and host), for links handed out. */
+  publicOrigin: string;
 }
 
 /** Everything a subgraph needs from its process; built once by `main.ts` or the stack launcher. */
@@ -38,6 +43,9 @@ export interface SubgraphRuntime {
   /** The gateway's master secret; the subgraph accepts only its own derived value. */
   gatewaySecret: string;
   logger: Logger;
+  clock: Clock;
+  /** Where another subgraph listens (its GraphQL URL); known only after the stack has started them all. */
+  subgraphUrl(name: SubgraphName): string;
 }
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
@@ -47,6 +55,8 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** graphql-shield rules; anything not listed is denied. */
   permissions: IRules;
   createContext(base: BaseContext): TContext;
+  /** Extra HTTP routes mounted before `/graphql` (internal events, files): each does its own access checks. */
+  routes?(app: Express): void;
   /** Releases what `create` opened (Redis connections, SMTP pools). */
   dispose?(): Promise<void>;
 }
@@ -54,13 +64,12 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
 export interface StartOptions {
   port: number;
   host?: string | undefined;
-  /** Extra HTTP routes mounted before `/graphql` (they do their own access checks). */
-  routes?: (app: Express) => void;
 }
 
 const requestBodyLimit = '256kb';
 
-function requireGateway(expected: string): RequestHandler {
+/** Refuses any request without the gateway's per-subgraph secret: subgraphs answer only the gateway. */
+export function requireGateway(expected: string): RequestHandler {
   return (req, res, next) => {
     if (secretsMatch(expected, req.get(gatewaySecretHeader))) return next();
     res.status(403).json({
@@ -114,7 +123,7 @@ export async function startSubgraph<TContext extends BaseContext>(
       res.status(503).json({ status: 'unavailable' });
     }
   });
-  options.routes?.(app);
+  definition.routes?.(app);
 
   const { httpServer, port } = await listen(app, options.port, options.host);
   const server = new ApolloServer<TContext>({
@@ -141,6 +150,8 @@ export async function startSubgraph<TContext extends BaseContext>(
       clientIp: req.get(clientIpHeader) ?? req.socket.remoteAddress ?? 'unknown',
       db: runtime.database.db,
       logger,
+      clock: runtime.clock,
+      publicOrigin: req.get(publicOriginHeader) ?? runtime.config.mail.appUrl,
     });
   };
 

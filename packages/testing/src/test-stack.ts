@@ -6,6 +6,7 @@ import { generateTokenKeyPems, importTokenKeys } from '@kabinet/auth';
 import { createLogger, loadConfig, type Config } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
 import { startStack, type Stack } from '@kabinet/stack';
+import { ManualClock } from '@kabinet/subgraph';
 import { graphqlRequest, type RequestOptions } from './client';
 import { startMailbox, type Mailbox } from './mailbox';
 
@@ -13,6 +14,8 @@ export interface TestStack {
   stack: Stack;
   config: Config;
   mailbox: Mailbox;
+  /** The domain clock every subgraph reads: it stands still until a test moves it. */
+  clock: ManualClock;
   /** The gateway's GraphQL endpoint. */
   url: string;
   /** Sends an operation through the gateway, as a client app would. */
@@ -23,6 +26,8 @@ export interface TestStack {
 export interface TestStackOptions {
   seedDemo?: boolean;
   env?: Record<string, string>;
+  /** Where the domain clock starts (default: now); demo data is seeded relative to it. */
+  now?: string | Date;
 }
 
 /**
@@ -46,6 +51,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   });
   const database = await openTestDatabase();
   const tokenKeys = await importTokenKeys({ ...config.auth, publicKeyPem: keys.publicKeyPem });
+  const clock = new ManualClock(options.now);
   const stack = await startStack({
     config,
     database,
@@ -54,12 +60,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     host: '127.0.0.1',
     seedDemo: options.seedDemo ?? true,
     logger: createLogger(config.logLevel),
+    clock,
   });
   const url = stack.gateway.graphqlUrl.replace('localhost', '127.0.0.1');
   return {
     stack,
     config,
     mailbox,
+    clock,
     url,
     gql: (query, requestOptions) => graphqlRequest(url, query, requestOptions),
     stop: async () => {

@@ -1,6 +1,7 @@
 import type { Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
-import { asc, desc, inArray, isNull, sql, and } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { SupplierRow } from './suppliers';
 import type { UtilityTables } from './tables';
 
 type Tables = UtilityTables;
@@ -8,30 +9,34 @@ export type AccountRow = Tables['accounts']['$inferSelect'];
 export type MeterRow = Tables['meters']['$inferSelect'];
 export type ReadingRow = Tables['readings']['$inferSelect'];
 export type BillRow = Tables['bills']['$inferSelect'];
-export type SupplierRow = Tables['suppliers']['$inferSelect'];
+export type AppealRow = Tables['appeals']['$inferSelect'];
+export type { SupplierRow };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids that are not UUIDs can match nothing; Postgres would reject them in a uuid comparison. */
+export const validIds = (ids: readonly string[]) => ids.filter((id) => uuidPattern.test(id));
 
 /** Groups rows by a key, in the order DataLoader asked for the keys. */
-function groupBy<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): TRow[][] {
+export function groupBy<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): TRow[][] {
   const groups = new Map<string, TRow[]>(keys.map((key) => [key, []]));
   for (const row of rows) groups.get(keyOf(row))?.push(row);
   return keys.map((key) => groups.get(key)!);
 }
 
-function byKey<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): (TRow | null)[] {
+export function byKey<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): (TRow | null)[] {
   const found = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => found.get(key) ?? null);
 }
 
 /**
  * One request's loaders: every list the Dashboard needs costs one statement however many
- * accounts a login holds.
+ * accounts a login holds. `now` is the request's domain time: entries and bills dated later
+ * are not shown yet.
  */
-export function createUtilityLoaders(db: Database, t: Tables) {
+export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
   return {
     accountsByHolder: new DataLoader<string, AccountRow[]>(async (userIds) => {
-      const valid = userIds.filter((id) => uuidPattern.test(id));
+      const valid = validIds(userIds);
       const rows = valid.length
         ? await db.select().from(t.accounts).where(inArray(t.accounts.holderUserId, valid)).orderBy(asc(t.accounts.accountNumber))
         : [];
@@ -39,13 +44,14 @@ export function createUtilityLoaders(db: Database, t: Tables) {
     }),
 
     accountById: new DataLoader<string, AccountRow | null>(async (ids) => {
-      const valid = ids.filter((id) => uuidPattern.test(id));
+      const valid = validIds(ids);
       const rows = valid.length ? await db.select().from(t.accounts).where(inArray(t.accounts.id, valid)) : [];
       return byKey(ids, rows, (row) => row.id);
     }),
 
     supplierById: new DataLoader<string, SupplierRow | null>(async (ids) => {
-      const rows = await db.select().from(t.suppliers).where(inArray(t.suppliers.id, [...ids]));
+      const valid = validIds(ids);
+      const rows = valid.length ? await db.select().from(t.suppliers).where(inArray(t.suppliers.id, valid)) : [];
       return byKey(ids, rows, (row) => row.id);
     }),
 
@@ -54,19 +60,26 @@ export function createUtilityLoaders(db: Database, t: Tables) {
       const rows = await db
         .select({ accountId: t.ledgerEntries.accountId, total: sql<string>`coalesce(sum(${t.ledgerEntries.amountMinor}), 0)` })
         .from(t.ledgerEntries)
-        .where(inArray(t.ledgerEntries.accountId, [...accountIds]))
+        .where(and(inArray(t.ledgerEntries.accountId, [...accountIds]), lte(t.ledgerEntries.occurredAt, now)))
         .groupBy(t.ledgerEntries.accountId);
       const totals = new Map(rows.map((row) => [row.accountId, Number(row.total)]));
       return accountIds.map((id) => totals.get(id) ?? 0);
     }),
 
+    /** Every meter an account has had, replaced ones included, in-service first. */
     metersByAccount: new DataLoader<string, MeterRow[]>(async (accountIds) => {
       const rows = await db
         .select()
         .from(t.meters)
-        .where(and(inArray(t.meters.accountId, [...accountIds]), isNull(t.meters.removedOn)))
-        .orderBy(asc(t.meters.serialNumber));
+        .where(inArray(t.meters.accountId, [...accountIds]))
+        .orderBy(sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber));
       return groupBy(accountIds, rows, (row) => row.accountId);
+    }),
+
+    meterById: new DataLoader<string, MeterRow | null>(async (ids) => {
+      const valid = validIds(ids);
+      const rows = valid.length ? await db.select().from(t.meters).where(inArray(t.meters.id, valid)) : [];
+      return byKey(ids, rows, (row) => row.id);
     }),
 
     /** The latest reading of each zone of a meter. */
@@ -75,7 +88,7 @@ export function createUtilityLoaders(db: Database, t: Tables) {
         .selectDistinctOn([t.readings.meterId, t.readings.zone])
         .from(t.readings)
         .where(inArray(t.readings.meterId, [...meterIds]))
-        .orderBy(t.readings.meterId, t.readings.zone, desc(t.readings.readAt));
+        .orderBy(t.readings.meterId, t.readings.zone, desc(t.readings.period));
       return groupBy(meterIds, rows, (row) => row.meterId);
     }),
 
@@ -83,9 +96,42 @@ export function createUtilityLoaders(db: Database, t: Tables) {
       const rows = await db
         .selectDistinctOn([t.bills.accountId])
         .from(t.bills)
-        .where(inArray(t.bills.accountId, [...accountIds]))
+        .where(and(inArray(t.bills.accountId, [...accountIds]), lte(t.bills.issuedAt, now)))
         .orderBy(t.bills.accountId, desc(t.bills.period));
       return byKey(accountIds, rows, (row) => row.accountId);
+    }),
+
+    billLines: new DataLoader<string, Tables['billLines']['$inferSelect'][]>(async (billIds) => {
+      const rows = await db.select().from(t.billLines).where(inArray(t.billLines.billId, [...billIds])).orderBy(asc(t.billLines.position));
+      return groupBy(billIds, rows, (row) => row.billId);
+    }),
+
+    billConsumption: new DataLoader<string, (Tables['billConsumption']['$inferSelect'] & { serialNumber: string; digits: number })[]>(async (billIds) => {
+      const rows = await db
+        .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, digits: t.meters.digits })
+        .from(t.billConsumption)
+        .innerJoin(t.meters, eq(t.meters.id, t.billConsumption.meterId))
+        .where(inArray(t.billConsumption.billId, [...billIds]))
+        .orderBy(asc(t.meters.serialNumber), asc(t.billConsumption.zone));
+      return groupBy(
+        billIds,
+        rows.map(({ row, serialNumber, digits }) => ({ ...row, serialNumber, digits })),
+        (row) => row.billId,
+      );
+    }),
+
+    eReceiptsByAccount: new DataLoader<string, Tables['eReceiptSubscriptions']['$inferSelect'] | null>(async (accountIds) => {
+      const rows = await db.select().from(t.eReceiptSubscriptions).where(inArray(t.eReceiptSubscriptions.accountId, [...accountIds]));
+      return byKey(accountIds, rows, (row) => row.accountId);
+    }),
+
+    appealMessages: new DataLoader<string, Tables['appealMessages']['$inferSelect'][]>(async (appealIds) => {
+      const rows = await db
+        .select()
+        .from(t.appealMessages)
+        .where(inArray(t.appealMessages.appealId, [...appealIds]))
+        .orderBy(asc(t.appealMessages.createdAt), asc(t.appealMessages.id));
+      return groupBy(appealIds, rows, (row) => row.appealId);
     }),
   };
 }

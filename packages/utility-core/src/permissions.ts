@@ -1,21 +1,66 @@
-import { allow, ownedBy } from '@kabinet/subgraph';
-import type { Held } from './held';
-import type { AccountRow } from './loaders';
+import { allow, ownedBy, rule } from '@kabinet/subgraph';
+import type { BaseContext } from '@kabinet/subgraph';
+import { accountAccessVerdict, scopeOf, type Scoped } from './access';
+import { appealScope } from './appeals';
+import type { AccountRow, AppealRow } from './loaders';
 
 /**
- * Account data is for its holder only, on every path: the account type guards itself, so
- * fields reached through `_entities` are checked too, and meters, readings and bills carry
- * their account's holder (see `Held`) and are checked against it.
+ * A rule reading `parent`, so cached per object (`strict`), never per request: one object's
+ * "yes" must not be reused for another's.
  */
-export function utilityPermissions(accountType: string) {
+const scopedBy = <TParent>(scopeOfParent: (parent: TParent) => Parameters<typeof accountAccessVerdict>[1]) =>
+  rule({ cache: 'strict' })((parent: TParent, _args, context: BaseContext) => accountAccessVerdict(context.viewer, scopeOfParent(parent)));
+
+/**
+ * Type rules of a utility subgraph. Account data is for its holder and the supplier's staff
+ * only, on every path: the account type guards itself, so fields reached through `_entities`
+ * are checked too, and meters, readings, bills and appeals carry their scope and are checked
+ * against it. The value types below are reachable only through those guarded parents or
+ * through root fields that check their own input.
+ */
+export function utilityTypePermissions(accountType: string) {
   return {
     User: ownedBy((user: { id: string }) => user.id),
-    [accountType]: ownedBy((account: AccountRow) => account.holderUserId),
-    Meter: ownedBy((meter: Held<unknown>) => meter.holderUserId),
-    MeterReading: ownedBy((reading: Held<unknown>) => reading.holderUserId),
-    Bill: ownedBy((bill: Held<unknown>) => bill.holderUserId),
-    // Supplier names and time zones are public; money is a plain value.
+    [accountType]: scopedBy((account: AccountRow) => scopeOf(account)),
+    Meter: scopedBy((meter: Scoped<unknown>) => meter.scope),
+    MeterReading: scopedBy((reading: Scoped<unknown>) => reading.scope),
+    Bill: scopedBy((bill: Scoped<unknown>) => bill.scope),
+    Appeal: scopedBy((appeal: AppealRow) => appealScope(appeal)),
+    // Public: supplier rules and tariffs are what a customer sees before linking anything.
     Supplier: allow,
-    Money: allow,
+    ReadingWindow: allow,
+    TariffQuote: allow,
+    ...Object.fromEntries(
+      [
+        'Money',
+        'PageInfo',
+        'MeterReadingEdge',
+        'MeterReadingConnection',
+        'BillEdge',
+        'BillConnection',
+        'BillLine',
+        'BillMeterReading',
+        'LedgerEntry',
+        'LedgerEntryEdge',
+        'LedgerEntryConnection',
+        'ZoneConsumption',
+        'MonthlyConsumption',
+        'MonthlyPayments',
+        'EReceiptSubscription',
+        'AppealMessage',
+        'AppealEdge',
+        'AppealConnection',
+        'BillingRun',
+        'LinkCode',
+        'ChargeLine',
+        'PreliminaryCharge',
+        'UnlinkAccountPayload',
+        'AnonymousReadingsPayload',
+        'BillingRunPayload',
+        'LinkCodePayload',
+        'EReceiptsPayload',
+        'AppealPayload',
+      ].map((type) => [type, allow]),
+    ),
   };
 }

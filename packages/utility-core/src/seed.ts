@@ -1,15 +1,21 @@
-import type { Database } from '@kabinet/db';
+import type { Database, Transaction } from '@kabinet/db';
 import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
+import { eq } from 'drizzle-orm';
+import { runBilling, periodDate, type UtilityRules } from './billing/run';
+import { addDays, addMonths, periodOf, startOfLocalDate, type Period } from './calendar';
 import { signedLedgerAmount } from './ledger';
+import { readingWindowOf, type ReadingWindowRule } from './reading-windows';
+import { supplierToday, type LinkProofKind, type SupplierRow } from './suppliers';
 import type { UtilityTables } from './tables';
 
 export interface DemoMeter {
   serialNumber: string;
   zones: string[];
+  digits?: number;
   installedOn: string;
   lastVerifiedOn: string;
   verificationIntervalYears: number;
-  /** Reading of each zone four months ago, and the monthly consumption of each zone. */
+  /** Value of each zone before the seeded months, and each zone's monthly consumption. */
   startValues: number[];
   monthlyUse: number[];
 }
@@ -17,10 +23,14 @@ export interface DemoMeter {
 export interface DemoAccount {
   accountNumber: string;
   address: string;
+  holderName: string;
   holderSurname: string;
   holderUserId?: string;
-  monthlyChargeMinor: number;
+  kind?: 'RESIDENTIAL' | 'BUSINESS';
+  contractNumber?: string;
   meters: DemoMeter[];
+  /** Seeded months (0 = the oldest) with no reading: billed on an estimate, corrected by the next. */
+  missedMonths?: number[];
 }
 
 export interface DemoSupplier {
@@ -29,32 +39,73 @@ export interface DemoSupplier {
   currency: string;
   timeZone: string;
   accountNumberPattern: string;
+  accountNumberFormat: string;
+  linkProofs: LinkProofKind[];
+  readingWindow: ReadingWindowRule;
+  vatRateBasisPoints?: number;
+  paymentTermDays?: number;
   accounts: DemoAccount[];
 }
 
-const monthsOfHistory = 4;
+/** Months of readings and bills the demo has, up to the last month whose reading window has closed. */
+const seededMonths = 4;
 
-function monthStart(monthsBack: number, now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 1));
+/** The latest month whose reading window closed before `today`. */
+function lastClosedPeriod(today: string, rule: ReadingWindowRule): Period {
+  let period = addMonths(periodOf(today), -1);
+  while (readingWindowOf(period, rule).closesOn >= today) period = addMonths(period, -1);
+  return period;
 }
 
-const isoDate = (date: Date) => date.toISOString().slice(0, 10);
-
 /**
- * Demo suppliers, accounts, meters, four months of readings, three bills with their ledger
- * charges, and the ledger side of the demo payments. Ids derive from natural keys, and every
- * insert skips existing rows, so a second run adds nothing.
+ * Demo suppliers, accounts and meters, the readings of the last months, the ledger side of
+ * the demo payments, and the bills: made by the billing engine itself, run as each month's
+ * run would have been, so demo bills are real bills (estimates and corrections included).
+ * `seedSupplier` adds what only the utility knows (its tariffs). Ids derive from natural keys
+ * and every step skips what exists, so a second run adds nothing.
  */
-export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: string, suppliers: DemoSupplier[]) {
-  const now = new Date();
+export async function seedUtilityDemo(options: {
+  db: Database;
+  tables: UtilityTables;
+  rules: UtilityRules;
+  suppliers: DemoSupplier[];
+  now: Date;
+  seedSupplier(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void>;
+}) {
+  const { db, tables: t, rules, now } = options;
+  const utility = rules.utility;
+  const billing: { supplier: SupplierRow; periods: Period[] }[] = [];
+
   await db.transaction(async (tx) => {
-    for (const supplier of suppliers) {
-      const supplierId = stableId(`${utility}:supplier:${supplier.code}`);
-      const { accounts, ...supplierFields } = supplier;
-      await tx.insert(t.suppliers).values({ id: supplierId, ...supplierFields }).onConflictDoNothing();
+    for (const demo of options.suppliers) {
+      const supplierId = stableId(`${utility}:supplier:${demo.code}`);
+      const { accounts, readingWindow } = demo;
+      await tx
+        .insert(t.suppliers)
+        .values({
+          id: supplierId,
+          code: demo.code,
+          name: demo.name,
+          currency: demo.currency,
+          timeZone: demo.timeZone,
+          accountNumberPattern: demo.accountNumberPattern,
+          accountNumberFormat: demo.accountNumberFormat,
+          linkProofs: demo.linkProofs,
+          readingWindowOpensDay: readingWindow.opensDay,
+          readingWindowClosesDay: readingWindow.closesDay,
+          ...(demo.vatRateBasisPoints === undefined ? {} : { vatRateBasisPoints: demo.vatRateBasisPoints }),
+          ...(demo.paymentTermDays === undefined ? {} : { paymentTermDays: demo.paymentTermDays }),
+        })
+        .onConflictDoNothing();
+      const [supplier] = await tx.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId));
+      await options.seedSupplier(tx, supplier!, demo);
+
+      const newest = lastClosedPeriod(supplierToday(supplier!, now), readingWindow);
+      const periods = Array.from({ length: seededMonths }, (_, index) => addMonths(newest, index - seededMonths + 1));
+      billing.push({ supplier: supplier!, periods });
 
       for (const account of accounts) {
-        const accountKey = `${utility}:${supplier.code}:${account.accountNumber}`;
+        const accountKey = `${utility}:${demo.code}:${account.accountNumber}`;
         const accountId = stableId(accountKey);
         await tx
           .insert(t.accounts)
@@ -63,8 +114,11 @@ export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: s
             supplierId,
             accountNumber: account.accountNumber,
             address: account.address,
+            holderName: account.holderName,
             holderSurname: account.holderSurname,
-            currency: supplier.currency,
+            currency: demo.currency,
+            kind: account.kind ?? 'RESIDENTIAL',
+            contractNumber: account.contractNumber ?? null,
             holderUserId: account.holderUserId ?? null,
             linkedAt: account.holderUserId ? daysAgo(200, now) : null,
           })
@@ -74,58 +128,28 @@ export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: s
           const meterId = stableId(`${accountKey}:meter:${meter.serialNumber}`);
           const { startValues, monthlyUse, ...meterFields } = meter;
           await tx.insert(t.meters).values({ id: meterId, accountId, ...meterFields }).onConflictDoNothing();
-          const readings = [];
-          for (let month = 0; month < monthsOfHistory; month += 1) {
-            const readAt = monthStart(monthsOfHistory - 1 - month, now);
-            readAt.setUTCDate(3);
-            readAt.setUTCHours(9, 30);
-            for (const [index, zone] of meter.zones.entries()) {
-              readings.push({
-                id: stableId(`${meterId}:${zone}:${isoDate(readAt)}`),
-                meterId,
-                zone,
-                value: (startValues[index]! + monthlyUse[index]! * month).toFixed(3),
-                readAt,
-                source: 'PORTAL',
-              });
-            }
-          }
+          // The value before the first seeded month, then one reading per month not missed.
+          const months = [addMonths(periods[0]!, -1), ...periods];
+          const readings = months.flatMap((period, index) => {
+            if (index > 0 && account.missedMonths?.includes(index - 1)) return [];
+            const window = readingWindowOf(period, readingWindow);
+            const readAt = new Date(startOfLocalDate(addDays(window.opensOn, 1), demo.timeZone).getTime() + 9.5 * 3600 * 1000);
+            return meter.zones.map((zone, zoneIndex) => ({
+              meterId,
+              zone,
+              period: periodDate(period),
+              value: (startValues[zoneIndex]! + monthlyUse[zoneIndex]! * index).toFixed(3),
+              readAt,
+              source: 'PORTAL',
+            }));
+          });
           await tx.insert(t.readings).values(readings).onConflictDoNothing();
-        }
-
-        for (let monthsBack = 3; monthsBack >= 1; monthsBack -= 1) {
-          const period = monthStart(monthsBack, now);
-          const billed = new Date(Date.UTC(period.getUTCFullYear(), period.getUTCMonth() + 1, 1));
-          const amountDueMinor = account.monthlyChargeMinor + monthsBack * 1_370;
-          const billId = stableId(`${accountKey}:bill:${isoDate(period)}`);
-          await tx
-            .insert(t.bills)
-            .values({
-              id: billId,
-              accountId,
-              period: isoDate(period),
-              amountDueMinor,
-              currency: supplier.currency,
-              dueDate: isoDate(new Date(billed.getTime() + 19 * 24 * 3600 * 1000)),
-              receiptCode: billId.slice(0, 8).toUpperCase() + billId.slice(-4).toUpperCase(),
-            })
-            .onConflictDoNothing();
-          await tx
-            .insert(t.ledgerEntries)
-            .values({
-              id: stableId(`${billId}:charge`),
-              accountId,
-              kind: 'CHARGE',
-              amountMinor: signedLedgerAmount('CHARGE', amountDueMinor),
-              occurredAt: billed,
-              description: `Charge for ${isoDate(period).slice(0, 7)}`,
-            })
-            .onConflictDoNothing();
         }
 
         for (const payment of demoPayments) {
           for (const item of payment.items) {
-            if (item.utility !== utility || item.supplierCode !== supplier.code || item.accountNumber !== account.accountNumber) continue;
+            if (item.utility !== utility || item.supplierCode !== demo.code || item.accountNumber !== account.accountNumber) continue;
+            const at = daysAgo(payment.daysAgo, now);
             await tx
               .insert(t.ledgerEntries)
               .values({
@@ -133,8 +157,9 @@ export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: s
                 accountId,
                 kind: 'PAYMENT',
                 amountMinor: signedLedgerAmount('PAYMENT', item.amountMinor),
-                occurredAt: daysAgo(payment.daysAgo, now),
-                description: 'Payment through Kabinet',
+                occurredAt: at,
+                recordedAt: at,
+                description: 'Оплата через Kabinet',
                 paymentId: payment.id,
               })
               .onConflictDoNothing();
@@ -143,4 +168,13 @@ export async function seedUtilityDemo(db: Database, t: UtilityTables, utility: s
       }
     }
   });
+
+  // Each month billed two days after its window closed, as a supplier's operator would.
+  for (const { supplier, periods } of billing) {
+    for (const period of periods) {
+      const runDay = addDays(readingWindowOf(period, { opensDay: supplier.readingWindowOpensDay, closesDay: supplier.readingWindowClosesDay }).closesOn, 2);
+      const runAt = new Date(Math.min(startOfLocalDate(runDay, supplier.timeZone).getTime() + 10 * 3600 * 1000, now.getTime()));
+      await runBilling(db, { tables: t, rules }, { supplier, period, startedByUserId: null, now: runAt });
+    }
+  }
 }

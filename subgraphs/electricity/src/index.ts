@@ -1,23 +1,29 @@
 import { fileURLToPath } from 'node:url';
-import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
-import { seedUtilityDemo, utilityContextFactory, utilitySdlFile } from '@kabinet/utility-core';
+import { subgraphTypeDefs } from '@kabinet/subgraph';
+import { cabinetSdlFile, seedUtilityDemo, utilitySdlFile, utilitySubgraphModule } from '@kabinet/utility-core';
 import * as tables from './db/schema';
-import { demoSuppliers } from './demo';
+import { demoSuppliers, seedDemoTariffs } from './demo';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { electricityRules } from './tariffs/rules';
 
-export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url), utilitySdlFile);
+export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url), utilitySdlFile, cabinetSdlFile);
 
-export const electricityModule: SubgraphModule = {
+export const electricityModule = utilitySubgraphModule({
   name: 'electricity',
   typeDefs,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  create: () => ({
-    name: 'electricity',
-    typeDefs,
-    resolvers: resolvers as never,
-    permissions,
-    createContext: utilityContextFactory(tables),
-  }),
-  seedDemo: (runtime) => seedUtilityDemo(runtime.database.db, tables, 'electricity', demoSuppliers),
-};
+  tables,
+  rules: electricityRules,
+  resolvers: resolvers as never,
+  permissions,
+  seedDemo: (runtime) =>
+    seedUtilityDemo({
+      db: runtime.database.db,
+      tables,
+      rules: electricityRules,
+      suppliers: demoSuppliers,
+      now: runtime.clock.now(),
+      seedSupplier: seedDemoTariffs,
+    }),
+});

@@ -1,21 +1,33 @@
+import type { Transaction } from '@kabinet/db';
 import { demoUsers } from '@kabinet/demo';
-import type { DemoSupplier } from '@kabinet/utility-core';
+import { heatWindowRule, type DemoSupplier, type SupplierRow } from '@kabinet/utility-core';
+import { tariffs } from './db/schema';
 
-/** Two heat & hot-water suppliers with their own account-number formats. */
-export const demoSuppliers: DemoSupplier[] = [
+interface HeatTariff {
+  validFrom: string;
+  heatPerGcal: string;
+  hotWaterPerM3: string;
+}
+
+/** Two heat & hot-water suppliers with their own account-number formats and metered tariffs. */
+export const demoSuppliers: (DemoSupplier & { tariffs: HeatTariff[] })[] = [
   {
     code: 'kyiv-teplo',
     name: 'Київтеплоенерго',
     currency: 'UAH',
     timeZone: 'Europe/Kyiv',
     accountNumberPattern: '^\\d{4}-\\d{4}$',
+    accountNumberFormat: '4 digits, a dash and 4 digits, e.g. 4401-1187',
+    linkProofs: ['LAST_PAYMENT_AMOUNT', 'RECEIPT_CODE', 'HOLDER_SURNAME'],
+    readingWindow: heatWindowRule,
+    tariffs: [{ validFrom: '2024-01-01', heatPerGcal: '1654.18', hotWaterPerM3: '99.11' }],
     accounts: [
       {
         accountNumber: '4401-1187',
         address: 'м. Київ, вул. Хрещатик, 15, кв. 42',
+        holderName: 'Демченко Олена Іванівна',
         holderSurname: demoUsers.demo.surname,
         holderUserId: demoUsers.demo.id,
-        monthlyChargeMinor: 164_220,
         meters: [
           {
             serialNumber: 'SENSUS-PE-118820',
@@ -40,8 +52,8 @@ export const demoSuppliers: DemoSupplier[] = [
       {
         accountNumber: '4402-0300',
         address: 'м. Київ, вул. Саксаганського, 70, кв. 11',
+        holderName: 'Бондар Андрій Васильович',
         holderSurname: 'Бондар',
-        monthlyChargeMinor: 99_000,
         meters: [
           {
             serialNumber: 'ZENNER-HW-9902',
@@ -62,13 +74,17 @@ export const demoSuppliers: DemoSupplier[] = [
     currency: 'UAH',
     timeZone: 'Europe/Kyiv',
     accountNumberPattern: '^ХТМ-\\d{6}$',
+    accountNumberFormat: 'ХТМ, a dash and 6 digits, e.g. ХТМ-000731',
+    linkProofs: ['RECEIPT_CODE', 'OFFICE_CODE', 'HOLDER_SURNAME'],
+    readingWindow: heatWindowRule,
+    tariffs: [{ validFrom: '2024-01-01', heatPerGcal: '1540.00', hotWaterPerM3: '87.40' }],
     accounts: [
       {
         accountNumber: 'ХТМ-000731',
         address: 'м. Харків, вул. Сумська, 25, кв. 19',
+        holderName: 'Демченко Олена Іванівна',
         holderSurname: demoUsers.demo.surname,
         holderUserId: demoUsers.demo.id,
-        monthlyChargeMinor: 118_450,
         meters: [
           {
             serialNumber: 'APATOR-HW-220317',
@@ -84,9 +100,9 @@ export const demoSuppliers: DemoSupplier[] = [
       {
         accountNumber: 'ХТМ-004518',
         address: 'м. Харків, просп. Науки, 40, кв. 77',
+        holderName: 'Сусіденко Петро Олегович',
         holderSurname: demoUsers.second.surname,
         holderUserId: demoUsers.second.id,
-        monthlyChargeMinor: 132_000,
         meters: [
           {
             serialNumber: 'APATOR-HW-331902',
@@ -102,3 +118,13 @@ export const demoSuppliers: DemoSupplier[] = [
     ],
   },
 ];
+
+/** A demo supplier's metered tariffs, inserted once. */
+export async function seedDemoTariffs(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void> {
+  const own = demoSuppliers.find((candidate) => candidate.code === demo.code)!;
+  for (const tariff of own.tariffs) {
+    for (const accountKind of ['RESIDENTIAL', 'BUSINESS']) {
+      await tx.insert(tariffs).values({ supplierId: supplier.id, accountKind, ...tariff }).onConflictDoNothing();
+    }
+  }
+}

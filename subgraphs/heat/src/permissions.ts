@@ -1,4 +1,4 @@
-import { utilityPermissions } from '@kabinet/utility-core';
+import { utilityTypePermissions } from '@kabinet/utility-core';
 
 /** Deny by default (the kit's fallback); every type of the schema is ruled here. */
-export const permissions = utilityPermissions('HeatAccount');
+export const permissions = utilityTypePermissions('HeatAccount');

@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
+import { eventsSecret } from '@kabinet/auth';
+import type { SubgraphName } from '@kabinet/config';
+import { startOutboxRelay } from '@kabinet/events';
 import { createMailer } from '@kabinet/mail';
 import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { IdentityContext } from './context';
-import { users } from './db/schema';
+import { outbox, users } from './db/schema';
 import { permissions } from './permissions';
 import { createRateLimits } from './rate-limits';
 import { resolvers } from './resolvers';
@@ -19,7 +22,7 @@ export const identityModule: SubgraphModule = {
   name: 'identity',
   typeDefs,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  create: ({ config, database, tokenKeys, logger }) => {
+  create: ({ config, database, tokenKeys, logger, gatewaySecret, subgraphUrl }) => {
     const mailer = createMailer({
       smtpUrl: config.mail.smtpUrl,
       from: config.mail.from,
@@ -27,7 +30,15 @@ export const identityModule: SubgraphModule = {
       log: (message, fields) => logger.info(fields, message),
     });
     const limits = createRateLimits(config.redis.url);
-    const identity = createIdentityService({ db: database.db, config, tokenKeys, mailer, limits, logger });
+    // Delivers this subgraph's events (a login deactivated) to the utility subgraphs, after commit.
+    const relay = startOutboxRelay({
+      db: database.db,
+      outbox,
+      endpointOf: (destination) => new URL('/internal/events', subgraphUrl(destination as SubgraphName)).toString(),
+      secretOf: (destination) => eventsSecret(gatewaySecret, destination),
+      logger,
+    });
+    const identity = createIdentityService({ db: database.db, config, tokenKeys, mailer, limits, logger, events: relay });
     return {
       name: 'identity',
       typeDefs,
@@ -43,6 +54,7 @@ export const identityModule: SubgraphModule = {
         }),
       }),
       dispose: async () => {
+        await relay.stop();
         mailer.close();
         limits.close();
       },

@@ -1,18 +1,24 @@
 import type { Database } from '@kabinet/db';
-import { demoUsers } from '@kabinet/demo';
+import { demoOperators, demoUsers } from '@kabinet/demo';
 import { users } from './db/schema';
 import { hashPassword } from './passwords';
 
-/** The demo logins, confirmed; existing rows are left as they are. */
+/** The demo logins, confirmed, and the demo suppliers' operators; existing rows are left as they are. */
 export async function seedIdentityDemo(db: Database): Promise<void> {
-  for (const user of Object.values(demoUsers)) {
+  const logins = [
+    ...Object.values(demoUsers).map((user) => ({ ...user, role: 'CUSTOMER', supplierId: null })),
+    ...Object.values(demoOperators).map((operator) => ({ ...operator, role: 'OPERATOR' })),
+  ];
+  for (const login of logins) {
     await db
       .insert(users)
       .values({
-        id: user.id,
-        email: user.email,
-        displayName: user.displayName,
-        passwordHash: await hashPassword(user.password),
+        id: login.id,
+        email: login.email,
+        displayName: login.displayName,
+        passwordHash: await hashPassword(login.password),
+        role: login.role,
+        supplierId: login.supplierId,
         emailConfirmedAt: new Date(),
       })
       .onConflictDoNothing();

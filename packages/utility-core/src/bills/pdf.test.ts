@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { BillDocument } from './document';
-import { formatAmount, formatPeriod, renderBillPdf } from './pdf';
+import { periodLabel } from '../labels';
+import { formatAmount, renderBillPdf } from './pdf';
 import { businessBill, longBill, residentialHeatBill } from './pdf.fixtures';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'kabinet-pdf-'));
@@ -170,8 +171,8 @@ describe('bill formatting', () => {
   });
 
   it('names the period by its month in the nominative', () => {
-    expect(formatPeriod('2026-11')).toBe('листопад 2026');
-    expect(formatPeriod('2027-03')).toBe('березень 2027');
-    expect(() => formatPeriod('2026-13')).toThrow(RangeError);
+    expect(periodLabel('2026-11')).toBe('листопад 2026');
+    expect(periodLabel('2027-03')).toBe('березень 2027');
+    expect(() => periodLabel('2026-13')).toThrow(RangeError);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { BillDocument, BillDocumentLine, BillMeterReading } from './document';
+import { periodLabel as formatPeriod } from '../labels';
 
 /**
  * The PDF copy of a bill: A4, Ukrainian, DejaVu Sans embedded (the standard PDF fonts have
@@ -68,21 +69,6 @@ const titles: Record<BillDocument['utility'], string> = {
   heat: 'Рахунок за теплову енергію та гарячу воду',
 };
 
-const months = [
-  'січень',
-  'лютий',
-  'березень',
-  'квітень',
-  'травень',
-  'червень',
-  'липень',
-  'серпень',
-  'вересень',
-  'жовтень',
-  'листопад',
-  'грудень',
-];
-
 const currencyLabels: Record<string, string> = { UAH: 'грн' };
 
 let fontCache: { regular: Buffer; bold: Buffer } | undefined;
@@ -137,13 +123,6 @@ function formatDate(date: string): string {
   return `${day}.${month}.${year}`;
 }
 
-/** `2026-11` → `листопад 2026`. */
-export function formatPeriod(period: string): string {
-  const [year, month] = period.split('-');
-  const name = months[Number(month) - 1];
-  if (!name || !year) throw new RangeError(`not a billing period: ${period}`);
-  return `${name} ${year}`;
-}
 
 function utcMidnight(date: string): Date {
   const parsed = new Date(`${date}T00:00:00Z`);

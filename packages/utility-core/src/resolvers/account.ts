@@ -1,18 +1,127 @@
-import { money } from '@kabinet/money';
+import { afterPosition } from '@kabinet/db';
+import { badInput } from '@kabinet/errors';
+import { Big, formatQuantity, money } from '@kabinet/money';
+import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
+import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { scopeOf, withScope } from '../access';
+import { addMonths, isPeriod, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../calendar';
 import type { UtilityContext } from '../context';
-import { heldBy } from '../held';
 import type { AccountRow } from '../loaders';
+import { readingWindowStatus } from '../suppliers';
 
-/** `ElectricityAccount` and `HeatAccount`. */
+const maxHistoryMonths = 36;
+
+async function supplierOf(account: AccountRow, context: UtilityContext) {
+  return (await context.utility.supplierById.load(account.supplierId))!;
+}
+
+/** `ElectricityAccount` and `HeatAccount`: the same code over each subgraph's own tables. */
 export const accountResolvers = {
   __resolveReference: (reference: { id: string }, context: UtilityContext) => context.utility.accountById.load(reference.id),
-  supplier: (account: AccountRow, _args: unknown, context: UtilityContext) => context.utility.supplierById.load(account.supplierId),
+  supplier: (account: AccountRow, _args: unknown, context: UtilityContext) => supplierOf(account, context),
+  holderName: (account: AccountRow) => account.holderName || account.holderSurname,
   balance: async (account: AccountRow, _args: unknown, context: UtilityContext) =>
     money(await context.utility.balanceByAccount.load(account.id), account.currency),
-  meters: async (account: AccountRow, _args: unknown, context: UtilityContext) =>
-    heldBy(await context.utility.metersByAccount.load(account.id), account.holderUserId),
+  meters: async (account: AccountRow, args: { includeRemoved?: boolean | null }, context: UtilityContext) => {
+    const meters = await context.utility.metersByAccount.load(account.id);
+    return withScope(args.includeRemoved ? meters : meters.filter((meter) => meter.removedOn === null), scopeOf(account));
+  },
+  readingWindow: async (account: AccountRow, _args: unknown, context: UtilityContext) =>
+    readingWindowStatus(await supplierOf(account, context), context.now),
   latestBill: async (account: AccountRow, _args: unknown, context: UtilityContext) => {
     const bill = await context.utility.latestBillByAccount.load(account.id);
-    return bill ? heldBy([bill], account.holderUserId)[0] : null;
+    return bill ? { ...bill, scope: scopeOf(account) } : null;
   },
+
+  bills: async (account: AccountRow, args: PageArgs, context: UtilityContext) => {
+    const { first, after } = pageArguments(args, 12);
+    const { bills } = context.services.tables;
+    const rows = await context.db
+      .select()
+      .from(bills)
+      .where(and(eq(bills.accountId, account.id), lte(bills.issuedAt, context.now), afterPosition(bills.period, bills.id, after)))
+      .orderBy(desc(bills.period), desc(bills.id))
+      .limit(first + 1);
+    return toConnection(withScope(rows, scopeOf(account)), first, (bill) => ({ at: bill.period, id: bill.id }));
+  },
+
+  bill: async (account: AccountRow, args: { period: string }, context: UtilityContext) => {
+    if (!isPeriod(args.period)) throw badInput('A billing month looks like 2026-11', { field: 'period' });
+    const { bills } = context.services.tables;
+    const [bill] = await context.db
+      .select()
+      .from(bills)
+      .where(and(eq(bills.accountId, account.id), eq(bills.period, `${args.period}-01`), lte(bills.issuedAt, context.now)));
+    return bill ? { ...bill, scope: scopeOf(account) } : null;
+  },
+
+  ledger: async (account: AccountRow, args: PageArgs, context: UtilityContext) => {
+    const { first, after } = pageArguments(args, 20);
+    const { ledgerEntries: entries } = context.services.tables;
+    const rows = await context.db
+      .select()
+      .from(entries)
+      .where(and(eq(entries.accountId, account.id), lte(entries.occurredAt, context.now), afterPosition(entries.occurredAt, entries.id, after)))
+      .orderBy(desc(entries.occurredAt), desc(entries.id))
+      .limit(first + 1);
+    return toConnection(rows, first, (entry) => ({ at: entry.occurredAt, id: entry.id }));
+  },
+
+  /** Per billed month: consumption by zone as it turned out (estimates replaced by their corrections). */
+  consumptionHistory: async (account: AccountRow, args: { months?: number | null }, context: UtilityContext) => {
+    const months = args.months ?? 12;
+    if (!Number.isInteger(months) || months < 1 || months > maxHistoryMonths) {
+      throw badInput(`months must be between 1 and ${maxHistoryMonths}`, { field: 'months' });
+    }
+    const { bills, billConsumption } = context.services.tables;
+    const recent = await context.db
+      .select()
+      .from(bills)
+      .where(and(eq(bills.accountId, account.id), lte(bills.issuedAt, context.now)))
+      .orderBy(desc(bills.period))
+      .limit(months);
+    const rows = recent.length
+      ? await context.db.select().from(billConsumption).where(inArray(billConsumption.billId, recent.map((bill) => bill.id)))
+      : [];
+    return recent.map((bill) => {
+      const own = rows.filter((row) => row.billId === bill.id);
+      const byZone = new Map<string, Big>();
+      for (const row of own) byZone.set(row.zone, (byZone.get(row.zone) ?? new Big(0)).plus(row.correctedConsumption ?? row.consumption));
+      const total = [...byZone.values()].reduce((sum, value) => sum.plus(value), new Big(0));
+      return {
+        period: bill.period.slice(0, 7),
+        zones: [...byZone].map(([zone, value]) => ({ zone, value: formatQuantity(value) })),
+        total: formatQuantity(total),
+        estimated: own.some((row) => row.estimated && row.correctedConsumption === null),
+        charged: money(bill.chargesMinor + bill.vatMinor, bill.currency),
+      };
+    });
+  },
+
+  /** Payments per calendar month (in the supplier's time zone) for the last 12 months, oldest first, empty months included. */
+  paymentsReport: async (account: AccountRow, _args: unknown, context: UtilityContext) => {
+    const supplier = await supplierOf(account, context);
+    const thisMonth = periodOf(localDateIn(context.now, supplier.timeZone));
+    const months = periodsBetween(addMonths(thisMonth, -11), thisMonth);
+    const { ledgerEntries: entries } = context.services.tables;
+    const payments = await context.db
+      .select({ amountMinor: entries.amountMinor, occurredAt: entries.occurredAt })
+      .from(entries)
+      .where(
+        and(
+          eq(entries.accountId, account.id),
+          eq(entries.kind, 'PAYMENT'),
+          gte(entries.occurredAt, startOfLocalDate(`${months[0]}-01`, supplier.timeZone)),
+          lte(entries.occurredAt, context.now),
+        ),
+      );
+    return months.map((period) => {
+      const inMonth = payments.filter((payment) => periodOf(localDateIn(payment.occurredAt, supplier.timeZone)) === period);
+      return { period, paid: money(-inMonth.reduce((sum, payment) => sum + payment.amountMinor, 0), account.currency), count: inMonth.length };
+    });
+  },
+
+  eReceipts: (account: AccountRow, _args: unknown, context: UtilityContext) => context.utility.eReceiptsByAccount.load(account.id),
+
+  appeals: (account: AccountRow, _args: unknown, context: UtilityContext) => context.services.appeals.forAccount(context.viewer!, account),
 };

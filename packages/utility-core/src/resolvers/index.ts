@@ -1,11 +1,13 @@
 import { scalarResolvers } from '@kabinet/subgraph';
 import { accountResolvers } from './account';
 import { billResolvers } from './bill';
+import { appealResolvers, billingRunResolvers, ledgerEntryResolvers } from './cabinet-types';
 import { meterReadingResolvers } from './meter-reading';
 import { meterResolvers } from './meter';
+import { supplierResolvers } from './supplier';
 import { userResolvers } from './user';
 
-export { accountResolvers, billResolvers, meterReadingResolvers, meterResolvers, userResolvers };
+export { cabinetOperations, preliminaryCharge } from './operations';
 
 export interface UtilityNames {
   /** `ElectricityAccount` or `HeatAccount`. */
@@ -14,14 +16,18 @@ export interface UtilityNames {
   accountsField: string;
 }
 
-/** The resolver map of a utility subgraph: the same code for electricity and heat. */
-export function utilityResolvers({ accountType, accountsField }: UtilityNames) {
+/** The type resolvers of a utility subgraph: the same code for electricity and heat. Root fields are each subgraph's own. */
+export function utilityTypeResolvers({ accountType, accountsField }: UtilityNames) {
   return {
     ...scalarResolvers,
     User: userResolvers(accountsField),
     [accountType]: accountResolvers,
+    Supplier: supplierResolvers,
     Meter: meterResolvers,
     MeterReading: meterReadingResolvers,
     Bill: billResolvers,
+    LedgerEntry: ledgerEntryResolvers,
+    BillingRun: billingRunResolvers,
+    Appeal: appealResolvers,
   };
 }

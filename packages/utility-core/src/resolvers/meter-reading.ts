@@ -1,10 +1,8 @@
+import { Big, formatQuantity } from '@kabinet/money';
 import type { ReadingRow } from '../loaders';
 
 export const meterReadingResolvers = {
-  // numeric(14,3) arrives as e.g. "12345.000"; show it without trailing zeros.
-  value: (reading: ReadingRow) => trimDecimal(reading.value),
+  // numeric(14,3) arrives as e.g. "12345.000"; shown without trailing zeros.
+  value: (reading: ReadingRow) => formatQuantity(new Big(reading.value)),
+  period: (reading: ReadingRow) => reading.period.slice(0, 7),
 };
-
-export function trimDecimal(value: string): string {
-  return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
-}

@@ -1,18 +1,35 @@
+import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
+import { afterPosition } from '@kabinet/db';
+import { and, desc, eq } from 'drizzle-orm';
+import { localDateIn } from '../calendar';
 import type { UtilityContext } from '../context';
-import { heldBy, type Held } from '../held';
+import { withScope, type Scoped } from '../access';
 import type { MeterRow } from '../loaders';
 import { isVerificationOverdue, nextVerificationDue, sortByZone } from '../meters';
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-async function latestReadings(meter: Held<MeterRow>, context: UtilityContext) {
-  return heldBy(sortByZone(await context.utility.latestReadingsByMeter.load(meter.id)), meter.holderUserId);
+async function latestReadings(meter: Scoped<MeterRow>, context: UtilityContext) {
+  return withScope(sortByZone(await context.utility.latestReadingsByMeter.load(meter.id)), meter.scope);
 }
 
 export const meterResolvers = {
   nextVerificationDue: (meter: MeterRow) => nextVerificationDue(meter),
-  verificationOverdue: (meter: MeterRow) => isVerificationOverdue(meter, today()),
-  latestReadings: (meter: Held<MeterRow>, _args: unknown, context: UtilityContext) => latestReadings(meter, context),
-  latestReading: async (meter: Held<MeterRow>, _args: unknown, context: UtilityContext) =>
+  /** Judged on the supplier's calendar. */
+  verificationOverdue: async (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) => {
+    const supplier = await context.utility.supplierById.load(meter.scope.supplierId);
+    return isVerificationOverdue(meter, localDateIn(context.now, supplier!.timeZone));
+  },
+  latestReadings: (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) => latestReadings(meter, context),
+  latestReading: async (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) =>
     (await latestReadings(meter, context)).find((reading) => reading.zone === meter.zones[0]) ?? null,
+  readings: async (meter: Scoped<MeterRow>, args: PageArgs, context: UtilityContext) => {
+    const { first, after } = pageArguments(args, 12);
+    const { readings } = context.services.tables;
+    const rows = await context.db
+      .select()
+      .from(readings)
+      .where(and(eq(readings.meterId, meter.id), afterPosition(readings.period, readings.id, after)))
+      .orderBy(desc(readings.period), desc(readings.id))
+      .limit(first + 1);
+    return toConnection(withScope(rows, meter.scope), first, (reading) => ({ at: reading.period, id: reading.id }));
+  },
 };

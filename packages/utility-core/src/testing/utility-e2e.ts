@@ -4,7 +4,7 @@ import { demoPayments, demoUsers } from '@kabinet/demo';
 import { formatMinor } from '@kabinet/money';
 import { expectErrorCode, expectNoGraphQLErrors, graphqlRequest, startTestStack, type TestStack } from '@kabinet/testing';
 import type { SubgraphModule, SubgraphRuntime } from '@kabinet/subgraph';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedLedgerAmount } from '../ledger';
 import { addYears } from '../meters';
@@ -28,7 +28,7 @@ const dashboardAccountFields = `id accountNumber balance { amount currency }
 const allAccountFields = `id accountNumber address supplier { id name timeZone } balance { amount currency }
   meters { id serialNumber zones installedOn lastVerifiedOn verificationIntervalYears nextVerificationDue
     verificationOverdue latestReading { zone value readAt source } latestReadings { zone value readAt } }
-  latestBill { id period amountDue { amount currency } dueDate receiptCode }`;
+  latestBill { id period amountDue { amount currency } issuedOn dueDate receiptCode }`;
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -103,18 +103,28 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
       await db().insert(t.meters).values(meters);
       await db().insert(t.readings).values(
         meters.flatMap((meter) => [
-          { meterId: meter.id, zone: 'SINGLE', value: '100.000', readAt: new Date('2026-01-03T09:00:00Z'), source: 'PORTAL' },
-          { meterId: meter.id, zone: 'SINGLE', value: '250.500', readAt: new Date('2026-02-03T09:00:00Z'), source: 'PORTAL' },
+          { meterId: meter.id, zone: 'SINGLE', period: '2025-12-01', value: '100.000', readAt: new Date('2026-01-03T09:00:00Z'), source: 'PORTAL' },
+          { meterId: meter.id, zone: 'SINGLE', period: '2026-01-01', value: '250.500', readAt: new Date('2026-02-03T09:00:00Z'), source: 'PORTAL' },
         ]),
       );
+      const issuedAt = new Date('2026-02-07T22:00:00Z');
       await db().insert(t.bills).values(
         accounts.map((account) => ({
           id: randomUUID(),
           accountId: account.id,
           period: '2026-01-01',
-          amountDueMinor: ledger.chargedMinor,
           currency: account.currency,
-          dueDate: '2026-02-20',
+          cutoffAt: issuedAt,
+          issuedOn: '2026-02-08',
+          issuedAt,
+          dueDate: '2026-02-28',
+          openingMinor: 0,
+          chargesMinor: ledger.chargedMinor,
+          vatMinor: 0,
+          correctionsMinor: 0,
+          paymentsMinor: 0,
+          adjustmentsMinor: 0,
+          amountDueMinor: ledger.chargedMinor,
           receiptCode: `R-${account.id}`,
         })),
       );
@@ -148,16 +158,30 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
       expect(secondAccounts.filter((account) => demoIds.has(account.id))).toEqual([]);
     });
 
-    it('shows each balance as the ledger\'s sum: the bills charged minus the payments made', async () => {
+    it('shows each balance as the ledger\'s sum: charges and corrections billed, minus the payments made', async () => {
       for (const account of await accountsOf(demoUsers.demo.id)) {
         const bills = await db().select().from(t.bills).where(eq(t.bills.accountId, account.id));
-        const billed = bills.reduce((sum, bill) => sum + bill.amountDueMinor, 0);
+        const billed = bills.reduce((sum, bill) => sum + bill.chargesMinor + bill.vatMinor + bill.correctionsMinor, 0);
         const paid = demoPayments
           .flatMap((payment) => payment.items)
           .filter((item) => item.utility === name && item.accountNumber === account.accountNumber)
           .reduce((sum, item) => sum + item.amountMinor, 0);
         expect(bills.length).toBeGreaterThanOrEqual(3);
         expect(account.balance).toEqual({ amount: formatMinor(billed - paid, 'UAH'), currency: 'UAH' });
+      }
+    });
+
+    it('bills each demo month with a statement that carries the previous bill over', async () => {
+      for (const account of await accountsOf(demoUsers.demo.id)) {
+        const bills = await db().select().from(t.bills).where(eq(t.bills.accountId, account.id)).orderBy(t.bills.period);
+        let previousDue = 0;
+        for (const bill of bills) {
+          expect(bill.openingMinor).toBe(previousDue);
+          expect(bill.amountDueMinor).toBe(
+            bill.openingMinor + bill.chargesMinor + bill.vatMinor + bill.correctionsMinor + bill.adjustmentsMinor - bill.paymentsMinor,
+          );
+          previousDue = bill.amountDueMinor;
+        }
       }
     });
 
@@ -181,9 +205,9 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
           .select()
           .from(t.readings)
           .where(and(eq(t.readings.meterId, meter.id), eq(t.readings.zone, meter.zones[0])))
-          .orderBy(desc(t.readings.readAt))
+          .orderBy(desc(t.readings.period))
           .limit(1);
-        expect(meter.latestReading).toMatchObject({ zone: meter.zones[0], readAt: latest!.readAt.toISOString() });
+        expect(meter.latestReading).toMatchObject({ zone: meter.zones[0], readAt: latest!.readAt.toISOString(), source: latest!.source });
         expect(Number(meter.latestReading.value)).toBe(Number(latest!.value));
         expect(meter.latestReadings.map((reading: { zone: string }) => reading.zone).sort()).toEqual([...meter.zones].sort());
       }
@@ -194,6 +218,7 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
           id: latest!.id,
           period: latest!.period.slice(0, 7),
           amountDue: { amount: formatMinor(latest!.amountDueMinor, 'UAH'), currency: 'UAH' },
+          issuedOn: latest!.issuedOn,
           dueDate: latest!.dueDate,
           receiptCode: latest!.receiptCode,
         });
@@ -258,14 +283,23 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
     });
 
     it('seeds the demo data once: a second seeding adds nothing', async () => {
+      // Only the demo accounts: the billing run the seed makes also bills accounts other tests added.
+      const demoNumbers = spec.demoSuppliers.flatMap((supplier) => supplier.accounts.map((account) => account.accountNumber));
       const count = async () => {
-        const [accounts] = await db().select({ accounts: sql<number>`count(*)::int` }).from(t.accounts);
-        const [entries] = await db().select({ entries: sql<number>`count(*)::int` }).from(t.ledgerEntries);
-        const [readings] = await db().select({ readings: sql<number>`count(*)::int` }).from(t.readings);
-        return { ...accounts, ...entries, ...readings };
+        const demoAccounts = await db().select({ id: t.accounts.id }).from(t.accounts).where(inArray(t.accounts.accountNumber, demoNumbers));
+        const ids = demoAccounts.map((account) => account.id);
+        const [entries] = await db().select({ entries: sql<number>`count(*)::int` }).from(t.ledgerEntries).where(inArray(t.ledgerEntries.accountId, ids));
+        const [bills] = await db().select({ bills: sql<number>`count(*)::int` }).from(t.bills).where(inArray(t.bills.accountId, ids));
+        const [readings] = await db()
+          .select({ readings: sql<number>`count(*)::int` })
+          .from(t.readings)
+          .innerJoin(t.meters, eq(t.meters.id, t.readings.meterId))
+          .where(inArray(t.meters.accountId, ids));
+        return { accounts: ids.length, ...entries, ...bills, ...readings };
       };
       const before = await count();
-      await spec.module.seedDemo!({ database: stack.stack.database } as SubgraphRuntime);
+      expect(before.accounts).toBe(demoNumbers.length);
+      await spec.module.seedDemo!({ database: stack.stack.database, clock: stack.clock } as unknown as SubgraphRuntime);
       expect(await count()).toEqual(before);
     });
   });

@@ -6,7 +6,6 @@ import {
   schemeOfZones,
   tariffSegments,
   TariffMissingError,
-  vatOn,
   wholeMonthSegment,
   type Tariff,
   type ZoneConsumption,
@@ -164,14 +163,5 @@ describe('a tariff change inside the month', () => {
 
   it('ignores tariffs that start after the month', () => {
     expect(tariffSegments('2026-11', [flat('2024-01-01', '4.32'), flat('2027-01-01', '5')])).toHaveLength(1);
-  });
-});
-
-describe('VAT', () => {
-  it('is the rate in basis points on the net amount, rounded to kopiyky', () => {
-    expect(vatOn(100_000, 2_000)).toBe(20_000);
-    expect(vatOn(12_345, 2_000)).toBe(2_469);
-    expect(vatOn(12_345, 700)).toBe(864);
-    expect(vatOn(0, 2_000)).toBe(0);
   });
 });

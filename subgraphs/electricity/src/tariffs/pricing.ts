@@ -159,8 +159,3 @@ export function priceConsumption(segments: TariffSegment[], consumption: ZoneCon
   }
   return lines;
 }
-
-/** VAT on a net amount, rate in basis points (2000 = 20 %), rounded like every line. */
-export function vatOn(netMinor: number, rateBasisPoints: number): number {
-  return Number(new Big(netMinor).times(rateBasisPoints).div(10_000).round(0, Big.roundHalfUp).toFixed(0));
-}

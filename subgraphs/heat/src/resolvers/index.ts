@@ -1,4 +1,4 @@
-import { utilityResolvers } from '@kabinet/utility-core';
+import { utilityTypeResolvers } from '@kabinet/utility-core';
 
-/** Heat adds no resolvers of its own yet: accounts, meters and bills are the shared utility ones. */
-export const resolvers = utilityResolvers({ accountType: 'HeatAccount', accountsField: 'heatAccounts' });
+/** Heat's account pages come from the shared core; its own root fields (linking, readings, billing) come with the heat issue. */
+export const resolvers = utilityTypeResolvers({ accountType: 'HeatAccount', accountsField: 'heatAccounts' });

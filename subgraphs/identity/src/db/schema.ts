@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { defineOutboxTable } from '@kabinet/events';
+import { index, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const identitySchema = pgSchema('identity');
 
@@ -13,6 +14,8 @@ export const users = identitySchema.table(
     phone: text('phone'),
     passwordHash: text('password_hash').notNull(),
     role: text('role').notNull().default('CUSTOMER'),
+    /** Operators only: the supplier (an id in a utility subgraph) whose staff they are. */
+    supplierId: uuid('supplier_id'),
     emailConfirmedAt: timestamp('email_confirmed_at', { withTimezone: true }),
     /** A new address waiting for confirmation; `email` stays in use until then. */
     pendingEmail: text('pending_email'),
@@ -55,11 +58,5 @@ export const refreshTokens = identitySchema.table(
   (table) => [uniqueIndex().on(table.tokenHash), index().on(table.familyId), index().on(table.userId)],
 );
 
-/** Durable events for other subgraphs, written in the same transaction as the change. */
-export const outbox = identitySchema.table('outbox', {
-  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-  topic: text('topic').notNull(),
-  payload: jsonb('payload').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  publishedAt: timestamp('published_at', { withTimezone: true }),
-});
+/** Durable events for other subgraphs (a login deactivated), written in the same transaction as the change. */
+export const outbox = defineOutboxTable(identitySchema);

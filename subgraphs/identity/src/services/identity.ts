@@ -2,6 +2,7 @@ import { signAccessToken, type TokenKeys, type Viewer } from '@kabinet/auth';
 import type { Config, Logger } from '@kabinet/config';
 import { isUniqueViolation, type Database, type Transaction } from '@kabinet/db';
 import { badInput, DomainError, unauthenticated } from '@kabinet/errors';
+import { publishEvent } from '@kabinet/events';
 import type { Mailer } from '@kabinet/mail';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
@@ -47,10 +48,12 @@ export interface IdentityDependencies {
   mailer: Mailer;
   limits: RateLimits;
   logger: Logger;
+  /** Delivers published events after commit. */
+  events: { nudge(): void };
 }
 
 /** Logins, sessions and profile: everything identity decides. */
-export function createIdentityService({ db, config, tokenKeys, mailer, limits, logger }: IdentityDependencies) {
+export function createIdentityService({ db, config, tokenKeys, mailer, limits, logger, events }: IdentityDependencies) {
   const link = (path: string, token: string) => new URL(`${path}?token=${token}`, config.mail.appUrl).toString();
 
   async function userByEmail(email: string) {
@@ -87,7 +90,13 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     const refresh = newSecretToken();
     const refreshTokenExpiresAt = new Date(Date.now() + config.auth.refreshTokenTtlSeconds * 1000);
     await tx.insert(refreshTokens).values({ familyId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshTokenExpiresAt });
-    const viewer: Viewer = { userId: user.id, role: user.role as Viewer['role'], sessionId: familyId };
+    const viewer: Viewer = {
+      userId: user.id,
+      role: user.role as Viewer['role'],
+      sessionId: familyId,
+      supplierId: user.supplierId ?? undefined,
+      email: user.email,
+    };
     return {
       accessToken: await signAccessToken(tokenKeys, viewer),
       accessTokenExpiresAt: new Date(Date.now() + tokenKeys.accessTokenTtlSeconds * 1000),
@@ -264,8 +273,9 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
         await tx.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id));
         await revokeAll(tx, user.id);
         // Utility subgraphs release this login's accounts when they consume the event.
-        await tx.insert(outbox).values({ topic: 'identity.user.deactivated', payload: { userId: user.id } });
+        await publishEvent(tx, outbox, { topic: 'identity.user.deactivated', payload: { userId: user.id }, destinations: ['electricity', 'heat'] });
       });
+      events.nudge();
     },
 
     me: requireUser,

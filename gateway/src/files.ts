@@ -1,0 +1,51 @@
+import { Readable } from 'node:stream';
+import { gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
+import type { Logger, SubgraphName } from '@kabinet/config';
+import type { Router } from 'express';
+import express from 'express';
+
+/** Subgraphs that serve files (bill PDFs) behind signed links. */
+const fileServers: SubgraphName[] = ['electricity', 'heat'];
+/** Headers of a file response passed on to the client. */
+const passedHeaders = ['content-type', 'content-disposition', 'cache-control', 'content-length'];
+
+/**
+ * GET /files/<subgraph>/... is fetched from that subgraph's /files/... with the gateway's
+ * secret: clients download through the gateway's host, and subgraphs stay private. The
+ * subgraph checks the signed token in the query; the gateway adds no authority of its own.
+ */
+export function fileProxy(options: { subgraphUrls: Record<SubgraphName, string>; gatewaySecret: string; logger: Logger }): Router {
+  const router = express.Router();
+  router.get('/:subgraph/*path', async (req, res) => {
+    const subgraph = req.params.subgraph as SubgraphName;
+    if (!fileServers.includes(subgraph)) {
+      res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    const target = new URL(options.subgraphUrls[subgraph]);
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    target.pathname = `/files/${([] as string[]).concat(req.params.path).map(encodeURIComponent).join('/')}`;
+    target.search = query;
+    try {
+      const response = await fetch(target, {
+        headers: { [gatewaySecretHeader]: subgraphSecret(options.gatewaySecret, subgraph) },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(30_000),
+      });
+      res.status(response.status);
+      for (const name of passedHeaders) {
+        const value = response.headers.get(name);
+        if (value) res.set(name, value);
+      }
+      if (!response.body) {
+        res.end();
+        return;
+      }
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+    } catch (error) {
+      options.logger.error({ err: error, subgraph }, 'file request failed');
+      res.status(502).json({ errors: [{ message: 'The file could not be fetched; try again', extensions: { code: 'BAD_GATEWAY' } }] });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,65 @@
+import { badInput } from '@kabinet/errors';
+
+/** No list answers more than this many items at once (SECURITY.md: pagination is capped). */
+export const maxPageSize = 100;
+
+/**
+ * Where a keyset page ends: the sort value of the last item (an instant or a plain string
+ * such as a date) and its id as the tie-breaker.
+ */
+export interface Position {
+  at: Date | string;
+  id: string;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Opaque to clients; `t` marks an instant so that it decodes back to a Date. */
+export function encodeCursor(position: Position): string {
+  const at = position.at instanceof Date ? `t${position.at.toISOString()}` : `s${position.at}`;
+  return Buffer.from(`${at}|${position.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Position | null {
+  const [at = '', id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!id || !uuidPattern.test(id)) return null;
+  if (at.startsWith('s') && at.length > 1) return { at: at.slice(1), id };
+  const instant = new Date(at.slice(1));
+  return at.startsWith('t') && !Number.isNaN(instant.getTime()) ? { at: instant, id } : null;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Validated page arguments; a cursor this list did not hand out is refused, not ignored. */
+export function pageArguments(args: PageArgs, defaultFirst = 20): { first: number; after: Position | null } {
+  const first = args.first ?? defaultFirst;
+  if (!Number.isInteger(first) || first < 0 || first > maxPageSize) {
+    throw badInput(`first must be between 0 and ${maxPageSize}`, { field: 'first' });
+  }
+  const after = args.after ? decodeCursor(args.after) : null;
+  if (args.after && !after) throw badInput('after is not a cursor from this list', { field: 'after' });
+  return { first, after };
+}
+
+export interface Connection<TNode> {
+  edges: { cursor: string; node: TNode }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * A connection from rows fetched with `limit first + 1`: the extra row only tells that a
+ * next page exists.
+ */
+export function toConnection<TRow, TNode = TRow>(
+  rows: TRow[],
+  first: number,
+  positionOf: (row: TRow) => Position,
+  nodeOf: (row: TRow) => TNode = (row) => row as unknown as TNode,
+): Connection<TNode> {
+  const page = rows.slice(0, first);
+  const edges = page.map((row) => ({ cursor: encodeCursor(positionOf(row)), node: nodeOf(row) }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}

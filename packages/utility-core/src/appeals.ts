@@ -1,0 +1,120 @@
+import type { Viewer } from '@kabinet/auth';
+import { afterPosition, type Database } from '@kabinet/db';
+import { badInput, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
+import type { Position } from '@kabinet/subgraph';
+import { and, desc, eq } from 'drizzle-orm';
+import { ensureHolder, ensureStaff, isOperatorOf, type AccountScope } from './access';
+import type { AccountRow, AppealRow } from './loaders';
+import { validIds } from './loaders';
+import type { UtilityTables } from './tables';
+
+export const appealKinds = ['QUESTION', 'COMPLAINT', 'CALLBACK'] as const;
+const phonePattern = /^\+?[1-9]\d{7,14}$/;
+
+/**
+ * Who sees an appeal: the login that filed it (not whoever holds the account later) and the
+ * supplier's staff.
+ */
+export const appealScope = (appeal: AppealRow): AccountScope => ({ holderUserId: appeal.createdByUserId, supplierId: appeal.supplierId });
+
+function text(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0 || trimmed.length > max) throw badInput(`${field} must be 1 to ${max} characters`, { field });
+  return trimmed;
+}
+
+export interface NewAppeal {
+  kind: (typeof appealKinds)[number];
+  subject: string;
+  body: string;
+  phone?: string | null;
+  preferredCallbackTime?: string | null;
+}
+
+/** Questions, complaints and callback requests: the holder asks, the supplier's operators answer. */
+export function createAppeals(db: Database, t: UtilityTables) {
+  async function appealFor(viewer: Viewer | null, appealId: string) {
+    if (!viewer) throw unauthenticated();
+    const [appeal] = validIds([appealId]).length ? await db.select().from(t.appeals).where(eq(t.appeals.id, appealId)) : [];
+    if (!appeal) throw new DomainError('APPEAL_NOT_FOUND', 'There is no such appeal', { field: 'appealId' });
+    if (appeal.createdByUserId === viewer.userId) return { appeal, role: 'HOLDER' as const };
+    if (isOperatorOf(viewer, appeal.supplierId) || viewer.role === 'ADMIN') return { appeal, role: 'OPERATOR' as const };
+    throw forbidden();
+  }
+
+  return {
+    async create(viewer: Viewer | null, account: AccountRow, input: NewAppeal, now: Date): Promise<AppealRow> {
+      const holder = ensureHolder(viewer, account);
+      const phone = input.phone?.replace(/[\s()-]/g, '') || null;
+      if (phone && !phonePattern.test(phone)) throw badInput('Enter the phone in international format, e.g. +380501234567', { field: 'phone' });
+      if (input.kind === 'CALLBACK' && !phone) throw badInput('A callback needs a phone number', { field: 'phone' });
+      const subject = text(input.subject, 'subject', 200);
+      const body = text(input.body, 'body', 5000);
+      const preferredCallbackTime = input.preferredCallbackTime ? text(input.preferredCallbackTime, 'preferredCallbackTime', 100) : null;
+      return db.transaction(async (tx) => {
+        const [appeal] = await tx
+          .insert(t.appeals)
+          .values({
+            accountId: account.id,
+            supplierId: account.supplierId,
+            createdByUserId: holder.userId,
+            kind: input.kind,
+            subject,
+            status: 'OPEN',
+            phone,
+            preferredCallbackTime,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await tx.insert(t.appealMessages).values({ appealId: appeal!.id, authorRole: 'HOLDER', authorUserId: holder.userId, body, createdAt: now });
+        return appeal!;
+      });
+    },
+
+    /** A message from either side: the supplier's answer marks it ANSWERED, the holder's reply opens it again. */
+    async reply(viewer: Viewer | null, appealId: string, rawBody: string, now: Date): Promise<AppealRow> {
+      const { appeal, role } = await appealFor(viewer, appealId);
+      if (appeal.status === 'CLOSED') throw new DomainError('APPEAL_CLOSED', 'This appeal is closed; file a new one');
+      const body = text(rawBody, 'body', 5000);
+      return db.transaction(async (tx) => {
+        await tx.insert(t.appealMessages).values({ appealId: appeal.id, authorRole: role, authorUserId: viewer!.userId, body, createdAt: now });
+        const [updated] = await tx
+          .update(t.appeals)
+          .set({ status: role === 'OPERATOR' ? 'ANSWERED' : 'OPEN', updatedAt: now })
+          .where(eq(t.appeals.id, appeal.id))
+          .returning();
+        return updated!;
+      });
+    },
+
+    async close(viewer: Viewer | null, appealId: string, now: Date): Promise<AppealRow> {
+      const { appeal } = await appealFor(viewer, appealId);
+      const [closed] = await db.update(t.appeals).set({ status: 'CLOSED', updatedAt: now }).where(eq(t.appeals.id, appeal.id)).returning();
+      return closed!;
+    },
+
+    /** The viewer's own appeals about an account, or all of them for the supplier's staff. */
+    forAccount(viewer: Viewer, account: AccountRow) {
+      const staff = isOperatorOf(viewer, account.supplierId) || viewer.role === 'ADMIN';
+      return db
+        .select()
+        .from(t.appeals)
+        .where(and(eq(t.appeals.accountId, account.id), staff ? undefined : eq(t.appeals.createdByUserId, viewer.userId)))
+        .orderBy(desc(t.appeals.createdAt), desc(t.appeals.id));
+    },
+
+    /** A supplier's appeals for its staff, most recently updated first (one row more: is there a next page?). */
+    forStaff(viewer: Viewer | null, status: string | null | undefined, first: number, after: Position | null) {
+      const { supplierId } = ensureStaff(viewer);
+      return db
+        .select()
+        .from(t.appeals)
+        .where(and(eq(t.appeals.supplierId, supplierId), status ? eq(t.appeals.status, status) : undefined, afterPosition(t.appeals.updatedAt, t.appeals.id, after)))
+        .orderBy(desc(t.appeals.updatedAt), desc(t.appeals.id))
+        .limit(first + 1);
+    },
+  };
+}
+
+export type Appeals = ReturnType<typeof createAppeals>;

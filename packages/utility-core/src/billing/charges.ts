@@ -1,0 +1,84 @@
+import type { Big } from '@kabinet/money';
+import type { Period } from '../calendar';
+import type { MeterZone } from '../meters';
+import type { AccountBasis, BasisMeter, BilledConsumption, EstimateCorrection } from './basis';
+import { vatOn } from './statement';
+
+/** A priced line of a bill, as the utility's own rules describe it. */
+export interface PricedLine {
+  description: string;
+  zone: MeterZone | null;
+  quantity: Big | null;
+  unitPrice: Big | null;
+  amountMinor: number;
+}
+
+export interface ConsumptionToPrice {
+  meter: BasisMeter;
+  zone: MeterZone;
+  quantity: Big;
+}
+
+/** Net charge lines for one account's consumption in one month, under the tariffs then. */
+export type Pricer = (period: Period, consumption: ConsumptionToPrice[]) => PricedLine[];
+
+export interface PeriodCorrection {
+  period: Period;
+  /** Net and VAT differences between the month as billed so far and with actual consumption. */
+  netMinor: number;
+  vatMinor: number;
+  rows: EstimateCorrection[];
+}
+
+export interface ComputedCharges {
+  lines: PricedLine[];
+  chargesMinor: number;
+  vatMinor: number;
+  corrections: PeriodCorrection[];
+  correctionsMinor: number;
+}
+
+const sum = (lines: { amountMinor: number }[]) => lines.reduce((total, line) => total + line.amountMinor, 0);
+
+/**
+ * Prices a month from its basis. Each corrected month is priced twice, as billed so far and
+ * with the actual consumption (the whole account's, since tiers depend on the total), and the
+ * difference is the correction: no rounding drift between what was charged and what is owed.
+ * `vatRateBasisPoints` is null for residential accounts (their prices include VAT).
+ */
+export function computeCharges(
+  period: Period,
+  basis: AccountBasis,
+  billed: BilledConsumption[],
+  meters: BasisMeter[],
+  price: Pricer,
+  vatRateBasisPoints: number | null,
+): ComputedCharges {
+  const vat = (netMinor: number) => (vatRateBasisPoints === null ? 0 : vatOn(netMinor, vatRateBasisPoints));
+  const lines = price(
+    period,
+    basis.zones.map((zone) => ({ meter: zone.meter, zone: zone.zone, quantity: zone.consumption })),
+  );
+  const chargesMinor = sum(lines);
+
+  const meterById = new Map(meters.map((meter) => [meter.id, meter]));
+  const correctedPeriods = [...new Set(basis.corrections.map((correction) => correction.row.period))].sort();
+  const corrections = correctedPeriods.map((correctedPeriod): PeriodCorrection => {
+    const rows = basis.corrections.filter((correction) => correction.row.period === correctedPeriod);
+    const actualById = new Map(rows.map((correction) => [correction.row.id, correction.actual]));
+    const monthRows = billed.filter((row) => row.period === correctedPeriod);
+    const priced = (quantityOf: (row: BilledConsumption) => Big) =>
+      sum(price(correctedPeriod, monthRows.map((row) => ({ meter: meterById.get(row.meterId)!, zone: row.zone as MeterZone, quantity: quantityOf(row) }))));
+    const before = priced((row) => row.consumption);
+    const after = priced((row) => actualById.get(row.id) ?? row.consumption);
+    return { period: correctedPeriod, netMinor: after - before, vatMinor: vat(after) - vat(before), rows };
+  });
+
+  return {
+    lines,
+    chargesMinor,
+    vatMinor: vat(chargesMinor),
+    corrections,
+    correctionsMinor: corrections.reduce((total, correction) => total + correction.netMinor + correction.vatMinor, 0),
+  };
+}

@@ -1,0 +1,330 @@
+import type { Database, Transaction } from '@kabinet/db';
+import { DomainError } from '@kabinet/errors';
+import { Big } from '@kabinet/money';
+import { and, desc, eq, gt, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
+import { addDays, isPeriod, startOfLocalDate, type Period } from '../calendar';
+import { periodLabel } from '../labels';
+import { signedLedgerAmount } from '../ledger';
+import type { AccountRow } from '../loaders';
+import type { MeterZone } from '../meters';
+import { readingWindowOf } from '../reading-windows';
+import { supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
+import type { UtilityTables } from '../tables';
+import { accountBasis, type BasisMeter, type BasisReading, type BilledConsumption } from './basis';
+import { computeCharges, type ComputedCharges, type Pricer } from './charges';
+import { amountDue, newReceiptCode, splitEntries } from './statement';
+
+type Executor = Database | Transaction;
+
+/** What a utility subgraph brings to the shared billing: how its consumption is priced. */
+export interface UtilityRules {
+  utility: 'electricity' | 'heat';
+  /** Printed unit of a zone's consumption, e.g. `кВт·год`, `Гкал`, `м³`. */
+  unitOf(zone: MeterZone): string;
+  /** The zone combinations its meters may have (one zone; day and night; ...). */
+  meterZoneSets: string[][];
+  /** Loads what pricing needs (the supplier's tariffs for this kind of account) once. */
+  pricerFor(executor: Executor, supplier: SupplierRow, accountKind: string): Promise<Pricer>;
+}
+
+export const periodDate = (period: Period) => `${period}-01`;
+const periodOfDate = (date: string): Period => date.slice(0, 7);
+
+export function assertPeriod(period: string): Period {
+  if (!isPeriod(period)) throw new DomainError('BAD_USER_INPUT', 'A billing month looks like 2026-11', { field: 'period' });
+  return period;
+}
+
+/** An account's meters, their readings up to `period`, and what earlier bills charged. */
+export async function loadBillingHistory(executor: Executor, t: UtilityTables, accountId: string, period: Period) {
+  const meters = await executor.select().from(t.meters).where(eq(t.meters.accountId, accountId));
+  const meterIds = meters.map((meter) => meter.id);
+  const readingRows = meterIds.length
+    ? await executor
+        .select()
+        .from(t.readings)
+        .where(and(inArray(t.readings.meterId, meterIds), lte(t.readings.period, periodDate(period))))
+    : [];
+  const billedRows = await executor
+    .select({ row: t.billConsumption, period: t.bills.period })
+    .from(t.billConsumption)
+    .innerJoin(t.bills, eq(t.bills.id, t.billConsumption.billId))
+    .where(and(eq(t.bills.accountId, accountId), lt(t.bills.period, periodDate(period))));
+
+  const readings: BasisReading[] = readingRows.map((reading) => ({
+    meterId: reading.meterId,
+    zone: reading.zone,
+    period: periodOfDate(reading.period),
+    value: new Big(reading.value),
+    estimated: reading.source === 'ESTIMATE',
+  }));
+  const billed: BilledConsumption[] = billedRows.map(({ row, period: billPeriod }) => ({
+    id: row.id,
+    billId: row.billId,
+    period: periodOfDate(billPeriod),
+    meterId: row.meterId,
+    zone: row.zone,
+    consumption: new Big(row.correctedConsumption ?? row.consumption),
+    estimated: row.estimated,
+    open: row.estimated && row.correctedByBillId === null,
+  }));
+  return { meters: meters as (BasisMeter & typeof meters[number])[], readings, billed };
+}
+
+/**
+ * The charges `period` would bring an account, from its stored readings plus `closing`
+ * overrides (readings being submitted): the billing run's own computation, shared with the
+ * preliminary charge shown when readings are entered (`onlyClosing`: just those zones).
+ */
+export async function chargesFor(
+  executor: Executor,
+  t: UtilityTables,
+  pricer: Pricer,
+  supplier: SupplierRow,
+  account: AccountRow,
+  period: Period,
+  closing: BasisReading[] = [],
+  onlyClosing = false,
+): Promise<ComputedCharges & { basis: ReturnType<typeof accountBasis> }> {
+  const history = await loadBillingHistory(executor, t, account.id, period);
+  const isClosing = (reading: { meterId: string; zone: string }) =>
+    closing.some((override) => override.meterId === reading.meterId && override.zone === reading.zone);
+  const readings = [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing];
+  const full = accountBasis(period, history.meters, readings, history.billed);
+  // The preliminary charge covers only the zones just entered; a billing run covers every meter.
+  const basis = onlyClosing
+    ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }
+    : full;
+  const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
+  return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRate), basis };
+}
+
+export interface BillingContext {
+  tables: UtilityTables;
+  rules: UtilityRules;
+  supplier: SupplierRow;
+  period: Period;
+  runId: string | null;
+  now: Date;
+}
+
+/**
+ * Bills one account for one month, in the caller's transaction: the bill with its lines
+ * and readings, the estimated readings, the corrections of earlier estimates, and the ledger
+ * entries. Returns null when the month is billed already (a second run bills nothing twice).
+ */
+export async function issueBill(tx: Transaction, context: BillingContext, account: AccountRow, pricer: Pricer) {
+  const { tables: t, supplier, period, now } = context;
+  const [existing] = await tx
+    .select({ id: t.bills.id })
+    .from(t.bills)
+    .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, periodDate(period))));
+  if (existing) return null;
+
+  const charges = await chargesFor(tx, t, pricer, supplier, account, period);
+  const [previous] = await tx
+    .select()
+    .from(t.bills)
+    .where(and(eq(t.bills.accountId, account.id), lt(t.bills.period, periodDate(period))))
+    .orderBy(desc(t.bills.period))
+    .limit(1);
+  // Entries a bill did not create, recorded since the previous bill's cut-off: late postings land on the next bill.
+  const entries = await tx
+    .select({ kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
+    .from(t.ledgerEntries)
+    .where(
+      and(
+        eq(t.ledgerEntries.accountId, account.id),
+        isNull(t.ledgerEntries.billId),
+        lte(t.ledgerEntries.recordedAt, now),
+        previous ? gt(t.ledgerEntries.recordedAt, previous.cutoffAt) : undefined,
+      ),
+    );
+  const parts = {
+    openingMinor: previous?.amountDueMinor ?? 0,
+    chargesMinor: charges.chargesMinor,
+    vatMinor: charges.vatMinor,
+    correctionsMinor: charges.correctionsMinor,
+    ...splitEntries(entries),
+  };
+  const issuedOn = addDays(supplierToday(supplier, now), 1);
+  const issuedAt = startOfLocalDate(issuedOn, supplier.timeZone);
+
+  const [bill] = await tx
+    .insert(t.bills)
+    .values({
+      id: crypto.randomUUID(),
+      accountId: account.id,
+      runId: context.runId,
+      period: periodDate(period),
+      currency: account.currency,
+      cutoffAt: now,
+      issuedOn,
+      issuedAt,
+      dueDate: addDays(issuedOn, supplier.paymentTermDays),
+      ...parts,
+      amountDueMinor: amountDue(parts),
+      receiptCode: newReceiptCode(),
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!bill) return null;
+
+  const lines = [
+    ...charges.lines.map((line) => ({
+      kind: 'CHARGE',
+      description: line.description,
+      zone: line.zone,
+      quantity: line.quantity === null ? null : line.quantity.toFixed(3),
+      unit: line.quantity === null || line.zone === null ? null : context.rules.unitOf(line.zone),
+      unitPrice: line.unitPrice === null ? null : line.unitPrice.toFixed(6),
+      amountMinor: line.amountMinor,
+      correctedPeriod: null,
+    })),
+    ...(charges.vatMinor !== 0
+      ? [{ kind: 'VAT', description: `ПДВ ${supplier.vatRateBasisPoints / 100}%`, zone: null, quantity: null, unit: null, unitPrice: null, amountMinor: charges.vatMinor, correctedPeriod: null }]
+      : []),
+    ...charges.corrections.map((correction) => {
+      // The quantity re-counted is printed when it is of one unit (electricity always is; heat's Gcal and m³ are not).
+      const units = new Set(correction.rows.map(({ row }) => context.rules.unitOf(row.zone as MeterZone)));
+      const delta = correction.rows.reduce((sum, { row, actual }) => sum.plus(actual).minus(row.consumption), new Big(0));
+      return {
+        kind: 'CORRECTION',
+        description: `Перерахунок за ${periodLabel(correction.period)}: оцінку замінено фактичним показанням`,
+        zone: null,
+        quantity: units.size === 1 ? delta.toFixed(3) : null,
+        unit: units.size === 1 ? [...units][0]! : null,
+        unitPrice: null,
+        amountMinor: correction.netMinor + correction.vatMinor,
+        correctedPeriod: periodDate(correction.period),
+      };
+    }),
+  ];
+  if (lines.length) await tx.insert(t.billLines).values(lines.map((line, position) => ({ ...line, billId: bill.id, position })));
+
+  if (charges.basis.zones.length) {
+    await tx.insert(t.billConsumption).values(
+      charges.basis.zones.map((zone) => ({
+        billId: bill.id,
+        meterId: zone.meter.id,
+        zone: zone.zone,
+        previousValue: zone.previousValue.toFixed(3),
+        currentValue: zone.currentValue.toFixed(3),
+        consumption: zone.consumption.toFixed(3),
+        estimated: zone.estimated,
+      })),
+    );
+  }
+  const estimated = charges.basis.zones.filter((zone) => zone.estimated);
+  if (estimated.length) {
+    await tx
+      .insert(t.readings)
+      .values(
+        estimated.map((zone) => ({
+          meterId: zone.meter.id,
+          zone: zone.zone,
+          period: periodDate(period),
+          value: zone.currentValue.toFixed(3),
+          readAt: now,
+          source: 'ESTIMATE',
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  for (const correction of charges.corrections) {
+    for (const { row, actual } of correction.rows) {
+      await tx
+        .update(t.billConsumption)
+        .set({ correctedByBillId: bill.id, correctedConsumption: actual.toFixed(3) })
+        .where(eq(t.billConsumption.id, row.id));
+    }
+  }
+
+  const ledger = [
+    ...(charges.chargesMinor + charges.vatMinor > 0
+      ? [{ kind: 'CHARGE' as const, amountMinor: signedLedgerAmount('CHARGE', charges.chargesMinor + charges.vatMinor), description: `Нараховано за ${periodLabel(period)}` }]
+      : []),
+    ...charges.corrections
+      .filter((correction) => correction.netMinor + correction.vatMinor !== 0)
+      .map((correction) => ({
+        kind: 'ADJUSTMENT' as const,
+        amountMinor: signedLedgerAmount('ADJUSTMENT', correction.netMinor + correction.vatMinor),
+        description: `Перерахунок за ${periodLabel(correction.period)} за фактичним показанням`,
+      })),
+  ];
+  if (ledger.length) {
+    await tx.insert(t.ledgerEntries).values(
+      ledger.map((entry) => ({ ...entry, id: crypto.randomUUID(), accountId: account.id, occurredAt: issuedAt, recordedAt: now, billId: bill.id })),
+    );
+  }
+  return { bill, estimatedZones: estimated.length };
+}
+
+/**
+ * A supplier's billing run for one month, once its reading window has closed. Each account
+ * is billed in its own transaction; accounts billed already are skipped, so running the
+ * month again (or after a crash) bills only the rest.
+ */
+export async function runBilling(
+  db: Database,
+  deps: { tables: UtilityTables; rules: UtilityRules },
+  input: { supplier: SupplierRow; period: Period; startedByUserId: string | null; now: Date },
+) {
+  const { tables: t } = deps;
+  const { supplier, period, now } = input;
+  const window = readingWindowOf(period, windowRuleOf(supplier));
+  if (supplierToday(supplier, now) <= window.closesOn) {
+    throw new DomainError('BILLING_PERIOD_OPEN', `Readings for ${period} are taken until ${window.closesOn}; bill the month after that`, {
+      period,
+      closesOn: window.closesOn,
+    });
+  }
+
+  await db
+    .insert(t.billingRuns)
+    .values({ supplierId: supplier.id, period: periodDate(period), startedAt: now, startedByUserId: input.startedByUserId })
+    .onConflictDoNothing();
+  const [run] = await db
+    .select()
+    .from(t.billingRuns)
+    .where(and(eq(t.billingRuns.supplierId, supplier.id), eq(t.billingRuns.period, periodDate(period))));
+
+  const unbilled = await db
+    .select()
+    .from(t.accounts)
+    .where(
+      and(
+        eq(t.accounts.supplierId, supplier.id),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(t.bills)
+            .where(and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, periodDate(period)))),
+        ),
+      ),
+    );
+
+  const pricers = new Map<string, Pricer>();
+  const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run!.id, now };
+  let billsIssued = 0;
+  let estimatedMeters = 0;
+  for (const account of unbilled) {
+    let pricer = pricers.get(account.kind);
+    if (!pricer) pricers.set(account.kind, (pricer = await deps.rules.pricerFor(db, supplier, account.kind)));
+    const issued = await db.transaction((tx) => issueBill(tx, context, account, pricer));
+    if (!issued) continue;
+    billsIssued += 1;
+    estimatedMeters += issued.estimatedZones;
+  }
+
+  const [finished] = await db
+    .update(t.billingRuns)
+    .set({
+      finishedAt: now,
+      billsIssued: sql`${t.billingRuns.billsIssued} + ${billsIssued}`,
+      estimatedMeters: sql`${t.billingRuns.estimatedMeters} + ${estimatedMeters}`,
+    })
+    .where(eq(t.billingRuns.id, run!.id))
+    .returning();
+  return finished!;
+}

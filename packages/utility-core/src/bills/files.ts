@@ -1,0 +1,59 @@
+import { signedLinks, type SignedLinks } from '@kabinet/auth';
+import type { Logger } from '@kabinet/config';
+import type { Database } from '@kabinet/db';
+import express, { type Router } from 'express';
+import type { MeterZone } from '../meters';
+import type { UtilityTables } from '../tables';
+import { loadBillDocument } from './bill-document';
+import type { BillDocument } from './document';
+import { renderBillPdf } from './pdf';
+
+/** A PDF link lives this long: long enough to open it, short enough that a leaked link soon dies. */
+export const billLinkTtlSeconds = 10 * 60;
+
+export function billPdfLinks(masterSecret: string, utility: string): SignedLinks {
+  return signedLinks(masterSecret, `${utility}-bill-pdf`, billLinkTtlSeconds);
+}
+
+/** The path under which the gateway serves a utility's files (it forwards `/files/<utility>/...` here). */
+export const billPdfPath = (utility: string, billId: string, token: string) =>
+  `/files/${utility}/bills/${billId}.pdf?token=${encodeURIComponent(token)}`;
+
+/**
+ * GET /files/bills/:billId.pdf?token=…, reached through the gateway: the signed token is the
+ * whole authorization (it names one bill and expires), so a browser or a mail client opens it
+ * without a session.
+ */
+export function billFilesRouter(options: {
+  db: Database;
+  tables: UtilityTables;
+  links: SignedLinks;
+  utility: BillDocument['utility'];
+  unitOf(zone: MeterZone): string;
+  now: () => Date;
+  logger: Logger;
+}): Router {
+  const router = express.Router();
+  router.get('/bills/:file', async (req, res) => {
+    const billId = /^([0-9a-f-]{36})\.pdf$/i.exec(req.params.file)?.[1];
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (!billId || (await options.links.verify(token, options.now())) !== billId) {
+      res.status(403).json({ errors: [{ message: 'This link is not valid or has expired; ask for the bill again', extensions: { code: 'FORBIDDEN' } }] });
+      return;
+    }
+    const document = await loadBillDocument(options.db, options.tables, { billId, utility: options.utility, unitOf: options.unitOf });
+    if (!document) {
+      res.status(404).json({ errors: [{ message: 'There is no such bill', extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    const pdf = await renderBillPdf(document);
+    res
+      .status(200)
+      .type('application/pdf')
+      // filename* (RFC 5987): account numbers may be Cyrillic, and headers are ASCII.
+      .set('Content-Disposition', `inline; filename="bill-${document.period}.pdf"; filename*=UTF-8''${encodeURIComponent(`bill-${document.account.number}-${document.period}.pdf`)}`)
+      .set('Cache-Control', 'private, no-store')
+      .send(pdf);
+  });
+  return router;
+}

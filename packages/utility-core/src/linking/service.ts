@@ -1,0 +1,197 @@
+import type { Viewer } from '@kabinet/auth';
+import type { Database, Transaction } from '@kabinet/db';
+import { DomainError, unauthenticated } from '@kabinet/errors';
+import { and, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { ensureHolder, ensureStaff } from '../access';
+import type { AccountRow } from '../loaders';
+import { validIds } from '../loaders';
+import {
+  assertAccountNumberFormat,
+  normalizeAccountNumber,
+  supplierNotFound,
+  type LinkProofKind,
+  type SupplierRow,
+} from '../suppliers';
+import type { UtilityTables } from '../tables';
+import {
+  hashOfficeCode,
+  linkCodeTtlMs,
+  linkFailureWindowMs,
+  lockedUntil,
+  matchesReceiptCode,
+  matchesRecentPayment,
+  maxLinkFailures,
+  newOfficeCode,
+  normalizeSurname,
+} from './proofs';
+
+export interface LinkInput {
+  supplierId: string;
+  accountNumber: string;
+  proof: { kind: LinkProofKind; value: string };
+}
+
+type Outcome =
+  | { kind: 'linked'; account: AccountRow }
+  | { kind: 'locked'; until: Date }
+  | { kind: 'rejected'; attemptsLeft: number; lockedUntil: Date | null }
+  | { kind: 'heldByAnother' };
+
+export async function findSupplier(executor: Database | Transaction, t: UtilityTables, supplierId: string): Promise<SupplierRow> {
+  const [supplier] = validIds([supplierId]).length ? await executor.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId)) : [];
+  if (!supplier) throw supplierNotFound();
+  return supplier;
+}
+
+/** Linking, unlinking and office codes: who holds which account. */
+export function createLinkingService(db: Database, t: UtilityTables) {
+  async function proofHolds(tx: Transaction, account: AccountRow, proof: LinkInput['proof'], now: Date): Promise<boolean> {
+    switch (proof.kind) {
+      case 'HOLDER_SURNAME':
+        return normalizeSurname(proof.value) === normalizeSurname(account.holderSurname);
+      case 'LAST_PAYMENT_AMOUNT': {
+        const payments = await tx
+          .select({ amountMinor: t.ledgerEntries.amountMinor })
+          .from(t.ledgerEntries)
+          .where(and(eq(t.ledgerEntries.accountId, account.id), eq(t.ledgerEntries.kind, 'PAYMENT'), lte(t.ledgerEntries.occurredAt, now)))
+          .orderBy(desc(t.ledgerEntries.occurredAt))
+          .limit(2);
+        return matchesRecentPayment(proof.value, account.currency, payments.map((payment) => -payment.amountMinor));
+      }
+      case 'RECEIPT_CODE': {
+        const bills = await tx
+          .select({ receiptCode: t.bills.receiptCode })
+          .from(t.bills)
+          .where(and(eq(t.bills.accountId, account.id), lte(t.bills.issuedAt, now)))
+          .orderBy(desc(t.bills.period))
+          .limit(3);
+        return matchesReceiptCode(proof.value, bills.map((bill) => bill.receiptCode));
+      }
+      case 'OFFICE_CODE': {
+        const [code] = await tx
+          .update(t.linkCodes)
+          .set({ usedAt: now })
+          .where(
+            and(
+              eq(t.linkCodes.accountId, account.id),
+              eq(t.linkCodes.codeHash, hashOfficeCode(proof.value)),
+              isNull(t.linkCodes.usedAt),
+              gt(t.linkCodes.expiresAt, now),
+            ),
+          )
+          .returning({ id: t.linkCodes.id });
+        // A matching code is spent at once, even if the account then turns out to be held by
+        // another login: an office code proves holding once.
+        return Boolean(code);
+      }
+    }
+  }
+
+  return {
+    /**
+     * Links an account to the viewer once a proof holds. Wrong proofs (and unknown numbers,
+     * indistinguishable on purpose) count towards a lockout of that number for this login;
+     * attempts are serialized per login and number, so aliased or parallel requests count one
+     * by one.
+     */
+    async link(viewer: Viewer | null, input: LinkInput, now: Date): Promise<AccountRow> {
+      if (!viewer) throw unauthenticated();
+      const supplier = await findSupplier(db, t, input.supplierId);
+      const accountNumber = normalizeAccountNumber(input.accountNumber);
+      assertAccountNumberFormat(supplier, accountNumber);
+      if (!supplier.linkProofs.includes(input.proof.kind)) {
+        throw new DomainError('PROOF_NOT_ACCEPTED', `${supplier.name} accepts these proofs: ${supplier.linkProofs.join(', ')}`, {
+          field: 'proof',
+          acceptedProofs: supplier.linkProofs,
+        });
+      }
+
+      const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`link:${viewer.userId}:${supplier.id}:${accountNumber}`}))`);
+        const failures = await tx
+          .select({ failedAt: t.linkFailures.failedAt })
+          .from(t.linkFailures)
+          .where(
+            and(
+              eq(t.linkFailures.userId, viewer.userId),
+              eq(t.linkFailures.supplierId, supplier.id),
+              eq(t.linkFailures.accountNumber, accountNumber),
+              gt(t.linkFailures.failedAt, new Date(now.getTime() - linkFailureWindowMs)),
+            ),
+          );
+        const locked = lockedUntil(failures.map((failure) => failure.failedAt), now);
+        if (locked) return { kind: 'locked', until: locked };
+
+        const [account] = await tx
+          .select()
+          .from(t.accounts)
+          .where(and(eq(t.accounts.supplierId, supplier.id), eq(t.accounts.accountNumber, accountNumber)));
+        if (!account || !(await proofHolds(tx, account, input.proof, now))) {
+          await tx.insert(t.linkFailures).values({ userId: viewer.userId, supplierId: supplier.id, accountNumber, failedAt: now });
+          const failed = [...failures.map((failure) => failure.failedAt), now];
+          return { kind: 'rejected', attemptsLeft: Math.max(0, maxLinkFailures - failed.length), lockedUntil: lockedUntil(failed, now) };
+        }
+        if (account.holderUserId === viewer.userId) return { kind: 'linked', account };
+        if (account.holderUserId) return { kind: 'heldByAnother' };
+        const [linked] = await tx
+          .update(t.accounts)
+          .set({ holderUserId: viewer.userId, linkedAt: now })
+          .where(and(eq(t.accounts.id, account.id), isNull(t.accounts.holderUserId)))
+          .returning();
+        return linked ? { kind: 'linked', account: linked } : { kind: 'heldByAnother' };
+      });
+
+      switch (outcome.kind) {
+        case 'linked':
+          return outcome.account;
+        case 'locked':
+          throw new DomainError('LINK_LOCKED', `Too many wrong proofs for this account number. Try again after ${outcome.until.toISOString()}.`, {
+            lockedUntil: outcome.until.toISOString(),
+            retryAfterSeconds: Math.ceil((outcome.until.getTime() - now.getTime()) / 1000),
+          });
+        case 'rejected':
+          throw new DomainError('LINK_PROOF_REJECTED', 'This account number and proof do not match an account of this supplier', {
+            attemptsLeft: outcome.attemptsLeft,
+            ...(outcome.lockedUntil ? { lockedUntil: outcome.lockedUntil.toISOString() } : {}),
+          });
+        case 'heldByAnother':
+          throw new DomainError(
+            'ACCOUNT_HELD_BY_ANOTHER_LOGIN',
+            'This account is linked to another Kabinet login. Unlink it there first (or deactivate that login), then link it here.',
+          );
+      }
+    },
+
+    /** Releases an account the viewer holds; its e-receipts stop with it. */
+    async unlink(viewer: Viewer | null, accountId: string): Promise<string> {
+      const [account] = validIds([accountId]).length ? await db.select().from(t.accounts).where(eq(t.accounts.id, accountId)) : [];
+      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', 'There is no such account', { field: 'accountId' });
+      const holder = ensureHolder(viewer, account);
+      await db.transaction(async (tx) => {
+        await tx
+          .update(t.accounts)
+          .set({ holderUserId: null, linkedAt: null })
+          .where(and(eq(t.accounts.id, account.id), eq(t.accounts.holderUserId, holder.userId)));
+        await tx.delete(t.eReceiptSubscriptions).where(eq(t.eReceiptSubscriptions.accountId, account.id));
+      });
+      return account.id;
+    },
+
+    /** A one-time code an operator hands to the holder (shown once; only its hash is kept). */
+    async issueOfficeCode(viewer: Viewer | null, rawAccountNumber: string, now: Date) {
+      const { viewer: staff, supplierId } = ensureStaff(viewer);
+      const accountNumber = normalizeAccountNumber(rawAccountNumber);
+      const [account] = await db
+        .select()
+        .from(t.accounts)
+        .where(and(eq(t.accounts.supplierId, supplierId), eq(t.accounts.accountNumber, accountNumber)));
+      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', 'Your supplier has no account with this number', { field: 'accountNumber' });
+      const code = newOfficeCode();
+      const expiresAt = new Date(now.getTime() + linkCodeTtlMs);
+      await db.insert(t.linkCodes).values({ accountId: account.id, codeHash: hashOfficeCode(code), issuedByUserId: staff.userId, expiresAt, createdAt: now });
+      return { code, accountNumber, expiresAt };
+    },
+  };
+}
+
+export type LinkingService = ReturnType<typeof createLinkingService>;

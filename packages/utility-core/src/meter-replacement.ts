@@ -1,0 +1,145 @@
+import type { Viewer } from '@kabinet/auth';
+import type { Database } from '@kabinet/db';
+import { badInput, DomainError } from '@kabinet/errors';
+import { Big, parseQuantity } from '@kabinet/money';
+import { and, desc, eq, lt, ne } from 'drizzle-orm';
+import { ensureStaff } from './access';
+import { installationPeriodFor } from './billing/basis';
+import { periodDate, type UtilityRules } from './billing/run';
+import { periodOf } from './calendar';
+import { meterCapacity, readingAdvance } from './consumption';
+import type { AccountRow, MeterRow } from './loaders';
+import { validIds } from './loaders';
+import { supplierToday, type SupplierRow } from './suppliers';
+import type { UtilityTables } from './tables';
+
+export interface ZoneValue {
+  zone: string;
+  value: string;
+}
+
+export interface NewMeter {
+  serialNumber: string;
+  zones: string[];
+  digits: number;
+  installedOn: string;
+  lastVerifiedOn: string;
+  verificationIntervalYears: number;
+  initialValues: ZoneValue[];
+}
+
+const meterNotFound = () => new DomainError('METER_NOT_FOUND', 'Your supplier has no such meter in service', { field: 'meterId' });
+
+/** One value for every zone of a meter, each one the meter can show. */
+function valuesForZones(zones: string[], digits: number, values: ZoneValue[], field: string): Map<string, Big> {
+  const byZone = new Map<string, Big>();
+  for (const { zone, value } of values) {
+    const parsed = parseQuantity(value, 3);
+    if (!zones.includes(zone) || byZone.has(zone) || !parsed || parsed.gt(meterCapacity(digits))) {
+      throw new DomainError('INVALID_READING', `${field}: one value per zone (${zones.join(', ')}), up to ${digits} digits and 3 decimals`, { field, zone });
+    }
+    byZone.set(zone, parsed);
+  }
+  if (byZone.size !== zones.length) throw new DomainError('INVALID_READING', `${field}: every zone needs a value (${zones.join(', ')})`, { field });
+  return byZone;
+}
+
+/**
+ * Staff replace a meter on the day `newMeter.installedOn`: the old meter's final values close
+ * that month for it, the new meter's installation values are its starting point (stored as
+ * closing the month before, see `installationPeriodFor`). Both meters keep their history.
+ */
+export async function replaceMeter(
+  db: Database,
+  t: UtilityTables,
+  rules: UtilityRules,
+  viewer: Viewer | null,
+  input: { meterId: string; finalValues: ZoneValue[]; newMeter: NewMeter },
+  now: Date,
+): Promise<{ account: AccountRow; meter: MeterRow }> {
+  const { supplierId } = ensureStaff(viewer);
+  const [found] = validIds([input.meterId]).length
+    ? await db
+        .select({ meter: t.meters, account: t.accounts, supplier: t.suppliers })
+        .from(t.meters)
+        .innerJoin(t.accounts, eq(t.accounts.id, t.meters.accountId))
+        .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
+        .where(eq(t.meters.id, input.meterId))
+    : [];
+  // Another supplier's meter is "not found" too: staff learn nothing about other suppliers.
+  if (!found || found.account.supplierId !== supplierId || found.meter.removedOn !== null) throw meterNotFound();
+  const { meter: old, account, supplier } = found;
+  const fresh = input.newMeter;
+  assertNewMeter(rules, supplier, old, fresh, now);
+
+  const period = periodOf(fresh.installedOn);
+  const [billed] = await db.select({ id: t.bills.id }).from(t.bills).where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, periodDate(period))));
+  if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; a replacement can only be recorded in an unbilled month`, { period });
+
+  const finalValues = valuesForZones(old.zones, old.digits, input.finalValues, 'finalValues');
+  for (const [zone, value] of finalValues) {
+    const [lastReal] = await db
+      .select()
+      .from(t.readings)
+      .where(and(eq(t.readings.meterId, old.id), eq(t.readings.zone, zone), ne(t.readings.source, 'ESTIMATE'), lt(t.readings.period, periodDate(period))))
+      .orderBy(desc(t.readings.period))
+      .limit(1);
+    if (lastReal && !readingAdvance(new Big(lastReal.value), value, old.digits)) {
+      throw new DomainError('READING_BELOW_PREVIOUS', `Meter ${old.serialNumber} (${zone}) read ${lastReal.value} before`, { meterId: old.id, zone, previousValue: lastReal.value });
+    }
+  }
+  const initialValues = valuesForZones(fresh.zones, fresh.digits, fresh.initialValues, 'newMeter.initialValues');
+
+  const meter = await db.transaction(async (tx) => {
+    await tx.update(t.meters).set({ removedOn: fresh.installedOn }).where(eq(t.meters.id, old.id));
+    for (const [zone, value] of finalValues) {
+      await tx
+        .insert(t.readings)
+        .values({ meterId: old.id, zone, period: periodDate(period), value: value.toFixed(3), readAt: now, source: 'OPERATOR', submittedByUserId: viewer!.userId })
+        .onConflictDoUpdate({ target: [t.readings.meterId, t.readings.zone, t.readings.period], set: { value: value.toFixed(3), readAt: now, source: 'OPERATOR' } });
+    }
+    const [created] = await tx
+      .insert(t.meters)
+      .values({
+        id: crypto.randomUUID(),
+        accountId: account.id,
+        serialNumber: fresh.serialNumber.trim(),
+        zones: fresh.zones,
+        digits: fresh.digits,
+        installedOn: fresh.installedOn,
+        lastVerifiedOn: fresh.lastVerifiedOn,
+        verificationIntervalYears: fresh.verificationIntervalYears,
+      })
+      .returning();
+    await tx.insert(t.readings).values(
+      [...initialValues].map(([zone, value]) => ({
+        meterId: created!.id,
+        zone,
+        period: periodDate(installationPeriodFor(fresh.installedOn)),
+        value: value.toFixed(3),
+        readAt: now,
+        source: 'OPERATOR',
+        submittedByUserId: viewer!.userId,
+      })),
+    );
+    return created!;
+  });
+  return { account, meter };
+}
+
+function assertNewMeter(rules: UtilityRules, supplier: SupplierRow, old: MeterRow, fresh: NewMeter, now: Date): void {
+  const today = supplierToday(supplier, now);
+  const sameZones = (a: string[], b: string[]) => a.length === b.length && a.every((zone) => b.includes(zone));
+  if (!fresh.serialNumber.trim() || fresh.serialNumber.trim().length > 64) throw badInput('A serial number of 1 to 64 characters', { field: 'newMeter.serialNumber' });
+  if (!rules.meterZoneSets.some((set) => sameZones(set, fresh.zones))) {
+    throw badInput(`Meter zones must be one of: ${rules.meterZoneSets.map((set) => set.join('+')).join(', ')}`, { field: 'newMeter.zones' });
+  }
+  if (!Number.isInteger(fresh.digits) || fresh.digits < 4 || fresh.digits > 9) throw badInput('Meters show 4 to 9 digits', { field: 'newMeter.digits' });
+  if (fresh.installedOn > today || fresh.installedOn <= old.installedOn) {
+    throw badInput(`The replacement date must be after ${old.installedOn} and not after today (${today})`, { field: 'newMeter.installedOn' });
+  }
+  if (fresh.lastVerifiedOn > today) throw badInput('The last verification cannot be in the future', { field: 'newMeter.lastVerifiedOn' });
+  if (!Number.isInteger(fresh.verificationIntervalYears) || fresh.verificationIntervalYears < 1 || fresh.verificationIntervalYears > 30) {
+    throw badInput('The verification interval is 1 to 30 years', { field: 'newMeter.verificationIntervalYears' });
+  }
+}

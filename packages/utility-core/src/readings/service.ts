@@ -1,0 +1,208 @@
+import type { Database, Transaction } from '@kabinet/db';
+import { DomainError } from '@kabinet/errors';
+import { Big, formatQuantity, parseQuantity } from '@kabinet/money';
+import type { RateLimits } from '@kabinet/rate-limits';
+import { and, eq } from 'drizzle-orm';
+import { addMonths, periodsBetween, type Period } from '../calendar';
+import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
+import { findSupplier } from '../linking/service';
+import { normalizeAddress, normalizeSurname } from '../linking/proofs';
+import type { AccountRow, ReadingRow } from '../loaders';
+import { metersInService, type BasisReading } from '../billing/basis';
+import type { ComputedCharges } from '../billing/charges';
+import { chargesFor, loadBillingHistory, periodDate, type UtilityRules } from '../billing/run';
+import { openReadingWindow } from '../reading-windows';
+import { readingWindowStatus, supplierToday, windowRuleOf, assertAccountNumberFormat, normalizeAccountNumber, type SupplierRow } from '../suppliers';
+import type { UtilityTables } from '../tables';
+
+export interface ReadingEntry {
+  meterId: string;
+  zone: string;
+  value: string;
+}
+
+export interface SubmittedReadings {
+  period: Period;
+  readings: ReadingRow[];
+  preliminary: ComputedCharges;
+}
+
+export type ReadingSource = 'PORTAL' | 'ANONYMOUS';
+
+const invalidReading = (message: string, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
+
+/** Rate limits of submission without a login (see the anonymous mutation). */
+export const anonymousReadingPolicies = {
+  anonymousReadingsByIp: { points: 30, duration: 60 * 60 },
+  anonymousReadingsByAccount: { points: 10, duration: 24 * 60 * 60 },
+} as const;
+
+export function createReadingsService(db: Database, t: UtilityTables, rules: UtilityRules, limits: RateLimits<keyof typeof anonymousReadingPolicies>) {
+  /** The window the supplier takes readings in today, or a typed error saying when it opens. */
+  function openWindowOrRefuse(supplier: SupplierRow, now: Date) {
+    const window = openReadingWindow(supplierToday(supplier, now), windowRuleOf(supplier));
+    if (window) return window;
+    const next = readingWindowStatus(supplier, now);
+    throw new DomainError(
+      'READING_WINDOW_CLOSED',
+      `${supplier.name} takes readings from ${next.opensOn} to ${next.closesOn} (${supplier.timeZone}); the next window opens on ${next.opensOn}.`,
+      { opensOn: next.opensOn, closesOn: next.closesOn, period: next.period, timeZone: supplier.timeZone },
+    );
+  }
+
+  async function store(
+    tx: Transaction,
+    supplier: SupplierRow,
+    account: AccountRow,
+    entries: ReadingEntry[],
+    options: { confirmUnusual: boolean; source: ReadingSource; userId: string | null; now: Date },
+  ): Promise<SubmittedReadings> {
+    const { period } = openWindowOrRefuse(supplier, options.now);
+    const [billed] = await tx
+      .select({ id: t.bills.id })
+      .from(t.bills)
+      .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, periodDate(period))));
+    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; submit next month's readings in its window`, { period });
+
+    const history = await loadBillingHistory(tx, t, account.id, period);
+    const meters = metersInService(history.meters, period);
+    const values = validateEntries(meters, entries);
+
+    const unusual = [];
+    for (const entry of values) {
+      const meter = meters.find((candidate) => candidate.id === entry.meterId)!;
+      const lastReal = history.readings
+        .filter((reading) => reading.meterId === meter.id && reading.zone === entry.zone && !reading.estimated && reading.period < period)
+        .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+      if (!lastReal) continue;
+      const advance = readingAdvance(lastReal.value, entry.value, meter.digits);
+      if (!advance) {
+        throw new DomainError('READING_BELOW_PREVIOUS', `Meter ${meter.serialNumber} (${entry.zone}) read ${lastReal.value.toString()} before; ${entry.value.toString()} is lower`, {
+          meterId: meter.id,
+          zone: entry.zone,
+          previousValue: formatQuantity(lastReal.value),
+          previousPeriod: lastReal.period,
+        });
+      }
+      const months = periodsBetween(addMonths(lastReal.period, 1), period).length;
+      const monthly = advance.consumption.div(months);
+      const recent = history.billed
+        .filter((row) => row.meterId === meter.id && row.zone === entry.zone)
+        .sort((a, b) => (a.period < b.period ? -1 : 1))
+        .slice(-3)
+        .map((row) => row.consumption);
+      if (isUnusualConsumption(monthly, recent, new Big(supplier.unusualConsumptionFloor))) {
+        unusual.push({ meterId: meter.id, serialNumber: meter.serialNumber, zone: entry.zone, monthlyConsumption: formatQuantity(monthly) });
+      }
+    }
+    if (unusual.length && !options.confirmUnusual) {
+      throw new DomainError('UNUSUAL_CONSUMPTION', 'This consumption is far above the usual. Check the readings, and submit again with confirmUnusual: true if they are right.', {
+        readings: unusual,
+      });
+    }
+
+    const rows = [];
+    for (const entry of values) {
+      const value = entry.value.toFixed(3);
+      const [row] = await tx
+        .insert(t.readings)
+        .values({ meterId: entry.meterId, zone: entry.zone, period: periodDate(period), value, readAt: options.now, source: options.source, submittedByUserId: options.userId })
+        .onConflictDoUpdate({
+          target: [t.readings.meterId, t.readings.zone, t.readings.period],
+          set: { value, readAt: options.now, source: options.source, submittedByUserId: options.userId },
+        })
+        .returning();
+      rows.push(row!);
+    }
+
+    const pricer = await rules.pricerFor(tx, supplier, account.kind);
+    const closing: BasisReading[] = values.map((entry) => ({ meterId: entry.meterId, zone: entry.zone, period, value: entry.value, estimated: false }));
+    const preliminary = await chargesFor(tx, t, pricer, supplier, account, period, closing, true);
+    return { period, readings: rows, preliminary };
+  }
+
+  return {
+    openWindowOrRefuse,
+
+    /** A holder's submission through the portal (the caller has checked the holder). */
+    submit(supplier: SupplierRow, account: AccountRow, entries: ReadingEntry[], options: { confirmUnusual: boolean; userId: string; now: Date }) {
+      return db.transaction((tx) => store(tx, supplier, account, entries, { ...options, source: 'PORTAL' }));
+    },
+
+    /**
+     * Without a login: the account number plus the holder's surname or the address. Counted
+     * per client address and per account before anything is looked up, and a failed check
+     * says nothing about whether the account exists.
+     */
+    async submitAnonymously(input: {
+      supplierId: string;
+      accountNumber: string;
+      check: 'HOLDER_SURNAME' | 'ADDRESS';
+      checkValue: string;
+      readings: { meterSerialNumber: string; zone: string; value: string }[];
+      confirmUnusual: boolean;
+      clientIp: string;
+      now: Date;
+    }): Promise<SubmittedReadings> {
+      const supplier = await findSupplier(db, t, input.supplierId);
+      const accountNumber = normalizeAccountNumber(input.accountNumber);
+      assertAccountNumberFormat(supplier, accountNumber);
+      await limits.consume('anonymousReadingsByIp', input.clientIp);
+      await limits.consume('anonymousReadingsByAccount', `${supplier.id}:${accountNumber}`);
+      openWindowOrRefuse(supplier, input.now);
+
+      const [account] = await db.select().from(t.accounts).where(and(eq(t.accounts.supplierId, supplier.id), eq(t.accounts.accountNumber, accountNumber)));
+      const checkHolds =
+        account &&
+        (input.check === 'HOLDER_SURNAME'
+          ? normalizeSurname(input.checkValue) === normalizeSurname(account.holderSurname)
+          : normalizeAddress(input.checkValue) === normalizeAddress(account.address));
+      if (!checkHolds) throw new DomainError('ACCOUNT_CHECK_FAILED', 'This account number and check do not match an account of this supplier');
+
+      const meters = await db.select().from(t.meters).where(eq(t.meters.accountId, account.id));
+      const entries = input.readings.map((reading) => {
+        const meter = meters.find((candidate) => candidate.serialNumber === reading.meterSerialNumber.trim() && candidate.removedOn === null);
+        if (!meter) throw invalidReading(`This account has no meter ${reading.meterSerialNumber}`, { meterSerialNumber: reading.meterSerialNumber });
+        return { meterId: meter.id, zone: reading.zone, value: reading.value };
+      });
+      return db.transaction((tx) =>
+        store(tx, supplier, account, entries, { confirmUnusual: input.confirmUnusual, source: 'ANONYMOUS', userId: null, now: input.now }),
+      );
+    },
+  };
+}
+
+/** Every zone of each submitted meter, once, as a value the meter can show. */
+function validateEntries(meters: { id: string; serialNumber: string; zones: string[]; digits: number }[], entries: ReadingEntry[]) {
+  if (entries.length === 0) throw invalidReading('Submit at least one reading', {});
+  const seen = new Set<string>();
+  const values = entries.map((entry) => {
+    const meter = meters.find((candidate) => candidate.id === entry.meterId);
+    if (!meter) throw invalidReading('This account has no such meter in service', { meterId: entry.meterId });
+    if (!meter.zones.includes(entry.zone)) {
+      throw invalidReading(`Meter ${meter.serialNumber} has the zones ${meter.zones.join(', ')}`, { meterId: meter.id, zone: entry.zone });
+    }
+    const key = `${meter.id}:${entry.zone}`;
+    if (seen.has(key)) throw invalidReading(`Meter ${meter.serialNumber} (${entry.zone}) is submitted twice`, { meterId: meter.id, zone: entry.zone });
+    seen.add(key);
+    const value = parseQuantity(entry.value, 3);
+    if (!value || value.gt(meterCapacity(meter.digits))) {
+      throw invalidReading(`Meter ${meter.serialNumber} shows up to ${meter.digits} digits and 3 decimals, e.g. 18432.5`, {
+        meterId: meter.id,
+        zone: entry.zone,
+        value: entry.value,
+      });
+    }
+    return { meterId: meter.id, zone: entry.zone, value };
+  });
+  for (const meterId of new Set(values.map((entry) => entry.meterId))) {
+    const meter = meters.find((candidate) => candidate.id === meterId)!;
+    const missing = meter.zones.filter((zone) => !seen.has(`${meterId}:${zone}`));
+    if (missing.length) {
+      throw invalidReading(`Submit every zone of meter ${meter.serialNumber}: ${missing.join(', ')} missing`, { meterId, missingZones: missing });
+    }
+  }
+  return values;
+}
+
+export type ReadingsService = ReturnType<typeof createReadingsService>;

@@ -1,0 +1,43 @@
+import { DomainError } from '@kabinet/errors';
+import { localDateIn, type LocalDate } from './calendar';
+import { nextReadingWindow, openReadingWindow, type ReadingWindow, type ReadingWindowRule } from './reading-windows';
+import type { UtilityTables } from './tables';
+
+export type SupplierRow = UtilityTables['suppliers']['$inferSelect'];
+
+export const linkProofKinds = ['LAST_PAYMENT_AMOUNT', 'RECEIPT_CODE', 'OFFICE_CODE', 'HOLDER_SURNAME'] as const;
+export type LinkProofKind = (typeof linkProofKinds)[number];
+
+export function windowRuleOf(supplier: SupplierRow): ReadingWindowRule {
+  return { opensDay: supplier.readingWindowOpensDay, closesDay: supplier.readingWindowClosesDay };
+}
+
+/** Today on the supplier's wall calendar. */
+export function supplierToday(supplier: SupplierRow, now: Date): LocalDate {
+  return localDateIn(now, supplier.timeZone);
+}
+
+/** The window open today, or else the next one. */
+export function readingWindowStatus(supplier: SupplierRow, now: Date): ReadingWindow & { isOpen: boolean } {
+  const today = supplierToday(supplier, now);
+  const open = openReadingWindow(today, windowRuleOf(supplier));
+  return open ? { ...open, isOpen: true } : { ...nextReadingWindow(today, windowRuleOf(supplier)), isOpen: false };
+}
+
+/** Account numbers as printed, without the spaces people type into them. */
+export function normalizeAccountNumber(raw: string): string {
+  return raw.replace(/\s+/g, '').toUpperCase();
+}
+
+/** Refuses a number that cannot be this supplier's, naming the format it expects. */
+export function assertAccountNumberFormat(supplier: SupplierRow, accountNumber: string): void {
+  if (!new RegExp(supplier.accountNumberPattern).test(accountNumber)) {
+    throw new DomainError(
+      'INVALID_ACCOUNT_NUMBER',
+      `${supplier.name} account numbers look like this: ${supplier.accountNumberFormat}`,
+      { field: 'accountNumber', expectedFormat: supplier.accountNumberFormat },
+    );
+  }
+}
+
+export const supplierNotFound = () => new DomainError('SUPPLIER_NOT_FOUND', 'There is no such supplier', { field: 'supplierId' });

@@ -1,0 +1,110 @@
+import { eventsSecret, subgraphSecret } from '@kabinet/auth';
+import { createMailer } from '@kabinet/mail';
+import { createRateLimits } from '@kabinet/rate-limits';
+import { requireGateway, type BaseContext, type SubgraphDefinition, type SubgraphModule, type SubgraphRuntime } from '@kabinet/subgraph';
+import type { DocumentNode } from 'graphql';
+import type { IRules } from 'graphql-shield';
+import { createAppeals } from './appeals';
+import type { UtilityRules } from './billing/run';
+import { createEReceipts } from './bills/e-receipts';
+import { billFilesRouter, billPdfLinks } from './bills/files';
+import { utilityContextFactory, type UtilityContext, type UtilityServices } from './context';
+import { utilityEventConsumer } from './events';
+import { createLinkingService } from './linking/service';
+import { anonymousReadingPolicies, createReadingsService } from './readings/service';
+import type { UtilityTables } from './tables';
+
+export interface UtilitySubgraphSpec {
+  name: 'electricity' | 'heat';
+  typeDefs: DocumentNode;
+  migrationsFolder: string;
+  tables: UtilityTables;
+  rules: UtilityRules;
+  /** Type resolvers (`utilityTypeResolvers`) and the subgraph's own root fields. */
+  resolvers: SubgraphDefinition<UtilityContext>['resolvers'];
+  permissions: IRules;
+  seedDemo?(runtime: SubgraphRuntime): Promise<void>;
+}
+
+/** Runs `job` every `seconds` (never twice at once); 0 turns it off. */
+function every(seconds: number, job: () => Promise<unknown>, onError: (error: unknown) => void) {
+  if (seconds === 0) return { stop: async () => {} };
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    running ??= job()
+      .catch(onError)
+      .finally(() => (running = null));
+  }, seconds * 1000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * A utility subgraph (electricity, heat) from the shared core plus its own SDL, rules and root
+ * fields: services built once, the internal events endpoint, bill files behind signed links,
+ * and the e-receipt job.
+ */
+export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule {
+  return {
+    name: spec.name,
+    typeDefs: spec.typeDefs,
+    migrationsFolder: spec.migrationsFolder,
+    seedDemo: spec.seedDemo,
+    create: (runtime) => {
+      const { config, logger, clock } = runtime;
+      const db = runtime.database.db;
+      const mailer = createMailer({
+        smtpUrl: config.mail.smtpUrl,
+        from: config.mail.from,
+        dataDir: config.dataDir,
+        log: (message, fields) => logger.info(fields, message),
+      });
+      const limits = createRateLimits(config.redis.url, anonymousReadingPolicies, { keyPrefix: `kabinet:rl:${spec.name}` });
+      const services: UtilityServices = {
+        db,
+        tables: spec.tables,
+        rules: spec.rules,
+        linking: createLinkingService(db, spec.tables),
+        readings: createReadingsService(db, spec.tables, spec.rules, limits),
+        eReceipts: createEReceipts({ db, tables: spec.tables, mailer, logger, utility: spec.name, unitOf: spec.rules.unitOf, appUrl: config.mail.appUrl }),
+        appeals: createAppeals(db, spec.tables),
+        billLinks: billPdfLinks(runtime.gatewaySecret, spec.name),
+      };
+      const eReceiptJob = every(
+        config.jobsIntervalSeconds,
+        () => services.eReceipts.deliverDue(clock.now()),
+        (error) => logger.error({ err: error }, 'e-receipt job failed'),
+      );
+
+      return {
+        name: spec.name,
+        typeDefs: spec.typeDefs,
+        // Resolvers are typed for the utility context that createContext below builds.
+        resolvers: spec.resolvers as SubgraphDefinition<BaseContext>['resolvers'],
+        permissions: spec.permissions,
+        createContext: utilityContextFactory(services),
+        routes: (app) => {
+          app.use(
+            '/internal/events',
+            utilityEventConsumer({ db, tables: spec.tables, secret: eventsSecret(runtime.gatewaySecret, spec.name), logger, now: () => clock.now() }),
+          );
+          app.use(
+            '/files',
+            requireGateway(subgraphSecret(runtime.gatewaySecret, spec.name)),
+            billFilesRouter({ db, tables: spec.tables, links: services.billLinks, utility: spec.name, unitOf: spec.rules.unitOf, now: () => clock.now(), logger }),
+          );
+        },
+        dispose: async () => {
+          await eReceiptJob.stop();
+          mailer.close();
+          await limits.close();
+        },
+      };
+    },
+  };
+}

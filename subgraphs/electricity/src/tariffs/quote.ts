@@ -1,0 +1,56 @@
+import { DomainError } from '@kabinet/errors';
+import { formatQuantity, money, parseQuantity } from '@kabinet/money';
+import { findSupplier, supplierToday, vatOn, type MeterZone, type UtilityContext } from '@kabinet/utility-core';
+import { priceConsumption, schemeOfZones, TariffMissingError, tariffOn, wholeMonthSegment, type TariffSegment } from './pricing';
+import { describeLines, electricityRules, loadTariffs, tariffMissing } from './rules';
+
+export interface TariffQuoteInput {
+  supplierId: string;
+  accountKind?: 'RESIDENTIAL' | 'BUSINESS' | null;
+  consumption: { zone: MeterZone; value: string }[];
+}
+
+const invalidConsumption = (message: string) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
+
+/** The tariff calculator: a month's consumption under the tariffs in effect today, for anyone. */
+export async function tariffQuote(_: unknown, { input }: { input: TariffQuoteInput }, context: UtilityContext) {
+  const supplier = await findSupplier(context.db, context.services.tables, input.supplierId);
+  const accountKind = input.accountKind ?? 'RESIDENTIAL';
+  const zones = input.consumption.map((entry) => entry.zone as string);
+  const known = electricityRules.meterZoneSets.some((set) => set.length === zones.length && set.every((zone) => zones.includes(zone)));
+  if (!known) {
+    throw invalidConsumption(`Give one value per zone of a meter: ${electricityRules.meterZoneSets.map((set) => set.join(' + ')).join('; or ')}`);
+  }
+  const scheme = schemeOfZones(zones);
+  const consumption = input.consumption.map((entry) => {
+    const quantity = parseQuantity(entry.value, 3);
+    if (!quantity) throw invalidConsumption(`${entry.zone}: a non-negative kWh amount with up to 3 decimals, e.g. 250 or 212.5`);
+    return { scheme, zone: entry.zone, consumption: quantity };
+  });
+
+  const today = supplierToday(supplier, context.now);
+  const tariffs = await loadTariffs(context.db, supplier.id, accountKind);
+  let segments: TariffSegment[];
+  try {
+    segments = wholeMonthSegment(today, tariffs);
+  } catch (error) {
+    if (error instanceof TariffMissingError) throw tariffMissing(supplier, error);
+    throw error;
+  }
+  const lines = describeLines(priceConsumption(segments, consumption, supplier.currency), segments);
+  const net = lines.reduce((sum, line) => sum + line.amountMinor, 0);
+  const vat = accountKind === 'BUSINESS' ? vatOn(net, supplier.vatRateBasisPoints) : 0;
+  return {
+    supplier,
+    validFrom: tariffOn(today, tariffs).validFrom,
+    lines: lines.map((line) => ({
+      description: line.description,
+      zone: line.zone,
+      quantity: line.quantity && formatQuantity(line.quantity),
+      unitPrice: line.unitPrice && formatQuantity(line.unitPrice, 6),
+      amount: money(line.amountMinor, supplier.currency),
+    })),
+    vat: accountKind === 'BUSINESS' ? money(vat, supplier.currency) : null,
+    total: money(net + vat, supplier.currency),
+  };
+}
