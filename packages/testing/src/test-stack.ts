@@ -47,6 +47,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     JWT_PRIVATE_KEY: keys.privateKeyPem,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     GATEWAY_SECRET: randomBytes(32).toString('base64url'),
+    // Off unless a test asks (e-receipts): a job's queries would blur statement counts.
+    JOBS_INTERVAL_SECONDS: '0',
     ...options.env,
   });
   const database = await openTestDatabase();
