@@ -2,6 +2,7 @@ export * from './access';
 export * from './appeals';
 export * from './billing/basis';
 export * from './billing/charges';
+export * from './billing/cli';
 export * from './billing/run';
 export * from './billing/statement';
 export * from './bills/document';
