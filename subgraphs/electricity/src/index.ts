@@ -27,3 +27,6 @@ export const electricityModule = utilitySubgraphModule({
       seedSupplier: seedDemoTariffs,
     }),
 });
+
+/** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */
+export * as electricityTables from './db/schema';

@@ -20,3 +20,6 @@ export const heatModule = utilitySubgraphModule({
   seedDemo: (runtime) =>
     seedUtilityDemo({ db: runtime.database.db, tables, rules: heatRules, suppliers: demoSuppliers, now: runtime.clock.now(), seedSupplier: seedDemoTariffs }),
 });
+
+/** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */
+export * as heatTables from './db/schema';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { gatewaySecretHeader, signAccessToken, subgraphSecret } from '@kabinet/auth';
 import { demoPayments, demoUsers } from '@kabinet/demo';
 import { formatMinor } from '@kabinet/money';
@@ -6,7 +5,7 @@ import { expectErrorCode, expectNoGraphQLErrors, graphqlRequest, startTestStack,
 import type { SubgraphModule, SubgraphRuntime } from '@kabinet/subgraph';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedLedgerAmount } from '../ledger';
+import { seedHolderAccounts } from './holder-fixture';
 import { addYears } from '../meters';
 import type { DemoSupplier } from '../seed';
 import type { UtilityTables } from '../tables';
@@ -78,64 +77,8 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
     };
 
     /** A fresh login holding `count` accounts, each with a meter, two readings, a bill and its ledger. */
-    async function seedHolder(count: number, ledger = { chargedMinor: 10_000, paidMinor: 4_000 }) {
-      const userId = randomUUID();
-      const [supplier] = await db().select().from(t.suppliers).limit(1);
-      const accounts = Array.from({ length: count }, (_, index) => ({
-        id: randomUUID(),
-        supplierId: supplier!.id,
-        accountNumber: `T-${userId.slice(0, 8)}-${index}`,
-        address: `Test street ${index}`,
-        holderSurname: 'Тестенко',
-        currency: supplier!.currency,
-        holderUserId: userId,
-      }));
-      const meters = accounts.map((account) => ({
-        id: randomUUID(),
-        accountId: account.id,
-        serialNumber: `SN-${account.accountNumber}`,
-        zones: ['SINGLE'],
-        installedOn: '2020-01-01',
-        lastVerifiedOn: '2020-01-01',
-        verificationIntervalYears: 8,
-      }));
-      await db().insert(t.accounts).values(accounts);
-      await db().insert(t.meters).values(meters);
-      await db().insert(t.readings).values(
-        meters.flatMap((meter) => [
-          { meterId: meter.id, zone: 'SINGLE', period: '2025-12-01', value: '100.000', readAt: new Date('2026-01-03T09:00:00Z'), source: 'PORTAL' },
-          { meterId: meter.id, zone: 'SINGLE', period: '2026-01-01', value: '250.500', readAt: new Date('2026-02-03T09:00:00Z'), source: 'PORTAL' },
-        ]),
-      );
-      const issuedAt = new Date('2026-02-07T22:00:00Z');
-      await db().insert(t.bills).values(
-        accounts.map((account) => ({
-          id: randomUUID(),
-          accountId: account.id,
-          period: '2026-01-01',
-          currency: account.currency,
-          cutoffAt: issuedAt,
-          issuedOn: '2026-02-08',
-          issuedAt,
-          dueDate: '2026-02-28',
-          openingMinor: 0,
-          chargesMinor: ledger.chargedMinor,
-          vatMinor: 0,
-          correctionsMinor: 0,
-          paymentsMinor: 0,
-          adjustmentsMinor: 0,
-          amountDueMinor: ledger.chargedMinor,
-          receiptCode: `R-${account.id}`,
-        })),
-      );
-      await db().insert(t.ledgerEntries).values(
-        accounts.flatMap((account) => [
-          { id: randomUUID(), accountId: account.id, kind: 'CHARGE', amountMinor: signedLedgerAmount('CHARGE', ledger.chargedMinor), occurredAt: new Date('2026-02-01'), description: 'test charge' },
-          { id: randomUUID(), accountId: account.id, kind: 'PAYMENT', amountMinor: signedLedgerAmount('PAYMENT', ledger.paidMinor), occurredAt: new Date('2026-02-10'), description: 'test payment', paymentId: randomUUID() },
-        ]),
-      );
-      return userId;
-    }
+    const seedHolder = (count: number, ledger = { chargedMinor: 10_000, paidMinor: 4_000 }) =>
+      seedHolderAccounts(db(), t, { count, ...ledger });
 
     beforeAll(async () => {
       stack = await startTestStack();
