@@ -79,6 +79,15 @@ describe('docker-compose.yml', () => {
     if (name === 'identity') expect(config.auth.privateKeyPem).toBeTruthy();
   });
 
+  it('lets identity\'s event relay reach the utility subgraphs, and every subgraph mail through the same SMTP', () => {
+    const identity = loadConfig(interpolate(services.identity!.environment ?? {}, secrets));
+    for (const name of ['electricity', 'heat'] as const) {
+      expect(identity.gateway.subgraphUrls[name]).toBe(`http://${name}:${defaultPorts[name]}/graphql`);
+    }
+    const mail = (name: string) => loadConfig(interpolate(services[name]!.environment ?? {}, { ...secrets, SMTP_URL: 'smtp://mail:25' })).mail;
+    for (const name of ['identity', 'electricity', 'heat']) expect(mail(name).smtpUrl).toBe('smtp://mail:25');
+  });
+
   it('points the gateway at each subgraph service on its own port', () => {
     const config = loadConfig(interpolate(services.gateway!.environment ?? {}, secrets));
     for (const name of subgraphNames) {
