@@ -23,6 +23,12 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   /** Applies one subgraph's drizzle-kit migrations into its own Postgres schema. */
   migrate(subgraph: string, migrationsFolder: string): Promise<void>;
+  /**
+   * The same connection(s) with a statement counter of their own: each subgraph of the
+   * one-process stack counts its own statements, whatever the others (a relay polling) do.
+   * Closing the view closes nothing.
+   */
+  view(): DatabaseHandle;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,13 @@ function countingLogger(stats: { statements: number }): DrizzleLogger {
   };
 }
 
+/** A handle's `view()`: its own drizzle instance and counter over the same client. */
+function viewOf(handle: DatabaseHandle, newDb: (logger: DrizzleLogger) => Database): DatabaseHandle {
+  const stats = { statements: 0 };
+  const view: DatabaseHandle = { ...handle, db: newDb(countingLogger(stats)), stats, view: () => viewOf(view, newDb), close: async () => {} };
+  return view;
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const stats = { statements: 0 };
   const logger = countingLogger(stats);
@@ -54,11 +67,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   if (options.url) {
     const url = options.url;
     const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { logger }) as unknown as Database;
-    return {
-      db,
+    const newDb = (counting: DrizzleLogger) => drizzlePostgres(client, { logger: counting }) as unknown as Database;
+    const handle: DatabaseHandle = {
+      db: newDb(logger),
       driver: 'postgres',
       stats,
+      view: () => viewOf(handle, newDb),
       ping: async () => {
         await client`select 1`;
       },
@@ -79,16 +93,18 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       },
       close: () => client.end({ timeout: 5 }),
     };
+    return handle;
   }
 
   const dir = options.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
   const client = await PGlite.create(dir);
-  const db = drizzlePglite(client, { logger }) as unknown as Database;
-  return {
-    db,
+  const newDb = (counting: DrizzleLogger) => drizzlePglite(client, { logger: counting }) as unknown as Database;
+  const handle: DatabaseHandle = {
+    db: newDb(logger),
     driver: 'pglite',
     stats,
+    view: () => viewOf(handle, newDb),
     ping: async () => {
       await client.query('select 1');
     },
@@ -101,6 +117,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     },
     close: () => client.close(),
   };
+  return handle;
 }
 
 /** `true` when `error` is Postgres' unique-violation (23505), on either driver. */

@@ -17,6 +17,7 @@ export async function openTestDatabase(databaseUrl = process.env.DATABASE_URL): 
   const handle = await openDatabase({ url: url.toString(), poolSize: 5 });
   return {
     ...handle,
+    // A view of this handle must not close it: only the test's own close drops the database.
     close: async () => {
       await handle.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);

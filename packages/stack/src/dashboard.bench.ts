@@ -30,10 +30,22 @@ async function dashboardFor(token: string) {
   return response.data!;
 }
 
+/** Statements per subgraph for one Dashboard; the quietest of three runs (identity's event relay polls in the background). */
+async function statementsFor(token: string) {
+  const runs = [];
+  for (let run = 0; run < 3; run += 1) {
+    const before = Object.fromEntries(Object.entries(t.stack.databases).map(([name, database]) => [name, database.stats.statements]));
+    await dashboardFor(token);
+    runs.push(Object.fromEntries(Object.entries(t.stack.databases).map(([name, database]) => [name, database.stats.statements - before[name]!])));
+  }
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return runs.sort((a, b) => total(a) - total(b))[0]!;
+}
+
 for (const [name, token] of Object.entries(tokens)) {
-  const before = t.stack.database.stats.statements;
-  const data = await dashboardFor(token);
-  console.log(`Dashboard, ${name}: ${data.me.electricityAccounts.length} + ${data.me.heatAccounts.length} accounts, ${t.stack.database.stats.statements - before} SQL statements`);
+  const counts = await statementsFor(token);
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  console.log(`Dashboard, ${name} account(s) of each utility: ${total} SQL statements (${Object.entries(counts).map(([subgraph, count]) => `${subgraph} ${count}`).join(', ')})`);
 }
 
 describe('Dashboard through the gateway', () => {

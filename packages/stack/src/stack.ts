@@ -37,6 +37,8 @@ export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningService>;
   database: DatabaseHandle;
+  /** Each subgraph's view of the database: its own statement counter (see `DatabaseHandle.view`). */
+  databases: Record<SubgraphName, DatabaseHandle>;
   tokenKeys: TokenKeys;
   gatewaySecret: string;
   clock: Clock;
@@ -55,11 +57,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stops: (() => Promise<void>)[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningService>;
+  const databases = {} as Record<SubgraphName, DatabaseHandle>;
   try {
     for (const module of subgraphModules) {
+      databases[module.name] = database.view();
       const runtime: SubgraphRuntime = {
         config,
-        database,
+        database: databases[module.name],
         tokenKeys,
         gatewaySecret,
         logger: logger.child({ subgraph: module.name }),
@@ -100,6 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gateway,
       subgraphs,
       database,
+      databases,
       tokenKeys,
       gatewaySecret,
       clock,

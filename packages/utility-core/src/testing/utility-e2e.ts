@@ -207,9 +207,10 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
 
     it('answers the dashboard\'s account list with the same number of SQL statements for 1 and 20 accounts', async () => {
       const statementsFor = async (userId: string) => {
-        const before = stack.stack.database.stats.statements;
+        const stats = stack.stack.databases[name].stats;
+        const before = stats.statements;
         const accounts = await heldAccounts(userId, dashboardAccountFields);
-        const statements = stack.stack.database.stats.statements - before;
+        const statements = stats.statements - before;
         for (const account of accounts) {
           expect(account.balance).toEqual({ amount: '60.00', currency: 'UAH' });
           expect(account.meters[0].latestReading.value).toBe('250.5');
