@@ -1,0 +1,68 @@
+import { Big, toMinorUnits } from '@kabinet/money';
+import { describe, expect, it } from 'vitest';
+import type { BasisMeter, BilledConsumption } from './basis';
+import { computeCharges, type Pricer } from './charges';
+
+const meter: BasisMeter = { id: 'm1', serialNumber: 'SN', zones: ['SINGLE'], digits: 6, installedOn: '2020-01-01', removedOn: null };
+const other: BasisMeter = { ...meter, id: 'm2', serialNumber: 'SN2' };
+
+/** A month's first 100 units at 1.00, the rest at 2.00: the price of a unit depends on the month's total. */
+const tiered: Pricer = (_period, consumption) => {
+  const total = consumption.reduce((sum, entry) => sum.plus(entry.quantity), new Big(0));
+  const cheap = total.lt(100) ? total : new Big(100);
+  const dear = total.minus(cheap);
+  return [
+    { description: 'first 100', zone: 'SINGLE', quantity: cheap, unitPrice: new Big(1), amountMinor: toMinorUnits(cheap, 'UAH') },
+    { description: 'above 100', zone: 'SINGLE', quantity: dear, unitPrice: new Big(2), amountMinor: toMinorUnits(dear.times(2), 'UAH') },
+  ].filter((line) => line.quantity.gt(0));
+};
+
+const row = (id: string, period: string, meterId: string, consumption: number, open = false): BilledConsumption => ({
+  id,
+  billId: `bill-${period}`,
+  period,
+  meterId,
+  zone: 'SINGLE',
+  consumption: new Big(consumption),
+  estimated: open,
+  open,
+});
+
+const zone = (m: BasisMeter, consumption: number) => ({
+  meter: m,
+  zone: 'SINGLE' as const,
+  previousValue: new Big(0),
+  currentValue: new Big(consumption),
+  consumption: new Big(consumption),
+  estimated: false,
+});
+
+describe('charges of a month', () => {
+  it('price the month\'s consumption and add VAT for business accounts only', () => {
+    const basis = { zones: [zone(meter, 150)], corrections: [] };
+    const residential = computeCharges('2026-11', basis, [], [meter], tiered, null);
+    expect([residential.chargesMinor, residential.vatMinor, residential.correctionsMinor]).toEqual([20_000, 0, 0]);
+    const business = computeCharges('2026-11', basis, [], [meter], tiered, 2_000);
+    expect([business.chargesMinor, business.vatMinor]).toEqual([20_000, 4_000]);
+  });
+
+  it('correct an estimated month by re-pricing the whole month, so tiers follow the corrected total', () => {
+    // October: meter 1 estimated at 80, meter 2 measured 60 → 140 units, billed 100 + 40×2 = 180.00.
+    const billed = [row('a', '2026-10', 'm1', 80, true), row('b', '2026-10', 'm2', 60)];
+    // Meter 1's actual October share turns out to be 20: October is 80 units, all in the first tier.
+    const basis = { zones: [zone(meter, 30), zone(other, 50)], corrections: [{ row: billed[0]!, actual: new Big(20) }] };
+    const charges = computeCharges('2026-11', basis, billed, [meter, other], tiered, 2_000);
+    expect(charges.corrections).toHaveLength(1);
+    expect(charges.corrections[0]).toMatchObject({ period: '2026-10', netMinor: 8_000 - 18_000, vatMinor: 1_600 - 3_600 });
+    expect(charges.correctionsMinor).toBe(-12_000);
+    // Re-priced per row, meter 1's 60 fewer units would have been taken at the upper tier price (−120.00): wrong.
+    expect(charges.correctionsMinor).not.toBe(-14_400);
+  });
+
+  it('correct upwards when the estimate was too low', () => {
+    const billed = [row('a', '2026-10', 'm1', 50, true)];
+    const basis = { zones: [zone(meter, 10)], corrections: [{ row: billed[0]!, actual: new Big(120) }] };
+    const charges = computeCharges('2026-11', basis, billed, [meter], tiered, null);
+    expect(charges.corrections[0]!.netMinor).toBe(14_000 - 5_000);
+  });
+});
