@@ -12,8 +12,8 @@ const tiered: Pricer = (_period, consumption) => {
   const cheap = total.lt(100) ? total : new Big(100);
   const dear = total.minus(cheap);
   return [
-    { description: 'first 100', zone: 'SINGLE', quantity: cheap, unitPrice: new Big(1), amountMinor: toMinorUnits(cheap, 'UAH') },
-    { description: 'above 100', zone: 'SINGLE', quantity: dear, unitPrice: new Big(2), amountMinor: toMinorUnits(dear.times(2), 'UAH') },
+    { description: 'first 100', zone: 'SINGLE' as const, quantity: cheap, unitPrice: new Big(1), amountMinor: toMinorUnits(cheap, 'UAH') },
+    { description: 'above 100', zone: 'SINGLE' as const, quantity: dear, unitPrice: new Big(2), amountMinor: toMinorUnits(dear.times(2), 'UAH') },
   ].filter((line) => line.quantity.gt(0));
 };
 

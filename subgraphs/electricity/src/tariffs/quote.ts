@@ -1,8 +1,8 @@
 import { DomainError } from '@kabinet/errors';
 import { formatQuantity, money, parseQuantity } from '@kabinet/money';
 import { findSupplier, supplierToday, vatOn, type MeterZone, type UtilityContext } from '@kabinet/utility-core';
-import { priceConsumption, schemeOfZones, TariffMissingError, tariffOn, wholeMonthSegment, type TariffSegment } from './pricing';
-import { describeLines, electricityRules, loadTariffs, tariffMissing } from './rules';
+import { priceConsumption, schemeOfZones, wholeMonthSegment } from './pricing';
+import { describeLines, electricityRules, loadTariffs, withTariffs } from './rules';
 
 export interface TariffQuoteInput {
   supplierId: string;
@@ -30,19 +30,13 @@ export async function tariffQuote(_: unknown, { input }: { input: TariffQuoteInp
 
   const today = supplierToday(supplier, context.now);
   const tariffs = await loadTariffs(context.db, supplier.id, accountKind);
-  let segments: TariffSegment[];
-  try {
-    segments = wholeMonthSegment(today, tariffs);
-  } catch (error) {
-    if (error instanceof TariffMissingError) throw tariffMissing(supplier, error);
-    throw error;
-  }
+  const segments = withTariffs(supplier, () => wholeMonthSegment(today, tariffs));
   const lines = describeLines(priceConsumption(segments, consumption, supplier.currency), segments);
   const net = lines.reduce((sum, line) => sum + line.amountMinor, 0);
   const vat = accountKind === 'BUSINESS' ? vatOn(net, supplier.vatRateBasisPoints) : 0;
   return {
     supplier,
-    validFrom: tariffOn(today, tariffs).validFrom,
+    validFrom: segments[0]!.tariff.validFrom,
     lines: lines.map((line) => ({
       description: line.description,
       zone: line.zone,

@@ -32,8 +32,14 @@ export async function loadTariffs(executor: Database | Transaction, supplierId: 
   return rows.map((row) => ({ validFrom: row.validFrom, tiers: row.tiers, zoneCoefficients: row.zoneCoefficients }));
 }
 
-export function tariffMissing(supplier: SupplierRow, error: TariffMissingError): DomainError {
-  return new DomainError('TARIFF_MISSING', `${supplier.name} has no tariff in effect on ${error.date}`, { date: error.date });
+/** Runs `compute`, telling the client which supplier lacks a tariff for which day when it does. */
+export function withTariffs<T>(supplier: SupplierRow, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof TariffMissingError)) throw error;
+    throw new DomainError('TARIFF_MISSING', `${supplier.name} has no tariff in effect on ${error.date}`, { date: error.date });
+  }
 }
 
 /** Consumption per meter scheme and zone, across the account's meters (tiers count the account's total). */
@@ -73,13 +79,7 @@ export const electricityRules: UtilityRules = {
   async pricerFor(executor, supplier, accountKind): Promise<Pricer> {
     const tariffs = await loadTariffs(executor, supplier.id, accountKind);
     return (period, consumption) => {
-      let segments: TariffSegment[];
-      try {
-        segments = tariffSegments(period, tariffs);
-      } catch (error) {
-        if (error instanceof TariffMissingError) throw tariffMissing(supplier, error);
-        throw error;
-      }
+      const segments = withTariffs(supplier, () => tariffSegments(period, tariffs));
       return describeLines(priceConsumption(segments, byZone(consumption), supplier.currency), segments);
     };
   },
