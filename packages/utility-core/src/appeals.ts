@@ -2,7 +2,7 @@ import type { Viewer } from '@kabinet/auth';
 import { afterPosition, type Database } from '@kabinet/db';
 import { badInput, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
 import type { Position } from '@kabinet/subgraph';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, isOperatorOf, type AccountScope } from './access';
 import type { AccountRow, AppealRow } from './loaders';
 import { validIds } from './loaders';
@@ -75,17 +75,20 @@ export function createAppeals(db: Database, t: UtilityTables) {
     /** A message from either side: the supplier's answer marks it ANSWERED, the holder's reply opens it again. */
     async reply(viewer: Viewer | null, appealId: string, rawBody: string, now: Date): Promise<AppealRow> {
       const { appeal, role } = await appealFor(viewer, appealId);
-      if (appeal.status === 'CLOSED') throw new DomainError('APPEAL_CLOSED', 'This appeal is closed; file a new one');
       const body = text(rawBody, 'body', 5000);
-      return db.transaction(async (tx) => {
-        await tx.insert(t.appealMessages).values({ appealId: appeal.id, authorRole: role, authorUserId: viewer!.userId, body, createdAt: now });
-        const [updated] = await tx
+      // The status changes only if the appeal is still open at that moment: a close that wins a
+      // race with a reply stays closed, and the reply's message is rolled back with it.
+      const updated = await db.transaction(async (tx) => {
+        const [row] = await tx
           .update(t.appeals)
           .set({ status: role === 'OPERATOR' ? 'ANSWERED' : 'OPEN', updatedAt: now })
-          .where(eq(t.appeals.id, appeal.id))
+          .where(and(eq(t.appeals.id, appeal.id), ne(t.appeals.status, 'CLOSED')))
           .returning();
-        return updated!;
+        if (row) await tx.insert(t.appealMessages).values({ appealId: appeal.id, authorRole: role, authorUserId: viewer!.userId, body, createdAt: now });
+        return row;
       });
+      if (!updated) throw new DomainError('APPEAL_CLOSED', 'This appeal is closed; file a new one');
+      return updated;
     },
 
     async close(viewer: Viewer | null, appealId: string, now: Date): Promise<AppealRow> {

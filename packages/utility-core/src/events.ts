@@ -28,7 +28,8 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   return parsed.data;
 }
 
-export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userId: string): Promise<void> {
+export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userId: string, now: Date): Promise<void> {
+  await tx.insert(t.deactivatedLogins).values({ userId, deactivatedAt: now }).onConflictDoNothing();
   const released = await tx
     .update(t.accounts)
     .set({ holderUserId: null, linkedAt: null })
@@ -70,7 +71,7 @@ export function utilityEventConsumer(options: { db: Database; tables: UtilityTab
     secret: options.secret,
     logger: options.logger,
     handlers: {
-      'identity.user.deactivated': (payload, tx) => releaseAccountsOf(tx, t, parse(loginDeactivated, payload).userId),
+      'identity.user.deactivated': (payload, tx) => releaseAccountsOf(tx, t, parse(loginDeactivated, payload).userId, options.now()),
       'payments.payment.captured': (payload, tx) => postPayment(tx, t, parse(paymentCaptured, payload), options.now()),
     },
   });

@@ -322,8 +322,18 @@ export function defineUtilityTables(schema: PgSchema) {
   /** Events from other subgraphs applied here, each once. */
   const inbox = defineInboxTable(schema);
 
+  /**
+   * Logins identity has deactivated (told by its event): their access tokens live on for a few
+   * minutes, and must not link an account again in that time.
+   */
+  const deactivatedLogins = schema.table('deactivated_logins', {
+    userId: uuid('user_id').primaryKey(),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }).notNull(),
+  });
+
   return {
     inbox,
+    deactivatedLogins,
     suppliers,
     accounts,
     meters,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attemptsLeft,
   hashOfficeCode,
   lockedUntil,
   matchesReceiptCode,
@@ -53,7 +54,20 @@ describe('link lockout', () => {
     expect(lockedUntil(failures, at(21))).toEqual(at(80));
   });
 
-  it('forgets failures older than an hour', () => {
-    expect(lockedUntil([0, 5, 10, 15, 20].map(at), at(61))).toBeNull();
+  it('lifts the lock an hour after the last failure', () => {
+    expect(lockedUntil([0, 5, 10, 15, 20].map(at), at(79))).toEqual(at(80));
+    expect(lockedUntil([0, 5, 10, 15, 20].map(at), at(80))).toBeNull();
+  });
+
+  it('keeps the lock its full hour when the failures were spread over the hour', () => {
+    // Three failures at 10:00, two at 10:40: locked until 11:40, even after the first three are an hour old.
+    const failures = [0, 0, 0, 40, 40].map(at);
+    expect(lockedUntil(failures, at(70))).toEqual(at(100));
+    expect(attemptsLeft(failures, at(70))).toBe(3);
+  });
+
+  it('does not lock for five failures spread over more than an hour', () => {
+    expect(lockedUntil([0, 20, 40, 59, 61].map(at), at(62))).toBeNull();
+    expect(lockedUntil([0, 20, 40, 59, 61, 62].map(at), at(63))).toEqual(at(122));
   });
 });

@@ -45,10 +45,26 @@ export function hashOfficeCode(code: string): string {
   return createHash('sha256').update(`kabinet-link-code:${code.replace(/\D/g, '')}`).digest('hex');
 }
 
-/** When the lockout ends: an hour after the last of `maxLinkFailures` failures within the hour; null if not locked. */
+/**
+ * When the lockout ends: an hour after any `maxLinkFailures` failures that fell within one
+ * hour; null if not locked now. Failures older than two hours cannot matter (see
+ * `lockoutLookbackMs`).
+ */
 export function lockedUntil(failureTimes: Date[], now: Date): Date | null {
+  const times = failureTimes.map((time) => time.getTime()).sort((a, b) => a - b);
+  let until: number | null = null;
+  for (let last = maxLinkFailures - 1; last < times.length; last += 1) {
+    const first = times[last - maxLinkFailures + 1]!;
+    if (times[last]! - first < linkFailureWindowMs) until = Math.max(until ?? 0, times[last]! + linkFailureWindowMs);
+  }
+  return until !== null && until > now.getTime() ? new Date(until) : null;
+}
+
+/** Failures that can still lock: a lock lasts an hour after failures that span at most an hour. */
+export const lockoutLookbackMs = 2 * linkFailureWindowMs;
+
+/** Wrong proofs left before the lock: the window is the last hour. */
+export function attemptsLeft(failureTimes: Date[], now: Date): number {
   const recent = failureTimes.filter((time) => now.getTime() - time.getTime() < linkFailureWindowMs);
-  if (recent.length < maxLinkFailures) return null;
-  const last = Math.max(...recent.map((time) => time.getTime()));
-  return new Date(last + linkFailureWindowMs);
+  return Math.max(0, maxLinkFailures - recent.length);
 }

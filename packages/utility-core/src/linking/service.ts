@@ -14,13 +14,13 @@ import {
 } from '../suppliers';
 import type { UtilityTables } from '../tables';
 import {
+  attemptsLeft,
   hashOfficeCode,
   linkCodeTtlMs,
-  linkFailureWindowMs,
   lockedUntil,
+  lockoutLookbackMs,
   matchesReceiptCode,
   matchesRecentPayment,
-  maxLinkFailures,
   newOfficeCode,
   normalizeSurname,
 } from './proofs';
@@ -96,6 +96,8 @@ export function createLinkingService(db: Database, t: UtilityTables) {
      */
     async link(viewer: Viewer | null, input: LinkInput, now: Date): Promise<AccountRow> {
       if (!viewer) throw unauthenticated();
+      const [deactivated] = await db.select().from(t.deactivatedLogins).where(eq(t.deactivatedLogins.userId, viewer.userId));
+      if (deactivated) throw unauthenticated('This login has been deactivated');
       const supplier = await findSupplier(db, t, input.supplierId);
       const accountNumber = normalizeAccountNumber(input.accountNumber);
       assertAccountNumberFormat(supplier, accountNumber);
@@ -116,7 +118,7 @@ export function createLinkingService(db: Database, t: UtilityTables) {
               eq(t.linkFailures.userId, viewer.userId),
               eq(t.linkFailures.supplierId, supplier.id),
               eq(t.linkFailures.accountNumber, accountNumber),
-              gt(t.linkFailures.failedAt, new Date(now.getTime() - linkFailureWindowMs)),
+              gt(t.linkFailures.failedAt, new Date(now.getTime() - lockoutLookbackMs)),
             ),
           );
         const locked = lockedUntil(failures.map((failure) => failure.failedAt), now);
@@ -129,7 +131,7 @@ export function createLinkingService(db: Database, t: UtilityTables) {
         if (!account || !(await proofHolds(tx, account, input.proof, now))) {
           await tx.insert(t.linkFailures).values({ userId: viewer.userId, supplierId: supplier.id, accountNumber, failedAt: now });
           const failed = [...failures.map((failure) => failure.failedAt), now];
-          return { kind: 'rejected', attemptsLeft: Math.max(0, maxLinkFailures - failed.length), lockedUntil: lockedUntil(failed, now) };
+          return { kind: 'rejected', attemptsLeft: attemptsLeft(failed, now), lockedUntil: lockedUntil(failed, now) };
         }
         if (account.holderUserId === viewer.userId) return { kind: 'linked', account };
         if (account.holderUserId) return { kind: 'heldByAnother' };

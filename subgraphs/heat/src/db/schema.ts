@@ -6,6 +6,7 @@ export const heatSchema = pgSchema('heat');
 
 export const {
   inbox,
+  deactivatedLogins,
   suppliers,
   accounts,
   meters,

@@ -1,0 +1,4 @@
+CREATE TABLE "electricity"."deactivated_logins" (
+	"user_id" uuid PRIMARY KEY NOT NULL,
+	"deactivated_at" timestamp with time zone NOT NULL
+);
