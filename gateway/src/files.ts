@@ -22,10 +22,15 @@ export function fileProxy(options: { subgraphUrls: Record<SubgraphName, string>;
       res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
       return;
     }
+    const segments = ([] as string[]).concat(req.params.path);
     const target = new URL(options.subgraphUrls[subgraph]);
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    target.pathname = `/files/${([] as string[]).concat(req.params.path).map(encodeURIComponent).join('/')}`;
-    target.search = query;
+    target.pathname = `/files/${segments.map(encodeURIComponent).join('/')}`;
+    // `..` survives encoding and URL normalizes it away: the secret must never reach anything but /files.
+    if (segments.some((segment) => segment === '.' || segment === '..' || segment === '') || !target.pathname.startsWith('/files/')) {
+      res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    target.search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     try {
       const response = await fetch(target, {
         headers: { [gatewaySecretHeader]: subgraphSecret(options.gatewaySecret, subgraph) },

@@ -27,8 +27,9 @@ const tooDeep = `mutation { login(input: { email: "deep@kabinet.test", password:
 /** The payments history page. */
 const paymentsPage = `{ me { payments(first: 10) { edges { cursor node { id status total { amount currency } createdAt
   items { utility accountId amount { amount currency } } } } pageInfo { hasNextPage endCursor } } } }`;
-const hundredPayments = (alias: string) => `${alias}: payments(first: 100) { edges { node { id } } }`;
-/** One page of 100 payments is fine; three in one request cost more than the limit. */
+const hundredPayments = (alias: string) =>
+  `${alias}: payments(first: 100) { edges { node { id status total { amount currency } createdAt items { utility accountId amount { amount currency } } } } }`;
+/** One full page of 100 payments is fine; three in one request cost more than the limit. */
 const expensive = `{ me { ${['a', 'b', 'c'].map(hundredPayments).join(' ')} } }`;
 
 const aliases = (count: number) =>

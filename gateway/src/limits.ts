@@ -40,11 +40,14 @@ const refuseTokens = (_context: ValidationContext | null, error: GraphQLError) =
 };
 
 /**
- * armor's defaults (aliases 15, directives 50, tokens 1000, cost 5000) but depth 8, with limits
+ * armor's defaults (aliases 15, directives 50, tokens 1000) but cost 20 000 and depth 8, with limits
  * never told to the client. Our schema has no cycles, so depth only has to admit the deepest
  * page a client has a reason to ask for: a bill's lines (me > electricityAccounts > bills >
  * edges > node > lines > amount > amount). Fragments are flattened before counting, so a client
- * using named fragments is not charged extra levels for them.
+ * using named fragments is not charged extra levels for them. Cost 5000 refused one page of the
+ * advertised 100 items (armor multiplies by a literal `first`); 20 000 admits one full page of
+ * payments (~13 300) and refuses three. A `first` in a variable is not multiplied: the
+ * subgraphs' cap of 100 bounds it.
  * schema/operations/Dashboard.graphql is at depth 6 and cost ~420. Sandbox's introspection is
  * ~200 tokens and `__schema` is exempt from depth and cost (only the real introspection field:
  * a fragment or operation named `__schema` is counted, see limits.e2e.ts).
@@ -55,7 +58,7 @@ function armorConfig() {
     maxDepth: { ...validationRule, n: 8, flattenFragments: true, errorMessage: messages.maxDepth },
     maxAliases: { ...validationRule, n: 15, errorMessage: messages.maxAliases },
     maxDirectives: { ...validationRule, n: 50, errorMessage: messages.maxDirectives },
-    costLimit: { ...validationRule, maxCost: 5000, errorMessage: messages.costLimit },
+    costLimit: { ...validationRule, maxCost: 20_000, errorMessage: messages.costLimit },
     maxTokens: { n: 1000, exposeLimits: false, errorMessage: messages.maxTokens, propagateOnRejection: false, onReject: [refuseTokens] },
     blockFieldSuggestion: { enabled: true },
   };

@@ -14,15 +14,18 @@ export interface Position {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Opaque to clients; `t` marks an instant so that it decodes back to a Date. */
-export function encodeCursor(position: Position): string {
+/**
+ * Opaque to clients. It names its list, so that one list's cursor is refused by another, and
+ * `t` marks an instant so that it decodes back to a Date.
+ */
+export function encodeCursor(list: string, position: Position): string {
   const at = position.at instanceof Date ? `t${position.at.toISOString()}` : `s${position.at}`;
-  return Buffer.from(`${at}|${position.id}`).toString('base64url');
+  return Buffer.from(`${list}|${at}|${position.id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): Position | null {
-  const [at = '', id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!id || !uuidPattern.test(id)) return null;
+export function decodeCursor(list: string, cursor: string): Position | null {
+  const [cursorList, at = '', id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (cursorList !== list || !id || !uuidPattern.test(id)) return null;
   if (at.startsWith('s') && at.length > 1) return { at: at.slice(1), id };
   const instant = new Date(at.slice(1));
   return at.startsWith('t') && !Number.isNaN(instant.getTime()) ? { at: instant, id } : null;
@@ -33,13 +36,13 @@ export interface PageArgs {
   after?: string | null;
 }
 
-/** Validated page arguments; a cursor this list did not hand out is refused, not ignored. */
-export function pageArguments(args: PageArgs, defaultFirst = 20): { first: number; after: Position | null } {
+/** Validated page arguments of the list named `list`; a cursor it did not hand out is refused, not ignored. */
+export function pageArguments(args: PageArgs, list: string, defaultFirst = 20): { first: number; after: Position | null } {
   const first = args.first ?? defaultFirst;
   if (!Number.isInteger(first) || first < 0 || first > maxPageSize) {
     throw badInput(`first must be between 0 and ${maxPageSize}`, { field: 'first' });
   }
-  const after = args.after ? decodeCursor(args.after) : null;
+  const after = args.after ? decodeCursor(list, args.after) : null;
   if (args.after && !after) throw badInput('after is not a cursor from this list', { field: 'after' });
   return { first, after };
 }
@@ -56,10 +59,11 @@ export interface Connection<TNode> {
 export function toConnection<TRow, TNode = TRow>(
   rows: TRow[],
   first: number,
+  list: string,
   positionOf: (row: TRow) => Position,
   nodeOf: (row: TRow) => TNode = (row) => row as unknown as TNode,
 ): Connection<TNode> {
   const page = rows.slice(0, first);
-  const edges = page.map((row) => ({ cursor: encodeCursor(positionOf(row)), node: nodeOf(row) }));
+  const edges = page.map((row) => ({ cursor: encodeCursor(list, positionOf(row)), node: nodeOf(row) }));
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }

@@ -1,7 +1,8 @@
 import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { eventConsumer, PermanentEventError } from '@kabinet/events';
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { cancelEReceipts } from './bills/e-receipts';
 import { z } from 'zod';
 import { signedLedgerAmount } from './ledger';
 import type { UtilityTables } from './tables';
@@ -36,7 +37,7 @@ export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userI
     .where(eq(t.accounts.holderUserId, userId))
     .returning({ id: t.accounts.id });
   if (released.length) {
-    await tx.delete(t.eReceiptSubscriptions).where(inArray(t.eReceiptSubscriptions.accountId, released.map((account) => account.id)));
+    await cancelEReceipts(tx, t, released.map((account) => account.id));
   }
 }
 

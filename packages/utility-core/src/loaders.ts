@@ -1,6 +1,6 @@
 import type { Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { SupplierRow } from './suppliers';
 import type { UtilityTables } from './tables';
 
@@ -121,7 +121,10 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
     }),
 
     eReceiptsByAccount: new DataLoader<string, Tables['eReceiptSubscriptions']['$inferSelect'] | null>(async (accountIds) => {
-      const rows = await db.select().from(t.eReceiptSubscriptions).where(inArray(t.eReceiptSubscriptions.accountId, [...accountIds]));
+      const rows = await db
+        .select()
+        .from(t.eReceiptSubscriptions)
+        .where(and(inArray(t.eReceiptSubscriptions.accountId, [...accountIds]), ne(t.eReceiptSubscriptions.status, 'CANCELLED')));
       return byKey(accountIds, rows, (row) => row.accountId);
     }),
 

@@ -1,6 +1,6 @@
 import type { Viewer } from '@kabinet/auth';
 import type { Database } from '@kabinet/db';
-import { badInput, DomainError } from '@kabinet/errors';
+import { badInput, DomainError, forbidden } from '@kabinet/errors';
 import { Big, parseQuantity } from '@kabinet/money';
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
 import { ensureStaff } from './access';
@@ -66,8 +66,9 @@ export async function replaceMeter(
         .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
         .where(eq(t.meters.id, input.meterId))
     : [];
-  // Another supplier's meter is "not found" too: staff learn nothing about other suppliers.
-  if (!found || found.account.supplierId !== supplierId || found.meter.removedOn !== null) throw meterNotFound();
+  if (!found || found.meter.removedOn !== null) throw meterNotFound();
+  // As for accounts addressed by id: another supplier's is refused, not hidden.
+  if (found.account.supplierId !== supplierId) throw forbidden('This meter is another supplier\'s');
   const { meter: old, account, supplier } = found;
   const fresh = input.newMeter;
   assertNewMeter(rules, supplier, old, fresh, now);

@@ -117,6 +117,8 @@ export function defineUtilityTables(schema: PgSchema) {
       startedByUserId: uuid('started_by_user_id'),
       billsIssued: integer('bills_issued').notNull().default(0),
       estimatedMeters: integer('estimated_meters').notNull().default(0),
+      /** Accounts the run could not bill (logged); running the month again retries them. */
+      accountsFailed: integer('accounts_failed').notNull().default(0),
     },
     (table) => [uniqueIndex().on(table.supplierId, table.period)],
   );
@@ -250,7 +252,7 @@ export function defineUtilityTables(schema: PgSchema) {
     (table) => [index().on(table.userId, table.supplierId, table.accountNumber, table.failedAt)],
   );
 
-  /** Bills by email: PENDING until the address is confirmed, then ACTIVE; one per account. */
+  /** Bills by email: PENDING until the address is confirmed, then ACTIVE (or CANCELLED); one per account. */
   const eReceiptSubscriptions = schema.table(
     'e_receipt_subscriptions',
     {

@@ -14,7 +14,7 @@ import * as tables from './db/schema';
 // The billing command as an operator or a scheduler runs it: its own process, on the configured
 // database (here an embedded one under a temporary DATA_DIR, seeded by a first start).
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kabinet-billing-cli-'));
-const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'development' };
 delete env.DATABASE_URL;
 
 async function billing(...args: string[]) {

@@ -1,7 +1,8 @@
+import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import { Big } from '@kabinet/money';
-import { and, desc, eq, gt, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
 import { addDays, isPeriod, startOfLocalDate, type Period } from '../calendar';
 import { periodLabel } from '../labels';
 import { signedLedgerAmount } from '../ledger';
@@ -115,10 +116,12 @@ export interface BillingContext {
  */
 export async function issueBill(tx: Transaction, context: BillingContext, account: AccountRow, pricer: Pricer) {
   const { tables: t, supplier, period, now } = context;
+  // Billed for this month already, or for a later one: a bill is never slipped in behind others.
   const [existing] = await tx
     .select({ id: t.bills.id })
     .from(t.bills)
-    .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, periodDate(period))));
+    .where(and(eq(t.bills.accountId, account.id), gte(t.bills.period, periodDate(period))))
+    .limit(1);
   if (existing) return null;
 
   const charges = await chargesFor(tx, t, pricer, supplier, account, period);
@@ -267,7 +270,7 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
  */
 export async function runBilling(
   db: Database,
-  deps: { tables: UtilityTables; rules: UtilityRules },
+  deps: { tables: UtilityTables; rules: UtilityRules; logger?: Logger },
   input: { supplier: SupplierRow; period: Period; startedByUserId: string | null; now: Date },
 ) {
   const { tables: t } = deps;
@@ -278,6 +281,27 @@ export async function runBilling(
       period,
       closesOn: window.closesOn,
     });
+  }
+  const [latest] = await db
+    .select({ period: t.billingRuns.period })
+    .from(t.billingRuns)
+    .where(eq(t.billingRuns.supplierId, supplier.id))
+    .orderBy(desc(t.billingRuns.period))
+    .limit(1);
+  if (latest && latest.period > periodDate(period)) {
+    throw new DomainError('PERIOD_ALREADY_BILLED', `${supplier.name} has billed up to ${periodOfDate(latest.period)}; ${period} cannot be billed after it`, {
+      period,
+      lastBilledPeriod: periodOfDate(latest.period),
+    });
+  }
+
+  // Tariffs are checked before anything is written: a missing one refuses the whole run.
+  const pricers = new Map<string, Pricer>();
+  const kinds = await db.selectDistinct({ kind: t.accounts.kind }).from(t.accounts).where(eq(t.accounts.supplierId, supplier.id));
+  for (const { kind } of kinds) {
+    const pricer = await deps.rules.pricerFor(db, supplier, kind);
+    pricer(period, []);
+    pricers.set(kind, pricer);
   }
 
   await db
@@ -304,17 +328,22 @@ export async function runBilling(
       ),
     );
 
-  const pricers = new Map<string, Pricer>();
   const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run!.id, now };
   let billsIssued = 0;
   let estimatedMeters = 0;
+  let accountsFailed = 0;
   for (const account of unbilled) {
-    let pricer = pricers.get(account.kind);
-    if (!pricer) pricers.set(account.kind, (pricer = await deps.rules.pricerFor(db, supplier, account.kind)));
-    const issued = await db.transaction((tx) => issueBill(tx, context, account, pricer));
-    if (!issued) continue;
-    billsIssued += 1;
-    estimatedMeters += issued.estimatedZones;
+    try {
+      const issued = await db.transaction((tx) => issueBill(tx, context, account, pricers.get(account.kind)!));
+      if (!issued) continue;
+      billsIssued += 1;
+      estimatedMeters += issued.estimatedZones;
+    } catch (error) {
+      // One account's broken data must not stop the supplier's run: it is counted, logged, and
+      // retried when the month is run again.
+      accountsFailed += 1;
+      deps.logger?.error({ err: error, accountId: account.id, period }, 'account not billed');
+    }
   }
 
   const [finished] = await db
@@ -323,6 +352,8 @@ export async function runBilling(
       finishedAt: now,
       billsIssued: sql`${t.billingRuns.billsIssued} + ${billsIssued}`,
       estimatedMeters: sql`${t.billingRuns.estimatedMeters} + ${estimatedMeters}`,
+      // Of this run: a re-run that bills them clears the count.
+      accountsFailed,
     })
     .where(eq(t.billingRuns.id, run!.id))
     .returning();

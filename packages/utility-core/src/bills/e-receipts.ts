@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Viewer } from '@kabinet/auth';
 import type { Logger } from '@kabinet/config';
-import type { Database } from '@kabinet/db';
+import type { Database, Transaction } from '@kabinet/db';
 import { badInput, DomainError } from '@kabinet/errors';
 import type { Mailer } from '@kabinet/mail';
-import { and, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { ensureHolder } from '../access';
 import { periodLabel } from '../labels';
 import type { AccountRow } from '../loaders';
@@ -19,6 +19,18 @@ const confirmationTtlMs = 48 * 3600 * 1000;
 const maxSendAttempts = 3;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Stops an account's e-receipts (unsubscribed, unlinked, or its login deactivated). The
+ * subscription is kept as CANCELLED, so its deliveries stay on record and a bill already mailed
+ * is not mailed again if the account subscribes anew.
+ */
+export function cancelEReceipts(executor: Database | Transaction, t: UtilityTables, accountIds: string[]) {
+  return executor
+    .update(t.eReceiptSubscriptions)
+    .set({ status: 'CANCELLED', confirmationTokenHash: null, confirmationExpiresAt: null })
+    .where(inArray(t.eReceiptSubscriptions.accountId, accountIds));
+}
 
 export interface EReceiptOptions {
   db: Database;
@@ -113,7 +125,7 @@ export function createEReceipts(options: EReceiptOptions) {
 
     async unsubscribe(viewer: Viewer | null, account: AccountRow) {
       ensureHolder(viewer, account);
-      await db.delete(t.eReceiptSubscriptions).where(eq(t.eReceiptSubscriptions.accountId, account.id));
+      await cancelEReceipts(db, t, [account.id]);
     },
 
     /** Mails every bill issued (by `now`) since each subscription became active, once. Returns how many were claimed. */

@@ -3,6 +3,7 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, unauthenticated } from '@kabinet/errors';
 import { and, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { ensureHolder, ensureStaff } from '../access';
+import { cancelEReceipts } from '../bills/e-receipts';
 import type { AccountRow } from '../loaders';
 import { validIds } from '../loaders';
 import {
@@ -174,7 +175,7 @@ export function createLinkingService(db: Database, t: UtilityTables) {
           .update(t.accounts)
           .set({ holderUserId: null, linkedAt: null })
           .where(and(eq(t.accounts.id, account.id), eq(t.accounts.holderUserId, holder.userId)));
-        await tx.delete(t.eReceiptSubscriptions).where(eq(t.eReceiptSubscriptions.accountId, account.id));
+        await cancelEReceipts(tx, t, [account.id]);
       });
       return account.id;
     },

@@ -2,13 +2,13 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import { Big, formatQuantity, parseQuantity } from '@kabinet/money';
 import type { RateLimits } from '@kabinet/rate-limits';
-import { and, eq } from 'drizzle-orm';
-import { addMonths, periodsBetween, type Period } from '../calendar';
+import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
+import { addMonths, periodOf, periodsBetween, type Period } from '../calendar';
 import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
 import { findSupplier } from '../linking/service';
 import { normalizeAddress, normalizeSurname } from '../linking/proofs';
 import type { AccountRow, ReadingRow } from '../loaders';
-import { metersInService, type BasisReading } from '../billing/basis';
+import { metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
 import type { ComputedCharges } from '../billing/charges';
 import { chargesFor, loadBillingHistory, periodDate, type UtilityRules } from '../billing/run';
 import { openReadingWindow } from '../reading-windows';
@@ -30,6 +30,15 @@ export interface SubmittedReadings {
 export type ReadingSource = 'PORTAL' | 'ANONYMOUS';
 
 const invalidReading = (message: string, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
+
+/**
+ * Meters that take a reading for `period`: in service during it, and not removed with final
+ * values that already close it. A meter replaced after the month still takes its reading for
+ * the month (up to its final values); one replaced within it does not.
+ */
+export function metersTakingReadings<TMeter extends BasisMeter>(meters: TMeter[], period: Period): TMeter[] {
+  return metersInService(meters, period).filter((meter) => meter.removedOn === null || periodOf(meter.removedOn) > period);
+}
 
 /** Rate limits of submission without a login (see the anonymous mutation). */
 export const anonymousReadingPolicies = {
@@ -65,8 +74,14 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; submit next month's readings in its window`, { period });
 
     const history = await loadBillingHistory(tx, t, account.id, period);
-    const meters = metersInService(history.meters, period);
-    const values = validateEntries(meters, entries);
+    const meters = metersTakingReadings(history.meters, period);
+    const values = validateEntries(meters, entries, history.meters);
+    // A replaced meter's final values close a later month: a reading for this one cannot exceed them.
+    const later = await tx
+      .select()
+      .from(t.readings)
+      .where(and(inArray(t.readings.meterId, [...new Set(values.map((entry) => entry.meterId))]), gt(t.readings.period, periodDate(period)), ne(t.readings.source, 'ESTIMATE')))
+      .orderBy(asc(t.readings.period));
 
     const unusual = [];
     for (const entry of values) {
@@ -74,6 +89,14 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       const lastReal = history.readings
         .filter((reading) => reading.meterId === meter.id && reading.zone === entry.zone && !reading.estimated && reading.period < period)
         .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+      const next = later.find((reading) => reading.meterId === meter.id && reading.zone === entry.zone);
+      if (next && !readingAdvance(entry.value, new Big(next.value), meter.digits)) {
+        throw new DomainError('READING_ABOVE_FINAL', `Meter ${meter.serialNumber} (${entry.zone}) read ${formatQuantity(new Big(next.value))} when it was removed; ${entry.value.toString()} cannot come before that`, {
+          meterId: meter.id,
+          zone: entry.zone,
+          finalValue: formatQuantity(new Big(next.value)),
+        });
+      }
       if (!lastReal) continue;
       const advance = readingAdvance(lastReal.value, entry.value, meter.digits);
       if (!advance) {
@@ -159,9 +182,10 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
           : normalizeAddress(input.checkValue) === normalizeAddress(account.address));
       if (!checkHolds) throw new DomainError('ACCOUNT_CHECK_FAILED', 'This account number and check do not match an account of this supplier');
 
-      const meters = await db.select().from(t.meters).where(eq(t.meters.accountId, account.id));
+      // Newest first: should a serial number come back on a new meter, the new one is meant.
+      const meters = await db.select().from(t.meters).where(eq(t.meters.accountId, account.id)).orderBy(desc(t.meters.installedOn));
       const entries = input.readings.map((reading) => {
-        const meter = meters.find((candidate) => candidate.serialNumber === reading.meterSerialNumber.trim() && candidate.removedOn === null);
+        const meter = meters.find((candidate) => candidate.serialNumber === reading.meterSerialNumber.trim());
         if (!meter) throw invalidReading(`This account has no meter ${reading.meterSerialNumber}`, { meterSerialNumber: reading.meterSerialNumber });
         return { meterId: meter.id, zone: reading.zone, value: reading.value };
       });
@@ -173,12 +197,18 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
 }
 
 /** Every zone of each submitted meter, once, as a value the meter can show. */
-function validateEntries(meters: { id: string; serialNumber: string; zones: string[]; digits: number }[], entries: ReadingEntry[]) {
+function validateEntries(meters: BasisMeter[], entries: ReadingEntry[], allMeters: BasisMeter[]) {
   if (entries.length === 0) throw invalidReading('Submit at least one reading', {});
   const seen = new Set<string>();
   const values = entries.map((entry) => {
     const meter = meters.find((candidate) => candidate.id === entry.meterId);
-    if (!meter) throw invalidReading('This account has no such meter in service', { meterId: entry.meterId });
+    if (!meter) {
+      const replaced = allMeters.find((candidate) => candidate.id === entry.meterId && candidate.removedOn !== null);
+      if (replaced) {
+        throw invalidReading(`Meter ${replaced.serialNumber} was replaced on ${replaced.removedOn}: its final values close this month`, { meterId: entry.meterId });
+      }
+      throw invalidReading('This account has no such meter in service', { meterId: entry.meterId });
+    }
     if (!meter.zones.includes(entry.zone)) {
       throw invalidReading(`Meter ${meter.serialNumber} has the zones ${meter.zones.join(', ')}`, { meterId: meter.id, zone: entry.zone });
     }

@@ -34,7 +34,7 @@ export const accountResolvers = {
   },
 
   bills: async (account: AccountRow, args: PageArgs, context: UtilityContext) => {
-    const { first, after } = pageArguments(args, 12);
+    const { first, after } = pageArguments(args, 'bills', 12);
     const { bills } = context.services.tables;
     const rows = await context.db
       .select()
@@ -42,7 +42,7 @@ export const accountResolvers = {
       .where(and(eq(bills.accountId, account.id), lte(bills.issuedAt, context.now), afterPosition(bills.period, bills.id, after)))
       .orderBy(desc(bills.period), desc(bills.id))
       .limit(first + 1);
-    return toConnection(withScope(rows, scopeOf(account)), first, (bill) => ({ at: bill.period, id: bill.id }));
+    return toConnection(withScope(rows, scopeOf(account)), first, 'bills', (bill) => ({ at: bill.period, id: bill.id }));
   },
 
   bill: async (account: AccountRow, args: { period: string }, context: UtilityContext) => {
@@ -56,7 +56,7 @@ export const accountResolvers = {
   },
 
   ledger: async (account: AccountRow, args: PageArgs, context: UtilityContext) => {
-    const { first, after } = pageArguments(args, 20);
+    const { first, after } = pageArguments(args, 'ledger', 20);
     const { ledgerEntries: entries } = context.services.tables;
     const rows = await context.db
       .select()
@@ -64,7 +64,7 @@ export const accountResolvers = {
       .where(and(eq(entries.accountId, account.id), lte(entries.occurredAt, context.now), afterPosition(entries.occurredAt, entries.id, after)))
       .orderBy(desc(entries.occurredAt), desc(entries.id))
       .limit(first + 1);
-    return toConnection(rows, first, (entry) => ({ at: entry.occurredAt, id: entry.id }));
+    return toConnection(rows, first, 'ledger', (entry) => ({ at: entry.occurredAt, id: entry.id }));
   },
 
   /** Per billed month: consumption by zone as it turned out (estimates replaced by their corrections). */

@@ -22,7 +22,7 @@ export const meterResolvers = {
   latestReading: async (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) =>
     (await latestReadings(meter, context)).find((reading) => reading.zone === meter.zones[0]) ?? null,
   readings: async (meter: Scoped<MeterRow>, args: PageArgs, context: UtilityContext) => {
-    const { first, after } = pageArguments(args, 12);
+    const { first, after } = pageArguments(args, 'readings', 12);
     const { readings } = context.services.tables;
     const rows = await context.db
       .select()
@@ -30,6 +30,6 @@ export const meterResolvers = {
       .where(and(eq(readings.meterId, meter.id), afterPosition(readings.period, readings.id, after)))
       .orderBy(desc(readings.period), desc(readings.id))
       .limit(first + 1);
-    return toConnection(withScope(rows, meter.scope), first, (reading) => ({ at: reading.period, id: reading.id }));
+    return toConnection(withScope(rows, meter.scope), first, 'readings', (reading) => ({ at: reading.period, id: reading.id }));
   },
 };

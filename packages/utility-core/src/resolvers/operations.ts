@@ -69,9 +69,9 @@ export const cabinetOperations = {
   },
 
   appealsForStaff: async (_: unknown, args: PageArgs & { status?: string | null }, context: UtilityContext) => {
-    const { first, after } = pageArguments(args, 20);
+    const { first, after } = pageArguments(args, 'appeals', 20);
     const rows = await context.services.appeals.forStaff(context.viewer, args.status, first, after);
-    return toConnection(rows, first, (appeal) => ({ at: appeal.updatedAt, id: appeal.id }));
+    return toConnection(rows, first, 'appeals', (appeal) => ({ at: appeal.updatedAt, id: appeal.id }));
   },
 
   billingRuns: (_: unknown, _args: unknown, context: UtilityContext) => {
@@ -135,7 +135,7 @@ export const cabinetOperations = {
   runBilling: async (_: unknown, { input }: Input<{ period: string; supplierId?: string | null }>, context: UtilityContext) => {
     const { viewer, supplierId } = ensureStaff(context.viewer, input.supplierId);
     const supplier = await findSupplier(context.db, context.services.tables, supplierId);
-    const run = await runBilling(context.db, context.services, {
+    const run = await runBilling(context.db, { ...context.services, logger: context.logger }, {
       supplier,
       period: assertPeriod(input.period),
       startedByUserId: viewer.userId,

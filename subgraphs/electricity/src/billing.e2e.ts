@@ -1,0 +1,1048 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@kabinet/auth';
+import { errorCodes, expectErrorCode, expectNoGraphQLErrors, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, supplierIds } from './testing/e2e';
+
+/*
+ * Billing runs, bills, estimates and their corrections, tariffs (zones, tiers, a change inside
+ * a month), VAT, and the tariff calculator: end to end through the gateway, as the apps and
+ * the suppliers' operators use them. Every expected amount is worked out here from the
+ * demo's meters and tariffs (subgraphs/electricity/src/demo.ts), not read back from the code
+ * under test.
+ */
+
+// --- exact arithmetic for expectations ------------------------------------------------------
+
+/** A rational number over BigInt: the expectations' own arithmetic, no floats, no product code. */
+interface Q {
+  n: bigint;
+  d: bigint;
+}
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+function q(n: bigint, d = 1n): Q {
+  if (d < 0n) [n, d] = [-n, -d];
+  const g = gcd(n, d) || 1n;
+  return { n: n / g, d: d / g };
+}
+/** `"12.345"` → 12345/1000. */
+function dec(value: string | number): Q {
+  const [whole, fraction = ''] = String(value).split('.');
+  const negative = whole!.startsWith('-');
+  const digits = BigInt(`${whole!.replace('-', '')}${fraction}`);
+  return q(negative ? -digits : digits, 10n ** BigInt(fraction.length));
+}
+const add = (a: Q, b: Q) => q(a.n * b.d + b.n * a.d, a.d * b.d);
+const sub = (a: Q, b: Q) => add(a, q(-b.n, b.d));
+const mul = (a: Q, b: Q) => q(a.n * b.n, a.d * b.d);
+const div = (a: Q, b: Q) => q(a.n * b.d, a.d * b.n);
+const lt = (a: Q, b: Q) => a.n * b.d < b.n * a.d;
+const zero = q(0n);
+
+/** Rounded half away from zero to `places` decimals, as an integer of 10^-places units. */
+function roundUnits(value: Q, places: number): bigint {
+  const scaled = mul(value, q(10n ** BigInt(places)));
+  const negative = scaled.n < 0n;
+  const abs = negative ? -scaled.n : scaled.n;
+  const units = (2n * abs + scaled.d) / (2n * scaled.d);
+  return negative ? -units : units;
+}
+/** Minor units (kopiyky), rounded half up as printed on a bill. */
+const kop = (value: Q) => Number(roundUnits(value, 2));
+/** Kopiyky as the API prints money: `"1234.50"`. */
+function amount(minor: number): string {
+  const negative = minor < 0;
+  const digits = String(Math.abs(minor)).padStart(3, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+const uah = (minor: number) => ({ amount: amount(minor), currency: 'UAH' });
+/** A quantity as the API prints it: three decimals at most, trailing zeros dropped. */
+function qty(value: Q, places = 3): string {
+  const units = roundUnits(value, places);
+  const negative = units < 0n;
+  const digits = String(negative ? -units : units).padStart(places + 1, '0');
+  const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`.replace(/\.?0+$/, '');
+  return `${negative ? '-' : ''}${text}`;
+}
+/** Three decimals as the billing keeps meter values and consumption (rounded half up). */
+const to3 = (value: Q) => q(roundUnits(value, 3), 1000n);
+
+// --- the supplier's rules, as the issue states them ------------------------------------------
+
+const coefficients: Record<string, Q> = {
+  SINGLE: dec('1'),
+  DAY: dec('1'),
+  NIGHT: dec('0.5'),
+  // Three-zone meters: night 0.4, half-peak 1.0, peak 1.5.
+  'THREE:NIGHT': dec('0.4'),
+  'THREE:HALF_PEAK': dec('1'),
+  'THREE:PEAK': dec('1.5'),
+};
+const coefficientOf = (zone: string, threeZone = false) => (threeZone ? coefficients[`THREE:${zone}`]! : coefficients[zone]!);
+
+interface ExpectedLine {
+  zone: string;
+  quantity: Q;
+  unitPrice: Q;
+  minor: number;
+  tier: number;
+  segment: number;
+}
+
+/**
+ * The lines of a month priced under tariff segments (days of the month each tariff covers):
+ * in each segment the month's consumption and the tier bounds count pro rata by days, the
+ * account's total fills the tiers in order, and each zone takes its share of each tier.
+ */
+function priceMonth(
+  consumption: { zone: string; kwh: Q }[],
+  segments: { days: number; tiers: { upTo: string | null; price: string }[] }[],
+  daysInMonth: number,
+  threeZone = false,
+): ExpectedLine[] {
+  const total = consumption.reduce((sum, entry) => add(sum, entry.kwh), zero);
+  const lines: ExpectedLine[] = [];
+  segments.forEach((segment, segmentIndex) => {
+    const share = q(BigInt(segment.days), BigInt(daysInMonth));
+    const segmentTotal = mul(total, share);
+    let lower = zero;
+    segment.tiers.forEach((tier, tierIndex) => {
+      const upper = tier.upTo === null ? null : mul(dec(tier.upTo), share);
+      const filled = sub(upper === null || lt(segmentTotal, upper) ? segmentTotal : upper, lower);
+      if (upper !== null) lower = upper;
+      if (!lt(zero, filled)) return;
+      for (const entry of consumption) {
+        const quantity = div(mul(filled, entry.kwh), total);
+        const unitPrice = mul(dec(tier.price), coefficientOf(entry.zone, threeZone));
+        lines.push({ zone: entry.zone, quantity, unitPrice, minor: kop(mul(quantity, unitPrice)), tier: tierIndex, segment: segmentIndex });
+      }
+    });
+  });
+  return lines;
+}
+const sumMinor = (lines: { minor: number }[]) => lines.reduce((sum, line) => sum + line.minor, 0);
+/** kWh × price per kWh × zone coefficient, in kopiyky. */
+const charge = (kwh: string | Q, price: string, zone: string) => kop(mul(mul(typeof kwh === 'string' ? dec(kwh) : kwh, dec(price)), coefficientOf(zone)));
+/** VAT 20 % on a net amount in kopiyky, rounded half up. */
+const vat20 = (netMinor: number) => kop(mul(q(BigInt(netMinor), 100n), dec('0.2')));
+
+// --- GraphQL ----------------------------------------------------------------------------------
+
+const money = 'amount currency';
+const billFields = `id period issuedOn dueDate receiptCode estimated
+  openingBalance { ${money} } charges { ${money} } vat { ${money} } corrections { ${money} }
+  payments { ${money} } adjustments { ${money} } amountDue { ${money} }
+  lines { kind description zone quantity unitPrice amount { ${money} } correctedPeriod }
+  meterReadings { meterSerialNumber zone previousValue currentValue consumption estimated }`;
+
+// The gateway's cost limit keeps each document small: an account's bill list, each bill and its meters are asked apart.
+const accountBillQuery = `query AccountBill($id: ID!, $period: String!) {
+  electricityAccount(id: $id) { id accountNumber kind balance { ${money} } latestBill { period issuedOn } bill(period: $period) { ${billFields} } }
+}`;
+const accountBillsQuery = `query AccountBills($id: ID!) {
+  electricityAccount(id: $id) { bills(first: 24) { edges { node { id period } } pageInfo { hasNextPage } } }
+}`;
+const accountMetersQuery = `query AccountMeters($id: ID!) {
+  electricityAccount(id: $id) { meters { id serialNumber zones latestReading { zone value period source }
+    readings(first: 6) { edges { node { zone value period source } } } } }
+}`;
+
+const byNumberQuery = `query ByNumber($number: String!, $period: String!) {
+  electricityAccountByNumber(accountNumber: $number) { id accountNumber kind contractNumber bills(first: 24) { edges { node { period } } }
+    bill(period: $period) { ${billFields} } }
+}`;
+
+const runBilling = `mutation Run($input: RunBillingInput!) {
+  runElectricityBilling(input: $input) { run { id period startedAt finishedAt billsIssued estimatedMeters } }
+}`;
+
+const billingRuns = `{ electricityBillingRuns { id period billsIssued estimatedMeters startedAt finishedAt } }`;
+
+const submitReadings = `mutation Submit($input: SubmitReadingsInput!) {
+  submitElectricityReadings(input: $input) {
+    readings { zone value period source }
+    preliminaryCharge { period lines { description zone quantity unitPrice amount { ${money} } } corrections { ${money} } vat { ${money} } total { ${money} } }
+  }
+}`;
+
+const submitAnonymously = `mutation SubmitAnonymously($input: SubmitReadingsAnonymouslyInput!) {
+  submitElectricityReadingsAnonymously(input: $input) {
+    period acceptedReadings
+    preliminaryCharge { period lines { zone quantity unitPrice amount { ${money} } } corrections { ${money} } vat { ${money} } total { ${money} } }
+  }
+}`;
+
+const linkAccount = `mutation Link($input: LinkAccountInput!) { linkElectricityAccount(input: $input) { account { id accountNumber } } }`;
+
+const quoteQuery = `query Quote($input: TariffQuoteInput!) {
+  electricityTariffQuote(input: $input) {
+    supplier { id } validFrom
+    lines { description zone quantity unitPrice amount { ${money} } }
+    vat { ${money} } total { ${money} }
+  }
+}`;
+
+type Bill = Record<string, any>;
+const bills = (account: any): Bill[] => account.bills.edges.map((edge: any) => edge.node);
+const linesOf = (bill: Bill, kind: string) => bill.lines.filter((line: any) => line.kind === kind);
+const toMinor = (money: { amount: string }) => {
+  const value = dec(money.amount);
+  return Number((value.n * 100n) / value.d);
+};
+
+/** Each bill's statement adds up, and opens with what the bill before it asked for. */
+function expectStatementsChain(list: Bill[]) {
+  const oldestFirst = [...list].sort((a, b) => (a.period < b.period ? -1 : 1));
+  let previousDue = 0;
+  for (const bill of oldestFirst) {
+    expect(toMinor(bill.openingBalance), `${bill.period} opening`).toBe(previousDue);
+    const due =
+      toMinor(bill.openingBalance) +
+      toMinor(bill.charges) +
+      (bill.vat ? toMinor(bill.vat) : 0) +
+      toMinor(bill.corrections) +
+      toMinor(bill.adjustments) -
+      toMinor(bill.payments);
+    expect(toMinor(bill.amountDue), `${bill.period} amount due`).toBe(due);
+    // The printed lines add up to the statement's charges, VAT and corrections.
+    expect(linesOf(bill, 'CHARGE').reduce((sum: number, line: any) => sum + toMinor(line.amount), 0), `${bill.period} charge lines`).toBe(toMinor(bill.charges));
+    expect(linesOf(bill, 'VAT').reduce((sum: number, line: any) => sum + toMinor(line.amount), 0)).toBe(bill.vat ? toMinor(bill.vat) : 0);
+    expect(linesOf(bill, 'CORRECTION').reduce((sum: number, line: any) => sum + toMinor(line.amount), 0)).toBe(toMinor(bill.corrections));
+    previousDue = toMinor(bill.amountDue);
+  }
+}
+
+// --- the demo's meters (demo.ts): start values and monthly use, readings June to October -----
+
+const kyiv = {
+  demo: { number: '10234567', serial: 'NIK-2303-0041187', day: { start: 18_432, use: 214 }, night: { start: 7_210, use: 96 } },
+  other: { number: '10987654', serial: 'GAMA-100-552310', single: { start: 5_120, use: 180 } },
+};
+/** The reading of a demo meter zone closing month `index` (0 = June, 4 = October). */
+const demoValue = (zone: { start: number; use: number }, index: number) => zone.start + zone.use * index;
+
+describe('electricity billing runs and bills', () => {
+  let t: TestStack;
+  let demoToken: string;
+  let kyivOperator: string;
+  let odesaOperator: string;
+  let holder: Awaited<ReturnType<typeof newCustomer>>;
+  const ids = { demo: '', other: '', lviv: '' };
+
+  /**
+   * An account as its holder (or the supplier's operator) sees it: one month's bill, every
+   * bill in full (newest first, as `bills` lists them), the meters.
+   */
+  const account = async (id: string, period: string, token: string) => {
+    const ask = async (query: string, variables: Record<string, unknown>) =>
+      expectNoGraphQLErrors(await t.gql(query, { token, variables: { id, ...variables } })).electricityAccount;
+    const main = await ask(accountBillQuery, { period });
+    const list = await ask(accountBillsQuery, {});
+    const full = [];
+    for (const edge of list.bills.edges) {
+      const { bill } = await ask(accountBillQuery, { period: edge.node.period });
+      expect(bill.id).toBe(edge.node.id);
+      full.push({ node: bill });
+    }
+    const meters = await ask(accountMetersQuery, {});
+    return { ...main, bills: { edges: full, pageInfo: list.bills.pageInfo }, ...meters };
+  };
+  /** An account an operator looks up by its number, with every bill in full. */
+  const byNumber = async (number: string, period: string, token: string) => {
+    const ask = async (month: string) =>
+      expectNoGraphQLErrors(await t.gql(byNumberQuery, { token, variables: { number, period: month } })).electricityAccountByNumber;
+    const main = await ask(period);
+    const edges = [];
+    for (const edge of main.bills.edges) edges.push({ node: (await ask(edge.node.period)).bill });
+    return { ...main, bills: { edges } };
+  };
+  const run = (token: string, input: Record<string, unknown>) => t.gql(runBilling, { token, variables: { input } });
+
+  beforeAll(async () => {
+    t = await startElectricityStack();
+    demoToken = await loginAs(t, demoLogins.demo);
+    kyivOperator = await loginAs(t, demoLogins.kyivOperator);
+    odesaOperator = await loginAs(t, demoLogins.odesaOperator);
+    holder = await newCustomer(t);
+    ids.demo = await accountIdOf(t, supplierIds.kyiv, kyiv.demo.number);
+    ids.other = await accountIdOf(t, supplierIds.kyiv, kyiv.other.number);
+    ids.lviv = await accountIdOf(t, supplierIds.lviv, '46-208311');
+  });
+  afterAll(() => t?.stop());
+
+  it("splits Lviv's October bill at the tariff change on 16 October, each part priced pro rata by days", async () => {
+    const lviv = await account(ids.lviv, '2026-10', demoToken);
+    const bill = lviv.bill;
+    // Three zones: 71 night, 120 half-peak, 64 peak kWh a month (255 in all, over the 250 kWh tier).
+    const consumption = [
+      { zone: 'NIGHT', kwh: dec(71) },
+      { zone: 'HALF_PEAK', kwh: dec(120) },
+      { zone: 'PEAK', kwh: dec(64) },
+    ];
+    const tiered = [{ upTo: '250', price: '2.64' }, { upTo: null, price: '4.32' }];
+    const flat = [{ upTo: null, price: '4.32' }];
+    const expected = priceMonth(consumption, [{ days: 15, tiers: tiered }, { days: 16, tiers: flat }], 31, true);
+    const zoneName: Record<string, string> = { NIGHT: 'Ніч', HALF_PEAK: 'Напівпік', PEAK: 'Пік' };
+    const description = (line: ExpectedLine) =>
+      line.segment === 0
+        ? `Електроенергія, зона «${zoneName[line.zone]}», ${line.tier === 0 ? 'до 250' : 'понад 250'} кВт·год, 01.10–15.10`
+        : `Електроенергія, зона «${zoneName[line.zone]}», 16.10–31.10`;
+
+    expect(bill.period).toBe('2026-10');
+    expect(linesOf(bill, 'CHARGE')).toEqual(
+      expected.map((line) => ({
+        kind: 'CHARGE',
+        description: description(line),
+        zone: line.zone,
+        quantity: qty(line.quantity),
+        unitPrice: qty(line.unitPrice, 6),
+        amount: uah(line.minor),
+        correctedPeriod: null,
+      })),
+    );
+    // Worked out by hand as well: e.g. night, first 250 kWh, 1–15 Oct: 250·15/31·71/255 kWh at 2.64 × 0.4.
+    expect(expected.map((line) => line.minor)).toEqual([3557, 15028, 12023, 116, 492, 393, 6332, 26756, 21405]);
+    expect(bill.charges).toEqual(uah(86_102));
+    expect(bill.vat).toBeNull();
+    expect(bill.estimated).toBe(false);
+    // Printed per meter and zone (in the zones' alphabetical order).
+    expect(bill.meterReadings).toEqual(
+      [
+        ['HALF_PEAK', 9_950, 120],
+        ['NIGHT', 4_488, 71],
+        ['PEAK', 3_012, 64],
+      ].map(([zone, start, use]) => ({
+        meterSerialNumber: 'EM-3F-7781204',
+        zone,
+        previousValue: String((start as number) + (use as number) * 3),
+        currentValue: String((start as number) + (use as number) * 4),
+        consumption: String(use),
+        estimated: false,
+      })),
+    );
+
+    // September, before the change: one tariff, so tiers but no split by dates.
+    const september = bills(lviv).find((candidate) => candidate.period === '2026-09')!;
+    const septemberLines = priceMonth(consumption, [{ days: 30, tiers: tiered }], 30, true);
+    expect(linesOf(september, 'CHARGE').map((line: any) => [line.description, line.quantity, line.unitPrice, line.amount.amount])).toEqual(
+      septemberLines.map((line) => [
+        `Електроенергія, зона «${zoneName[line.zone]}», ${line.tier === 0 ? 'до 250' : 'понад 250'} кВт·год`,
+        qty(line.quantity),
+        qty(line.unitPrice, 6),
+        amount(line.minor),
+      ]),
+    );
+    expect(september.charges).toEqual(uah(sumMinor(septemberLines)));
+    expect(september.charges).toEqual(uah(65_327));
+  });
+
+  it("billed Kyiv 10234567's missed September on an estimate and corrected it in October", async () => {
+    const demo = await account(ids.demo, '2026-10', demoToken);
+    const september = bills(demo).find((bill) => bill.period === '2026-09')!;
+    const october = demo.bill;
+    const { day, night } = kyiv.demo;
+
+    // September: no reading, so the average of July and August (the months billed before it).
+    expect(september.estimated).toBe(true);
+    expect(september.meterReadings).toEqual([
+      { meterSerialNumber: kyiv.demo.serial, zone: 'DAY', previousValue: String(demoValue(day, 2)), currentValue: String(demoValue(day, 3)), consumption: '214', estimated: true },
+      { meterSerialNumber: kyiv.demo.serial, zone: 'NIGHT', previousValue: String(demoValue(night, 2)), currentValue: String(demoValue(night, 3)), consumption: '96', estimated: true },
+    ]);
+    expect(september.charges).toEqual(uah(charge('214', '4.32', 'DAY') + charge('96', '4.32', 'NIGHT')));
+
+    // October's real reading: 428 and 192 kWh since August, shared by days (30 September, 31 October).
+    const septemberDay = to3(div(mul(dec(428), dec(30)), dec(61)));
+    const septemberNight = to3(div(mul(dec(192), dec(30)), dec(61)));
+    const octoberDay = sub(dec(428), septemberDay);
+    const octoberNight = sub(dec(192), septemberNight);
+    expect(october.estimated).toBe(false);
+    expect(linesOf(october, 'CHARGE').map((line: any) => [line.zone, line.quantity, line.unitPrice, line.amount])).toEqual([
+      ['DAY', qty(octoberDay), '4.32', uah(charge(octoberDay, '4.32', 'DAY'))],
+      ['NIGHT', qty(octoberNight), '2.16', uah(charge(octoberNight, '4.32', 'NIGHT'))],
+    ]);
+    const correction =
+      charge(septemberDay, '4.32', 'DAY') + charge(septemberNight, '4.32', 'NIGHT') - (charge('214', '4.32', 'DAY') + charge('96', '4.32', 'NIGHT'));
+    expect(correction).toBe(-1855);
+    expect(linesOf(october, 'CORRECTION')).toEqual([
+      expect.objectContaining({ correctedPeriod: '2026-09', amount: uah(correction), quantity: qty(add(sub(septemberDay, dec(214)), sub(septemberNight, dec(96)))) }),
+    ]);
+    expect(october.corrections).toEqual(uah(correction));
+    // The meter advanced 214 + 214 from August's value; the printed advance is from September's estimate.
+    expect(october.meterReadings.map((row: any) => [row.zone, row.previousValue, row.currentValue, row.consumption])).toEqual([
+      ['DAY', String(demoValue(day, 3)), String(demoValue(day, 4)), '214'],
+      ['NIGHT', String(demoValue(night, 3)), String(demoValue(night, 4)), '96'],
+    ]);
+  });
+
+  it('shows statements that add up and carry each amount due over, with unique receipt codes', async () => {
+    const codes: string[] = [];
+    for (const id of [ids.demo, ids.lviv]) {
+      const list = bills(await account(id, '2026-10', demoToken));
+      expect(list.map((bill) => bill.period)).toEqual(['2026-10', '2026-09', '2026-08', '2026-07']);
+      expectStatementsChain(list);
+      codes.push(...list.map((bill) => bill.receiptCode));
+    }
+    const odesa = await byNumber('OD7700112', '2026-10', odesaOperator);
+    expectStatementsChain(bills(odesa));
+    codes.push(...bills(odesa).map((bill: Bill) => bill.receiptCode));
+    for (const code of codes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
+    expect(new Set(codes).size).toBe(codes.length);
+
+    // Kyiv 10234567 by hand: July and August 1131.84 each, September (estimate) 1131.84 less the
+    // 841.50 paid on 23 September, October 1150.39 and the −18.55 correction.
+    const demoBills = bills(await account(ids.demo, '2026-10', demoToken));
+    expect(demoBills.map((bill) => [bill.period, bill.payments.amount, bill.amountDue.amount])).toEqual([
+      ['2026-10', '0.00', '3685.86'],
+      ['2026-09', '841.50', '2554.02'],
+      ['2026-08', '0.00', '2263.68'],
+      ['2026-07', '0.00', '1131.84'],
+    ]);
+  });
+
+  it('adds VAT 20 % to business bills and lets the operator see them by account number', async () => {
+    const odesa = await byNumber('OD7700112', '2026-10', odesaOperator);
+    expect(odesa).toMatchObject({ accountNumber: 'OD7700112', kind: 'BUSINESS', contractNumber: 'Д-2024/0112' });
+    const net = charge('1180', '6.90', 'DAY') + charge('240', '6.90', 'NIGHT');
+    expect(net).toBe(897_000);
+    expect(linesOf(odesa.bill, 'CHARGE').map((line: any) => [line.zone, line.quantity, line.unitPrice, line.amount.amount])).toEqual([
+      ['DAY', '1180', '6.9', '8142.00'],
+      ['NIGHT', '240', '3.45', '828.00'],
+    ]);
+    expect(odesa.bill.charges).toEqual(uah(net));
+    expect(odesa.bill.vat).toEqual(uah(vat20(net)));
+    expect(linesOf(odesa.bill, 'VAT')).toEqual([expect.objectContaining({ description: 'ПДВ 20%', amount: uah(179_400) })]);
+    // Four months of 10764.00 and no payments.
+    expect(odesa.bill.amountDue).toEqual(uah(4 * (net + vat20(net))));
+
+    // Another supplier's operator finds nothing by that number, and a customer may not look.
+    const foreign = await t.gql(byNumberQuery, { token: kyivOperator, variables: { number: 'OD7700112', period: '2026-10' } });
+    expect(foreign.errors).toBeUndefined();
+    expect(foreign.data!.electricityAccountByNumber).toBeNull();
+    expectErrorCode(await t.gql(byNumberQuery, { token: demoToken, variables: { number: 'OD7700112', period: '2026-10' } }), 'FORBIDDEN');
+  });
+
+  it('refuses to bill November while its reading window is open, and lets only Kyiv-energo staff bill Kyiv-energo', async () => {
+    const open = expectErrorCode(await run(kyivOperator, { period: '2026-11' }), 'BILLING_PERIOD_OPEN');
+    expect(open.extensions).toMatchObject({ closesOn: '2026-12-05' });
+    // Still open at 23:59:59 on 5 December in Kyiv.
+    t.clock.set('2026-12-05T21:59:59Z');
+    expectErrorCode(await run(kyivOperator, { period: '2026-11' }), 'BILLING_PERIOD_OPEN');
+    t.clock.set('2026-12-02T08:00:00Z');
+
+    expectErrorCode(await run(demoToken, { period: '2026-10' }), 'FORBIDDEN');
+    expectErrorCode(await run(demoToken, { period: '2026-10', supplierId: supplierIds.kyiv }), 'FORBIDDEN');
+    expect(errorCodes(await run('', { period: '2026-10' }))).toContain('UNAUTHENTICATED');
+    expectErrorCode(await run(odesaOperator, { period: '2026-10', supplierId: supplierIds.kyiv }), 'FORBIDDEN');
+    expectErrorCode(await run(kyivOperator, { period: 'November' }), 'BAD_USER_INPUT');
+    expectErrorCode(await t.gql(billingRuns, { token: demoToken }), 'FORBIDDEN');
+
+    // Nothing was run for Kyiv-energo by any of those.
+    const runs = expectNoGraphQLErrors(await t.gql(billingRuns, { token: kyivOperator })).electricityBillingRuns;
+    expect(runs.map((entry: any) => [entry.period, entry.billsIssued, entry.estimatedMeters])).toEqual([
+      ['2026-10', 2, 0],
+      ['2026-09', 2, 2],
+      ['2026-08', 2, 0],
+      ['2026-07', 2, 0],
+    ]);
+  });
+
+  it('takes November readings on 2 December: the holder of 10234567 submits, 10987654 stays without', async () => {
+    const demo = await account(ids.demo, '2026-11', demoToken);
+    const meter = demo.meters[0];
+    const { day, night } = kyiv.demo;
+    const submitted = expectNoGraphQLErrors(
+      await t.gql(submitReadings, {
+        token: demoToken,
+        variables: {
+          input: {
+            accountId: ids.demo,
+            readings: [
+              { meterId: meter.id, zone: 'DAY', value: String(demoValue(day, 4) + 230) },
+              { meterId: meter.id, zone: 'NIGHT', value: String(demoValue(night, 4) + 100) },
+            ],
+          },
+        },
+      }),
+    ).submitElectricityReadings;
+    expect(submitted.readings.map((reading: any) => [reading.zone, reading.period, reading.source])).toEqual([
+      ['DAY', '2026-11', 'PORTAL'],
+      ['NIGHT', '2026-11', 'PORTAL'],
+    ]);
+    expect(submitted.preliminaryCharge).toMatchObject({
+      period: '2026-11',
+      corrections: uah(0),
+      vat: null,
+      total: uah(charge('230', '4.32', 'DAY') + charge('100', '4.32', 'NIGHT')),
+    });
+
+    // A new holder links 10987654 (surname proof) and submits nothing.
+    expectNoGraphQLErrors(
+      await t.gql(linkAccount, {
+        token: holder.token,
+        variables: { input: { supplierId: supplierIds.kyiv, accountNumber: kyiv.other.number, proof: { kind: 'HOLDER_SURNAME', value: 'Ковальчук' } } },
+      }),
+    );
+
+    // The Odesa business account's readings come without a login: 1234.65 kWh day, 251.3 night.
+    const anonymous = expectNoGraphQLErrors(
+      await t.gql(submitAnonymously, {
+        variables: {
+          input: {
+            supplierId: supplierIds.odesa,
+            accountNumber: 'OD7700112',
+            check: 'HOLDER_SURNAME',
+            checkValue: 'Приморський сад',
+            readings: [
+              { meterSerialNumber: 'NIK-2303-0120045', zone: 'DAY', value: String(30_110 + 1_180 * 4 + 1234.65) },
+              { meterSerialNumber: 'NIK-2303-0120045', zone: 'NIGHT', value: String(8_420 + 240 * 4 + 251.3) },
+            ],
+          },
+        },
+      }),
+    ).submitElectricityReadingsAnonymously;
+    const net = charge('1234.65', '6.90', 'DAY') + charge('251.3', '6.90', 'NIGHT');
+    expect(anonymous).toMatchObject({ period: '2026-11', acceptedReadings: 2, preliminaryCharge: { vat: uah(vat20(net)), total: uah(net + vat20(net)) } });
+  });
+
+  it('bills November on 6 December: Kyiv-energo only, from readings or an estimate, and a second run bills nothing twice', async () => {
+    t.clock.set('2026-12-06T08:00:00Z'); // 10:00 in Kyiv, the day after the window closed
+
+    // An Odesa operator cannot bill Kyiv-energo, even once its window has closed.
+    expectErrorCode(await run(odesaOperator, { period: '2026-11', supplierId: supplierIds.kyiv }), 'FORBIDDEN');
+
+    const first = expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-11' })).runElectricityBilling.run;
+    expect(first).toMatchObject({ period: '2026-11', startedAt: '2026-12-06T08:00:00.000Z', finishedAt: '2026-12-06T08:00:00.000Z', billsIssued: 2, estimatedMeters: 1 });
+
+    const again = expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-11', supplierId: supplierIds.kyiv })).runElectricityBilling.run;
+    expect(again).toMatchObject({ id: first.id, period: '2026-11', billsIssued: 2, estimatedMeters: 1 });
+
+    const runs = expectNoGraphQLErrors(await t.gql(billingRuns, { token: kyivOperator })).electricityBillingRuns;
+    expect(runs.map((entry: any) => [entry.period, entry.billsIssued, entry.estimatedMeters])[0]).toEqual(['2026-11', 2, 1]);
+    // The Odesa operator sees only Odesa's runs, and Kyiv's run billed nobody else.
+    const odesaRuns = expectNoGraphQLErrors(await t.gql(billingRuns, { token: odesaOperator })).electricityBillingRuns;
+    expect(odesaRuns.map((entry: any) => entry.period)).toEqual(['2026-10', '2026-09', '2026-08', '2026-07']);
+    expect(odesaRuns.map((entry: any) => entry.id)).not.toContain(first.id);
+  });
+
+  it('issues the bills the day after the run: not shown on 6 December, shown from midnight in Kyiv', async () => {
+    for (const [id, token] of [
+      [ids.demo, demoToken],
+      [ids.other, holder.token],
+    ] as const) {
+      const before = await account(id, '2026-11', token);
+      expect(before.bill).toBeNull();
+      expect(before.latestBill.period).toBe('2026-10');
+      expect(bills(before)[0]!.period).toBe('2026-10');
+    }
+    t.clock.set('2026-12-06T21:59:59Z'); // 23:59:59 in Kyiv
+    expect((await account(ids.demo, '2026-11', demoToken)).bill).toBeNull();
+
+    t.clock.set('2026-12-06T22:00:00Z'); // 7 December begins in Kyiv
+    for (const [id, token] of [
+      [ids.demo, demoToken],
+      [ids.other, holder.token],
+    ] as const) {
+      const after = await account(id, '2026-11', token);
+      expect(after.latestBill).toEqual({ period: '2026-11', issuedOn: '2026-12-07' });
+      expect(after.bill).toMatchObject({ period: '2026-11', issuedOn: '2026-12-07', dueDate: '2026-12-27' });
+      expect(bills(after)[0]!.id).toBe(after.bill.id);
+    }
+    // Running November once more on the issue day still bills nothing twice.
+    const again = expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-11' })).runElectricityBilling.run;
+    expect(again).toMatchObject({ billsIssued: 2, estimatedMeters: 1 });
+    expect(bills(await account(ids.demo, '2026-11', demoToken)).filter((bill) => bill.period === '2026-11')).toHaveLength(1);
+  });
+
+  it("bills 10234567's November from its readings: lines, opening balance, the payment of 20 November", async () => {
+    const demo = await account(ids.demo, '2026-11', demoToken);
+    const bill = demo.bill;
+    const { day, night } = kyiv.demo;
+    const dayCharge = charge('230', '4.32', 'DAY');
+    const nightCharge = charge('100', '4.32', 'NIGHT');
+    expect([dayCharge, nightCharge]).toEqual([99_360, 21_600]);
+    expect(bill.lines).toEqual([
+      { kind: 'CHARGE', description: 'Електроенергія, зона «День»', zone: 'DAY', quantity: '230', unitPrice: '4.32', amount: uah(dayCharge), correctedPeriod: null },
+      { kind: 'CHARGE', description: 'Електроенергія, зона «Ніч»', zone: 'NIGHT', quantity: '100', unitPrice: '2.16', amount: uah(nightCharge), correctedPeriod: null },
+    ]);
+    expect(bill.meterReadings).toEqual([
+      { meterSerialNumber: kyiv.demo.serial, zone: 'DAY', previousValue: String(demoValue(day, 4)), currentValue: String(demoValue(day, 4) + 230), consumption: '230', estimated: false },
+      { meterSerialNumber: kyiv.demo.serial, zone: 'NIGHT', previousValue: String(demoValue(night, 4)), currentValue: String(demoValue(night, 4) + 100), consumption: '100', estimated: false },
+    ]);
+    expect(bill).toMatchObject({
+      estimated: false,
+      openingBalance: uah(368_586),
+      charges: uah(dayCharge + nightCharge),
+      vat: null,
+      corrections: uah(0),
+      // The demo payment of 900.00 twelve days before 2 December came after October's bill.
+      payments: uah(90_000),
+      adjustments: uah(0),
+      amountDue: uah(368_586 + dayCharge + nightCharge - 90_000),
+    });
+    expect(demo.balance).toEqual(bill.amountDue);
+  });
+
+  it('bills 10987654 on an estimate: the average of its last three months, stored as an ESTIMATE reading', async () => {
+    const other = await account(ids.other, '2026-11', holder.token);
+    const bill = other.bill;
+    const october = demoValue(kyiv.other.single, 4);
+    expect(bill).toMatchObject({
+      estimated: true,
+      openingBalance: uah(4 * charge('180', '4.32', 'SINGLE')),
+      charges: uah(charge('180', '4.32', 'SINGLE')),
+      corrections: uah(0),
+      payments: uah(0),
+      amountDue: uah(5 * charge('180', '4.32', 'SINGLE')),
+    });
+    expect(bill.lines).toEqual([
+      { kind: 'CHARGE', description: 'Електроенергія', zone: 'SINGLE', quantity: '180', unitPrice: '4.32', amount: uah(77_760), correctedPeriod: null },
+    ]);
+    expect(bill.meterReadings).toEqual([
+      { meterSerialNumber: kyiv.other.serial, zone: 'SINGLE', previousValue: String(october), currentValue: String(october + 180), consumption: '180', estimated: true },
+    ]);
+    const meter = other.meters[0];
+    expect(meter.latestReading).toEqual({ zone: 'SINGLE', value: String(october + 180), period: '2026-11', source: 'ESTIMATE' });
+    expect(meter.readings.edges[0].node).toEqual({ zone: 'SINGLE', value: String(october + 180), period: '2026-11', source: 'ESTIMATE' });
+    expect(meter.readings.edges[1].node).toMatchObject({ value: String(october), period: '2026-10', source: 'PORTAL' });
+  });
+
+  it("bills Odesa's November business account with VAT on half-up rounded lines", async () => {
+    t.clock.set('2026-12-07T08:00:00Z'); // Odesa's window closed on 3 December
+    const odesaRun = expectNoGraphQLErrors(await run(odesaOperator, { period: '2026-11' })).runElectricityBilling.run;
+    expect(odesaRun).toMatchObject({ period: '2026-11', billsIssued: 2, estimatedMeters: 1 });
+    expect((await byNumber('OD7700112', '2026-11', odesaOperator)).bill).toBeNull();
+    t.clock.set('2026-12-08T08:00:00Z');
+
+    const odesa = await byNumber('OD7700112', '2026-11', odesaOperator);
+    const bill = odesa.bill;
+    // 1234.65 × 6.90 = 8519.085 → 8519.09 and 251.3 × 3.45 = 866.985 → 866.99 (half up, not to even).
+    const day = charge('1234.65', '6.90', 'DAY');
+    const night = charge('251.3', '6.90', 'NIGHT');
+    expect([day, night]).toEqual([851_909, 86_699]);
+    const vat = vat20(day + night);
+    expect(vat).toBe(187_722);
+    expect(bill.lines).toEqual([
+      { kind: 'CHARGE', description: 'Електроенергія, зона «День»', zone: 'DAY', quantity: '1234.65', unitPrice: '6.9', amount: uah(day), correctedPeriod: null },
+      { kind: 'CHARGE', description: 'Електроенергія, зона «Ніч»', zone: 'NIGHT', quantity: '251.3', unitPrice: '3.45', amount: uah(night), correctedPeriod: null },
+      { kind: 'VAT', description: 'ПДВ 20%', zone: null, quantity: null, unitPrice: null, amount: uah(vat), correctedPeriod: null },
+    ]);
+    const october = bills(odesa).find((candidate: Bill) => candidate.period === '2026-10')!;
+    expect(bill).toMatchObject({
+      issuedOn: '2026-12-08',
+      estimated: false,
+      openingBalance: october.amountDue,
+      charges: uah(day + night),
+      vat: uah(vat),
+      corrections: uah(0),
+      payments: uah(0),
+      amountDue: uah(toMinor(october.amountDue) + day + night + vat),
+    });
+    expect(bill.receiptCode).not.toBe(october.receiptCode);
+
+    // The residential Odesa account was estimated and carries no VAT.
+    const neighbour = await loginAs(t, demoLogins.neighbour);
+    const residential = await account(await accountIdOf(t, supplierIds.odesa, 'OD4412907'), '2026-11', neighbour);
+    expect(residential.bill).toMatchObject({ estimated: true, vat: null, charges: uah(charge('150', '4.32', 'SINGLE')) });
+    expect(linesOf(residential.bill, 'VAT')).toEqual([]);
+  });
+
+  it('corrects November\'s estimate once December\'s real reading comes, in the December bill', async () => {
+    // 3 January 2027: the holder of 10987654 submits December; 410 kWh since October's 5840.
+    t.clock.set('2027-01-03T08:00:00Z');
+    const before = await account(ids.other, '2026-12', holder.token);
+    const october = demoValue(kyiv.other.single, 4);
+    const reading = october + 410;
+    // 410 kWh over November (30 days) and December (31): November's real share replaces the estimate.
+    const novemberActual = to3(div(mul(dec(410), dec(30)), dec(61)));
+    const decemberShare = sub(dec(410), novemberActual);
+    expect(qty(novemberActual)).toBe('201.639');
+    const correction = charge(novemberActual, '4.32', 'SINGLE') - charge('180', '4.32', 'SINGLE');
+    const decemberCharge = charge(decemberShare, '4.32', 'SINGLE');
+    expect([correction, decemberCharge]).toEqual([9_348, 90_012]);
+
+    const submitted = expectNoGraphQLErrors(
+      await t.gql(submitReadings, {
+        token: holder.token,
+        variables: { input: { accountId: ids.other, readings: [{ meterId: before.meters[0].id, zone: 'SINGLE', value: String(reading) }] } },
+      }),
+    ).submitElectricityReadings;
+    expect(submitted.preliminaryCharge).toMatchObject({
+      period: '2026-12',
+      lines: [{ zone: 'SINGLE', quantity: qty(decemberShare), unitPrice: '4.32', amount: uah(decemberCharge) }],
+      corrections: uah(correction),
+      total: uah(decemberCharge + correction),
+    });
+
+    t.clock.set('2027-01-06T08:00:00Z');
+    const december = expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-12' })).runElectricityBilling.run;
+    // 10234567 sent nothing for December: its two zones are estimated.
+    expect(december).toMatchObject({ period: '2026-12', billsIssued: 2, estimatedMeters: 2 });
+    t.clock.set('2027-01-07T08:00:00Z');
+
+    const other = await account(ids.other, '2026-12', holder.token);
+    const bill = other.bill;
+    expect(bill.lines).toEqual([
+      { kind: 'CHARGE', description: 'Електроенергія', zone: 'SINGLE', quantity: qty(decemberShare), unitPrice: '4.32', amount: uah(decemberCharge), correctedPeriod: null },
+      {
+        kind: 'CORRECTION',
+        description: 'Перерахунок за листопад 2026: оцінку замінено фактичним показанням',
+        zone: null,
+        quantity: qty(sub(novemberActual, dec(180))),
+        unitPrice: null,
+        amount: uah(correction),
+        correctedPeriod: '2026-11',
+      },
+    ]);
+    const novemberDue = 5 * charge('180', '4.32', 'SINGLE');
+    expect(bill).toMatchObject({
+      estimated: false,
+      openingBalance: uah(novemberDue),
+      charges: uah(decemberCharge),
+      corrections: uah(correction),
+      payments: uah(0),
+      adjustments: uah(0),
+      amountDue: uah(novemberDue + decemberCharge + correction),
+    });
+    // Printed from November's estimated value; this month's share plus the correction make it up.
+    expect(bill.meterReadings).toEqual([
+      { meterSerialNumber: kyiv.other.serial, zone: 'SINGLE', previousValue: String(october + 180), currentValue: String(reading), consumption: String(reading - october - 180), estimated: false },
+    ]);
+    expect(other.balance).toEqual(bill.amountDue);
+    // The statistics show November as it turned out, charged as billed.
+    const history = expectNoGraphQLErrors(
+      await t.gql(`query ($id: ID!) { electricityAccount(id: $id) { consumptionHistory(months: 3) { period zones { zone value } total estimated charged { ${money} } } } }`, {
+        token: holder.token,
+        variables: { id: ids.other },
+      }),
+    ).electricityAccount.consumptionHistory;
+    expect(history).toEqual([
+      { period: '2026-12', zones: [{ zone: 'SINGLE', value: qty(decemberShare) }], total: qty(decemberShare), estimated: false, charged: uah(decemberCharge) },
+      { period: '2026-11', zones: [{ zone: 'SINGLE', value: qty(novemberActual) }], total: qty(novemberActual), estimated: false, charged: uah(77_760) },
+      { period: '2026-10', zones: [{ zone: 'SINGLE', value: '180' }], total: '180', estimated: false, charged: uah(77_760) },
+    ]);
+    // November's bill itself never changes.
+    const november = bills(other).find((candidate) => candidate.period === '2026-11')!;
+    expect(november).toMatchObject({ estimated: true, charges: uah(77_760), amountDue: uah(novemberDue) });
+    expectStatementsChain(bills(other));
+  });
+
+  it("estimates 10234567's December from its last three months as they turned out (September corrected)", async () => {
+    const demo = await account(ids.demo, '2026-12', demoToken);
+    const bill = demo.bill;
+    const septemberDay = to3(div(mul(dec(428), dec(30)), dec(61)));
+    const septemberNight = to3(div(mul(dec(192), dec(30)), dec(61)));
+    // September, October (the rest of the 428 / 192 kWh) and November (230 / 100).
+    const day = to3(div(add(add(septemberDay, sub(dec(428), septemberDay)), dec(230)), dec(3)));
+    const night = to3(div(add(add(septemberNight, sub(dec(192), septemberNight)), dec(100)), dec(3)));
+    expect([qty(day), qty(night)]).toEqual(['219.333', '97.333']);
+    const { day: dayMeter, night: nightMeter } = kyiv.demo;
+    expect(bill.estimated).toBe(true);
+    expect(bill.lines.map((line: any) => [line.kind, line.zone, line.quantity, line.unitPrice, line.amount])).toEqual([
+      ['CHARGE', 'DAY', qty(day), '4.32', uah(charge(day, '4.32', 'DAY'))],
+      ['CHARGE', 'NIGHT', qty(night), '2.16', uah(charge(night, '4.32', 'NIGHT'))],
+    ]);
+    expect(bill.meterReadings).toEqual([
+      { meterSerialNumber: kyiv.demo.serial, zone: 'DAY', previousValue: String(demoValue(dayMeter, 4) + 230), currentValue: qty(add(dec(demoValue(dayMeter, 4) + 230), day)), consumption: qty(day), estimated: true },
+      { meterSerialNumber: kyiv.demo.serial, zone: 'NIGHT', previousValue: String(demoValue(nightMeter, 4) + 100), currentValue: qty(add(dec(demoValue(nightMeter, 4) + 100), night)), consumption: qty(night), estimated: true },
+    ]);
+    expectStatementsChain(bills(demo));
+
+    const runs = expectNoGraphQLErrors(await t.gql(billingRuns, { token: kyivOperator })).electricityBillingRuns;
+    expect(runs.map((entry: any) => [entry.period, entry.billsIssued, entry.estimatedMeters])).toEqual([
+      ['2026-12', 2, 2],
+      ['2026-11', 2, 1],
+      ['2026-10', 2, 0],
+      ['2026-09', 2, 2],
+      ['2026-08', 2, 0],
+      ['2026-07', 2, 0],
+    ]);
+    const codes = [...bills(demo), ...bills(await account(ids.other, '2026-12', holder.token))].map((bill) => bill.receiptCode);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
+
+describe('electricity tariff calculator', () => {
+  let t: TestStack;
+  const quote = (input: Record<string, unknown>, token?: string) => t.gql(quoteQuery, { token, variables: { input } });
+  const zones = (entries: [string, string][]) => entries.map(([zone, value]) => ({ zone, value }));
+
+  beforeAll(async () => {
+    t = await startElectricityStack();
+  });
+  afterAll(() => t?.stop());
+
+  it('prices one, two and three zones under the tariff in effect today, without a login', async () => {
+    const single = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.kyiv, consumption: zones([['SINGLE', '212.5']]) })).electricityTariffQuote;
+    expect(single).toEqual({
+      supplier: { id: supplierIds.kyiv },
+      validFrom: '2024-06-01',
+      lines: [{ description: 'Електроенергія', zone: 'SINGLE', quantity: '212.5', unitPrice: '4.32', amount: uah(charge('212.5', '4.32', 'SINGLE')) }],
+      vat: null,
+      total: uah(91_800),
+    });
+
+    const two = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.kyiv, consumption: zones([['DAY', '250'], ['NIGHT', '120.7']]) })).electricityTariffQuote;
+    expect(two.lines.map((line: any) => [line.zone, line.quantity, line.unitPrice, line.amount])).toEqual([
+      ['DAY', '250', '4.32', uah(108_000)],
+      ['NIGHT', '120.7', '2.16', uah(charge('120.7', '4.32', 'NIGHT'))],
+    ]);
+    expect(two.total).toEqual(uah(108_000 + 26_071));
+
+    // Lviv's tariff today (2 December 2026) is the flat 4.32 from 16 October.
+    const three = expectNoGraphQLErrors(
+      await quote({ supplierId: supplierIds.lviv, consumption: zones([['NIGHT', '100'], ['HALF_PEAK', '150.5'], ['PEAK', '50.25']]) }),
+    ).electricityTariffQuote;
+    expect(three.validFrom).toBe('2026-10-16');
+    const expected = priceMonth(
+      [
+        { zone: 'NIGHT', kwh: dec('100') },
+        { zone: 'HALF_PEAK', kwh: dec('150.5') },
+        { zone: 'PEAK', kwh: dec('50.25') },
+      ],
+      [{ days: 30, tiers: [{ upTo: null, price: '4.32' }] }],
+      30,
+      true,
+    );
+    expect(three.lines.map((line: any) => [line.zone, line.quantity, line.unitPrice, line.amount.amount])).toEqual([
+      ['NIGHT', '100', '1.728', '172.80'],
+      ['HALF_PEAK', '150.5', '4.32', '650.16'],
+      ['PEAK', '50.25', '6.48', '325.62'],
+    ]);
+    expect(three.total).toEqual(uah(sumMinor(expected)));
+  });
+
+  it("fills the consumption tiers when the supplier's tariff today has them", async () => {
+    t.clock.set('2026-10-01T08:00:00Z'); // Lviv's tiered tariff is in effect until 15 October
+    try {
+      const tiered = expectNoGraphQLErrors(
+        await quote({ supplierId: supplierIds.lviv, consumption: zones([['NIGHT', '100'], ['HALF_PEAK', '150'], ['PEAK', '50']]) }),
+      ).electricityTariffQuote;
+      expect(tiered.validFrom).toBe('2024-01-01');
+      // 300 kWh: the first 250 at 2.64, 50 above at 4.32, each zone in proportion, times its coefficient.
+      expect(tiered.lines.map((line: any) => [line.description, line.quantity, line.unitPrice, line.amount.amount])).toEqual([
+        ['Електроенергія, зона «Ніч», до 250 кВт·год', '83.333', '1.056', '88.00'],
+        ['Електроенергія, зона «Напівпік», до 250 кВт·год', '125', '2.64', '330.00'],
+        ['Електроенергія, зона «Пік», до 250 кВт·год', '41.667', '3.96', '165.00'],
+        ['Електроенергія, зона «Ніч», понад 250 кВт·год', '16.667', '1.728', '28.80'],
+        ['Електроенергія, зона «Напівпік», понад 250 кВт·год', '25', '4.32', '108.00'],
+        ['Електроенергія, зона «Пік», понад 250 кВт·год', '8.333', '6.48', '54.00'],
+      ]);
+      expect(tiered.total).toEqual(uah(77_380));
+
+      const under = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.lviv, consumption: zones([['SINGLE', '250']]) })).electricityTariffQuote;
+      expect(under.total).toEqual(uah(66_000));
+      const over = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.lviv, consumption: zones([['SINGLE', '300']]) })).electricityTariffQuote;
+      expect(over.total).toEqual(uah(66_000 + 21_600));
+    } finally {
+      t.clock.set('2026-12-02T08:00:00Z');
+    }
+  });
+
+  it('adds VAT for business accounts, and a logged-in customer gets the same quote', async () => {
+    const input = { supplierId: supplierIds.odesa, accountKind: 'BUSINESS', consumption: zones([['DAY', '1234.65'], ['NIGHT', '251.3']]) };
+    const business = expectNoGraphQLErrors(await quote(input)).electricityTariffQuote;
+    const net = 851_909 + 86_699;
+    expect(business.lines.map((line: any) => [line.zone, line.unitPrice, line.amount])).toEqual([
+      ['DAY', '6.9', uah(851_909)],
+      ['NIGHT', '3.45', uah(86_699)],
+    ]);
+    expect(business.vat).toEqual(uah(vat20(net)));
+    expect(business.total).toEqual(uah(net + 187_722));
+
+    const customer = await newCustomer(t);
+    expect(expectNoGraphQLErrors(await quote(input, customer.token)).electricityTariffQuote).toEqual(business);
+
+    const residential = expectNoGraphQLErrors(
+      await quote({ supplierId: supplierIds.odesa, accountKind: 'RESIDENTIAL', consumption: zones([['SINGLE', '100']]) }),
+    ).electricityTariffQuote;
+    expect(residential).toMatchObject({ vat: null, total: uah(43_200) });
+
+    // Kyiv-energo's business tariff is 7.20 per kWh, and VAT is 20 % there too.
+    const kyivBusiness = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.kyiv, accountKind: 'BUSINESS', consumption: zones([['SINGLE', '10.5']]) }))
+      .electricityTariffQuote;
+    expect(kyivBusiness).toMatchObject({ vat: uah(1_512), total: uah(7_560 + 1_512) });
+  });
+
+  it('quotes nothing for zero consumption', async () => {
+    const nothing = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.kyiv, consumption: zones([['DAY', '0'], ['NIGHT', '0']]) })).electricityTariffQuote;
+    expect(nothing).toMatchObject({ lines: [], total: uah(0) });
+  });
+
+  it('refuses zone sets no meter has and values that are not kWh amounts with INVALID_CONSUMPTION', async () => {
+    const badSets: [string, string][][] = [
+      [],
+      [['DAY', '100']],
+      [['NIGHT', '100']],
+      [['SINGLE', '100'], ['DAY', '100']],
+      [['DAY', '100'], ['PEAK', '100']],
+      [['DAY', '100'], ['DAY', '100']],
+      [['NIGHT', '100'], ['HALF_PEAK', '100']],
+      [['DAY', '100'], ['NIGHT', '50'], ['PEAK', '10']],
+      [['NIGHT', '1'], ['HALF_PEAK', '1'], ['PEAK', '1'], ['DAY', '1']],
+      [['HEAT', '1']],
+      [['HOT_WATER', '1']],
+    ];
+    for (const set of badSets) {
+      const response = await quote({ supplierId: supplierIds.kyiv, consumption: zones(set) });
+      expect(errorCodes(response), JSON.stringify(set)).toEqual(['INVALID_CONSUMPTION']);
+    }
+    for (const value of ['-1', '1e3', '1.2345', 'abc', '', ' ', '12,5', 'NaN', 'Infinity', '0x10', '1234567890123']) {
+      const response = await quote({ supplierId: supplierIds.kyiv, consumption: zones([['SINGLE', value]]) });
+      expect(errorCodes(response), JSON.stringify(value)).toEqual(['INVALID_CONSUMPTION']);
+      expectErrorCode(response, 'INVALID_CONSUMPTION');
+    }
+  });
+
+  it('refuses an unknown supplier with SUPPLIER_NOT_FOUND', async () => {
+    for (const supplierId of ['00000000-0000-4000-8000-000000000000', 'not-a-supplier', '']) {
+      const response = await quote({ supplierId, consumption: zones([['SINGLE', '100']]) });
+      expect(errorCodes(response), supplierId).toEqual(['SUPPLIER_NOT_FOUND']);
+    }
+  });
+});
+
+describe('billing runs over several estimated months, run twice at once, by an admin, and out of order', () => {
+  let t: TestStack;
+  let kyivOperator: string;
+  let demoToken: string;
+  let admin: string;
+  let holder: Awaited<ReturnType<typeof newCustomer>>;
+  let otherId: string;
+
+  const run = (token: string, input: Record<string, unknown>) => t.gql(runBilling, { token, variables: { input } });
+  const billOf = async (id: string, period: string, token: string) =>
+    expectNoGraphQLErrors(await t.gql(accountBillQuery, { token, variables: { id, period } })).electricityAccount;
+  const periodsOf = async (id: string, token: string) =>
+    expectNoGraphQLErrors(await t.gql(accountBillsQuery, { token, variables: { id } })).electricityAccount.bills.edges.map((edge: any) => edge.node.period);
+
+  beforeAll(async () => {
+    t = await startElectricityStack();
+    kyivOperator = await loginAs(t, demoLogins.kyivOperator);
+    demoToken = await loginAs(t, demoLogins.demo);
+    holder = await newCustomer(t);
+    // Staff of Kabinet itself: identity signs such a login as it signs any other.
+    admin = await signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID(), email: 'admin@kabinet.test' });
+    otherId = await accountIdOf(t, supplierIds.kyiv, kyiv.other.number);
+    expectNoGraphQLErrors(
+      await t.gql(linkAccount, {
+        token: holder.token,
+        variables: { input: { supplierId: supplierIds.kyiv, accountNumber: kyiv.other.number, proof: { kind: 'HOLDER_SURNAME', value: 'Ковальчук' } } },
+      }),
+    );
+  });
+  afterAll(() => t?.stop());
+
+  it("lets an admin bill a supplier they name, under Lviv's one flat tariff after the change", async () => {
+    t.clock.set('2026-12-08T08:00:00Z'); // Lviv takes readings until 7 December
+    expectErrorCode(await run(admin, { period: '2026-11' }), 'BAD_USER_INPUT');
+    const lviv = expectNoGraphQLErrors(await run(admin, { period: '2026-11', supplierId: supplierIds.lviv })).runElectricityBilling.run;
+    // Neither Lviv account sent November: three zones and one estimated.
+    expect(lviv).toMatchObject({ period: '2026-11', billsIssued: 2, estimatedMeters: 4 });
+
+    t.clock.set('2026-12-09T08:00:00Z');
+    const { bill } = await billOf(await accountIdOf(t, supplierIds.lviv, '46-208311'), '2026-11', demoToken);
+    const expected = priceMonth(
+      [
+        { zone: 'NIGHT', kwh: dec(71) },
+        { zone: 'HALF_PEAK', kwh: dec(120) },
+        { zone: 'PEAK', kwh: dec(64) },
+      ],
+      [{ days: 30, tiers: [{ upTo: null, price: '4.32' }] }],
+      30,
+      true,
+    );
+    expect(bill.estimated).toBe(true);
+    expect(bill.lines.map((line: any) => [line.description, line.quantity, line.unitPrice, line.amount.amount])).toEqual([
+      ['Електроенергія, зона «Ніч»', '71', '1.728', '122.69'],
+      ['Електроенергія, зона «Напівпік»', '120', '4.32', '518.40'],
+      ['Електроенергія, зона «Пік»', '64', '6.48', '414.72'],
+    ]);
+    expect(bill.charges).toEqual(uah(sumMinor(expected)));
+  });
+
+  it('bills one month once when two runs of it race', async () => {
+    const [first, second] = await Promise.all([run(kyivOperator, { period: '2026-11' }), run(kyivOperator, { period: '2026-11' })]);
+    expect(first.errors).toBeUndefined();
+    expect(second.errors).toBeUndefined();
+    const runs = expectNoGraphQLErrors(await t.gql(billingRuns, { token: kyivOperator })).electricityBillingRuns;
+    expect(runs[0]).toMatchObject({ period: '2026-11', billsIssued: 2, estimatedMeters: 3 });
+    t.clock.set('2026-12-10T08:00:00Z'); // issued the day after the run of 9 December
+    expect((await periodsOf(otherId, holder.token)).filter((period: string) => period === '2026-11')).toHaveLength(1);
+    expect((await periodsOf(await accountIdOf(t, supplierIds.kyiv, kyiv.demo.number), demoToken)).filter((period: string) => period === '2026-11')).toHaveLength(1);
+  });
+
+  it('corrects two estimated months at once when a real reading comes after both', async () => {
+    t.clock.set('2027-01-06T08:00:00Z');
+    expect(expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-12' })).runElectricityBilling.run).toMatchObject({ billsIssued: 2, estimatedMeters: 3 });
+
+    // 2 February: 600 kWh since October's 5840, over November (30 days), December (31) and January (31).
+    t.clock.set('2027-02-02T08:00:00Z');
+    const october = demoValue(kyiv.other.single, 4);
+    const november = to3(div(mul(dec(600), dec(30)), dec(92)));
+    const december = to3(div(mul(dec(600), dec(31)), dec(92)));
+    const january = sub(sub(dec(600), november), december);
+    const estimate = charge('180', '4.32', 'SINGLE'); // November and December each estimated at 180 kWh
+    const corrections = [charge(november, '4.32', 'SINGLE') - estimate, charge(december, '4.32', 'SINGLE') - estimate];
+    const januaryCharge = charge(january, '4.32', 'SINGLE');
+    expect([qty(november), qty(december), qty(january)]).toEqual(['195.652', '202.174', '202.174']);
+    expect(corrections).toEqual([6_762, 9_579]);
+
+    const meters = expectNoGraphQLErrors(await t.gql(accountMetersQuery, { token: holder.token, variables: { id: otherId } })).electricityAccount.meters;
+    expect(meters[0].readings.edges.slice(0, 2).map((edge: any) => [edge.node.period, edge.node.value, edge.node.source])).toEqual([
+      ['2026-12', String(october + 360), 'ESTIMATE'],
+      ['2026-11', String(october + 180), 'ESTIMATE'],
+    ]);
+    const submitted = expectNoGraphQLErrors(
+      await t.gql(submitReadings, {
+        token: holder.token,
+        variables: { input: { accountId: otherId, readings: [{ meterId: meters[0].id, zone: 'SINGLE', value: String(october + 600) }] } },
+      }),
+    ).submitElectricityReadings;
+    expect(submitted.preliminaryCharge).toMatchObject({
+      period: '2027-01',
+      corrections: uah(corrections[0]! + corrections[1]!),
+      total: uah(januaryCharge + corrections[0]! + corrections[1]!),
+    });
+
+    t.clock.set('2027-02-06T08:00:00Z');
+    expect(expectNoGraphQLErrors(await run(kyivOperator, { period: '2027-01' })).runElectricityBilling.run).toMatchObject({ billsIssued: 2, estimatedMeters: 2 });
+    t.clock.set('2027-02-07T08:00:00Z');
+    const { bill, balance } = await billOf(otherId, '2027-01', holder.token);
+    expect(bill.lines.map((line: any) => [line.kind, line.quantity, line.amount, line.correctedPeriod])).toEqual([
+      ['CHARGE', qty(january), uah(januaryCharge), null],
+      ['CORRECTION', qty(sub(november, dec(180))), uah(corrections[0]!), '2026-11'],
+      ['CORRECTION', qty(sub(december, dec(180))), uah(corrections[1]!), '2026-12'],
+    ]);
+    const decemberDue = 6 * estimate; // July to October read, November and December estimated, nothing paid
+    expect(bill).toMatchObject({
+      estimated: false,
+      openingBalance: uah(decemberDue),
+      charges: uah(januaryCharge),
+      corrections: uah(corrections[0]! + corrections[1]!),
+      amountDue: uah(decemberDue + januaryCharge + corrections[0]! + corrections[1]!),
+    });
+    expect(bill.meterReadings).toEqual([
+      { meterSerialNumber: kyiv.other.serial, zone: 'SINGLE', previousValue: String(october + 360), currentValue: String(october + 600), consumption: '240', estimated: false },
+    ]);
+    expect(balance).toEqual(bill.amountDue);
+  });
+
+  it('issues no bills when asked to bill a month before the ones already billed (a mistyped year)', async () => {
+    const demoId = await accountIdOf(t, supplierIds.kyiv, kyiv.demo.number);
+    const before = await periodsOf(demoId, demoToken);
+    const issued: Record<string, unknown> = {};
+    for (const period of ['2025-11', '2026-06']) {
+      const response = await run(kyivOperator, { period });
+      // Refused, or a run that bills nobody: either way no bill dated back before the latest one.
+      issued[period] = response.errors ? errorCodes(response) : response.data!.runElectricityBilling.run.billsIssued;
+    }
+    t.clock.set('2027-02-08T08:00:00Z');
+    const after = await periodsOf(demoId, demoToken);
+    const history = `query ($id: ID!, $first: Int) { electricityAccount(id: $id) { meters { readings(first: $first) { edges { node { zone value period source } } } } } }`;
+    const meters = expectNoGraphQLErrors(await t.gql(history, { token: demoToken, variables: { id: demoId, first: 100 } })).electricityAccount.meters;
+    const estimatesOfThePast = meters[0].readings.edges.filter((edge: any) => edge.node.period < '2026-06').map((edge: any) => edge.node);
+    expect({ after, estimatesOfThePast }).toEqual({ after: before, estimatesOfThePast: [] });
+    expect(Object.values(issued).every((value) => value === 0 || Array.isArray(value)), JSON.stringify(issued)).toBe(true);
+    expect((await billOf(demoId, '2026-06', demoToken)).bill).toBeNull();
+  });
+});
