@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { demoUsers } from '@kabinet/demo';
-import { expectNoGraphQLErrors, startTestStack, type TestStack } from '@kabinet/testing';
+import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The operation every client opens with, exactly as written in schema/operations.
 const dashboard = readFileSync(new URL('../../schema/operations/Dashboard.graphql', import.meta.url), 'utf8');
 
-const login = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }`;
 
 describe('Dashboard for the demo login', () => {
   let t: TestStack;
   let token: string;
   beforeAll(async () => {
     t = await startTestStack();
-    const { email, password } = demoUsers.demo;
-    token = expectNoGraphQLErrors(await t.gql(login, { variables: { input: { email, password } } })).login.accessToken;
+    token = await loginAs(t, demoUsers.demo);
   });
   afterAll(() => t?.stop());
 
@@ -48,9 +46,7 @@ describe('Dashboard for the demo login', () => {
   });
 
   it('shows a user none of another user\'s accounts', async () => {
-    const { email, password } = demoUsers.second;
-    const secondToken = expectNoGraphQLErrors(await t.gql(login, { variables: { input: { email, password } } })).login
-      .accessToken;
+    const secondToken = await loginAs(t, demoUsers.second);
     const mine = expectNoGraphQLErrors(await t.gql(dashboard, { token })).me;
     const theirs = expectNoGraphQLErrors(await t.gql(dashboard, { token: secondToken })).me;
     const ids = (me: any) => [...me.electricityAccounts, ...me.heatAccounts].map((account: any) => account.id);

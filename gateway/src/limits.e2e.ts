@@ -8,6 +8,7 @@ import {
   expectErrorCode,
   expectNoGraphQLErrors,
   graphqlRequest,
+  loginAs,
   startTestStack,
   type GraphQLResponse,
   type TestStack,
@@ -17,7 +18,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitRefusalCode, requestLimits } from './limits';
 
 const dashboard = readFileSync(new URL('../../schema/operations/Dashboard.graphql', import.meta.url), 'utf8');
-const login = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }`;
 
 /** The deepest path a client has a reason to ask for (8 levels): a bill's lines. */
 const billLines = `{ me { electricityAccounts { bills(first: 1) { edges { node { lines { amount { amount } } } } } } } }`;
@@ -50,8 +50,7 @@ describe('request limits at the gateway (graphql-armor)', () => {
   let token: string;
   beforeAll(async () => {
     t = await startTestStack();
-    const { email, password } = demoUsers.demo;
-    token = expectNoGraphQLErrors(await t.gql(login, { variables: { input: { email, password } } })).login.accessToken;
+    token = await loginAs(t, demoUsers.demo);
   });
   afterAll(() => t?.stop());
 

@@ -1,3 +1,4 @@
 export * from './client';
 export * from './mailbox';
 export * from './test-stack';
+export * from './pdf-tools';

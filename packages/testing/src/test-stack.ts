@@ -23,6 +23,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+const loginMutation = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }`;
+
+/** Logs in through the gateway, as an app does, and gives the access token. */
+export async function loginAs(t: TestStack, who: { email: string; password: string }): Promise<string> {
+  const response = await t.gql<{ login: { accessToken: string } }>(loginMutation, { variables: { input: { email: who.email, password: who.password } } });
+  if (!response.data?.login) throw new Error(`login as ${who.email} failed: ${JSON.stringify(response.errors)}`);
+  return response.data.login.accessToken;
+}
+
 export interface TestStackOptions {
   seedDemo?: boolean;
   env?: Record<string, string>;

@@ -1,7 +1,7 @@
 import type { Database, Transaction } from '@kabinet/db';
 import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
-import { desc, eq } from 'drizzle-orm';
-import { runBilling, periodDate, type UtilityRules } from './billing/run';
+import { eq } from 'drizzle-orm';
+import { latestBilledPeriod, periodDate, runBilling, type UtilityRules } from './billing/run';
 import { addDays, addMonths, periodOf, startOfLocalDate, type Period } from './calendar';
 import { signedLedgerAmount } from './ledger';
 import { readingWindowOf, type ReadingWindowRule } from './reading-windows';
@@ -172,13 +172,8 @@ export async function seedUtilityDemo(options: {
   // Each month billed two days after its window closed, as a supplier's operator would; months
   // before the supplier's latest run are done (a later start finds them billed).
   for (const { supplier, periods } of billing) {
-    const [latest] = await db
-      .select({ period: t.billingRuns.period })
-      .from(t.billingRuns)
-      .where(eq(t.billingRuns.supplierId, supplier.id))
-      .orderBy(desc(t.billingRuns.period))
-      .limit(1);
-    for (const period of periods.filter((candidate) => !latest || periodDate(candidate) >= latest.period)) {
+    const latest = await latestBilledPeriod(db, t, supplier.id);
+    for (const period of periods.filter((candidate) => !latest || candidate >= latest)) {
       const runDay = addDays(readingWindowOf(period, { opensDay: supplier.readingWindowOpensDay, closesDay: supplier.readingWindowClosesDay }).closesOn, 2);
       const runAt = new Date(Math.min(startOfLocalDate(runDay, supplier.timeZone).getTime() + 10 * 3600 * 1000, now.getTime()));
       await runBilling(db, { tables: t, rules }, { supplier, period, startedByUserId: null, now: runAt });

@@ -1,10 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
-import { expectErrorCode, expectNoGraphQLErrors, graphqlRequest, type CapturedMail, type TestStack } from '@kabinet/testing';
+import {
+  expectErrorCode,
+  expectNoGraphQLErrors,
+  graphqlRequest,
+  pdfFonts,
+  pdfPageCount,
+  pdfPageInk,
+  pdfText,
+  type CapturedMail,
+  type TestStack,
+} from '@kabinet/testing';
 import { periodLabel } from '@kabinet/utility-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, supplierIds } from './testing/e2e';
@@ -14,63 +20,6 @@ import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, s
  * with nothing but the signed link, and the same PDF mailed to e-receipt subscribers once per
  * new bill. Everything goes through the gateway over HTTP; poppler reads the PDFs back.
  */
-
-const workDir = mkdtempSync(path.join(tmpdir(), 'kabinet-bills-e2e-'));
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-
-/** Runs a poppler tool; a missing tool fails the test instead of skipping it. */
-function poppler(tool: string, args: string[]): string {
-  try {
-    return execFileSync(tool, args, { encoding: 'utf8' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${tool} is not installed; these tests need poppler: apt-get install poppler-utils`);
-    }
-    throw error;
-  }
-}
-
-let fileCount = 0;
-function saved(pdf: Buffer): string {
-  const file = path.join(workDir, `bill-${++fileCount}.pdf`);
-  writeFileSync(file, pdf);
-  return file;
-}
-
-/** pdftotext with `-layout`, every run of whitespace (no-break spaces too) as one space. */
-function textOf(pdf: Buffer): string {
-  return poppler('pdftotext', ['-layout', '-enc', 'UTF-8', saved(pdf), '-']).replace(/\s+/g, ' ');
-}
-
-/** Share of pixels that are not (nearly) white in a binary PPM (P6, maxval 255). */
-function inkShare(ppm: Buffer): number {
-  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 50).toString('latin1'));
-  if (!header || header[3] !== '255') throw new Error('not an 8-bit binary PPM');
-  const [width, height] = [Number(header[1]), Number(header[2])];
-  const pixels = ppm.subarray(header[0].length);
-  let ink = 0;
-  for (let i = 0; i < width * height * 3; i += 3) {
-    if (Math.min(pixels[i] ?? 255, pixels[i + 1] ?? 255, pixels[i + 2] ?? 255) < 200) ink++;
-  }
-  return ink / (width * height);
-}
-
-/** Every page of the PDF rendered by pdftoppm at 50 dpi. */
-function pageImages(pdf: Buffer): Buffer[] {
-  const file = saved(pdf);
-  const prefix = path.join(workDir, `${path.basename(file, '.pdf')}-page`);
-  poppler('pdftoppm', ['-r', '50', file, prefix]);
-  return readdirSync(workDir)
-    .filter((name) => name.startsWith(path.basename(prefix)) && name.endsWith('.ppm'))
-    .sort()
-    .map((name) => readFileSync(path.join(workDir, name)));
-}
-
-function pageCount(pdf: Buffer): number {
-  const match = /^Pages:\s+(\d+)$/m.exec(poppler('pdfinfo', [saved(pdf)]));
-  if (!match) throw new Error('pdfinfo printed no page count');
-  return Number(match[1]);
-}
 
 /** An API amount (`"1234.50"`, `"-12.00"`) as the bill prints it: `До сплати 1 234,50 грн` or `Переплата 12,00 грн`. */
 function printedDue(amount: string): string {
@@ -158,7 +107,7 @@ describe('Bill PDFs through the gateway', () => {
     const latest = bills[0]!;
     const pdf = (await download(latest.pdfUrl)).body;
 
-    const text = textOf(pdf);
+    const text = pdfText(pdf);
     expect(text).toContain('Рахунок за електроенергію');
     expect(text).toContain('Київські енергетичні послуги');
     expect(text).toContain(holderName);
@@ -172,30 +121,26 @@ describe('Bill PDFs through the gateway', () => {
     expect(text).toContain('NIK-2303-0041187');
 
     // Cyrillic comes from embedded DejaVu, not from a viewer's fallback font.
-    const fonts = poppler('pdffonts', [saved(pdf)])
-      .trim()
-      .split('\n')
-      .slice(2)
-      .map((line) => line.trim().split(/\s+/));
+    const fonts = pdfFonts(pdf);
     expect(fonts.length).toBeGreaterThan(0);
-    for (const row of fonts) {
-      expect(row[0]).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
-      expect(row.at(-5), `${row.join(' ')} is not embedded`).toBe('yes');
+    for (const font of fonts) {
+      expect(font.name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
+      expect(font.embedded, `${font.name} is not embedded`).toBe(true);
     }
 
     // Rendered, every page has ink on it.
-    const pages = pageCount(pdf);
-    const images = pageImages(pdf);
+    const pages = pdfPageCount(pdf);
+    const ink = pdfPageInk(pdf);
     expect(pages).toBeGreaterThanOrEqual(1);
-    expect(images).toHaveLength(pages);
-    for (const image of images) expect(inkShare(image)).toBeGreaterThan(0.02);
+    expect(ink).toHaveLength(pages);
+    for (const share of ink) expect(share).toBeGreaterThan(0.02);
   });
 
   it('serves every past month as its own bill', async () => {
     const { bills } = await billsOf();
     const codes = new Set<string>();
     for (const bill of bills) {
-      const text = textOf((await download(bill.pdfUrl)).body);
+      const text = pdfText((await download(bill.pdfUrl)).body);
       expect(text).toContain(bill.receiptCode);
       expect(text).toContain(periodLabel(bill.period));
       expect(text).toContain(printedDue(bill.amountDue.amount));
@@ -528,14 +473,14 @@ describe('E-receipts: each new bill by email with its PDF', () => {
     expect(attachment!.contentType).toBe('application/pdf');
     expect(attachment!.filename).toBe('bill-2026-11.pdf');
     const pdf = attachment!.content;
-    const text = textOf(pdf);
+    const text = pdfText(pdf);
     expect(text).toContain('Рахунок за електроенергію');
     expect(text).toContain('Ковальчук Ірина Петрівна');
     expect(text).toContain('10987654');
     expect(text).toContain(bill.receiptCode);
     expect(text).toContain('листопад 2026');
     expect(text).toContain(printedDue(bill.amountDue.amount));
-    for (const image of pageImages(pdf)) expect(inkShare(image)).toBeGreaterThan(0.02);
+    for (const share of pdfPageInk(pdf)) expect(share).toBeGreaterThan(0.02);
 
     // The attachment is the bill's PDF, byte for byte, as its link serves it.
     const downloaded = await download(bill.pdfUrl);
@@ -546,7 +491,7 @@ describe('E-receipts: each new bill by email with its PDF', () => {
     const demoBill = (await accountAs(demoToken, demoAccountId)).bill2026_11;
     const demoMail = await t.mailbox.waitFor(paperAddress, (candidate) => candidate.subject.startsWith('Рахунок за'), 15_000);
     expect(demoMail.subject).toBe(billMailSubject('2026-11', '10234567'));
-    expect(textOf(demoMail.parsed.attachments[0]!.content)).toContain(demoBill.receiptCode);
+    expect(pdfText(demoMail.parsed.attachments[0]!.content)).toContain(demoBill.receiptCode);
 
     // Several job cycles later each bill has gone out once, to its subscriber only.
     await sleep(4_000);

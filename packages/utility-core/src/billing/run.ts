@@ -268,6 +268,17 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
  * is billed in its own transaction; accounts billed already are skipped, so running the
  * month again (or after a crash) bills only the rest.
  */
+/** The latest month a supplier has run billing for, or null. */
+export async function latestBilledPeriod(executor: Executor, t: UtilityTables, supplierId: string): Promise<Period | null> {
+  const [latest] = await executor
+    .select({ period: t.billingRuns.period })
+    .from(t.billingRuns)
+    .where(eq(t.billingRuns.supplierId, supplierId))
+    .orderBy(desc(t.billingRuns.period))
+    .limit(1);
+  return latest ? periodOfDate(latest.period) : null;
+}
+
 export async function runBilling(
   db: Database,
   deps: { tables: UtilityTables; rules: UtilityRules; logger?: Logger },
@@ -282,16 +293,11 @@ export async function runBilling(
       closesOn: window.closesOn,
     });
   }
-  const [latest] = await db
-    .select({ period: t.billingRuns.period })
-    .from(t.billingRuns)
-    .where(eq(t.billingRuns.supplierId, supplier.id))
-    .orderBy(desc(t.billingRuns.period))
-    .limit(1);
-  if (latest && latest.period > periodDate(period)) {
-    throw new DomainError('PERIOD_ALREADY_BILLED', `${supplier.name} has billed up to ${periodOfDate(latest.period)}; ${period} cannot be billed after it`, {
+  const latest = await latestBilledPeriod(db, t, supplier.id);
+  if (latest && latest > period) {
+    throw new DomainError('PERIOD_ALREADY_BILLED', `${supplier.name} has billed up to ${latest}; ${period} cannot be billed after it`, {
       period,
-      lastBilledPeriod: periodOfDate(latest.period),
+      lastBilledPeriod: latest,
     });
   }
 

@@ -1,71 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { BillDocument } from './document';
+import { pdfFonts, pdfPageCount, pdfPageInk, pdfText } from '@kabinet/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { periodLabel } from '../labels';
 import { formatAmount, renderBillPdf } from './pdf';
 import { businessBill, longBill, residentialHeatBill } from './pdf.fixtures';
-
-const workDir = mkdtempSync(path.join(tmpdir(), 'kabinet-pdf-'));
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-
-let fileCount = 0;
-async function renderToFile(bill: BillDocument): Promise<string> {
-  const file = path.join(workDir, `bill-${++fileCount}.pdf`);
-  writeFileSync(file, await renderBillPdf(bill));
-  return file;
-}
-
-/** Runs a poppler tool; a missing tool fails the test instead of skipping it. */
-function poppler(tool: string, args: string[]): string {
-  try {
-    return execFileSync(tool, args, { encoding: 'utf8' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${tool} is not installed; these tests need poppler: apt-get install poppler-utils`);
-    }
-    throw error;
-  }
-}
-
-/**
- * pdftotext, every run of whitespace (no-break spaces too) as one space. `-layout` keeps a
- * label and its value on one line; without it a title wrapped beside the code box stays whole.
- */
-function textOf(file: string, layout = true): string {
-  const args = ['-enc', 'UTF-8', file, '-'];
-  return poppler('pdftotext', layout ? ['-layout', ...args] : args).replace(/\s+/g, ' ');
-}
-
-function pageCount(file: string): number {
-  const match = /^Pages:\s+(\d+)$/m.exec(poppler('pdfinfo', [file]));
-  if (!match) throw new Error('pdfinfo printed no page count');
-  return Number(match[1]);
-}
-
-/** Share of pixels that are not (nearly) white in a binary PPM (P6, maxval 255). */
-function inkShare(ppm: Buffer): number {
-  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 50).toString('latin1'));
-  if (!header || header[3] !== '255') throw new Error('not an 8-bit binary PPM');
-  const [width, height] = [Number(header[1]), Number(header[2])];
-  const pixels = ppm.subarray(header[0].length);
-  let ink = 0;
-  for (let i = 0; i < width * height * 3; i += 3) {
-    if (Math.min(pixels[i] ?? 255, pixels[i + 1] ?? 255, pixels[i + 2] ?? 255) < 200) ink++;
-  }
-  return ink / (width * height);
-}
-
-function pageImages(file: string): Buffer[] {
-  const prefix = path.join(workDir, `${path.basename(file, '.pdf')}-page`);
-  poppler('pdftoppm', ['-r', '50', file, prefix]);
-  return readdirSync(workDir)
-    .filter((name) => name.startsWith(path.basename(prefix)) && name.endsWith('.ppm'))
-    .sort()
-    .map((name) => readFileSync(path.join(workDir, name)));
-}
 
 describe('renderBillPdf', () => {
   afterEach(() => {
@@ -91,7 +28,7 @@ describe('renderBillPdf', () => {
   });
 
   it('prints the bill as Unicode text that pdftotext reads back', async () => {
-    const text = textOf(await renderToFile(businessBill));
+    const text = pdfText(await renderBillPdf(businessBill));
 
     expect(text).toContain('Рахунок за електроенергію');
     expect(text).toContain('ТОВ «Київське енергетичне Обʼєднання»');
@@ -109,49 +46,41 @@ describe('renderBillPdf', () => {
   });
 
   it('embeds DejaVu Sans and no other font', async () => {
-    const fonts = poppler('pdffonts', [await renderToFile(businessBill)]);
-    // name type encoding emb sub uni object ID
-    const rows = fonts
-      .trim()
-      .split('\n')
-      .slice(2)
-      .map((line) => line.trim().split(/\s+/));
-
-    expect(rows.length).toBeGreaterThan(0);
-    expect(rows.map((row) => row[0])).toContainEqual(expect.stringMatching(/^[A-Z]{6}\+DejaVuSans$/));
-    for (const row of rows) {
-      expect(row[0]).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
-      expect(row.at(-5), `${row.join(' ')} is not embedded`).toBe('yes');
+    const fonts = pdfFonts(await renderBillPdf(businessBill));
+    expect(fonts.map((font) => font.name)).toContainEqual(expect.stringMatching(/^[A-Z]{6}\+DejaVuSans$/));
+    for (const font of fonts) {
+      expect(font.name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
+      expect(font.embedded, `${font.name} is not embedded`).toBe(true);
     }
   });
 
   it('draws a one-page bill', async () => {
-    const file = await renderToFile(businessBill);
-    expect(pageCount(file)).toBe(1);
-    const images = pageImages(file);
-    expect(images).toHaveLength(1);
-    for (const image of images) expect(inkShare(image)).toBeGreaterThan(0.02);
+    const pdf = await renderBillPdf(businessBill);
+    expect(pdfPageCount(pdf)).toBe(1);
+    const pages = pdfPageInk(pdf);
+    expect(pages).toHaveLength(1);
+    for (const ink of pages) expect(ink).toBeGreaterThan(0.02);
   });
 
   it('continues long tables on further pages', async () => {
-    const file = await renderToFile(longBill);
-    const pages = pageCount(file);
+    const pdf = await renderBillPdf(longBill);
+    const pages = pdfPageCount(pdf);
     expect(pages).toBeGreaterThanOrEqual(2);
-    const images = pageImages(file);
-    expect(images).toHaveLength(pages);
-    for (const image of images) expect(inkShare(image)).toBeGreaterThan(0.02);
+    const ink = pdfPageInk(pdf);
+    expect(ink).toHaveLength(pages);
+    for (const share of ink) expect(share).toBeGreaterThan(0.02);
 
-    const text = textOf(file);
+    const text = pdfText(pdf);
     expect(text).toContain('Нарахування (продовження)');
     expect(text).toContain('обʼєкт №60');
     expect(text).toContain(`Сторінка ${pages} з ${pages}`);
   });
 
   it('prints no VAT on a residential bill, and a credit as an overpayment', async () => {
-    const file = await renderToFile(residentialHeatBill);
-    const text = textOf(file);
+    const pdf = await renderBillPdf(residentialHeatBill);
+    const text = pdfText(pdf);
 
-    expect(textOf(file, false)).toContain('Рахунок за теплову енергію та гарячу воду');
+    expect(pdfText(pdf, { layout: false })).toContain('Рахунок за теплову енергію та гарячу воду');
     expect(text).toContain('Ігор Вʼячеславович Дорошенко');
     expect(text).toContain('січень 2026');
     expect(text).not.toContain('ПДВ');

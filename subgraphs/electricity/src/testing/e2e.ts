@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@kabinet/auth';
 import { demoOperators, demoSupplierId, demoUsers } from '@kabinet/demo';
-import { expectNoGraphQLErrors, startTestStack, type TestStack, type TestStackOptions } from '@kabinet/testing';
+import { loginAs, startTestStack, type TestStack, type TestStackOptions } from '@kabinet/testing';
 import { and, eq } from 'drizzle-orm';
 import * as tables from '../db/schema';
 
@@ -24,13 +24,7 @@ export function startElectricityStack(options: TestStackOptions = {}): Promise<T
   return startTestStack({ now: december2, ...options });
 }
 
-const loginMutation = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }`;
-
-/** Logs in through the gateway, as an app does. */
-export async function loginAs(t: TestStack, who: { email: string; password: string }): Promise<string> {
-  const data = expectNoGraphQLErrors(await t.gql(loginMutation, { variables: { input: { email: who.email, password: who.password } } }));
-  return data.login.accessToken as string;
-}
+export { loginAs };
 
 export const demoLogins = { demo: demoUsers.demo, neighbour: demoUsers.second, kyivOperator: demoOperators.kyivEnergo, odesaOperator: demoOperators.odesaEnergo };
 
