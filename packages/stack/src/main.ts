@@ -9,6 +9,10 @@ const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 const stack = await startStack({ config, logger, ports: 'fixed', seedDemo: true });
 
+const width = {
+  email: Math.max(...demoLogins.map((login) => login.email.length)),
+  password: Math.max(...demoLogins.map((login) => login.password.length)),
+};
 const where = config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`;
 console.log(`
   Kabinet is running on ${where}.
@@ -17,7 +21,7 @@ console.log(`
   Apollo Sandbox ${stack.gateway.graphqlUrl}   (open in a browser)
 
   Demo logins:
-${demoLogins.map((login) => `    ${login.email.padEnd(28)} ${login.password.padEnd(22)} ${login.description}`).join('\n')}
+${demoLogins.map((login) => `    ${login.email.padEnd(width.email)}  ${login.password.padEnd(width.password)}  ${login.description}`).join('\n')}
 
   Press Ctrl-C to stop.
 `);

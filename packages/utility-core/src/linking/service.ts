@@ -183,6 +183,12 @@ export function createLinkingService(db: Database, t: UtilityTables) {
     /** A one-time code an operator hands to the holder (shown once; only its hash is kept). */
     async issueOfficeCode(viewer: Viewer | null, rawAccountNumber: string, now: Date) {
       const { viewer: staff, supplierId } = ensureStaff(viewer);
+      const supplier = await findSupplier(db, t, supplierId);
+      if (!supplier.linkProofs.includes('OFFICE_CODE')) {
+        throw new DomainError('PROOF_NOT_ACCEPTED', `${supplier.name} does not accept office codes as a proof; a code would link nothing`, {
+          acceptedProofs: supplier.linkProofs,
+        });
+      }
       const accountNumber = normalizeAccountNumber(rawAccountNumber);
       const [account] = await db
         .select()

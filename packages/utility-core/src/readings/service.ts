@@ -54,7 +54,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     const next = readingWindowStatus(supplier, now);
     throw new DomainError(
       'READING_WINDOW_CLOSED',
-      `${supplier.name} takes readings from ${next.opensOn} to ${next.closesOn} (${supplier.timeZone}); the next window opens on ${next.opensOn}.`,
+      `${supplier.name} is not taking readings today: readings for ${next.period} are taken from ${next.opensOn} to ${next.closesOn} (${supplier.timeZone}).`,
       { opensOn: next.opensOn, closesOn: next.closesOn, period: next.period, timeZone: supplier.timeZone },
     );
   }
