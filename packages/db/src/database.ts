@@ -120,6 +120,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   return handle;
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids that are not UUIDs can match nothing, and Postgres would reject them in a uuid comparison. */
+export const isUuid = (value: string) => uuidPattern.test(value);
+export const validIds = (ids: readonly string[]) => ids.filter(isUuid);
+
 /** `true` when `error` is Postgres' unique-violation (23505), on either driver. */
 export function isUniqueViolation(error: unknown): boolean {
   for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {

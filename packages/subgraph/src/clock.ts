@@ -1,7 +1,9 @@
 /**
- * The time domain rules see (reading windows, billing days, bill visibility). Production
- * reads the system clock; tests move a fake one to stand inside or outside a window. Token
- * expiry and rate limits keep real time: they are security, not domain.
+ * The time everything Kabinet decides reads: reading windows, billing days, bill visibility,
+ * and its own expiries (office codes, signed PDF links, confirmation links, the link lockout).
+ * Production reads the system clock; tests move a fake one to stand inside or outside a
+ * window. What libraries decide keeps real time: access-token expiry (jose) and rate-limit
+ * counters (rate-limiter-flexible).
  */
 export interface Clock {
   now(): Date;

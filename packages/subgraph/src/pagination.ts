@@ -1,3 +1,4 @@
+import { isUuid } from '@kabinet/db';
 import { badInput } from '@kabinet/errors';
 
 /** No list answers more than this many items at once (SECURITY.md: pagination is capped). */
@@ -12,7 +13,6 @@ export interface Position {
   id: string;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Opaque to clients. It names its list, so that one list's cursor is refused by another, and
@@ -25,8 +25,9 @@ export function encodeCursor(list: string, position: Position): string {
 
 export function decodeCursor(list: string, cursor: string): Position | null {
   const [cursorList, at = '', id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (cursorList !== list || !id || !uuidPattern.test(id)) return null;
-  if (at.startsWith('s') && at.length > 1) return { at: at.slice(1), id };
+  if (cursorList !== list || !id || !isUuid(id)) return null;
+  // Plain values are dates (`YYYY-MM-DD`): anything else would fail in SQL, not here.
+  if (at.startsWith('s')) return /^\d{4}-\d{2}-\d{2}$/.test(at.slice(1)) ? { at: at.slice(1), id } : null;
   const instant = new Date(at.slice(1));
   return at.startsWith('t') && !Number.isNaN(instant.getTime()) ? { at: instant, id } : null;
 }

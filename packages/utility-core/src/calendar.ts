@@ -31,15 +31,6 @@ export function startOfLocalDate(date: LocalDate, timeZone: string): Date {
   return new Date(new TZDate(year, month - 1, day, timeZone).getTime());
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function parts(date: LocalDate): [number, number, number] {
   const match = datePattern.exec(date);
   if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);

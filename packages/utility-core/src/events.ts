@@ -42,7 +42,7 @@ export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userI
 }
 
 /** Idempotent by (payment, account): a redelivered payment posts nothing twice. */
-export async function postPayment(tx: Transaction | Database, t: UtilityTables, payment: z.infer<typeof paymentCaptured>, recordedAt: Date) {
+export async function postPayment(tx: Transaction, t: UtilityTables, payment: z.infer<typeof paymentCaptured>, recordedAt: Date) {
   const [account] = await tx.select().from(t.accounts).where(eq(t.accounts.id, payment.accountId));
   if (!account) throw new PermanentEventError(`no account ${payment.accountId}`);
   if (account.currency !== payment.currency) {

@@ -1,4 +1,4 @@
-import type { Database } from '@kabinet/db';
+import { validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { SupplierRow } from './suppliers';
@@ -12,9 +12,7 @@ export type BillRow = Tables['bills']['$inferSelect'];
 export type AppealRow = Tables['appeals']['$inferSelect'];
 export type { SupplierRow };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids that are not UUIDs can match nothing; Postgres would reject them in a uuid comparison. */
-export const validIds = (ids: readonly string[]) => ids.filter((id) => uuidPattern.test(id));
+export { validIds };
 
 /** Groups rows by a key, in the order DataLoader asked for the keys. */
 export function groupBy<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): TRow[][] {

@@ -5,8 +5,8 @@ import { Big, parseQuantity } from '@kabinet/money';
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
 import { ensureStaff } from './access';
 import { installationPeriodFor } from './billing/basis';
-import { periodDate, type UtilityRules } from './billing/run';
-import { periodOf } from './calendar';
+import { isMeterZoneSet, type UtilityRules } from './billing/run';
+import { firstDayOf, periodOf } from './calendar';
 import { meterCapacity, readingAdvance } from './consumption';
 import type { AccountRow, MeterRow } from './loaders';
 import { validIds } from './loaders';
@@ -58,46 +58,50 @@ export async function replaceMeter(
   now: Date,
 ): Promise<{ account: AccountRow; meter: MeterRow }> {
   const { supplierId } = ensureStaff(viewer);
-  const [found] = validIds([input.meterId]).length
-    ? await db
-        .select({ meter: t.meters, account: t.accounts, supplier: t.suppliers })
-        .from(t.meters)
-        .innerJoin(t.accounts, eq(t.accounts.id, t.meters.accountId))
-        .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
-        .where(eq(t.meters.id, input.meterId))
-    : [];
-  if (!found || found.meter.removedOn !== null) throw meterNotFound();
-  // As for accounts addressed by id: another supplier's is refused, not hidden.
-  if (found.account.supplierId !== supplierId) throw forbidden('This meter is another supplier\'s');
-  const { meter: old, account, supplier } = found;
+  if (!validIds([input.meterId]).length) throw meterNotFound();
   const fresh = input.newMeter;
-  assertNewMeter(rules, supplier, old, fresh, now);
+  // Checks and writes in one transaction, the old meter locked: two operators replacing the same
+  // meter at once make one replacement, and the other is told the meter is gone.
+  return db.transaction(async (tx) => {
+    // (A plain lock of the one row: drizzle would schema-qualify `FOR UPDATE OF`, which Postgres refuses.)
+    await tx.select({ id: t.meters.id }).from(t.meters).where(eq(t.meters.id, input.meterId)).for('update');
+    const [found] = await tx
+      .select({ meter: t.meters, account: t.accounts, supplier: t.suppliers })
+      .from(t.meters)
+      .innerJoin(t.accounts, eq(t.accounts.id, t.meters.accountId))
+      .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
+      .where(eq(t.meters.id, input.meterId));
+    if (!found || found.meter.removedOn !== null) throw meterNotFound();
+    // As for accounts addressed by id: another supplier's is refused, not hidden.
+    if (found.account.supplierId !== supplierId) throw forbidden('This meter is another supplier\'s');
+    const { meter: old, account, supplier } = found;
+    assertNewMeter(rules, supplier, old, fresh, now);
 
-  const period = periodOf(fresh.installedOn);
-  const [billed] = await db.select({ id: t.bills.id }).from(t.bills).where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, periodDate(period))));
-  if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; a replacement can only be recorded in an unbilled month`, { period });
+    const period = periodOf(fresh.installedOn);
+    const [billed] = await tx.select({ id: t.bills.id }).from(t.bills).where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, firstDayOf(period))));
+    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; a replacement can only be recorded in an unbilled month`, { period });
 
-  const finalValues = valuesForZones(old.zones, old.digits, input.finalValues, 'finalValues');
-  for (const [zone, value] of finalValues) {
-    const [lastReal] = await db
-      .select()
-      .from(t.readings)
-      .where(and(eq(t.readings.meterId, old.id), eq(t.readings.zone, zone), ne(t.readings.source, 'ESTIMATE'), lt(t.readings.period, periodDate(period))))
-      .orderBy(desc(t.readings.period))
-      .limit(1);
-    if (lastReal && !readingAdvance(new Big(lastReal.value), value, old.digits)) {
-      throw new DomainError('READING_BELOW_PREVIOUS', `Meter ${old.serialNumber} (${zone}) read ${lastReal.value} before`, { meterId: old.id, zone, previousValue: lastReal.value });
+    const finalValues = valuesForZones(old.zones, old.digits, input.finalValues, 'finalValues');
+    for (const [zone, value] of finalValues) {
+      const [lastReal] = await tx
+        .select()
+        .from(t.readings)
+        .where(and(eq(t.readings.meterId, old.id), eq(t.readings.zone, zone), ne(t.readings.source, 'ESTIMATE'), lt(t.readings.period, firstDayOf(period))))
+        .orderBy(desc(t.readings.period))
+        .limit(1);
+      if (lastReal && !readingAdvance(new Big(lastReal.value), value, old.digits)) {
+        throw new DomainError('READING_BELOW_PREVIOUS', `Meter ${old.serialNumber} (${zone}) read ${lastReal.value} before`, { meterId: old.id, zone, previousValue: lastReal.value });
+      }
     }
-  }
-  const initialValues = valuesForZones(fresh.zones, fresh.digits, fresh.initialValues, 'newMeter.initialValues');
+    const initialValues = valuesForZones(fresh.zones, fresh.digits, fresh.initialValues, 'newMeter.initialValues');
 
-  const meter = await db.transaction(async (tx) => {
     await tx.update(t.meters).set({ removedOn: fresh.installedOn }).where(eq(t.meters.id, old.id));
+    const recordedBy = { readAt: now, source: 'OPERATOR', submittedByUserId: viewer!.userId };
     for (const [zone, value] of finalValues) {
       await tx
         .insert(t.readings)
-        .values({ meterId: old.id, zone, period: periodDate(period), value: value.toFixed(3), readAt: now, source: 'OPERATOR', submittedByUserId: viewer!.userId })
-        .onConflictDoUpdate({ target: [t.readings.meterId, t.readings.zone, t.readings.period], set: { value: value.toFixed(3), readAt: now, source: 'OPERATOR' } });
+        .values({ meterId: old.id, zone, period: firstDayOf(period), value: value.toFixed(3), ...recordedBy })
+        .onConflictDoUpdate({ target: [t.readings.meterId, t.readings.zone, t.readings.period], set: { value: value.toFixed(3), ...recordedBy } });
     }
     const [created] = await tx
       .insert(t.meters)
@@ -116,23 +120,19 @@ export async function replaceMeter(
       [...initialValues].map(([zone, value]) => ({
         meterId: created!.id,
         zone,
-        period: periodDate(installationPeriodFor(fresh.installedOn)),
+        period: firstDayOf(installationPeriodFor(fresh.installedOn)),
         value: value.toFixed(3),
-        readAt: now,
-        source: 'OPERATOR',
-        submittedByUserId: viewer!.userId,
+        ...recordedBy,
       })),
     );
-    return created!;
+    return { account, meter: created! };
   });
-  return { account, meter };
 }
 
 function assertNewMeter(rules: UtilityRules, supplier: SupplierRow, old: MeterRow, fresh: NewMeter, now: Date): void {
   const today = supplierToday(supplier, now);
-  const sameZones = (a: string[], b: string[]) => a.length === b.length && a.every((zone) => b.includes(zone));
   if (!fresh.serialNumber.trim() || fresh.serialNumber.trim().length > 64) throw badInput('A serial number of 1 to 64 characters', { field: 'newMeter.serialNumber' });
-  if (!rules.meterZoneSets.some((set) => sameZones(set, fresh.zones))) {
+  if (!isMeterZoneSet(rules, fresh.zones)) {
     throw badInput(`Meter zones must be one of: ${rules.meterZoneSets.map((set) => set.join('+')).join(', ')}`, { field: 'newMeter.zones' });
   }
   if (!Number.isInteger(fresh.digits) || fresh.digits < 4 || fresh.digits > 9) throw badInput('Meters show 4 to 9 digits', { field: 'newMeter.digits' });

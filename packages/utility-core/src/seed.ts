@@ -1,11 +1,12 @@
+import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
 import { eq } from 'drizzle-orm';
-import { latestBilledPeriod, periodDate, runBilling, type UtilityRules } from './billing/run';
-import { addDays, addMonths, periodOf, startOfLocalDate, type Period } from './calendar';
+import { latestBilledPeriod, runBilling, type UtilityRules } from './billing/run';
+import { addDays, addMonths, firstDayOf, periodOf, startOfLocalDate, type Period } from './calendar';
 import { signedLedgerAmount } from './ledger';
-import { readingWindowOf, type ReadingWindowRule } from './reading-windows';
-import { supplierToday, type LinkProofKind, type SupplierRow } from './suppliers';
+import { assertValidWindowRule, readingWindowOf, type ReadingWindowRule } from './reading-windows';
+import { supplierToday, windowRuleOf, type LinkProofKind, type SupplierRow } from './suppliers';
 import type { UtilityTables } from './tables';
 
 export interface DemoMeter {
@@ -70,6 +71,7 @@ export async function seedUtilityDemo(options: {
   rules: UtilityRules;
   suppliers: DemoSupplier[];
   now: Date;
+  logger: Logger;
   seedSupplier(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void>;
 }) {
   const { db, tables: t, rules, now } = options;
@@ -80,6 +82,7 @@ export async function seedUtilityDemo(options: {
     for (const demo of options.suppliers) {
       const supplierId = stableId(`${utility}:supplier:${demo.code}`);
       const { accounts, readingWindow } = demo;
+      assertValidWindowRule(readingWindow);
       await tx
         .insert(t.suppliers)
         .values({
@@ -137,7 +140,7 @@ export async function seedUtilityDemo(options: {
             return meter.zones.map((zone, zoneIndex) => ({
               meterId,
               zone,
-              period: periodDate(period),
+              period: firstDayOf(period),
               value: (startValues[zoneIndex]! + monthlyUse[zoneIndex]! * index).toFixed(3),
               readAt,
               source: 'PORTAL',
@@ -174,9 +177,10 @@ export async function seedUtilityDemo(options: {
   for (const { supplier, periods } of billing) {
     const latest = await latestBilledPeriod(db, t, supplier.id);
     for (const period of periods.filter((candidate) => !latest || candidate >= latest)) {
-      const runDay = addDays(readingWindowOf(period, { opensDay: supplier.readingWindowOpensDay, closesDay: supplier.readingWindowClosesDay }).closesOn, 2);
+      const runDay = addDays(readingWindowOf(period, windowRuleOf(supplier)).closesOn, 2);
       const runAt = new Date(Math.min(startOfLocalDate(runDay, supplier.timeZone).getTime() + 10 * 3600 * 1000, now.getTime()));
-      await runBilling(db, { tables: t, rules }, { supplier, period, startedByUserId: null, now: runAt });
+      const run = await runBilling(db, { tables: t, rules, logger: options.logger }, { supplier, period, startedByUserId: null, now: runAt });
+      if (run.accountsFailed > 0) options.logger.warn({ supplier: supplier.code, period, accountsFailed: run.accountsFailed }, 'demo accounts not billed');
     }
   }
 }

@@ -1,4 +1,6 @@
+import { isUuid, type Database, type Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
+import { eq } from 'drizzle-orm';
 import { localDateIn, type LocalDate } from './calendar';
 import { nextReadingWindow, openReadingWindow, type ReadingWindow, type ReadingWindowRule } from './reading-windows';
 import type { UtilityTables } from './tables';
@@ -41,3 +43,10 @@ export function assertAccountNumberFormat(supplier: SupplierRow, accountNumber: 
 }
 
 export const supplierNotFound = () => new DomainError('SUPPLIER_NOT_FOUND', 'There is no such supplier', { field: 'supplierId' });
+
+export async function findSupplier(executor: Database | Transaction, t: UtilityTables, supplierId: string): Promise<SupplierRow> {
+  const [supplier] = isUuid(supplierId) ? await executor.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId)) : [];
+  if (!supplier) throw supplierNotFound();
+  return supplier;
+}
+

@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   text,
   timestamp,
@@ -15,6 +16,17 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+
+/** What a bill prints about its account and supplier, fixed when it is issued. */
+export interface BillRecipient {
+  supplierName: string;
+  holderName: string;
+  address: string;
+  accountKind: 'RESIDENTIAL' | 'BUSINESS';
+  contractNumber: string | null;
+  /** Business accounts: the VAT rate applied; null for residential ones (their prices include VAT). */
+  vatRateBasisPoints: number | null;
+}
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 /** Meter values and consumption: exact, three decimals. */
 const quantity = (name: string) => numeric(name, { precision: 14, scale: 3 });
@@ -124,8 +136,8 @@ export function defineUtilityTables(schema: PgSchema) {
   );
 
   /**
-   * A monthly bill: the account's statement from the previous bill's cut-off to this one's.
-   * amountDue = opening + charges + vat + corrections + adjustments − payments.
+   * A monthly bill: the account's statement since the previous one (the ledger entries it
+   * claimed). amountDue = opening + charges + vat + corrections + adjustments − payments.
    */
   const bills = schema.table(
     'bills',
@@ -135,8 +147,10 @@ export function defineUtilityTables(schema: PgSchema) {
       runId: uuid('run_id').references(() => billingRuns.id),
       period: date('period').notNull(),
       currency: text('currency').notNull(),
-      /** Entries recorded up to this instant are on this bill. */
+      /** When the run computed it; entries recorded by then and on no earlier bill are on this one. */
       cutoffAt: timestamp('cutoff_at', { withTimezone: true }).notNull(),
+      /** Who and what it was issued to, as printed: a later change of name, address or VAT rate leaves it as it was. */
+      issuedTo: jsonb('issued_to').$type<BillRecipient>().notNull(),
       /** Bills appear the day after the billing run: at the start of `issuedOn` in the supplier's time zone. */
       issuedOn: date('issued_on').notNull(),
       issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
@@ -215,6 +229,11 @@ export function defineUtilityTables(schema: PgSchema) {
       paymentId: uuid('payment_id'),
       /** Set for the entries a bill created (its charge and corrections). */
       billId: uuid('bill_id').references(() => bills.id),
+      /**
+       * The bill whose statement shows this entry (payments, adjustments): claimed by that bill,
+       * so each entry is on exactly one bill, however late its transaction committed.
+       */
+      statementBillId: uuid('statement_bill_id').references(() => bills.id),
     },
     (table) => [
       index().on(table.accountId, table.occurredAt),

@@ -56,7 +56,13 @@ CREATE TABLE "electricity"."billing_runs" (
 	"finished_at" timestamp with time zone,
 	"started_by_user_id" uuid,
 	"bills_issued" integer DEFAULT 0 NOT NULL,
-	"estimated_meters" integer DEFAULT 0 NOT NULL
+	"estimated_meters" integer DEFAULT 0 NOT NULL,
+	"accounts_failed" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "electricity"."deactivated_logins" (
+	"user_id" uuid PRIMARY KEY NOT NULL,
+	"deactivated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "electricity"."e_receipt_deliveries" (
@@ -123,6 +129,7 @@ ALTER TABLE "electricity"."accounts" ADD COLUMN "kind" text DEFAULT 'RESIDENTIAL
 ALTER TABLE "electricity"."accounts" ADD COLUMN "contract_number" text;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ADD COLUMN "run_id" uuid;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ADD COLUMN "cutoff_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "electricity"."bills" ADD COLUMN "issued_to" jsonb;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ADD COLUMN "issued_on" date;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ADD COLUMN "issued_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ADD COLUMN "opening_minor" bigint;--> statement-breakpoint
@@ -133,15 +140,25 @@ ALTER TABLE "electricity"."bills" ADD COLUMN "payments_minor" bigint;--> stateme
 ALTER TABLE "electricity"."bills" ADD COLUMN "adjustments_minor" bigint;--> statement-breakpoint
 ALTER TABLE "electricity"."ledger_entries" ADD COLUMN "recorded_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "electricity"."ledger_entries" ADD COLUMN "bill_id" uuid;--> statement-breakpoint
+ALTER TABLE "electricity"."ledger_entries" ADD COLUMN "statement_bill_id" uuid;--> statement-breakpoint
 ALTER TABLE "electricity"."meters" ADD COLUMN "digits" integer DEFAULT 6 NOT NULL;--> statement-breakpoint
 ALTER TABLE "electricity"."readings" ADD COLUMN "period" date;--> statement-breakpoint
 ALTER TABLE "electricity"."readings" ADD COLUMN "submitted_by_user_id" uuid;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "account_number_format" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "link_proofs" text[] DEFAULT '{HOLDER_SURNAME}' NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "reading_window_opens_day" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "reading_window_closes_day" integer DEFAULT 4 NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "vat_rate_basis_points" integer DEFAULT 2000 NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "unusual_consumption_floor" numeric(14, 3) DEFAULT '1000' NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "payment_term_days" integer DEFAULT 20 NOT NULL;--> statement-breakpoint
 -- Rows written before billing runs existed: a reading closes the month before it was taken; a bill's
 -- statement was just its month's charge, issued on the 1st after it; entries were on the books when they happened.
 UPDATE "electricity"."readings" SET "period" = date_trunc('month', "read_at" - interval '1 month')::date;--> statement-breakpoint
 ALTER TABLE "electricity"."readings" ALTER COLUMN "period" SET NOT NULL;--> statement-breakpoint
+UPDATE "electricity"."bills" AS b SET "issued_to" = jsonb_build_object('supplierName', s."name", 'holderName', coalesce(nullif(a."holder_name", ''), a."holder_surname"), 'address', a."address", 'accountKind', a."kind", 'contractNumber', a."contract_number", 'vatRateBasisPoints', case when a."kind" = 'BUSINESS' then s."vat_rate_basis_points" end) FROM "electricity"."accounts" AS a JOIN "electricity"."suppliers" AS s ON s."id" = a."supplier_id" WHERE a."id" = b."account_id";--> statement-breakpoint
 UPDATE "electricity"."bills" SET "issued_on" = ("period" + interval '1 month')::date, "issued_at" = ("period" + interval '1 month')::timestamp AT TIME ZONE 'UTC', "cutoff_at" = ("period" + interval '1 month')::timestamp AT TIME ZONE 'UTC', "opening_minor" = 0, "charges_minor" = "amount_due_minor", "vat_minor" = 0, "corrections_minor" = 0, "payments_minor" = 0, "adjustments_minor" = 0;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ALTER COLUMN "cutoff_at" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "electricity"."bills" ALTER COLUMN "issued_to" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ALTER COLUMN "issued_on" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ALTER COLUMN "issued_at" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ALTER COLUMN "opening_minor" SET NOT NULL;--> statement-breakpoint
@@ -152,13 +169,7 @@ ALTER TABLE "electricity"."bills" ALTER COLUMN "payments_minor" SET NOT NULL;-->
 ALTER TABLE "electricity"."bills" ALTER COLUMN "adjustments_minor" SET NOT NULL;--> statement-breakpoint
 UPDATE "electricity"."ledger_entries" SET "recorded_at" = "occurred_at";--> statement-breakpoint
 UPDATE "electricity"."ledger_entries" AS e SET "bill_id" = b."id" FROM "electricity"."bills" AS b WHERE e."kind" = 'CHARGE' AND e."account_id" = b."account_id" AND e."occurred_at" = b."issued_at";--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "account_number_format" text DEFAULT '' NOT NULL;--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "link_proofs" text[] DEFAULT '{HOLDER_SURNAME}' NOT NULL;--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "reading_window_opens_day" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "reading_window_closes_day" integer DEFAULT 4 NOT NULL;--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "vat_rate_basis_points" integer DEFAULT 2000 NOT NULL;--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "unusual_consumption_floor" numeric(14, 3) DEFAULT '1000' NOT NULL;--> statement-breakpoint
-ALTER TABLE "electricity"."suppliers" ADD COLUMN "payment_term_days" integer DEFAULT 20 NOT NULL;--> statement-breakpoint
+UPDATE "electricity"."ledger_entries" AS e SET "statement_bill_id" = (SELECT b."id" FROM "electricity"."bills" AS b WHERE b."account_id" = e."account_id" AND b."cutoff_at" >= e."recorded_at" ORDER BY b."period" LIMIT 1) WHERE e."bill_id" IS NULL;--> statement-breakpoint
 ALTER TABLE "electricity"."appeal_messages" ADD CONSTRAINT "appeal_messages_appeal_id_appeals_id_fk" FOREIGN KEY ("appeal_id") REFERENCES "electricity"."appeals"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "electricity"."appeals" ADD CONSTRAINT "appeals_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "electricity"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "electricity"."appeals" ADD CONSTRAINT "appeals_supplier_id_suppliers_id_fk" FOREIGN KEY ("supplier_id") REFERENCES "electricity"."suppliers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -186,6 +197,7 @@ CREATE INDEX "link_failures_user_id_supplier_id_account_number_failed_at_index" 
 CREATE UNIQUE INDEX "tariffs_supplier_id_account_kind_valid_from_index" ON "electricity"."tariffs" USING btree ("supplier_id","account_kind","valid_from");--> statement-breakpoint
 ALTER TABLE "electricity"."bills" ADD CONSTRAINT "bills_run_id_billing_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "electricity"."billing_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "electricity"."ledger_entries" ADD CONSTRAINT "ledger_entries_bill_id_bills_id_fk" FOREIGN KEY ("bill_id") REFERENCES "electricity"."bills"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "electricity"."ledger_entries" ADD CONSTRAINT "ledger_entries_statement_bill_id_bills_id_fk" FOREIGN KEY ("statement_bill_id") REFERENCES "electricity"."bills"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "bills_issued_at_index" ON "electricity"."bills" USING btree ("issued_at");--> statement-breakpoint
 CREATE INDEX "ledger_entries_account_id_occurred_at_index" ON "electricity"."ledger_entries" USING btree ("account_id","occurred_at");--> statement-breakpoint
 CREATE INDEX "ledger_entries_account_id_recorded_at_index" ON "electricity"."ledger_entries" USING btree ("account_id","recorded_at");--> statement-breakpoint

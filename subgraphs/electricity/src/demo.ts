@@ -1,6 +1,6 @@
 import type { Transaction } from '@kabinet/db';
 import { demoUsers } from '@kabinet/demo';
-import type { DemoSupplier, SupplierRow } from '@kabinet/utility-core';
+import { electricityWindowRule, type DemoSupplier, type SupplierRow } from '@kabinet/utility-core';
 import { tariffs } from './db/schema';
 import type { Tariff } from './tariffs/pricing';
 
@@ -19,7 +19,7 @@ export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'B
     accountNumberPattern: '^\\d{8}$',
     accountNumberFormat: '8 digits, e.g. 10234567',
     linkProofs: ['LAST_PAYMENT_AMOUNT', 'RECEIPT_CODE', 'HOLDER_SURNAME'],
-    readingWindow: { opensDay: 0, closesDay: 4 },
+    readingWindow: electricityWindowRule,
     tariffs: {
       RESIDENTIAL: [{ validFrom: '2024-06-01', tiers: [{ upTo: null, price: '4.32' }] }],
       BUSINESS: [{ validFrom: '2024-06-01', tiers: [{ upTo: null, price: '7.20' }] }],

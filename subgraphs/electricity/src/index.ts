@@ -24,6 +24,7 @@ export const electricityModule = utilitySubgraphModule({
       rules: electricityRules,
       suppliers: demoSuppliers,
       now: runtime.clock.now(),
+      logger: runtime.logger,
       seedSupplier: seedDemoTariffs,
     }),
 });

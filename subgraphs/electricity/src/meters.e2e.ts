@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { errorCodes, expectErrorCode, expectNoGraphQLErrors, type TestStack } from '@kabinet/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountIdOf, demoLogins, loginAs, startElectricityStack, supplierIds } from './testing/e2e';
+import { accountIdOf, demoLogins, loginAs, startElectricityStack, supplierIds, tables } from './testing/e2e';
 
 // Electricity meters end to end, through the gateway: reading history, verification dates,
 // and replacement by the supplier's operator (DESIGN.md §4 "Meters and readings").
@@ -187,6 +188,29 @@ describe('Replacing a meter', () => {
     const meters = await metersOf(t, demo, accountId, true);
     expect(meters.map((meter) => [meter.serialNumber, meter.removedOn])).toEqual([['NIK-2303-0041187', null]]);
     expect(await historyOf(t, demo, accountId, 'NIK-2303-0041187')).toHaveLength(10);
+  });
+
+  it('makes one replacement when two operators replace the same meter at once', async () => {
+    // Another demo account's meter, so the replacement the next tests make stays theirs to make.
+    const otherAccount = await accountIdOf(t, supplierIds.kyiv, '10987654');
+    const [other] = await t.stack.database.db.select().from(tables.meters).where(eq(tables.meters.accountId, otherAccount));
+    const attempt = (serialNumber: string) =>
+      t.gql(replaceMutation, {
+        token: operator,
+        variables: {
+          input: {
+            meterId: other!.id,
+            finalValues: [{ zone: 'SINGLE', value: '6000' }],
+            newMeter: { ...newMeter, serialNumber, zones: ['SINGLE'], initialValues: [{ zone: 'SINGLE', value: '0' }] },
+          },
+        },
+      });
+    const results = await Promise.all([attempt('RACE-A'), attempt('RACE-B')]);
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    expectErrorCode(results.find((result) => result.errors)!, 'METER_NOT_FOUND');
+    const meters = await t.stack.database.db.select().from(tables.meters).where(eq(tables.meters.accountId, otherAccount));
+    expect(meters.filter((meter) => meter.removedOn === null)).toHaveLength(1);
+    expect(meters).toHaveLength(2);
   });
 
   it('removes the old meter, keeping its history, and puts in the new one from its initial values', async () => {

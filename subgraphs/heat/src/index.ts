@@ -18,7 +18,15 @@ export const heatModule = utilitySubgraphModule({
   resolvers: resolvers as never,
   permissions,
   seedDemo: (runtime) =>
-    seedUtilityDemo({ db: runtime.database.db, tables, rules: heatRules, suppliers: demoSuppliers, now: runtime.clock.now(), seedSupplier: seedDemoTariffs }),
+    seedUtilityDemo({
+      db: runtime.database.db,
+      tables,
+      rules: heatRules,
+      suppliers: demoSuppliers,
+      now: runtime.clock.now(),
+      logger: runtime.logger,
+      seedSupplier: seedDemoTariffs,
+    }),
 });
 
 /** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { eventsSecret } from '@kabinet/auth';
 import type { SubgraphName } from '@kabinet/config';
 import { startOutboxRelay } from '@kabinet/events';
+import { validIds } from '@kabinet/db';
 import { createMailer } from '@kabinet/mail';
 import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
 import DataLoader from 'dataloader';
@@ -16,7 +17,6 @@ import { createIdentityService, type UserRow } from './services/identity';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const identityModule: SubgraphModule = {
   name: 'identity',
@@ -48,7 +48,7 @@ export const identityModule: SubgraphModule = {
         ...base,
         identity,
         users: new DataLoader<string, UserRow | null>(async (ids) => {
-          const valid = ids.filter((id) => uuidPattern.test(id));
+          const valid = validIds(ids);
           const rows = valid.length ? await base.db.select().from(users).where(inArray(users.id, valid)) : [];
           return ids.map((id) => rows.find((row) => row.id === id) ?? null);
         }),

@@ -1,4 +1,4 @@
-import { afterPosition, type Database } from '@kabinet/db';
+import { afterPosition, validIds, type Database } from '@kabinet/db';
 import type { Position } from '@kabinet/subgraph';
 import DataLoader from 'dataloader';
 import { and, desc, eq, inArray } from 'drizzle-orm';
@@ -7,12 +7,11 @@ import { paymentItems, payments } from './db/schema';
 export type PaymentRow = typeof payments.$inferSelect;
 export type PaymentItemRow = typeof paymentItems.$inferSelect;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createPaymentLoaders(db: Database) {
   return {
     paymentById: new DataLoader<string, PaymentRow | null>(async (ids) => {
-      const valid = ids.filter((id) => uuidPattern.test(id));
+      const valid = validIds(ids);
       const rows = valid.length ? await db.select().from(payments).where(inArray(payments.id, valid)) : [];
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);

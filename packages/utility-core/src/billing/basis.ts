@@ -64,7 +64,8 @@ export function metersInService<TMeter extends BasisMeter>(meters: TMeter[], per
   return meters.filter((meter) => meter.installedOn <= last && (meter.removedOn === null || meter.removedOn >= first));
 }
 
-const latestBefore = (readings: BasisReading[], period: Period, realOnly: boolean) =>
+/** A meter zone's latest reading before `period` (only real ones with `realOnly`). */
+export const latestBefore = (readings: BasisReading[], period: Period, realOnly: boolean) =>
   readings
     .filter((reading) => reading.period < period && (!realOnly || !reading.estimated))
     .reduce<BasisReading | null>((latest, reading) => (!latest || reading.period > latest.period ? reading : latest), null);

@@ -19,7 +19,10 @@ export interface ConsumptionToPrice {
   quantity: Big;
 }
 
-/** Net charge lines for one account's consumption in one month, under the tariffs then. */
+/**
+ * Net charge lines for one account's consumption in one month, under the tariffs then. It
+ * throws TARIFF_MISSING when no tariff covers the month, whatever the consumption (even none).
+ */
 export type Pricer = (period: Period, consumption: ConsumptionToPrice[]) => PricedLine[];
 
 export interface PeriodCorrection {

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { createLogger, loadConfigOrExit } from '@kabinet/config';
-import { openConfiguredDatabase } from '@kabinet/subgraph';
+import { openConfiguredDatabase, systemClock } from '@kabinet/subgraph';
 import { eq } from 'drizzle-orm';
 import type { UtilityTables } from '../tables';
 import { assertPeriod, runBilling, type UtilityRules } from './run';
 
-const usage = (utility: string) => `Bills one supplier's month, as its operator's runElectricityBilling would.
+const usage = (utility: string) => `Bills one supplier's month, as its operator's billing mutation would.
+Prints how many bills were issued and how many accounts could not be billed (exit code 3 then:
+their data needs a look; running the month again retries them).
 
   corepack pnpm --filter @kabinet/${utility} billing --supplier <code> --period <YYYY-MM>
 
@@ -31,13 +33,16 @@ export async function billingCli(options: { tables: UtilityTables; rules: Utilit
     const t = options.tables;
     const [supplier] = await database.db.select().from(t.suppliers).where(eq(t.suppliers.code, values.supplier));
     if (!supplier) throw new Error(`no ${utility} supplier with the code ${values.supplier}`);
-    const run = await runBilling(database.db, { tables: t, rules: options.rules }, {
+    const run = await runBilling(database.db, { tables: t, rules: options.rules, logger }, {
       supplier,
       period: assertPeriod(values.period),
       startedByUserId: null,
-      now: new Date(),
+      now: systemClock.now(),
     });
-    console.log(`${supplier.name}, ${values.period}: ${run.billsIssued} bills issued in all, ${run.estimatedMeters} meter zones estimated.`);
+    console.log(
+      `${supplier.name}, ${values.period}: ${run.billsIssued} bills issued in all, ${run.estimatedMeters} meter zones estimated, ${run.accountsFailed} accounts not billed.`,
+    );
+    if (run.accountsFailed > 0) process.exitCode = 3;
   } catch (error) {
     logger.error({ err: error }, 'billing run failed');
     console.error(error instanceof Error ? error.message : error);

@@ -3,7 +3,7 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import { Big } from '@kabinet/money';
 import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
-import { addDays, isPeriod, startOfLocalDate, type Period } from '../calendar';
+import { addDays, firstDayOf, isPeriod, periodOf, startOfLocalDate, type Period } from '../calendar';
 import { periodLabel } from '../labels';
 import { signedLedgerAmount } from '../ledger';
 import type { AccountRow } from '../loaders';
@@ -17,6 +17,11 @@ import { amountDue, newReceiptCode, splitEntries } from './statement';
 
 type Executor = Database | Transaction;
 
+/** True when `zones` is exactly one of the utility's meter zone sets (in any order). */
+export function isMeterZoneSet(rules: Pick<UtilityRules, 'meterZoneSets'>, zones: readonly string[]): boolean {
+  return rules.meterZoneSets.some((set) => set.length === zones.length && set.every((zone) => zones.includes(zone)));
+}
+
 /** What a utility subgraph brings to the shared billing: how its consumption is priced. */
 export interface UtilityRules {
   utility: 'electricity' | 'heat';
@@ -28,8 +33,6 @@ export interface UtilityRules {
   pricerFor(executor: Executor, supplier: SupplierRow, accountKind: string): Promise<Pricer>;
 }
 
-export const periodDate = (period: Period) => `${period}-01`;
-const periodOfDate = (date: string): Period => date.slice(0, 7);
 
 export function assertPeriod(period: string): Period {
   if (!isPeriod(period)) throw new DomainError('BAD_USER_INPUT', 'A billing month looks like 2026-11', { field: 'period' });
@@ -44,25 +47,25 @@ export async function loadBillingHistory(executor: Executor, t: UtilityTables, a
     ? await executor
         .select()
         .from(t.readings)
-        .where(and(inArray(t.readings.meterId, meterIds), lte(t.readings.period, periodDate(period))))
+        .where(and(inArray(t.readings.meterId, meterIds), lte(t.readings.period, firstDayOf(period))))
     : [];
   const billedRows = await executor
     .select({ row: t.billConsumption, period: t.bills.period })
     .from(t.billConsumption)
     .innerJoin(t.bills, eq(t.bills.id, t.billConsumption.billId))
-    .where(and(eq(t.bills.accountId, accountId), lt(t.bills.period, periodDate(period))));
+    .where(and(eq(t.bills.accountId, accountId), lt(t.bills.period, firstDayOf(period))));
 
   const readings: BasisReading[] = readingRows.map((reading) => ({
     meterId: reading.meterId,
     zone: reading.zone,
-    period: periodOfDate(reading.period),
+    period: periodOf(reading.period),
     value: new Big(reading.value),
     estimated: reading.source === 'ESTIMATE',
   }));
   const billed: BilledConsumption[] = billedRows.map(({ row, period: billPeriod }) => ({
     id: row.id,
     billId: row.billId,
-    period: periodOfDate(billPeriod),
+    period: periodOf(billPeriod),
     meterId: row.meterId,
     zone: row.zone,
     consumption: new Big(row.correctedConsumption ?? row.consumption),
@@ -120,29 +123,32 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
   const [existing] = await tx
     .select({ id: t.bills.id })
     .from(t.bills)
-    .where(and(eq(t.bills.accountId, account.id), gte(t.bills.period, periodDate(period))))
+    .where(and(eq(t.bills.accountId, account.id), gte(t.bills.period, firstDayOf(period))))
     .limit(1);
   if (existing) return null;
 
   const charges = await chargesFor(tx, t, pricer, supplier, account, period);
+  const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
   const [previous] = await tx
     .select()
     .from(t.bills)
-    .where(and(eq(t.bills.accountId, account.id), lt(t.bills.period, periodDate(period))))
+    .where(and(eq(t.bills.accountId, account.id), lt(t.bills.period, firstDayOf(period))))
     .orderBy(desc(t.bills.period))
     .limit(1);
-  // Entries a bill did not create, recorded since the previous bill's cut-off: late postings land on the next bill.
+  // Payments and adjustments on no bill yet, recorded by now: this bill claims them. A posting
+  // whose transaction commits after this one stays unclaimed and lands on the next bill.
   const entries = await tx
-    .select({ kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
+    .select({ id: t.ledgerEntries.id, kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
     .from(t.ledgerEntries)
     .where(
       and(
         eq(t.ledgerEntries.accountId, account.id),
         isNull(t.ledgerEntries.billId),
+        isNull(t.ledgerEntries.statementBillId),
         lte(t.ledgerEntries.recordedAt, now),
-        previous ? gt(t.ledgerEntries.recordedAt, previous.cutoffAt) : undefined,
       ),
-    );
+    )
+    .for('update');
   const parts = {
     openingMinor: previous?.amountDueMinor ?? 0,
     chargesMinor: charges.chargesMinor,
@@ -159,9 +165,17 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
       id: crypto.randomUUID(),
       accountId: account.id,
       runId: context.runId,
-      period: periodDate(period),
+      period: firstDayOf(period),
       currency: account.currency,
       cutoffAt: now,
+      issuedTo: {
+        supplierName: supplier.name,
+        holderName: account.holderName || account.holderSurname,
+        address: account.address,
+        accountKind: account.kind === 'BUSINESS' ? 'BUSINESS' : 'RESIDENTIAL',
+        contractNumber: account.contractNumber,
+        vatRateBasisPoints: vatRate,
+      },
       issuedOn,
       issuedAt,
       dueDate: addDays(issuedOn, supplier.paymentTermDays),
@@ -172,6 +186,9 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
     .onConflictDoNothing()
     .returning();
   if (!bill) return null;
+  if (entries.length) {
+    await tx.update(t.ledgerEntries).set({ statementBillId: bill.id }).where(inArray(t.ledgerEntries.id, entries.map((entry) => entry.id)));
+  }
 
   const lines = [
     ...charges.lines.map((line) => ({
@@ -199,7 +216,7 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
         unit: units.size === 1 ? [...units][0]! : null,
         unitPrice: null,
         amountMinor: correction.netMinor + correction.vatMinor,
-        correctedPeriod: periodDate(correction.period),
+        correctedPeriod: firstDayOf(correction.period),
       };
     }),
   ];
@@ -226,7 +243,7 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
         estimated.map((zone) => ({
           meterId: zone.meter.id,
           zone: zone.zone,
-          period: periodDate(period),
+          period: firstDayOf(period),
           value: zone.currentValue.toFixed(3),
           readAt: now,
           source: 'ESTIMATE',
@@ -263,11 +280,11 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
   return { bill, estimatedZones: estimated.length };
 }
 
-/**
- * A supplier's billing run for one month, once its reading window has closed. Each account
- * is billed in its own transaction; accounts billed already are skipped, so running the
- * month again (or after a crash) bills only the rest.
- */
+/** Refuses (TARIFF_MISSING) when the pricer's tariffs do not cover `period`: pricers check coverage even with nothing to price. */
+function assertTariffsCover(pricer: Pricer, period: Period): void {
+  pricer(period, []);
+}
+
 /** The latest month a supplier has run billing for, or null. */
 export async function latestBilledPeriod(executor: Executor, t: UtilityTables, supplierId: string): Promise<Period | null> {
   const [latest] = await executor
@@ -276,9 +293,14 @@ export async function latestBilledPeriod(executor: Executor, t: UtilityTables, s
     .where(eq(t.billingRuns.supplierId, supplierId))
     .orderBy(desc(t.billingRuns.period))
     .limit(1);
-  return latest ? periodOfDate(latest.period) : null;
+  return latest ? periodOf(latest.period) : null;
 }
 
+/**
+ * A supplier's billing run for one month, once its reading window has closed. Each account
+ * is billed in its own transaction; accounts billed already are skipped, so running the
+ * month again (or after a crash) bills only the rest.
+ */
 export async function runBilling(
   db: Database,
   deps: { tables: UtilityTables; rules: UtilityRules; logger?: Logger },
@@ -306,18 +328,18 @@ export async function runBilling(
   const kinds = await db.selectDistinct({ kind: t.accounts.kind }).from(t.accounts).where(eq(t.accounts.supplierId, supplier.id));
   for (const { kind } of kinds) {
     const pricer = await deps.rules.pricerFor(db, supplier, kind);
-    pricer(period, []);
+    assertTariffsCover(pricer, period);
     pricers.set(kind, pricer);
   }
 
   await db
     .insert(t.billingRuns)
-    .values({ supplierId: supplier.id, period: periodDate(period), startedAt: now, startedByUserId: input.startedByUserId })
+    .values({ supplierId: supplier.id, period: firstDayOf(period), startedAt: now, startedByUserId: input.startedByUserId })
     .onConflictDoNothing();
   const [run] = await db
     .select()
     .from(t.billingRuns)
-    .where(and(eq(t.billingRuns.supplierId, supplier.id), eq(t.billingRuns.period, periodDate(period))));
+    .where(and(eq(t.billingRuns.supplierId, supplier.id), eq(t.billingRuns.period, firstDayOf(period))));
 
   const unbilled = await db
     .select()
@@ -329,7 +351,7 @@ export async function runBilling(
           db
             .select({ one: sql`1` })
             .from(t.bills)
-            .where(and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, periodDate(period)))),
+            .where(and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, firstDayOf(period)))),
         ),
       ),
     );

@@ -9,20 +9,32 @@ import type { BillDocument } from './document';
 
 const quantity = (value: string | null) => (value === null ? null : formatQuantity(new Big(value)));
 
-/** Everything printed on a stored bill, read from the database as it was issued. */
+/** A bill's reading of one meter zone as shown (API and PDF): values as stored, consumption as the meter's advance. */
+export function shownReading(row: { previousValue: string; currentValue: string; estimated: boolean }, digits: number) {
+  const previous = new Big(row.previousValue);
+  const current = new Big(row.currentValue);
+  return {
+    previous: formatQuantity(previous),
+    current: formatQuantity(current),
+    consumption: formatQuantity(printedAdvance(previous, current, digits)),
+    estimated: row.estimated,
+  };
+}
+
+/** Everything printed on a stored bill, as it was issued: amounts, lines and readings stored then, and who it was issued to. */
 export async function loadBillDocument(
   db: Database,
   t: UtilityTables,
   options: { billId: string; utility: BillDocument['utility']; unitOf(zone: MeterZone): string },
 ): Promise<BillDocument | null> {
   const [found] = await db
-    .select({ bill: t.bills, account: t.accounts, supplier: t.suppliers })
+    .select({ bill: t.bills, accountNumber: t.accounts.accountNumber })
     .from(t.bills)
     .innerJoin(t.accounts, eq(t.accounts.id, t.bills.accountId))
-    .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
     .where(eq(t.bills.id, options.billId));
   if (!found) return null;
-  const { bill, account, supplier } = found;
+  const { bill, accountNumber } = found;
+  const recipient = bill.issuedTo;
   const [lines, readings] = await Promise.all([
     db.select().from(t.billLines).where(eq(t.billLines.billId, bill.id)).orderBy(asc(t.billLines.position)),
     db
@@ -36,13 +48,13 @@ export async function loadBillDocument(
 
   return {
     utility: options.utility,
-    supplier: { name: supplier.name },
+    supplier: { name: recipient.supplierName },
     account: {
-      number: account.accountNumber,
-      holderName: account.holderName || account.holderSurname,
-      address: account.address,
-      kind: account.kind === 'BUSINESS' ? 'BUSINESS' : 'RESIDENTIAL',
-      contractNumber: account.contractNumber,
+      number: accountNumber,
+      holderName: recipient.holderName,
+      address: recipient.address,
+      kind: recipient.accountKind,
+      contractNumber: recipient.contractNumber,
     },
     period: bill.period.slice(0, 7),
     issuedOn: bill.issuedOn,
@@ -52,11 +64,8 @@ export async function loadBillDocument(
     meterReadings: readings.map(({ row, serialNumber, digits }) => ({
       serialNumber,
       zone: zoneLabels[row.zone as MeterZone] ?? row.zone,
-      previous: formatQuantity(new Big(row.previousValue)),
-      current: formatQuantity(new Big(row.currentValue)),
-      consumption: formatQuantity(printedAdvance(new Big(row.previousValue), new Big(row.currentValue), digits)),
+      ...shownReading(row, digits),
       unit: options.unitOf(row.zone as MeterZone),
-      estimated: row.estimated,
     })),
     // The VAT line is printed in the totals, not among the charges.
     lines: lines
@@ -71,7 +80,7 @@ export async function loadBillDocument(
     totals: {
       opening: amount(bill.openingMinor),
       charges: amount(bill.chargesMinor),
-      vat: account.kind === 'BUSINESS' ? { ratePercent: String(supplier.vatRateBasisPoints / 100), amount: amount(bill.vatMinor) } : null,
+      vat: recipient.vatRateBasisPoints === null ? null : { ratePercent: String(recipient.vatRateBasisPoints / 100), amount: amount(bill.vatMinor) },
       corrections: amount(bill.correctionsMinor),
       payments: amount(bill.paymentsMinor),
       adjustments: amount(bill.adjustmentsMinor),

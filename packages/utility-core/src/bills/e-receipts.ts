@@ -4,7 +4,7 @@ import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { badInput, DomainError } from '@kabinet/errors';
 import type { Mailer } from '@kabinet/mail';
-import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
 import { ensureHolder } from '../access';
 import { periodLabel } from '../labels';
 import type { AccountRow } from '../loaders';
@@ -109,18 +109,18 @@ export function createEReceipts(options: EReceiptOptions) {
       return subscription!;
     },
 
+    /** One conditional update: a subscription cancelled meanwhile has no token left to confirm. */
     async confirm(token: string, now: Date) {
-      const [subscription] = await db.select().from(t.eReceiptSubscriptions).where(eq(t.eReceiptSubscriptions.confirmationTokenHash, hashToken(token)));
-      if (!subscription) throw new DomainError('INVALID_TOKEN', 'This link is not valid (it may have been used already)');
-      if (!subscription.confirmationExpiresAt || subscription.confirmationExpiresAt <= now) {
-        throw new DomainError('TOKEN_EXPIRED', 'This link has expired; subscribe again');
-      }
+      const tokenHash = hashToken(token);
       const [activated] = await db
         .update(t.eReceiptSubscriptions)
         .set({ status: 'ACTIVE', activatedAt: now, confirmationTokenHash: null, confirmationExpiresAt: null })
-        .where(eq(t.eReceiptSubscriptions.id, subscription.id))
+        .where(and(eq(t.eReceiptSubscriptions.confirmationTokenHash, tokenHash), gt(t.eReceiptSubscriptions.confirmationExpiresAt, now)))
         .returning();
-      return activated!;
+      if (activated) return activated;
+      const [expired] = await db.select({ id: t.eReceiptSubscriptions.id }).from(t.eReceiptSubscriptions).where(eq(t.eReceiptSubscriptions.confirmationTokenHash, tokenHash));
+      if (expired) throw new DomainError('TOKEN_EXPIRED', 'This link has expired; subscribe again');
+      throw new DomainError('INVALID_TOKEN', 'This link is not valid (it may have been used already)');
     },
 
     async unsubscribe(viewer: Viewer | null, account: AccountRow) {
@@ -134,7 +134,20 @@ export function createEReceipts(options: EReceiptOptions) {
         .select({ subscription: t.eReceiptSubscriptions, billId: t.bills.id })
         .from(t.eReceiptSubscriptions)
         .innerJoin(t.bills, eq(t.bills.accountId, t.eReceiptSubscriptions.accountId))
-        .where(and(eq(t.eReceiptSubscriptions.status, 'ACTIVE'), lte(t.bills.issuedAt, now), gte(t.bills.issuedAt, t.eReceiptSubscriptions.activatedAt)));
+        .where(
+          and(
+            eq(t.eReceiptSubscriptions.status, 'ACTIVE'),
+            lte(t.bills.issuedAt, now),
+            gte(t.bills.issuedAt, t.eReceiptSubscriptions.activatedAt),
+            // Only bills not claimed yet: the work stays what is new, however long the history.
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(t.eReceiptDeliveries)
+                .where(and(eq(t.eReceiptDeliveries.subscriptionId, t.eReceiptSubscriptions.id), eq(t.eReceiptDeliveries.billId, t.bills.id))),
+            ),
+          ),
+        );
       const claimed = due.length
         ? await db
             .insert(t.eReceiptDeliveries)

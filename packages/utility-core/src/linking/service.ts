@@ -9,7 +9,7 @@ import { validIds } from '../loaders';
 import {
   assertAccountNumberFormat,
   normalizeAccountNumber,
-  supplierNotFound,
+  findSupplier,
   type LinkProofKind,
   type SupplierRow,
 } from '../suppliers';
@@ -36,13 +36,9 @@ type Outcome =
   | { kind: 'linked'; account: AccountRow }
   | { kind: 'locked'; until: Date }
   | { kind: 'rejected'; attemptsLeft: number; lockedUntil: Date | null }
-  | { kind: 'heldByAnother' };
+  | { kind: 'heldByAnother' }
+  | { kind: 'deactivated' };
 
-export async function findSupplier(executor: Database | Transaction, t: UtilityTables, supplierId: string): Promise<SupplierRow> {
-  const [supplier] = validIds([supplierId]).length ? await executor.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId)) : [];
-  if (!supplier) throw supplierNotFound();
-  return supplier;
-}
 
 /** Linking, unlinking and office codes: who holds which account. */
 export function createLinkingService(db: Database, t: UtilityTables) {
@@ -97,8 +93,6 @@ export function createLinkingService(db: Database, t: UtilityTables) {
      */
     async link(viewer: Viewer | null, input: LinkInput, now: Date): Promise<AccountRow> {
       if (!viewer) throw unauthenticated();
-      const [deactivated] = await db.select().from(t.deactivatedLogins).where(eq(t.deactivatedLogins.userId, viewer.userId));
-      if (deactivated) throw unauthenticated('This login has been deactivated');
       const supplier = await findSupplier(db, t, input.supplierId);
       const accountNumber = normalizeAccountNumber(input.accountNumber);
       assertAccountNumberFormat(supplier, accountNumber);
@@ -111,6 +105,8 @@ export function createLinkingService(db: Database, t: UtilityTables) {
 
       const outcome = await db.transaction(async (tx): Promise<Outcome> => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`link:${viewer.userId}:${supplier.id}:${accountNumber}`}))`);
+        const [deactivated] = await tx.select().from(t.deactivatedLogins).where(eq(t.deactivatedLogins.userId, viewer.userId));
+        if (deactivated) return { kind: 'deactivated' };
         const failures = await tx
           .select({ failedAt: t.linkFailures.failedAt })
           .from(t.linkFailures)
@@ -157,6 +153,8 @@ export function createLinkingService(db: Database, t: UtilityTables) {
             attemptsLeft: outcome.attemptsLeft,
             ...(outcome.lockedUntil ? { lockedUntil: outcome.lockedUntil.toISOString() } : {}),
           });
+        case 'deactivated':
+          throw unauthenticated('This login has been deactivated');
         case 'heldByAnother':
           throw new DomainError(
             'ACCOUNT_HELD_BY_ANOTHER_LOGIN',
@@ -171,11 +169,13 @@ export function createLinkingService(db: Database, t: UtilityTables) {
       if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', 'There is no such account', { field: 'accountId' });
       const holder = ensureHolder(viewer, account);
       await db.transaction(async (tx) => {
-        await tx
+        const released = await tx
           .update(t.accounts)
           .set({ holderUserId: null, linkedAt: null })
-          .where(and(eq(t.accounts.id, account.id), eq(t.accounts.holderUserId, holder.userId)));
-        await cancelEReceipts(tx, t, [account.id]);
+          .where(and(eq(t.accounts.id, account.id), eq(t.accounts.holderUserId, holder.userId)))
+          .returning({ id: t.accounts.id });
+        // Released by someone else meanwhile (and maybe linked anew): the new holder's e-receipts stay.
+        if (released.length) await cancelEReceipts(tx, t, [account.id]);
       });
       return account.id;
     },

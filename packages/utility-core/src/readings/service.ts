@@ -3,16 +3,15 @@ import { DomainError } from '@kabinet/errors';
 import { Big, formatQuantity, parseQuantity } from '@kabinet/money';
 import type { RateLimits } from '@kabinet/rate-limits';
 import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
-import { addMonths, periodOf, periodsBetween, type Period } from '../calendar';
+import { addMonths, firstDayOf, periodOf, periodsBetween, type Period } from '../calendar';
 import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
-import { findSupplier } from '../linking/service';
 import { normalizeAddress, normalizeSurname } from '../linking/proofs';
 import type { AccountRow, ReadingRow } from '../loaders';
-import { metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
+import { latestBefore, metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
 import type { ComputedCharges } from '../billing/charges';
-import { chargesFor, loadBillingHistory, periodDate, type UtilityRules } from '../billing/run';
+import { chargesFor, loadBillingHistory, type UtilityRules } from '../billing/run';
 import { openReadingWindow } from '../reading-windows';
-import { readingWindowStatus, supplierToday, windowRuleOf, assertAccountNumberFormat, normalizeAccountNumber, type SupplierRow } from '../suppliers';
+import { assertAccountNumberFormat, findSupplier, normalizeAccountNumber, readingWindowStatus, supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { UtilityTables } from '../tables';
 
 export interface ReadingEntry {
@@ -23,6 +22,7 @@ export interface ReadingEntry {
 
 export interface SubmittedReadings {
   period: Period;
+  currency: string;
   readings: ReadingRow[];
   preliminary: ComputedCharges;
 }
@@ -70,7 +70,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     const [billed] = await tx
       .select({ id: t.bills.id })
       .from(t.bills)
-      .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, periodDate(period))));
+      .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, firstDayOf(period))));
     if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; submit next month's readings in its window`, { period });
 
     const history = await loadBillingHistory(tx, t, account.id, period);
@@ -80,15 +80,17 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     const later = await tx
       .select()
       .from(t.readings)
-      .where(and(inArray(t.readings.meterId, [...new Set(values.map((entry) => entry.meterId))]), gt(t.readings.period, periodDate(period)), ne(t.readings.source, 'ESTIMATE')))
+      .where(and(inArray(t.readings.meterId, [...new Set(values.map((entry) => entry.meterId))]), gt(t.readings.period, firstDayOf(period)), ne(t.readings.source, 'ESTIMATE')))
       .orderBy(asc(t.readings.period));
 
     const unusual = [];
     for (const entry of values) {
       const meter = meters.find((candidate) => candidate.id === entry.meterId)!;
-      const lastReal = history.readings
-        .filter((reading) => reading.meterId === meter.id && reading.zone === entry.zone && !reading.estimated && reading.period < period)
-        .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+      const lastReal = latestBefore(
+        history.readings.filter((reading) => reading.meterId === meter.id && reading.zone === entry.zone),
+        period,
+        true,
+      );
       const next = later.find((reading) => reading.meterId === meter.id && reading.zone === entry.zone);
       if (next && !readingAdvance(entry.value, new Big(next.value), meter.digits)) {
         throw new DomainError('READING_ABOVE_FINAL', `Meter ${meter.serialNumber} (${entry.zone}) read ${formatQuantity(new Big(next.value))} when it was removed; ${entry.value.toString()} cannot come before that`, {
@@ -129,7 +131,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       const value = entry.value.toFixed(3);
       const [row] = await tx
         .insert(t.readings)
-        .values({ meterId: entry.meterId, zone: entry.zone, period: periodDate(period), value, readAt: options.now, source: options.source, submittedByUserId: options.userId })
+        .values({ meterId: entry.meterId, zone: entry.zone, period: firstDayOf(period), value, readAt: options.now, source: options.source, submittedByUserId: options.userId })
         .onConflictDoUpdate({
           target: [t.readings.meterId, t.readings.zone, t.readings.period],
           set: { value, readAt: options.now, source: options.source, submittedByUserId: options.userId },
@@ -141,7 +143,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     const pricer = await rules.pricerFor(tx, supplier, account.kind);
     const closing: BasisReading[] = values.map((entry) => ({ meterId: entry.meterId, zone: entry.zone, period, value: entry.value, estimated: false }));
     const preliminary = await chargesFor(tx, t, pricer, supplier, account, period, closing, true);
-    return { period, readings: rows, preliminary };
+    return { period, currency: account.currency, readings: rows, preliminary };
   }
 
   return {

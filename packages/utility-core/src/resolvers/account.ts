@@ -4,7 +4,8 @@ import { Big, formatQuantity, money } from '@kabinet/money';
 import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
 import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { scopeOf, withScope } from '../access';
-import { addMonths, isPeriod, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../calendar';
+import { assertPeriod } from '../billing/run';
+import { addMonths, firstDayOf, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../calendar';
 import type { UtilityContext } from '../context';
 import type { AccountRow } from '../loaders';
 import { readingWindowStatus } from '../suppliers';
@@ -46,12 +47,12 @@ export const accountResolvers = {
   },
 
   bill: async (account: AccountRow, args: { period: string }, context: UtilityContext) => {
-    if (!isPeriod(args.period)) throw badInput('A billing month looks like 2026-11', { field: 'period' });
+    const period = assertPeriod(args.period);
     const { bills } = context.services.tables;
     const [bill] = await context.db
       .select()
       .from(bills)
-      .where(and(eq(bills.accountId, account.id), eq(bills.period, `${args.period}-01`), lte(bills.issuedAt, context.now)));
+      .where(and(eq(bills.accountId, account.id), eq(bills.period, firstDayOf(period)), lte(bills.issuedAt, context.now)));
     return bill ? { ...bill, scope: scopeOf(account) } : null;
   },
 
@@ -64,7 +65,7 @@ export const accountResolvers = {
       .where(and(eq(entries.accountId, account.id), lte(entries.occurredAt, context.now), afterPosition(entries.occurredAt, entries.id, after)))
       .orderBy(desc(entries.occurredAt), desc(entries.id))
       .limit(first + 1);
-    return toConnection(rows, first, 'ledger', (entry) => ({ at: entry.occurredAt, id: entry.id }));
+    return toConnection(rows, first, 'ledger', (entry) => ({ at: entry.occurredAt, id: entry.id }), (entry) => ({ ...entry, currency: account.currency }));
   },
 
   /** Per billed month: consumption by zone as it turned out (estimates replaced by their corrections). */
@@ -111,7 +112,7 @@ export const accountResolvers = {
         and(
           eq(entries.accountId, account.id),
           eq(entries.kind, 'PAYMENT'),
-          gte(entries.occurredAt, startOfLocalDate(`${months[0]}-01`, supplier.timeZone)),
+          gte(entries.occurredAt, startOfLocalDate(firstDayOf(months[0]!), supplier.timeZone)),
           lte(entries.occurredAt, context.now),
         ),
       );

@@ -1,6 +1,6 @@
 import { Big, formatQuantity, money } from '@kabinet/money';
 import type { Scoped } from '../access';
-import { printedAdvance } from '../consumption';
+import { shownReading } from '../bills/bill-document';
 import { billPdfPath } from '../bills/files';
 import type { UtilityContext } from '../context';
 import type { BillRow } from '../loaders';
@@ -11,7 +11,8 @@ export const billResolvers = {
   period: (bill: BillRow) => bill.period.slice(0, 7),
   openingBalance: (bill: BillRow) => money(bill.openingMinor, bill.currency),
   charges: (bill: BillRow) => money(bill.chargesMinor, bill.currency),
-  vat: (bill: BillRow) => (bill.vatMinor === 0 ? null : money(bill.vatMinor, bill.currency)),
+  /** Business accounts' bills carry VAT (0.00 when there was nothing to charge); residential ones none. */
+  vat: (bill: BillRow) => (bill.issuedTo.vatRateBasisPoints === null ? null : money(bill.vatMinor, bill.currency)),
   corrections: (bill: BillRow) => money(bill.correctionsMinor, bill.currency),
   payments: (bill: BillRow) => money(bill.paymentsMinor, bill.currency),
   adjustments: (bill: BillRow) => money(bill.adjustmentsMinor, bill.currency),
@@ -29,14 +30,10 @@ export const billResolvers = {
       correctedPeriod: line.correctedPeriod?.slice(0, 7) ?? null,
     })),
   meterReadings: async (bill: BillRow, _args: unknown, context: UtilityContext) =>
-    (await context.utility.billConsumption.load(bill.id)).map((row) => ({
-      meterSerialNumber: row.serialNumber,
-      zone: row.zone,
-      previousValue: formatQuantity(new Big(row.previousValue)),
-      currentValue: formatQuantity(new Big(row.currentValue)),
-      consumption: formatQuantity(printedAdvance(new Big(row.previousValue), new Big(row.currentValue), row.digits)),
-      estimated: row.estimated,
-    })),
+    (await context.utility.billConsumption.load(bill.id)).map((row) => {
+      const shown = shownReading(row, row.digits);
+      return { meterSerialNumber: row.serialNumber, zone: row.zone, previousValue: shown.previous, currentValue: shown.current, consumption: shown.consumption, estimated: shown.estimated };
+    }),
   /** A fresh short-lived link on the host the client used, served through the gateway. */
   pdfUrl: async (bill: Scoped<BillRow>, _args: unknown, context: UtilityContext) =>
     `${context.publicOrigin}${billPdfPath(context.services.rules.utility, bill.id, await context.services.billLinks.sign(bill.id, context.now))}`,

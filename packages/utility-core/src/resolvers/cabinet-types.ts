@@ -7,8 +7,7 @@ type LedgerEntryRow = UtilityTables['ledgerEntries']['$inferSelect'];
 type BillingRunRow = UtilityTables['billingRuns']['$inferSelect'];
 
 export const ledgerEntryResolvers = {
-  amount: async (entry: LedgerEntryRow, _args: unknown, context: UtilityContext) =>
-    money(entry.amountMinor, (await context.utility.accountById.load(entry.accountId))!.currency),
+  amount: (entry: LedgerEntryRow & { currency: string }) => money(entry.amountMinor, entry.currency),
 };
 
 export const billingRunResolvers = {

@@ -7,7 +7,7 @@ import { meterResolvers } from './meter';
 import { supplierResolvers } from './supplier';
 import { userResolvers } from './user';
 
-export { cabinetOperations, preliminaryCharge } from './operations';
+export { cabinetOperations, chargeLines, preliminaryCharge } from './operations';
 
 export interface UtilityNames {
   /** `ElectricityAccount` or `HeatAccount`. */

@@ -4,15 +4,15 @@ import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, scopeOf, withScope } from '../access';
 import type { NewAppeal } from '../appeals';
-import type { ComputedCharges } from '../billing/charges';
+import type { ComputedCharges, PricedLine } from '../billing/charges';
 import { assertPeriod, runBilling } from '../billing/run';
 import type { Period } from '../calendar';
 import type { UtilityContext } from '../context';
-import { findSupplier, type LinkInput } from '../linking/service';
+import type { LinkInput } from '../linking/service';
 import type { AccountRow } from '../loaders';
 import { replaceMeter, type NewMeter, type ZoneValue } from '../meter-replacement';
 import type { ReadingEntry } from '../readings/service';
-import { normalizeAccountNumber } from '../suppliers';
+import { findSupplier, normalizeAccountNumber } from '../suppliers';
 
 type Input<T> = { input: T };
 
@@ -29,17 +29,22 @@ async function heldAccount(context: UtilityContext, accountId: string): Promise<
   return account;
 }
 
+/** Priced lines as the API shows them (`ChargeLine`). */
+export function chargeLines(lines: PricedLine[], currency: string) {
+  return lines.map((line) => ({
+    description: line.description,
+    zone: line.zone,
+    quantity: line.quantity === null ? null : formatQuantity(line.quantity),
+    unitPrice: line.unitPrice === null ? null : formatQuantity(line.unitPrice, 6),
+    amount: money(line.amountMinor, currency),
+  }));
+}
+
 /** A preliminary charge as the API shows it: charges, VAT and corrections of earlier estimates. */
 export function preliminaryCharge(period: Period, charges: ComputedCharges, currency: string) {
   return {
     period,
-    lines: charges.lines.map((line) => ({
-      description: line.description,
-      zone: line.zone,
-      quantity: line.quantity === null ? null : formatQuantity(line.quantity),
-      unitPrice: line.unitPrice === null ? null : formatQuantity(line.unitPrice, 6),
-      amount: money(line.amountMinor, currency),
-    })),
+    lines: chargeLines(charges.lines, currency),
     corrections: money(charges.correctionsMinor, currency),
     vat: charges.vatMinor === 0 ? null : money(charges.vatMinor, currency),
     total: money(charges.chargesMinor + charges.vatMinor + charges.correctionsMinor, currency),
@@ -118,11 +123,10 @@ export const cabinetOperations = {
       clientIp: context.clientIp,
       now: context.now,
     });
-    const supplier = await findSupplier(context.db, context.services.tables, input.supplierId);
     return {
       period: result.period,
       acceptedReadings: result.readings.length,
-      preliminaryCharge: preliminaryCharge(result.period, result.preliminary, supplier.currency),
+      preliminaryCharge: preliminaryCharge(result.period, result.preliminary, result.currency),
     };
   },
 

@@ -52,6 +52,7 @@ export async function seedHolderAccounts(
       period: '2026-01-01',
       currency: account.currency,
       cutoffAt: issuedAt,
+      issuedTo: { supplierName: supplier.name, holderName: 'Тестенко', address: account.address, accountKind: 'RESIDENTIAL' as const, contractNumber: null, vatRateBasisPoints: null },
       issuedOn: '2026-02-08',
       issuedAt,
       dueDate: '2026-02-28',

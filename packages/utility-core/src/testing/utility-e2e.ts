@@ -1,4 +1,5 @@
 import { gatewaySecretHeader, signAccessToken, subgraphSecret } from '@kabinet/auth';
+import { createLogger } from '@kabinet/config';
 import { demoPayments, demoUsers } from '@kabinet/demo';
 import { formatMinor } from '@kabinet/money';
 import { expectErrorCode, expectNoGraphQLErrors, graphqlRequest, startTestStack, type TestStack } from '@kabinet/testing';
@@ -243,7 +244,7 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
       };
       const before = await count();
       expect(before.accounts).toBe(demoNumbers.length);
-      await spec.module.seedDemo!({ database: stack.stack.database, clock: stack.clock } as unknown as SubgraphRuntime);
+      await spec.module.seedDemo!({ database: stack.stack.database, clock: stack.clock, logger: createLogger('silent') } as unknown as SubgraphRuntime);
       expect(await count()).toEqual(before);
     });
   });

@@ -28,6 +28,15 @@ describe('single-zone price', () => {
     expect(lines[0]!.unitPrice.toString()).toBe('4.32');
   });
 
+  it('prices the printed quantity, so every line can be checked by hand', () => {
+    // 1000 kWh over 31 days, a change on the 11th: 322.581 and 677.419 kWh are printed and priced.
+    const lines = priceConsumption(tariffSegments('2026-12', [flat('2024-01-01', '4.32'), flat('2026-12-11', '4.80')]), [use('SINGLE', 'SINGLE', 1000)], 'UAH');
+    expect(lines.map((line) => [line.consumption.toString(), line.amountMinor])).toEqual([
+      ['322.581', 139_355],
+      ['677.419', 325_161],
+    ]);
+  });
+
   it('rounds half away from zero on each line', () => {
     // 1.005 kWh × 4.32 = 4.3416 → 4.34; 0.125 × 4.32 = 0.54 exactly; 0.1157 × 4.32 = 0.499824 → 0.50
     const price = (value: string) => total(priceConsumption(wholeMonthSegment('2026-11-10', [flat('2024-01-01', '4.32')]), [use('SINGLE', 'SINGLE', value)], 'UAH'));
@@ -154,7 +163,8 @@ describe('a tariff change inside the month', () => {
       ['2026-12-11', 1, '40.645'],
     ]);
     expect(kwh(lines)).toBe('310');
-    expect(total(lines)).toBe(16_129 + 7_742 + 50_806 + 20_323);
+    // Each amount is the printed quantity times the price: 169.355 × 3.00 = 508.065 → 508.07.
+    expect(lines.map((line) => line.amountMinor)).toEqual([16_129, 7_742, 50_807, 20_323]);
   });
 
   it('needs a tariff from the first day of the month', () => {

@@ -125,13 +125,15 @@ function coefficientOf(tariff: Tariff, scheme: MeterScheme, zone: MeterZone): Bi
  * Prices a month's consumption. In each tariff segment the consumption and the tier bounds
  * are taken pro rata by days; the account's total fills the tiers in order, and each zone
  * takes its share of every tier in proportion to its consumption; the tier price times the
- * zone coefficient gives the kWh price. Each line is rounded to minor units on its own, as
- * printed on the bill.
+ * zone coefficient gives the kWh price. Quantities are then rounded to the printed three
+ * decimals (a zone's last line takes the remainder, so its lines add up to its consumption),
+ * and each line's amount is its printed quantity times its price, rounded to minor units: a
+ * reader can check every line of the bill.
  */
 export function priceConsumption(segments: TariffSegment[], consumption: ZoneConsumption[], currency: string): ChargeLine[] {
   const total = consumption.reduce((sum, entry) => sum.plus(entry.consumption), new Big(0));
   if (total.lte(0)) return [];
-  const lines: ChargeLine[] = [];
+  const lines: Omit<ChargeLine, 'amountMinor'>[] = [];
   for (const segment of segments) {
     const segmentTotal = total.times(segment.fraction);
     let lowerBound = new Big(0);
@@ -142,20 +144,29 @@ export function priceConsumption(segments: TariffSegment[], consumption: ZoneCon
       if (filled.lte(0)) return;
       for (const entry of consumption) {
         if (entry.consumption.lte(0)) continue;
-        const quantity = filled.times(entry.consumption).div(total);
-        const unitPrice = new Big(tier.price).times(coefficientOf(segment.tariff, entry.scheme, entry.zone));
         lines.push({
           scheme: entry.scheme,
           zone: entry.zone,
-          consumption: quantity,
+          consumption: filled.times(entry.consumption).div(total),
           from: segment.from,
           to: segment.to,
           tier: tierIndex,
-          unitPrice,
-          amountMinor: toMinorUnits(quantity.times(unitPrice), currency),
+          unitPrice: new Big(tier.price).times(coefficientOf(segment.tariff, entry.scheme, entry.zone)),
         });
       }
     });
   }
-  return lines;
+  return roundedToPrint(lines, consumption).map((line) => ({ ...line, amountMinor: toMinorUnits(line.consumption.times(line.unitPrice), currency) }));
+}
+
+function roundedToPrint<T extends ZoneConsumption>(lines: T[], consumption: ZoneConsumption[]): T[] {
+  const rounded = lines.map((line) => ({ ...line, consumption: line.consumption.round(3, Big.roundHalfUp) }));
+  for (const entry of consumption) {
+    const own = rounded.filter((line) => line.scheme === entry.scheme && line.zone === entry.zone);
+    const last = own.at(-1);
+    if (!last) continue;
+    const others = own.slice(0, -1).reduce((sum, line) => sum.plus(line.consumption), new Big(0));
+    last.consumption = entry.consumption.minus(others);
+  }
+  return rounded;
 }

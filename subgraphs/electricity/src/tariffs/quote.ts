@@ -1,6 +1,6 @@
 import { DomainError } from '@kabinet/errors';
-import { formatQuantity, money, parseQuantity } from '@kabinet/money';
-import { findSupplier, supplierToday, vatOn, type MeterZone, type UtilityContext } from '@kabinet/utility-core';
+import { money, parseQuantity } from '@kabinet/money';
+import { chargeLines, findSupplier, isMeterZoneSet, supplierToday, vatOn, type MeterZone, type UtilityContext } from '@kabinet/utility-core';
 import { priceConsumption, schemeOfZones, wholeMonthSegment } from './pricing';
 import { describeLines, electricityRules, loadTariffs, withTariffs } from './rules';
 
@@ -17,8 +17,7 @@ export async function tariffQuote(_: unknown, { input }: { input: TariffQuoteInp
   const supplier = await findSupplier(context.db, context.services.tables, input.supplierId);
   const accountKind = input.accountKind ?? 'RESIDENTIAL';
   const zones = input.consumption.map((entry) => entry.zone as string);
-  const known = electricityRules.meterZoneSets.some((set) => set.length === zones.length && set.every((zone) => zones.includes(zone)));
-  if (!known) {
+  if (!isMeterZoneSet(electricityRules, zones)) {
     throw invalidConsumption(`Give one value per zone of a meter: ${electricityRules.meterZoneSets.map((set) => set.join(' + ')).join('; or ')}`);
   }
   const scheme = schemeOfZones(zones);
@@ -37,13 +36,7 @@ export async function tariffQuote(_: unknown, { input }: { input: TariffQuoteInp
   return {
     supplier,
     validFrom: segments[0]!.tariff.validFrom,
-    lines: lines.map((line) => ({
-      description: line.description,
-      zone: line.zone,
-      quantity: line.quantity && formatQuantity(line.quantity),
-      unitPrice: line.unitPrice && formatQuantity(line.unitPrice, 6),
-      amount: money(line.amountMinor, supplier.currency),
-    })),
+    lines: chargeLines(lines, supplier.currency),
     vat: accountKind === 'BUSINESS' ? money(vat, supplier.currency) : null,
     total: money(net + vat, supplier.currency),
   };
