@@ -9,7 +9,6 @@ const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === '' ? undefined : value));
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Fixed development ports (gateway 4000, subgraphs 4001–4004). */
 export const defaultPorts = { gateway: 4000, identity: 4001, electricity: 4002, heat: 4003, payments: 4004 } as const;

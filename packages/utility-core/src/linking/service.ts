@@ -11,7 +11,6 @@ import {
   normalizeAccountNumber,
   findSupplier,
   type LinkProofKind,
-  type SupplierRow,
 } from '../suppliers';
 import type { UtilityTables } from '../tables';
 import {
