@@ -4,17 +4,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
-import { graphqlRequest } from '@kabinet/testing';
+import { connectionRecorderEnv, graphqlRequest, offLoopback, recordedConnections } from '@kabinet/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // `pnpm start` as a new user runs it: one process, embedded database under DATA_DIR, fixed ports.
 const gatewayUrl = 'http://127.0.0.1:4000/graphql';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kabinet-start-'));
+// Every connection the product's process attempts (not pnpm's): all must stay on this machine.
+const connectionLog = path.join(dataDir, 'connections.jsonl');
+
+/** Started and not yet stopped: killed after the tests, so a failed assertion leaves no server behind. */
+const running = new Set<ChildProcess>();
 
 function start(): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+    ...connectionRecorderEnv(connectionLog, 'packages/stack/src/main.ts'),
+  };
   delete env.DATABASE_URL;
+  delete env.APOLLO_TELEMETRY_DISABLED;
   const child = spawn('corepack', ['pnpm', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -33,7 +46,10 @@ function start(): Promise<{ child: ChildProcess; output: () => string }> {
 /** Resolves once every process of the group has closed its output, with what they printed. */
 function stop(child: ChildProcess, output: () => string): Promise<string> {
   return new Promise((resolve) => {
-    child.once('close', () => resolve(output()));
+    child.once('close', () => {
+      running.delete(child);
+      resolve(output());
+    });
     // Ctrl-C in a terminal signals the whole foreground process group.
     process.kill(-child.pid!, 'SIGINT');
   });
@@ -61,7 +77,10 @@ async function demoDashboardCounts() {
 }
 
 describe('pnpm start', () => {
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const child of running) process.kill(-child.pid!, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('starts everything on the embedded database, prints where, seeds once, stops on Ctrl-C', { timeout: 240_000 }, async () => {
     const first = await start();
@@ -71,7 +90,13 @@ describe('pnpm start', () => {
     const before = await demoDashboardCounts();
     expect(before.electricity).toBeGreaterThanOrEqual(2);
     expect(before.heat).toBeGreaterThanOrEqual(2);
+    // @apollo/gateway's usage exporter and cloud detectors would start with it and probe within a second or two.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await stop(first.child, first.output)).toContain('Stopped.');
+    const connections = recordedConnections(connectionLog);
+    // The recorder ran in the product's process: the gateway's calls to the subgraphs are there.
+    expect(connections.filter((connection) => connection.kind === 'tcp').length).toBeGreaterThan(0);
+    expect(offLoopback(connections)).toEqual([]);
     await expect(fetch(gatewayUrl)).rejects.toThrow();
 
     // A second start on the same data seeds nothing twice.

@@ -2,3 +2,4 @@ export * from './client';
 export * from './mailbox';
 export * from './test-stack';
 export * from './pdf-tools';
+export * from './connections';
