@@ -77,6 +77,38 @@ const tokenRefusalPassesThrough: ApolloServerPlugin = {
   },
 };
 
+type RequestHooks = Awaited<ReturnType<NonNullable<ApolloServerPlugin['requestDidStart']>>>;
+
+/**
+ * armor's token limit parses the document itself in `parsingDidStart`, so a syntax error would
+ * surface there as an unexpected (500) error. Only the limit's refusal is kept from that parse;
+ * a syntax error is left to Apollo's own parse right after, which answers GRAPHQL_PARSE_FAILED
+ * with 400.
+ */
+function syntaxErrorsLeftToApollo(plugin: ApolloServerPlugin): ApolloServerPlugin {
+  const { requestDidStart } = plugin;
+  if (!requestDidStart) return plugin;
+  return {
+    ...plugin,
+    async requestDidStart(requestContext) {
+      const hooks: RequestHooks = await requestDidStart.call(plugin, requestContext);
+      const parsingDidStart = hooks?.parsingDidStart;
+      if (!hooks || !parsingDidStart) return hooks;
+      return {
+        ...hooks,
+        async parsingDidStart(parsingContext) {
+          try {
+            return await parsingDidStart.call(hooks, parsingContext);
+          } catch (error) {
+            if (error instanceof TokenLimitRefusal) throw error;
+            return undefined;
+          }
+        },
+      };
+    },
+  };
+}
+
 export interface RequestLimits<TContext extends object> {
   plugins: ApolloServerPlugin<TContext>[];
   validationRules: ValidationRule[];
@@ -87,7 +119,7 @@ export function requestLimits<TContext extends object>(): RequestLimits<TContext
   const { plugins, validationRules } = new ApolloArmor(armorConfig()).protect();
   const withoutArmorCatchAll = plugins.map((plugin) => {
     const { unexpectedErrorProcessingRequest: _catchAll, ...rest } = plugin;
-    return rest;
+    return syntaxErrorsLeftToApollo(rest);
   });
   return {
     // No cast: under our `moduleResolution: Bundler` armor's declarations resolve to the same

@@ -15,6 +15,7 @@ const gateway = await startGateway({
   logger,
   production: config.production,
   trustProxy: config.gateway.trustProxy,
+  subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
   port: config.port ?? defaultPorts.gateway,
 });
 

@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -8,31 +8,20 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import {
-  clientIpHeader,
-  gatewaySecretHeader,
-  publicOriginHeader,
-  subgraphSecret,
-  viewerFromAuthorization,
-  type TokenKeys,
-  type Viewer,
-} from '@kabinet/auth';
+import { subgraphSecret, viewerFromAuthorization, type TokenKeys } from '@kabinet/auth';
 import type { Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
-import express from 'express';
 import { jsonErrorHandler, listen } from '@kabinet/http';
+import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
+import express from 'express';
+import type { GatewayContext } from './context';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
+import { operationResolution } from './operation-resolution';
 import { sandboxDocument } from './sandbox';
+import { SubgraphSource, subgraphAgent } from './subgraph-source';
 
-export interface GatewayContext {
-  /** The caller's verified identity; `null` for anonymous requests. */
-  viewer: Viewer | null;
-  /** Forwarded as-is so that each subgraph verifies the token itself. */
-  authorization: string | undefined;
-  clientIp: string;
-  publicOrigin: string;
-}
+export type { GatewayContext } from './context';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -42,6 +31,8 @@ export interface GatewayOptions {
   logger: Logger;
   production: boolean;
   trustProxy: boolean;
+  /** How long a subgraph may take to answer one call. */
+  subgraphTimeoutMs: number;
   port: number;
   host?: string | undefined;
 }
@@ -54,25 +45,6 @@ export interface RunningGateway {
 }
 
 const requestBodyLimit = '256kb';
-
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly secret: string,
-  ) {
-    super({ url });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    headers.set(gatewaySecretHeader, this.secret);
-    // Query plans also run without an incoming request (health checks): context is then empty.
-    if (context.authorization) headers.set('authorization', context.authorization);
-    if (context.clientIp) headers.set(clientIpHeader, context.clientIp);
-    if (context.publicOrigin) headers.set(publicOriginHeader, context.publicOrigin);
-  }
-}
 
 /**
  * @apollo/gateway reports usage to Apollo and runs cloud resource detectors (connections to
@@ -87,15 +59,26 @@ function disableApolloTelemetry(): void {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { logger } = options;
   disableApolloTelemetry();
+  const agent = subgraphAgent(options.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     serviceList: undefined,
+    // Query plans are not a client's business (the default shows them outside production).
+    __exposeQueryPlanExperimental: false,
     buildService: ({ name, url }) => {
       const configured = options.subgraphUrls[name as SubgraphName];
       if (!configured && !url) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SubgraphDataSource(configured ?? url!, subgraphSecret(options.gatewaySecret, name));
+      return new SubgraphSource({
+        name,
+        url: configured ?? url!,
+        secret: subgraphSecret(options.gatewaySecret, name),
+        agent,
+        timeoutMs: options.subgraphTimeoutMs,
+      });
     },
   });
+  // The API schema comes from SDL alone: give it the subgraphs' rules for reading dates.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => withSharedScalarParsing(apiSchema));
 
   const app = express();
   app.disable('x-powered-by');
@@ -120,6 +103,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     validationRules: limits.validationRules,
     plugins: [
       ...limits.plugins,
+      operationResolution(),
+      stringInputGuard(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Even with APOLLO_KEY in the environment: Kabinet reports to no one.
       ApolloServerPluginUsageReportingDisabled(),
@@ -146,8 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           viewer,
           authorization,
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          // With TRUST_PROXY, express reads these from X-Forwarded-Proto / X-Forwarded-Host.
-          publicOrigin: `${req.protocol}://${req.get('host')}`,
+          acceptLanguage: req.get('accept-language'),
         };
       },
     }),
@@ -157,5 +141,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const url = `http://localhost:${port}`;
   logger.info({ port }, 'gateway listening');
-  return { port, url, graphqlUrl: `${url}/graphql`, stop: () => server.stop() };
+  return {
+    port,
+    url,
+    graphqlUrl: `${url}/graphql`,
+    stop: async () => {
+      await server.stop();
+      await agent.close();
+    },
+  };
 }

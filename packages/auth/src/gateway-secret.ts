@@ -4,8 +4,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const gatewaySecretHeader = 'x-kabinet-gateway-secret';
 /** Client address as seen by the gateway; trusted only on requests that carry the secret. */
 export const clientIpHeader = 'x-kabinet-client-ip';
-/** Scheme and host the client reached the gateway at: links the subgraphs hand out (bill PDFs) point there. */
-export const publicOriginHeader = 'x-kabinet-public-origin';
 
 /**
  * Each subgraph gets its own secret derived from the one configured master secret, so a

@@ -31,6 +31,7 @@ export const envSchema = z.object({
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().default('Kabinet <no-reply@kabinet.dev>'),
   APP_URL: z.url().default('http://localhost:4000'),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
   // auth
   JWT_PRIVATE_KEY: optionalString,
   JWT_PUBLIC_KEY: optionalString,
@@ -43,6 +44,7 @@ export const envSchema = z.object({
   ELECTRICITY_URL: z.url().default(`http://127.0.0.1:${defaultPorts.electricity}/graphql`),
   HEAT_URL: z.url().default(`http://127.0.0.1:${defaultPorts.heat}/graphql`),
   PAYMENTS_URL: z.url().default(`http://127.0.0.1:${defaultPorts.payments}/graphql`),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -64,6 +66,11 @@ export interface Config {
   database: { url: string | undefined; poolSize: number };
   redis: { url: string | undefined };
   mail: { smtpUrl: string | undefined; from: string; appUrl: string };
+  /**
+   * Where clients reach the gateway: links the API hands out (bill PDFs) start here, never with
+   * a request's Host header. Unset: the gateway's own address.
+   */
+  publicUrl: string | undefined;
   auth: {
     privateKeyPem: string | undefined;
     publicKeyPem: string | undefined;
@@ -72,7 +79,7 @@ export interface Config {
     refreshTokenTtlSeconds: number;
     gatewaySecret: string | undefined;
   };
-  gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean };
+  gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean; subgraphTimeoutMs: number };
   /** How often background jobs (e-receipt mail) look for work, in seconds; 0 turns them off. */
   jobsIntervalSeconds: number;
 }
@@ -113,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.APP_URL },
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     auth: {
       privateKeyPem: env.JWT_PRIVATE_KEY,
       publicKeyPem: env.JWT_PUBLIC_KEY,
@@ -129,6 +137,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         payments: env.PAYMENTS_URL,
       },
       trustProxy: env.TRUST_PROXY,
+      subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     },
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS,
   };

@@ -29,13 +29,29 @@ const requestErrorCodes = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/**
+ * Apollo Server's own refusals of a request that carry no code (it answers them with 400): a
+ * client still gets a stable one.
+ */
+const uncodedRequestErrors: Record<string, string> = {
+  'provided sha does not match query': 'PERSISTED_QUERY_HASH_MISMATCH',
+  'Unsupported persisted query version': 'PERSISTED_QUERY_VERSION_NOT_SUPPORTED',
+};
+
 export const internalErrorMessage = 'Internal server error';
 
 type ErrorLogger = (error: unknown, message: string) => void;
 
+/**
+ * graphql-js suggests names it knows ("Did you mean the enum value ...?"): in a refusal to a
+ * client, that is the schema told to someone who has not seen it. Field suggestions are blocked
+ * by graphql-armor; this removes the rest, from every message.
+ */
+const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^?]*\?/g, '');
+
 function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
-  return { ...formatted, extensions };
+  const { stacktrace: _stacktrace, exception: _exception, response: _response, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
 }
 
 /**
@@ -62,6 +78,9 @@ export function maskSubgraphError(log: ErrorLogger) {
 export function maskGatewayError(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    // `Error`, not `GraphQLError`: Apollo Server and this module may load different copies of graphql.
+    const requestCode = original instanceof Error ? uncodedRequestErrors[original.message] : undefined;
+    if (requestCode) return withoutInternals({ ...formatted, extensions: { ...formatted.extensions, code: requestCode } });
     const code = formatted.extensions?.code;
     if (original instanceof DomainError || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
       return withoutInternals(formatted);

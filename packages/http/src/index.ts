@@ -14,8 +14,15 @@ export interface RunningService {
 export const servers = new Map<number, Server>();
 
 /** Listens on `port` (0 picks a free one) and reports where it ended up. */
+/**
+ * How long an idle kept-alive connection stays open. Node's default (5 s) is shorter than the
+ * idle time of the clients in front: the gateway's agent (30 s) and load balancers (60 s), which
+ * would then send requests into sockets being closed (ECONNRESET). The server waits longest.
+ */
+export const keepAliveTimeoutMs = 65_000;
+
 export async function listen(app: Express, port: number, host?: string): Promise<{ httpServer: Server; port: number }> {
-  const httpServer = createServer(app);
+  const httpServer = createServer({ keepAliveTimeout: keepAliveTimeoutMs, headersTimeout: keepAliveTimeoutMs + 1_000 }, app);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());

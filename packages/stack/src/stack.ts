@@ -31,6 +31,8 @@ export interface StackOptions {
   logger?: Logger;
   /** The domain clock; tests pass a `ManualClock`. */
   clock?: Clock;
+  /** Base URLs the gateway calls instead of a subgraph's own (tests put fault proxies there). */
+  gatewayRoutes?: Partial<Record<SubgraphName, string>>;
 }
 
 export interface Stack {
@@ -56,6 +58,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const portOf = (name: keyof typeof defaultPorts) => (options.ports === 'fixed' ? defaultPorts[name] : 0);
 
   const stops: (() => Promise<void>)[] = [];
+  // The gateway's own address until PUBLIC_URL says otherwise; with ephemeral ports, known once it listens.
+  let gatewayUrl = config.publicUrl ?? `http://localhost:${defaultPorts.gateway}`;
   const subgraphs = {} as Record<SubgraphName, RunningService>;
   const databases = {} as Record<SubgraphName, DatabaseHandle>;
   try {
@@ -70,6 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         clock,
         // Ports may be ephemeral: a subgraph started later is found once it listens.
         subgraphUrl: (name) => (subgraphs[name] ? `${subgraphs[name].url}/graphql` : config.gateway.subgraphUrls[name]),
+        publicUrl: () => gatewayUrl,
       };
       await database.migrate(module.name, module.migrationsFolder);
       if (options.seedDemo) await module.seedDemo?.(runtime);
@@ -88,17 +93,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const gateway = await startGateway({
       supergraphSdl: readSupergraphSdl(),
       subgraphUrls: Object.fromEntries(
-        Object.entries(subgraphs).map(([name, service]) => [name, `${service.url}/graphql`]),
+        Object.entries(subgraphs).map(([name, service]) => [name, `${options.gatewayRoutes?.[name as SubgraphName] ?? service.url}/graphql`]),
       ) as Record<SubgraphName, string>,
       tokenKeys,
       gatewaySecret,
       logger: logger.child({ service: 'gateway' }),
       production: config.production,
       trustProxy: config.gateway.trustProxy,
+      subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
       port: portOf('gateway'),
       host: options.host,
     });
     stops.unshift(gateway.stop);
+    if (!config.publicUrl) gatewayUrl = options.host ? `http://${options.host}:${gateway.port}` : gateway.url;
 
     return {
       gateway,

@@ -48,6 +48,7 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
     logger,
     clock: systemClock,
     subgraphUrl: (name) => config.gateway.subgraphUrls[name],
+    publicUrl: () => config.publicUrl ?? `http://localhost:${defaultPorts.gateway}`,
   };
   const definition = await module.create(runtime);
   const service = await startSubgraph(definition, runtime, {

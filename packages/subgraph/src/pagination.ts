@@ -1,5 +1,6 @@
 import { isUuid } from '@kabinet/db';
 import { badInput } from '@kabinet/errors';
+import { isCalendarDate, parseInstant } from '@kabinet/input';
 
 /** No list answers more than this many items at once (SECURITY.md: pagination is capped). */
 export const maxPageSize = 100;
@@ -26,10 +27,10 @@ export function encodeCursor(list: string, position: Position): string {
 export function decodeCursor(list: string, cursor: string): Position | null {
   const [cursorList, at = '', id] = Buffer.from(cursor, 'base64url').toString().split('|');
   if (cursorList !== list || !id || !isUuid(id)) return null;
-  // Plain values are dates (`YYYY-MM-DD`): anything else would fail in SQL, not here.
-  if (at.startsWith('s')) return /^\d{4}-\d{2}-\d{2}$/.test(at.slice(1)) ? { at: at.slice(1), id } : null;
-  const instant = new Date(at.slice(1));
-  return at.startsWith('t') && !Number.isNaN(instant.getTime()) ? { at: instant, id } : null;
+  // Checked as the database would take them: a crafted cursor is refused here, not failed in SQL.
+  if (at.startsWith('s')) return isCalendarDate(at.slice(1)) ? { at: at.slice(1), id } : null;
+  const instant = at.startsWith('t') ? parseInstant(at.slice(1)) : null;
+  return instant ? { at: instant, id } : null;
 }
 
 export interface PageArgs {

@@ -7,7 +7,6 @@ import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-inte
 import {
   clientIpHeader,
   gatewaySecretHeader,
-  publicOriginHeader,
   secretsMatch,
   subgraphSecret,
   viewerFromAuthorization,
@@ -22,6 +21,7 @@ import type { DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import { stringInputGuard } from '@kabinet/input';
 import type { Clock } from './clock';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
@@ -31,7 +31,7 @@ export interface BaseContext {
   db: Database;
   logger: Logger;
   clock: Clock;
-  /** Where the client reached the gateway (scheme and host), for links handed out. */
+  /** Where clients reach the gateway (scheme, host, port): links handed out start here. */
   publicOrigin: string;
 }
 
@@ -46,6 +46,8 @@ export interface SubgraphRuntime {
   clock: Clock;
   /** Where another subgraph listens (its GraphQL URL); known only after the stack has started them all. */
   subgraphUrl(name: SubgraphName): string;
+  /** Where clients reach the gateway (PUBLIC_URL, else the gateway's own address): from configuration, never from a request. */
+  publicUrl(): string;
 }
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
@@ -135,6 +137,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     formatError: maskSubgraphError((error, message) => logger.error({ err: error }, message)),
     plugins: [
+      // Also here: the gateway refuses such strings first, but a subgraph trusts no caller's input.
+      stringInputGuard(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Query-plan traces are for Apollo Studio, which Kabinet does not use.
@@ -151,7 +155,7 @@ export async function startSubgraph<TContext extends BaseContext>(
       db: runtime.database.db,
       logger,
       clock: runtime.clock,
-      publicOrigin: req.get(publicOriginHeader) ?? runtime.config.mail.appUrl,
+      publicOrigin: runtime.publicUrl(),
     });
   };
 

@@ -3,3 +3,4 @@ export * from './mailbox';
 export * from './test-stack';
 export * from './pdf-tools';
 export * from './connections';
+export * from './fault-proxy';

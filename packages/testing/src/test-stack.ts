@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTokenKeyPems, importTokenKeys } from '@kabinet/auth';
-import { createLogger, loadConfig, type Config } from '@kabinet/config';
+import { createLogger, loadConfig, type Config, type SubgraphName } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
 import { startStack, type Stack } from '@kabinet/stack';
 import { ManualClock } from '@kabinet/subgraph';
@@ -37,6 +37,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Where the domain clock starts (default: now); demo data is seeded relative to it. */
   now?: string | Date;
+  /** Base URLs the gateway calls instead of a subgraph's own (a `FaultProxy` in front of it). */
+  gatewayRoutes?: Partial<Record<SubgraphName, string>>;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     seedDemo: options.seedDemo ?? true,
     logger: createLogger(config.logLevel),
     clock,
+    gatewayRoutes: options.gatewayRoutes,
   });
   const url = stack.gateway.graphqlUrl.replace('localhost', '127.0.0.1');
   return {

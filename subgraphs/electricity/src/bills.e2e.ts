@@ -167,17 +167,16 @@ describe('Bill PDFs through the gateway', () => {
     expect(c.body.equals(a.body)).toBe(true);
   });
 
-  it('points the link at the host the client used', async () => {
+  it('points the link at the gateway as configured, whatever Host the client sends', async () => {
     const gateway = new URL(t.url);
-    // Through `localhost` instead of `127.0.0.1`: same gateway, another host name.
-    const viaLocalhost = `http://localhost:${gateway.port}/graphql`;
-    const [bill] = (await billsOf(viaLocalhost)).bills;
-    expect(new URL(bill!.pdfUrl).origin).toBe(`http://localhost:${gateway.port}`);
+    const [bill] = (await billsOf()).bills;
+    // No PUBLIC_URL in this stack: the gateway's own address.
+    expect(new URL(bill!.pdfUrl).origin).toBe(gateway.origin);
     const pdf = await download(bill!.pdfUrl);
     expect(pdf.status).toBe(200);
     expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
-    // A public name in the Host header, as behind DNS: the link names that host.
+    // A forged Host header (or X-Forwarded-Host) must not turn the link into one to another site.
     const body = JSON.stringify({ query: billsQuery, variables: { id: accountId } });
     const answer = await new Promise<string>((resolve, reject) => {
       const req = httpRequest(
@@ -186,7 +185,12 @@ describe('Bill PDFs through the gateway', () => {
           port: gateway.port,
           path: '/graphql',
           method: 'POST',
-          headers: { host: `kabinet.example.test:${gateway.port}`, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: {
+            host: 'evil.example',
+            'x-forwarded-host': 'evil.example',
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -198,7 +202,7 @@ describe('Bill PDFs through the gateway', () => {
       req.end(body);
     });
     const pdfUrl: string = JSON.parse(answer).data.electricityAccount.bills.edges[0].node.pdfUrl;
-    expect(new URL(pdfUrl).origin).toBe(`http://kabinet.example.test:${gateway.port}`);
+    expect(new URL(pdfUrl).origin).toBe(gateway.origin);
   });
 
   it('refuses a tampered token, another bill\'s token, a missing token and an expired one with 403 and a JSON error', async () => {
@@ -336,6 +340,21 @@ const billingMutation = `mutation Bill($input: RunBillingInput!) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const billMailSubject = (period: string, accountNumber: string) =>
   `Рахунок за електроенергію, ${periodLabel(period)} — особовий рахунок ${accountNumber}`;
+
+describe('Bill links behind a public address', () => {
+  let t: TestStack;
+  afterAll(() => t?.stop());
+
+  it('start with PUBLIC_URL, as clients reach the gateway from outside', async () => {
+    t = await startElectricityStack({ env: { PUBLIC_URL: 'https://kabinet.example.com/' } });
+    const token = await loginAs(t, demoLogins.demo);
+    const id = await accountIdOf(t, supplierIds.kyiv, '10234567');
+    const data = expectNoGraphQLErrors(await t.gql(billsQuery, { token, variables: { id } }));
+    const link = new URL(data.electricityAccount.bills.edges[0].node.pdfUrl);
+    expect(link.origin).toBe('https://kabinet.example.com');
+    expect(link.pathname).toMatch(/^\/files\/electricity\/bills\/[0-9a-f-]+\.pdf$/);
+  });
+});
 
 describe('E-receipts: each new bill by email with its PDF', () => {
   let t: TestStack;

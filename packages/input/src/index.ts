@@ -1,0 +1,4 @@
+export * from './dates';
+export * from './guard';
+export * from './scalars';
+export * from './strings';

@@ -1,0 +1,59 @@
+import { BREAK, Kind, visit, type DocumentNode } from 'graphql';
+
+/** Longer than any field takes (an appeal's body, the longest, takes 5000). */
+export const maxStringLength = 10_000;
+
+// NUL (PostgreSQL refuses it in text) and the other C0 controls and DEL: never typed by a
+// person, often a sign of an attack on logs or terminals. Tab and line breaks are text.
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export type StringProblem = 'CONTROL_CHARACTER' | 'TOO_LONG';
+
+export function stringProblem(value: string): StringProblem | null {
+  if (value.length > maxStringLength) return 'TOO_LONG';
+  return controlCharacter.test(value) ? 'CONTROL_CHARACTER' : null;
+}
+
+export interface BadString {
+  problem: StringProblem;
+  /** Where: `$variable.path.to.value`, or the literal's position in the document. */
+  location: string;
+}
+
+function inValue(value: unknown, location: string): BadString | null {
+  if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    return problem ? { problem, location } : null;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = inValue(item, `${location}[${index}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = inValue(item, `${location}.${key}`) ?? inValue(key, location);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** The first string of a request, literal or variable, that no field of ours may take. */
+export function findBadString(document: DocumentNode, variables: Record<string, unknown> | undefined): BadString | null {
+  let found: BadString | null = null;
+  visit(document, {
+    [Kind.STRING](node) {
+      const problem = stringProblem(node.value);
+      if (!problem) return undefined;
+      found = { problem, location: node.loc ? `line ${node.loc.startToken.line}` : 'a literal' };
+      return BREAK;
+    },
+  });
+  if (found) return found;
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    const inVariable = inValue(value, `$${name}`);
+    if (inVariable) return inVariable;
+  }
+  return null;
+}
