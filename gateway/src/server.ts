@@ -18,6 +18,7 @@ import type { GatewayContext } from './context';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { operationResolution } from './operation-resolution';
+import { mailedLinkPages } from './pages';
 import { sandboxDocument } from './sandbox';
 import { SubgraphSource, subgraphAgent } from './subgraph-source';
 
@@ -88,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
+  app.use(mailedLinkPages({ supergraphSdl: options.supergraphSdl }));
 
   const { httpServer, port } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();

@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import express from 'express';
+import { buildSchema } from 'graphql';
+import { otherLanguageHref, pageLanguage } from './language';
+import { actionPage, emailField, messagePage, passwordFields, type PageLayout } from './render';
+import { texts, utilities, type LanguageText, type Utility } from './text';
+
+export interface MailedLinkPagesOptions {
+  /** What the API offers: a utility's e-receipt page works only if its confirmation mutation exists. */
+  supergraphSdl: string;
+}
+
+/**
+ * The token travels in the address: nothing may take it elsewhere (no referrer, no cache, no
+ * other origin, no framing), and only our own files may run on the page.
+ */
+const securityHeaders: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const secured: RequestHandler = (_req, res, next) => {
+  res.set(securityHeaders);
+  next();
+};
+
+const assetsDirectory = fileURLToPath(new URL('./assets', import.meta.url));
+
+const queryToken = (req: Request) => (typeof req.query.token === 'string' && req.query.token !== '' ? req.query.token : null);
+
+const eReceiptMutation = (utility: Utility) => `confirm${utility[0]!.toUpperCase()}${utility.slice(1)}EReceipts`;
+
+function sendPage(req: Request, res: Response, status: number, render: (page: PageLayout, text: LanguageText) => string) {
+  const language = pageLanguage(req);
+  res.status(status).vary('Accept-Language').set('Content-Language', language).type('html');
+  res.send(render({ language, switchHref: otherLanguageHref(req, language) }, texts[language]));
+}
+
+/**
+ * The pages behind the links Kabinet mails (APP_URL/confirm-email, /reset-password,
+ * /e-receipts/confirm), until a web app serves them. Each completes its action in the browser
+ * through the public GraphQL API, with the same mutations any client sends.
+ */
+export function mailedLinkPages({ supergraphSdl }: MailedLinkPagesOptions): Router {
+  const mutations = buildSchema(supergraphSdl, { assumeValidSDL: true }).getMutationType()?.getFields() ?? {};
+  const router = express.Router();
+
+  router.use('/pages', secured, express.static(assetsDirectory, { index: false, cacheControl: false, redirect: false }));
+
+  router.get('/confirm-email', secured, (req, res) => {
+    if (!queryToken(req)) return sendPage(req, res, 400, (page, text) => messagePage(page, text.confirmEmail.title, text.brokenLink));
+    sendPage(req, res, 200, (page, text) => actionPage(page, text, text.confirmEmail, { action: 'confirmEmail' }));
+  });
+
+  // Without a token it is where a reset starts: identity's mails send people there too.
+  router.get('/reset-password', secured, (req, res) => {
+    if (!queryToken(req)) {
+      return sendPage(req, res, 200, (page, text) =>
+        actionPage(page, text, text.requestReset, { action: 'requestPasswordReset' }, { fields: emailField(text) }),
+      );
+    }
+    sendPage(req, res, 200, (page, text) =>
+      actionPage(page, text, text.resetPassword, { action: 'resetPassword' }, {
+        fields: passwordFields(text),
+        nextStep: { href: `/reset-password?lang=${page.language}`, label: text.resetPassword.requestAgain },
+      }),
+    );
+  });
+
+  router.get('/e-receipts/confirm', secured, (req, res) => {
+    const utility = utilities.find((known) => known === req.query.utility);
+    if (!utility || !queryToken(req)) {
+      return sendPage(req, res, 400, (page, text) => messagePage(page, text.eReceipts.title, text.brokenLink));
+    }
+    const field = eReceiptMutation(utility);
+    if (!mutations[field]) {
+      return sendPage(req, res, 404, (page, text) => messagePage(page, text.eReceipts.title, text.eReceipts.unavailable(utility)));
+    }
+    sendPage(req, res, 200, (page, text) => actionPage(page, text, text.eReceipts.page(utility), { action: 'confirmEReceipts', field }));
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+import { texts, type ActionText, type Language, type LanguageText, type PageText } from './text';
+
+/** HTML that is already escaped: interpolating it into `html` keeps it as it is. */
+class Html {
+  constructor(readonly value: string) {}
+}
+
+const escapeText = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+/** A template whose interpolated values are escaped, unless they are `Html` themselves. */
+function html(strings: TemplateStringsArray, ...values: (string | Html | undefined)[]): Html {
+  return new Html(strings.reduce((out, text, index) => out + valueHtml(values[index - 1]) + text));
+}
+
+const valueHtml = (value: string | Html | undefined) => (value instanceof Html ? value.value : value === undefined ? '' : escapeText(value));
+
+/** What the page's script acts on: which mutation to send and what to say. */
+export interface ClientConfig {
+  action: 'confirmEmail' | 'resetPassword' | 'requestPasswordReset' | 'confirmEReceipts';
+  /** For `confirmEReceipts`: the utility's mutation, e.g. `confirmElectricityEReceipts`. */
+  field?: string;
+  text: ActionText;
+}
+
+export interface PageLayout {
+  language: Language;
+  /** The same page in the other language. */
+  switchHref: string;
+}
+
+function layout({ language, switchHref }: PageLayout, title: string, main: Html, client?: ClientConfig): string {
+  const other: Language = language === 'uk' ? 'en' : 'uk';
+  // A data block, not a script: the page's CSP allows no inline script. `<` is escaped so the JSON cannot close the element.
+  const config = client ? new Html(`<script type="application/json" id="page-config">${JSON.stringify(client).replace(/</g, '\\u003c')}</script>`) : undefined;
+  return html`<!doctype html>
+<html lang="${language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex">
+<title>${title} — Kabinet</title>
+<link rel="stylesheet" href="/pages/mailed-link.css">
+${client ? new Html('<script type="module" src="/pages/mailed-link.js"></script>') : undefined}
+</head>
+<body>
+<header class="top">
+<p class="brand">Kabinet</p>
+<nav aria-label="${texts[language].languageNav}"><a class="language" href="${switchHref}" lang="${other}" hreflang="${other}">${texts[other].name}</a></nav>
+</header>
+<main>
+<h1>${title}</h1>
+${main}
+</main>
+${config}
+</body>
+</html>
+`.value;
+}
+
+const statusRegion = (message?: string) =>
+  html`<div id="status" class="status" role="status" aria-live="polite" tabindex="-1"${message ? new Html(' data-tone="error"') : undefined}>${message}</div>`;
+
+/** A page that can only explain (a broken link, a utility without e-receipts). */
+export function messagePage(page: PageLayout, title: string, message: string): string {
+  return layout(page, title, statusRegion(message));
+}
+
+/** A page whose button sends the link's token (or typed input) to the API; the form stays hidden until the script runs. */
+export function actionPage(
+  page: PageLayout,
+  text: LanguageText,
+  pageText: PageText,
+  client: Omit<ClientConfig, 'text'>,
+  extras: { fields?: Html; nextStep?: { href: string; label: string } } = {},
+): string {
+  const nextStep = extras.nextStep && html`<p id="next-step" hidden><a href="${extras.nextStep.href}">${extras.nextStep.label}</a></p>`;
+  const main = html`<p>${pageText.intro}</p>
+<noscript><p class="status" data-tone="error">${text.noScript}</p></noscript>
+<form id="action-form" method="post" novalidate hidden>
+${extras.fields}
+<button type="submit">${pageText.button}</button>
+</form>
+${statusRegion()}
+${nextStep}`;
+  return layout(page, pageText.title, main, { ...client, text: pageText.action });
+}
+
+export const passwordFields = (text: LanguageText) => html`<p id="password-rule" class="hint">${text.resetPassword.rule}</p>
+<div class="field"><label for="new-password">${text.resetPassword.newPassword}</label>
+<input id="new-password" name="new-password" type="password" autocomplete="new-password" required aria-describedby="password-rule"></div>
+<div class="field"><label for="repeat-password">${text.resetPassword.repeatPassword}</label>
+<input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required></div>`;
+
+export const emailField = (text: LanguageText) => html`<div class="field"><label for="email">${text.requestReset.email}</label>
+<input id="email" name="email" type="email" autocomplete="email" spellcheck="false" required></div>`;
