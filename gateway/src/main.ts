@@ -1,4 +1,4 @@
-import { loadGatewaySecret, loadTokenKeys } from '@kabinet/auth';
+import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations } from '@kabinet/auth';
 import { createLogger, defaultPorts, loadConfigOrExit } from '@kabinet/config';
 import { stopOnSignals } from '@kabinet/http';
 import { startGateway } from './server';
@@ -7,11 +7,14 @@ import { readSupergraphSdl } from './supergraph';
 // The gateway's own process (production): subgraph URLs come from IDENTITY_URL & co.
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'gateway');
+const gatewaySecret = loadGatewaySecret(config);
+const sessions = openSessionRevocations(config, logger, httpRevocationsSource(config.gateway.subgraphUrls.identity, gatewaySecret));
 const gateway = await startGateway({
   supergraphSdl: readSupergraphSdl(),
   subgraphUrls: config.gateway.subgraphUrls,
   tokenKeys: await loadTokenKeys(config),
-  gatewaySecret: loadGatewaySecret(config),
+  sessions,
+  gatewaySecret,
   logger,
   production: config.production,
   trustProxy: config.gateway.trustProxy,
@@ -19,4 +22,7 @@ const gateway = await startGateway({
   port: config.port ?? defaultPorts.gateway,
 });
 
-stopOnSignals(() => gateway.stop());
+stopOnSignals(async () => {
+  await gateway.stop();
+  sessions.stop();
+});

@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { subgraphSecret, viewerFromAuthorization, type TokenKeys } from '@kabinet/auth';
+import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import type { Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import { jsonErrorHandler, listen } from '@kabinet/http';
@@ -28,6 +28,8 @@ export interface GatewayOptions {
   supergraphSdl: string;
   subgraphUrls: Record<SubgraphName, string>;
   tokenKeys: TokenKeys;
+  /** Sessions identity has ended: their tokens are refused here first, with 401. */
+  sessions: SessionRevocations;
   gatewaySecret: string;
   logger: Logger;
   production: boolean;
@@ -128,7 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     expressMiddleware(server, {
       context: async ({ req }) => {
         const authorization = req.get('authorization');
-        const viewer = await viewerFromAuthorization(options.tokenKeys, authorization);
+        const viewer = await viewerFromAuthorization(options.tokenKeys, authorization, options.sessions);
         return {
           viewer,
           authorization,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@kabinet/config';
+import type { Config, Logger } from '@kabinet/config';
+import { sessionRevocations, type RevocationsSource, type SessionRevocations } from './session-revocations';
 import { ensureDevelopmentKeyPems, importTokenKeys, type TokenKeys } from './tokens';
 
 /** Signing keys from config; in development, generated once under `.data/keys/`. */
@@ -29,3 +30,24 @@ export function loadGatewaySecret(config: Config): string {
   return secret;
 }
 
+
+const failureReportEveryMs = 60_000;
+
+/**
+ * The list of ended sessions a service refuses tokens of, kept fresh in the background as
+ * configured. While it cannot be refreshed (identity down), the last list stays in force and
+ * the failure is logged once a minute, not once a refresh.
+ */
+export function openSessionRevocations(config: Config, logger: Logger, source: RevocationsSource): SessionRevocations {
+  let lastReported = 0;
+  return sessionRevocations({
+    source,
+    intervalMs: config.auth.sessionCheckIntervalMs,
+    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+    onError: (error) => {
+      if (Date.now() - lastReported < failureReportEveryMs) return;
+      lastReported = Date.now();
+      logger.warn({ err: error }, 'ended sessions could not be refreshed; the last list stays in force');
+    },
+  });
+}

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
 import type { CryptoKey } from 'jose';
+import type { SessionRevocations } from './session-revocations';
 
 export const roles = ['CUSTOMER', 'OPERATOR', 'ADMIN'] as const;
 export type Role = (typeof roles)[number];
@@ -129,15 +130,25 @@ export function bearerToken(header: string | undefined): string | null {
 
 /**
  * The viewer of an HTTP request from its Authorization header: `null` when there is none,
- * a typed UNAUTHENTICATED error (HTTP 401) when the token is malformed, forged or expired.
+ * a typed UNAUTHENTICATED error (HTTP 401) when the token is malformed, forged or expired, or
+ * its session has ended (logout, password change or reset, deactivation, a reused refresh token).
  */
-export async function viewerFromAuthorization(keys: TokenKeys, authorization: string | undefined): Promise<Viewer | null> {
+export async function viewerFromAuthorization(
+  keys: TokenKeys,
+  authorization: string | undefined,
+  revocations?: SessionRevocations,
+): Promise<Viewer | null> {
   const token = bearerToken(authorization);
   if (token === null) return null;
+  let viewer: Viewer;
   try {
-    return await verifyAccessToken(keys, token);
+    viewer = await verifyAccessToken(keys, token);
   } catch (error) {
     const expired = error instanceof AccessTokenError && error.problem === 'expired';
     throw new DomainError('UNAUTHENTICATED', expired ? 'Access token has expired' : 'Access token is invalid', { reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' }, 401);
   }
+  if (revocations?.isRevoked(viewer.sessionId)) {
+    throw new DomainError('UNAUTHENTICATED', 'This session has ended: log in again', { reason: 'SESSION_ENDED' }, 401);
+  }
+  return viewer;
 }

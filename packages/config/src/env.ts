@@ -39,6 +39,7 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   GATEWAY_SECRET: optionalString,
+  SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   // gateway
   IDENTITY_URL: z.url().default(`http://127.0.0.1:${defaultPorts.identity}/graphql`),
   ELECTRICITY_URL: z.url().default(`http://127.0.0.1:${defaultPorts.electricity}/graphql`),
@@ -78,6 +79,8 @@ export interface Config {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
     gatewaySecret: string | undefined;
+    /** How often each service re-reads the sessions identity has ended (logouts reach tokens within this). */
+    sessionCheckIntervalMs: number;
   };
   gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean; subgraphTimeoutMs: number };
   /** How often background jobs (e-receipt mail) look for work, in seconds; 0 turns them off. */
@@ -128,6 +131,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       gatewaySecret: env.GATEWAY_SECRET,
+      sessionCheckIntervalMs: env.SESSION_CHECK_INTERVAL_MS,
     },
     gateway: {
       subgraphUrls: {

@@ -43,6 +43,17 @@ export const internalErrorMessage = 'Internal server error';
 type ErrorLogger = (error: unknown, message: string) => void;
 
 /**
+ * A DomainError, possibly wrapped: Apollo Server wraps what a context function throws when it
+ * does not recognise it as a GraphQLError (its graphql may be another copy than ours).
+ */
+function raisedOnPurpose(error: unknown): boolean {
+  for (let current = error; current; current = (current as { originalError?: unknown }).originalError) {
+    if (current instanceof DomainError) return true;
+  }
+  return false;
+}
+
+/**
  * graphql-js suggests names it knows ("Did you mean the enum value ...?"): in a refusal to a
  * client, that is the schema told to someone who has not seen it. Field suggestions are blocked
  * by graphql-armor; this removes the rest, from every message.
@@ -62,7 +73,7 @@ export function maskSubgraphError(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
-    if (original instanceof DomainError || (typeof code === 'string' && requestErrorCodes.has(code))) {
+    if (raisedOnPurpose(original) || (typeof code === 'string' && requestErrorCodes.has(code))) {
       return withoutInternals(formatted);
     }
     log(original, 'unexpected error masked');
@@ -82,7 +93,7 @@ export function maskGatewayError(log: ErrorLogger) {
     const requestCode = original instanceof Error ? uncodedRequestErrors[original.message] : undefined;
     if (requestCode) return withoutInternals({ ...formatted, extensions: { ...formatted.extensions, code: requestCode } });
     const code = formatted.extensions?.code;
-    if (original instanceof DomainError || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
+    if (raisedOnPurpose(original) || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
       return withoutInternals(formatted);
     }
     log(original, 'unexpected error masked');

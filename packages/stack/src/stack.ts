@@ -4,7 +4,7 @@ import { heatModule } from '@kabinet/heat';
 import type { RunningService } from '@kabinet/http';
 import { identityModule } from '@kabinet/identity';
 import { paymentsModule } from '@kabinet/payments';
-import { loadGatewaySecret, loadTokenKeys, type TokenKeys } from '@kabinet/auth';
+import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, type Config, type Logger, type SubgraphName } from '@kabinet/config';
 import type { DatabaseHandle } from '@kabinet/db';
 import {
@@ -62,6 +62,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let gatewayUrl = config.publicUrl ?? `http://localhost:${defaultPorts.gateway}`;
   const subgraphs = {} as Record<SubgraphName, RunningService>;
   const databases = {} as Record<SubgraphName, DatabaseHandle>;
+  // Identity reads its own ended sessions; the gateway and the other subgraphs share one list
+  // read from identity over HTTP, as each of their processes does in production.
+  let sessionsFromIdentity: SessionRevocations | undefined;
+  const sessionsOf = (module: SubgraphModule): SessionRevocations => {
+    const own = module.revokedSessions?.(databases[module.name], config);
+    if (!own && sessionsFromIdentity) return sessionsFromIdentity;
+    const sessions = openSessionRevocations(config, logger, own ?? httpRevocationsSource(`${subgraphs.identity.url}/graphql`, gatewaySecret));
+    if (!own) sessionsFromIdentity = sessions;
+    stops.push(async () => sessions.stop());
+    return sessions;
+  };
   try {
     for (const module of subgraphModules) {
       databases[module.name] = database.view();
@@ -69,6 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         config,
         database: databases[module.name],
         tokenKeys,
+        sessions: sessionsOf(module),
         gatewaySecret,
         logger: logger.child({ subgraph: module.name }),
         clock,
@@ -96,6 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         Object.entries(subgraphs).map(([name, service]) => [name, `${options.gatewayRoutes?.[name as SubgraphName] ?? service.url}/graphql`]),
       ) as Record<SubgraphName, string>,
       tokenKeys,
+      sessions: sessionsFromIdentity!,
       gatewaySecret,
       logger: logger.child({ service: 'gateway' }),
       production: config.production,

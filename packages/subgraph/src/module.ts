@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadGatewaySecret, loadTokenKeys } from '@kabinet/auth';
-import { createLogger, defaultPorts, loadConfigOrExit, type Config, type SubgraphName } from '@kabinet/config';
+import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations, type RevocationsSource } from '@kabinet/auth';
+import { createLogger, defaultPorts, loadConfigOrExit, type Config, type Logger, type SubgraphName } from '@kabinet/config';
 import { openDatabase, type DatabaseHandle } from '@kabinet/db';
 import { stopOnSignals } from '@kabinet/http';
 import type { DocumentNode } from 'graphql';
@@ -17,6 +17,14 @@ export interface SubgraphModule {
   create(runtime: SubgraphRuntime): SubgraphDefinition<BaseContext> | Promise<SubgraphDefinition<BaseContext>>;
   /** Idempotent demo data: running it twice adds nothing. */
   seedDemo?(runtime: SubgraphRuntime): Promise<void>;
+  /** Identity only: its ended sessions, read from its own tables (everyone else asks identity). */
+  revokedSessions?(database: DatabaseHandle, config: Config): RevocationsSource;
+}
+
+/** Identity's own list, or the one read from identity at IDENTITY_URL. */
+export function sessionRevocationsFor(module: SubgraphModule, database: DatabaseHandle, config: Config, logger: Logger, gatewaySecret: string) {
+  const source = module.revokedSessions?.(database, config) ?? httpRevocationsSource(config.gateway.subgraphUrls.identity, gatewaySecret);
+  return openSessionRevocations(config, logger, source);
 }
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -40,11 +48,14 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
   }
   const database = await openConfiguredDatabase(config);
   await database.migrate(module.name, module.migrationsFolder);
+  const gatewaySecret = loadGatewaySecret(config);
+  const sessions = sessionRevocationsFor(module, database, config, logger, gatewaySecret);
   const runtime: SubgraphRuntime = {
     config,
     database,
     tokenKeys: await loadTokenKeys(config),
-    gatewaySecret: loadGatewaySecret(config),
+    sessions,
+    gatewaySecret,
     logger,
     clock: systemClock,
     subgraphUrl: (name) => config.gateway.subgraphUrls[name],
@@ -58,6 +69,7 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
     logger.info('shutting down');
     await service.stop();
     await definition.dispose?.();
+    sessions.stop();
     await database.close();
   });
 }

@@ -10,6 +10,7 @@ import {
   secretsMatch,
   subgraphSecret,
   viewerFromAuthorization,
+  type SessionRevocations,
   type TokenKeys,
   type Viewer,
 } from '@kabinet/auth';
@@ -40,6 +41,8 @@ export interface SubgraphRuntime {
   config: Config;
   database: DatabaseHandle;
   tokenKeys: TokenKeys;
+  /** Sessions identity has ended: their tokens are refused like expired ones. */
+  sessions: SessionRevocations;
   /** The gateway's master secret; the subgraph accepts only its own derived value. */
   gatewaySecret: string;
   logger: Logger;
@@ -148,7 +151,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   await server.start();
 
   const context: ContextFunction<[ExpressContextFunctionArgument], TContext> = async ({ req }) => {
-    const viewer = await viewerFromAuthorization(runtime.tokenKeys, req.get('authorization'));
+    const viewer = await viewerFromAuthorization(runtime.tokenKeys, req.get('authorization'), runtime.sessions);
     return definition.createContext({
       viewer,
       clientIp: req.get(clientIpHeader) ?? req.socket.remoteAddress ?? 'unknown',

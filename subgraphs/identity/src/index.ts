@@ -13,6 +13,7 @@ import { permissions } from './permissions';
 import { createRateLimits } from './rate-limits';
 import { resolvers } from './resolvers';
 import { seedIdentityDemo } from './seed';
+import { revokedSessionsRoute, revokedSessionsSource } from './sessions';
 import { createIdentityService, type UserRow } from './services/identity';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -22,6 +23,8 @@ export const identityModule: SubgraphModule = {
   name: 'identity',
   typeDefs,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  // Its own table, read on a connection view of its own so it never counts in request statistics.
+  revokedSessions: (database, config) => revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds),
   create: ({ config, database, tokenKeys, logger, gatewaySecret, subgraphUrl }) => {
     const mailer = createMailer({
       smtpUrl: config.mail.smtpUrl,
@@ -44,6 +47,7 @@ export const identityModule: SubgraphModule = {
       typeDefs,
       resolvers: resolvers as never,
       permissions: permissions as never,
+      routes: (app) => revokedSessionsRoute(app, revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds), gatewaySecret),
       createContext: (base): IdentityContext => ({
         ...base,
         identity,

@@ -15,3 +15,27 @@ export function passwordResetMail(to: string, displayName: string, link: string)
     text: `${displayName}, set a new password for your Kabinet login:\n\n${link}\n\nЩоб встановити новий пароль, перейдіть за посиланням вище.\nThe link works once, within 1 hour. If you did not ask for it, ignore this message: your password stays as it is.\n`,
   };
 }
+
+/** To the owner of an address someone tried to register again; it carries no link that changes anything. */
+export function registrationAttemptMail(to: string, displayName: string, login: { deactivated: boolean; resetPageUrl: string }): MailMessage {
+  const advice = login.deactivated
+    ? `Вхід із цією адресою раніше деактивовано, тому новий не створено.\nЯкщо це були ви і хочете знову користуватися Kabinet, зверніться до служби підтримки.`
+    : `У вас уже є вхід із цією адресою, тому новий не створено, а ваш пароль не змінився.\nЯкщо це були ви, просто увійдіть зі своїм паролем. Забули пароль? Відновіть його тут:\n\n${login.resetPageUrl}`;
+  return {
+    to,
+    subject: 'Kabinet: спроба реєстрації з вашою адресою',
+    text: `${displayName}, хтось намагався зареєструватися в Kabinet з адресою ${to}.\n\n${advice}\n\nЯкщо це були не ви, нічого робити не треба: у вашому вході нічого не змінилося.\n`,
+  };
+}
+
+export function deactivationMail(to: string, displayName: string): MailMessage {
+  return {
+    to,
+    subject: 'Kabinet: ваш вхід деактивовано',
+    text:
+      `${displayName}, ваш вхід до Kabinet (${to}) деактивовано. Увійти з ним більше не можна, усі сеанси завершено.\n\n` +
+      `Усі особові рахунки, підключені до цього входу, звільнено: їх можна знову підключити до іншого входу, підтвердивши, що вони ваші.\n\n` +
+      `Якщо це зробили не ви, негайно зверніться до служби підтримки Kabinet: деактивувати вхід можна лише з чинним паролем, тож його знає хтось інший. ` +
+      `Змініть цей пароль усюди, де ви його використовували.\n`,
+  };
+}

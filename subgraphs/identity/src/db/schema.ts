@@ -35,11 +35,16 @@ export const emailTokens = identitySchema.table(
     tokenHash: text('token_hash').notNull(),
     /** For email confirmation: the address being confirmed. */
     email: text('email'),
+    /** For a registration link: the password and name it sets when used (a later registration may send others). */
+    passwordHash: text('password_hash'),
+    displayName: text('display_name'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
+    /** Ended unused: another link was used or mailed, the password changed, or the login was deactivated. */
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex().on(table.tokenHash)],
+  (table) => [uniqueIndex().on(table.tokenHash), index().on(table.userId)],
 );
 
 /** Rotating refresh tokens: one family per login session, only hashes stored. */
@@ -55,7 +60,8 @@ export const refreshTokens = identitySchema.table(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex().on(table.tokenHash), index().on(table.familyId), index().on(table.userId)],
+  // revoked_at: every service reads the sessions ended lately, once a second (`sessions.ts`).
+  (table) => [uniqueIndex().on(table.tokenHash), index().on(table.familyId), index().on(table.userId), index().on(table.revokedAt)],
 );
 
 /** Durable events for other subgraphs (a login deactivated), written in the same transaction as the change. */

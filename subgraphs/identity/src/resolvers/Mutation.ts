@@ -11,9 +11,8 @@ function actingAs<T extends { user: UserRow } | UserRow>(context: IdentityContex
 }
 
 export const Mutation = {
-  register: async (_: unknown, { input }: Input<{ email: string; password: string; displayName: string }>, context: IdentityContext) => ({
-    user: actingAs(context, await context.identity.register(input)),
-  }),
+  register: (_: unknown, { input }: Input<{ email: string; password: string; displayName: string }>, context: IdentityContext) =>
+    context.identity.register(input),
   confirmEmail: async (_: unknown, { input }: Input<{ token: string }>, context: IdentityContext) => ({
     user: actingAs(context, await context.identity.confirmEmail(input.token)),
   }),

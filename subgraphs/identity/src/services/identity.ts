@@ -6,12 +6,13 @@ import { publishEvent } from '@kabinet/events';
 import type { Mailer } from '@kabinet/mail';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
-import { confirmationMail, passwordResetMail } from '../mails';
+import { confirmationMail, deactivationMail, passwordResetMail, registrationAttemptMail } from '../mails';
 import { assertStrongPassword, decoyHash, hashPassword, passwordMatches } from '../passwords';
 import type { RateLimits } from '../rate-limits';
 import { emailPattern, hashSecretToken, newSecretToken, normalizeEmail } from '../secrets';
 
 export type UserRow = typeof users.$inferSelect;
+type EmailTokenPurpose = 'confirm_email' | 'reset_password';
 
 export interface Session {
   accessToken: string;
@@ -68,18 +69,48 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     return user ?? null;
   }
 
-  async function createEmailToken(tx: Transaction | Database, userId: string, purpose: 'confirm_email' | 'reset_password', email: string, ttlMs: number) {
+  /** `registration`: the password and name a registration link sets when it is used. */
+  async function createEmailToken(
+    tx: Transaction | Database,
+    userId: string,
+    purpose: EmailTokenPurpose,
+    email: string,
+    ttlMs: number,
+    registration?: { passwordHash: string; displayName: string },
+  ) {
     const { token, hash } = newSecretToken();
-    await tx.insert(emailTokens).values({ userId, purpose, tokenHash: hash, email, expiresAt: new Date(Date.now() + ttlMs) });
+    await tx.insert(emailTokens).values({ userId, purpose, tokenHash: hash, email, expiresAt: new Date(Date.now() + ttlMs), ...registration });
     return token;
   }
 
-  /** Marks a mailed token used, atomically; an expired one is refused and stays unused. */
-  async function useEmailToken(tx: Transaction, token: string, purpose: string) {
+  /** The login's unused links stop working: those of one purpose, or all of them. */
+  const endEmailTokens = (tx: Transaction, userId: string, purpose?: EmailTokenPurpose) =>
+    tx
+      .update(emailTokens)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(emailTokens.userId, userId),
+          isNull(emailTokens.usedAt),
+          isNull(emailTokens.revokedAt),
+          purpose ? eq(emailTokens.purpose, purpose) : undefined,
+        ),
+      );
+
+  /**
+   * Marks a mailed token used, atomically; an expired one is refused and stays unused. The
+   * login's row is locked first, so that of two of its links used at once the second waits and
+   * finds itself ended by the first.
+   */
+  async function useEmailToken(tx: Transaction, token: string, purpose: EmailTokenPurpose) {
+    const tokenHash = hashSecretToken(token);
+    const [owner] = await tx.select({ userId: emailTokens.userId }).from(emailTokens).where(eq(emailTokens.tokenHash, tokenHash));
+    if (!owner) throw invalidToken();
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, owner.userId)).for('update');
     const [row] = await tx
       .update(emailTokens)
       .set({ usedAt: new Date() })
-      .where(and(eq(emailTokens.tokenHash, hashSecretToken(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)))
+      .where(and(eq(emailTokens.tokenHash, tokenHash), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), isNull(emailTokens.revokedAt)))
       .returning();
     if (!row) throw invalidToken();
     if (row.expiresAt.getTime() <= Date.now()) throw expiredToken();
@@ -112,6 +143,13 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
   const revokeFamily = (tx: Transaction | Database, familyId: string) =>
     tx.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
+  /** The one way a password changes: every session and every unused reset link end with the old one. */
+  async function replacePassword(tx: Transaction, userId: string, passwordHash: string) {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await endEmailTokens(tx, userId, 'reset_password');
+    await revokeAll(tx, userId);
+  }
+
   function sendInBackground(send: Promise<void>) {
     send.catch((error) => logger.error({ err: error }, 'mail not sent'));
   }
@@ -125,31 +163,49 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
   return {
     userById,
 
-    async register(input: { email: string; password: string; displayName: string }) {
+    /**
+     * Answers alike whether or not the address has a login, so that it never tells: a new or
+     * unconfirmed login is mailed a confirmation link (whose use sets the password and name sent
+     * now), a login that exists is mailed a notice.
+     */
+    async register(input: { email: string; password: string; displayName: string }): Promise<{ email: string }> {
       const email = validEmail(input.email);
       const displayName = validDisplayName(input.displayName);
       assertStrongPassword(input.password, email);
+      // Hashed for a registered address too, so that it takes as long to answer.
       const passwordHash = await hashPassword(input.password);
-      const { user, token } = await db
-        .transaction(async (tx) => {
-          const [user] = await tx.insert(users).values({ email, displayName, passwordHash }).returning();
-          return { user: user!, token: await createEmailToken(tx, user!.id, 'confirm_email', email, confirmationTtlMs) };
-        })
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', 'A login with this email already exists', { field: 'email' });
-          throw error;
-        });
-      await mailer.send(confirmationMail(email, displayName, link('/confirm-email', token)));
-      return user;
+      const mail = await db.transaction(async (tx) => {
+        const [created] = await tx.insert(users).values({ email, displayName, passwordHash }).onConflictDoNothing({ target: users.email }).returning();
+        const user = created ?? (await tx.select().from(users).where(eq(users.email, email)).for('update'))[0]!;
+        if (user.emailConfirmedAt || user.deactivatedAt) {
+          return registrationAttemptMail(email, user.displayName, {
+            deactivated: user.deactivatedAt !== null,
+            resetPageUrl: new URL('/reset-password', config.mail.appUrl).toString(),
+          });
+        }
+        // Only the newest registration's link works: a password sent earlier (by anyone) never applies.
+        await endEmailTokens(tx, user.id, 'confirm_email');
+        const token = await createEmailToken(tx, user.id, 'confirm_email', email, confirmationTtlMs, { passwordHash, displayName });
+        return confirmationMail(email, displayName, link('/confirm-email', token));
+      });
+      // Not awaited: whether a mail goes out (or fails) must not show in the answer or its timing.
+      sendInBackground(mailer.send(mail));
+      return { email };
     },
 
     async confirmEmail(token: string) {
       return db
         .transaction(async (tx) => {
           const row = await useEmailToken(tx, token, 'confirm_email');
+          if (row.passwordHash) await replacePassword(tx, row.userId, row.passwordHash);
           const [user] = await tx
             .update(users)
-            .set({ email: row.email!, emailConfirmedAt: new Date(), pendingEmail: sql`case when ${users.pendingEmail} = ${row.email} then null else ${users.pendingEmail} end` })
+            .set({
+              email: row.email!,
+              emailConfirmedAt: new Date(),
+              pendingEmail: sql`case when ${users.pendingEmail} = ${row.email} then null else ${users.pendingEmail} end`,
+              ...(row.displayName ? { displayName: row.displayName } : {}),
+            })
             .where(eq(users.id, row.userId))
             .returning();
           return user!;
@@ -222,8 +278,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
         const row = await useEmailToken(tx, token, 'reset_password');
         const [user] = await tx.select().from(users).where(eq(users.id, row.userId));
         assertStrongPassword(newPassword, user!.email);
-        await tx.update(users).set({ passwordHash: await hashPassword(newPassword) }).where(eq(users.id, row.userId));
-        await revokeAll(tx, row.userId);
+        await replacePassword(tx, row.userId, await hashPassword(newPassword));
       });
     },
 
@@ -233,8 +288,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       assertStrongPassword(newPassword, user.email);
       const passwordHash = await hashPassword(newPassword);
       return db.transaction(async (tx) => {
-        await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
-        await revokeAll(tx, user.id);
+        await replacePassword(tx, user.id, passwordHash);
         return issueSession(tx, user);
       });
     },
@@ -272,10 +326,13 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       await db.transaction(async (tx) => {
         await tx.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id));
         await revokeAll(tx, user.id);
+        await endEmailTokens(tx, user.id);
         // Utility subgraphs release this login's accounts when they consume the event.
         await publishEvent(tx, outbox, { topic: 'identity.user.deactivated', payload: { userId: user.id }, destinations: ['electricity', 'heat'] });
       });
       events.nudge();
+      // After the commit, and not awaited: a mail that fails must not look like a failed deactivation.
+      sendInBackground(mailer.send(deactivationMail(user.email, user.displayName)));
     },
 
     me: requireUser,

@@ -1,0 +1,1 @@
+CREATE INDEX "refresh_tokens_revoked_at_index" ON "identity"."refresh_tokens" USING btree ("revoked_at");
