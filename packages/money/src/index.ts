@@ -33,12 +33,20 @@ export function money(minor: number | bigint, currency: string): Money {
 }
 
 /**
- * `"123.45"` UAH → `12345`. Refuses more decimals than the currency has instead of
- * rounding them away silently.
+ * A number as people type it: trimmed, and the decimal comma of Ukrainian and Russian
+ * keyboards (`"19488,5"`) read as the point it means.
+ */
+function asTyped(value: string): string {
+  return value.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2');
+}
+
+/**
+ * `"123.45"` (or `"123,45"`) UAH → `12345`. Refuses more decimals than the currency has
+ * instead of rounding them away silently.
  */
 export function parseDecimal(amount: string, currency: string): number {
   const exponent = minorUnitExponent(currency);
-  const match = /^(-)?(\d{1,15})(?:\.(\d+))?$/.exec(amount.trim());
+  const match = /^(-)?(\d{1,15})(?:\.(\d+))?$/.exec(asTyped(amount));
   if (!match) throw new RangeError(`not a decimal amount: ${amount}`);
   const [, sign, whole, fraction = ''] = match;
   if (fraction.length > exponent) throw new RangeError(`${currency} has ${exponent} decimal places: ${amount}`);
@@ -64,11 +72,15 @@ export function fromMinorUnits(minor: number, currency: string): Big {
   return new Big(minor).div(10 ** minorUnitExponent(currency));
 }
 
-/** A non-negative decimal string as `Big`, or `null` when it is not one (no exponents, no signs). */
+/**
+ * A non-negative decimal string (point or comma) as `Big`, or `null` when it is not one (no
+ * exponents, no signs, no grouping).
+ */
 export function parseQuantity(value: string, maxDecimals: number): Big | null {
-  const match = /^\d{1,12}(?:\.(\d+))?$/.exec(value.trim());
+  const typed = asTyped(value);
+  const match = /^\d{1,12}(?:\.(\d+))?$/.exec(typed);
   if (!match || (match[1]?.length ?? 0) > maxDecimals) return null;
-  return new Big(value.trim());
+  return new Big(typed);
 }
 
 /** A decimal for display: fixed places, then trailing zeros dropped (`"12.500"` → `"12.5"`). */

@@ -14,6 +14,7 @@ describe('money', () => {
   it('parses decimal strings exactly, refusing extra precision', () => {
     expect(parseDecimal('123.45', 'UAH')).toBe(12345);
     expect(parseDecimal('123.4', 'UAH')).toBe(12340);
+    expect(parseDecimal('123,45', 'UAH')).toBe(12345);
     expect(parseDecimal('7', 'UAH')).toBe(700);
     expect(parseDecimal('-0.05', 'UAH')).toBe(-5);
     expect(() => parseDecimal('1.005', 'UAH')).toThrow(/2 decimal places/);
@@ -43,6 +44,12 @@ describe('exact decimals', () => {
     expect(parseQuantity('-1', 3)).toBeNull();
     expect(parseQuantity('1e3', 3)).toBeNull();
     expect(parseQuantity('1.2345', 3)).toBeNull();
+    // As typed on Ukrainian and Russian keyboards: a decimal comma, never a thousands separator.
+    expect(parseQuantity('19488,5', 3)?.toString()).toBe('19488.5');
+    expect(parseQuantity(' 19488,125 ', 3)?.toString()).toBe('19488.125');
+    expect(parseQuantity('19,488.5', 3)).toBeNull();
+    expect(parseQuantity('1,2345', 3)).toBeNull();
+    expect(parseQuantity('19488,', 3)).toBeNull();
     expect(formatQuantity(new Big('12.5000'))).toBe('12.5');
     expect(formatQuantity(new Big('250'))).toBe('250');
     expect(formatQuantity(new Big('0.0004'))).toBe('0');

@@ -208,7 +208,7 @@ describe('Submitting readings through the portal', () => {
     expect(await kyivNovember()).toEqual({});
   });
 
-  it.each(['-19300', '1e5', '19 300', '19300,5', '19300.1234', '', 'abc', '0x4B64', 'NaN', '1000000', '19300.'])(
+  it.each(['-19300', '1e5', '19 300', '19,300.5', '19300,1234', '19300.1234', '', 'abc', '0x4B64', 'NaN', '1000000', '19300.'])(
     'refuses the malformed value %j',
     async (value) => {
       expectErrorCode(await submit(kyiv.id, [{ meterId: kyiv.meter.id, zone: 'DAY', value }, { meterId: kyiv.meter.id, zone: 'NIGHT', value: '7600' }]), 'INVALID_READING');
@@ -253,6 +253,14 @@ describe('Submitting readings through the portal', () => {
     ]);
     // Six months (June to November), two zones each, September's estimate included.
     expect(meter!.readings).toHaveLength(12);
+  });
+
+  it('takes a reading typed with a decimal comma, as people type it in Ukraine', async () => {
+    const data = expectNoGraphQLErrors(await submit(kyiv.id, entries(kyiv.meter, { DAY: '19488,5', NIGHT: '7694,25' }))).submitElectricityReadings;
+    expect(data.readings.map((reading: any) => `${reading.zone} ${reading.value}`).sort()).toEqual(['DAY 19488.5', 'NIGHT 7694.25']);
+    expectPreliminary(data.preliminaryCharge, '2026-11', [['DAY', '200.5', '4.32'], ['NIGHT', '100.25', '2.16']]);
+    // Restores the reading the next tests expect.
+    expectNoGraphQLErrors(await submit(kyiv.id, entries(kyiv.meter, { DAY: 19488, NIGHT: 7694 })));
   });
 
   it('wants confirmUnusual for a consumption above the plausible limit, and stores nothing without it', async () => {
@@ -366,7 +374,7 @@ describe('Submitting readings without a login', () => {
     expectErrorCode(await anonymously(ip, { ...kovalchuk('6100'), readings: [{ meterSerialNumber: 'NO-SUCH-METER', zone: 'SINGLE', value: '6100' }] }), 'INVALID_READING');
     expectErrorCode(await anonymously(ip, kovalchuk('5839.999')), 'READING_BELOW_PREVIOUS');
     expectErrorCode(await anonymously(ip, kovalchuk('7000')), 'UNUSUAL_CONSUMPTION'); // 1160 kWh
-    expectErrorCode(await anonymously(ip, kovalchuk('6000,5')), 'INVALID_READING');
+    expectErrorCode(await anonymously(ip, kovalchuk('6000,1234')), 'INVALID_READING');
     expect(month(await historyByOperator('10987654'), '2026-11')).toEqual({ SINGLE: '6000 (ANONYMOUS)' });
   });
 
