@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { Kind } from 'graphql';
 
 /**
@@ -14,11 +14,17 @@ export function operationResolution<TContext extends object>(): ApolloServerPlug
         async didResolveOperation({ operation, document, request }) {
           if (operation) return;
           const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
-          const message = request.operationName
-            ? `Unknown operation named "${request.operationName}".`
+          // As graphql-js words it, in every language: clients may already match on the English.
+          const name = request.operationName;
+          const message: Translations = name
+            ? { en: `Unknown operation named "${name}".`, uk: `Немає операції з назвою "${name}".`, ru: `Нет операции с названием "${name}".` }
             : operations > 1
-              ? 'Must provide operation name if query contains multiple operations.'
-              : 'Must provide an operation.';
+              ? {
+                  en: 'Must provide operation name if query contains multiple operations.',
+                  uk: 'Документ має кілька операцій: укажіть operationName.',
+                  ru: 'В документе несколько операций: укажите operationName.',
+                }
+              : { en: 'Must provide an operation.', uk: 'Документ не має операції.', ru: 'В документе нет операции.' };
           throw new DomainError('OPERATION_RESOLUTION_FAILURE', message, {}, 400);
         },
       };

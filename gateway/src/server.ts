@@ -11,7 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import type { Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
-import { jsonErrorHandler, listen } from '@kabinet/http';
+import { inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
 import type { GatewayContext } from './context';
@@ -127,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     express.json({ limit: requestBodyLimit }),
+    inRequestedLocale(),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const authorization = req.get('authorization');

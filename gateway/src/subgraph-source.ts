@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
+import { localize, type Translations } from '@kabinet/errors';
 import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import type { GatewayContext } from './context';
@@ -23,6 +24,28 @@ const isTimeout = (error: unknown) => error instanceof Error && error.name === '
 const isConnectionReset = (error: unknown) => resetCodes.has(String(causeCode(error)));
 /** Subgraph operations the gateway plans start with their type; only queries are safe to send twice. */
 const isQuery = (query: string | undefined) => query !== undefined && /^\s*(query\b|\{)/.test(query);
+
+/** A service's name as a person reads it, in each language. */
+const serviceNames: Record<string, Translations> = {
+  identity: { en: 'login', uk: 'входу', ru: 'входа' },
+  electricity: { en: 'electricity', uk: 'електроенергії', ru: 'электроэнергии' },
+  heat: { en: 'heat and hot water', uk: 'тепла й гарячої води', ru: 'тепла и горячей воды' },
+  payments: { en: 'payments', uk: 'платежів', ru: 'платежей' },
+};
+
+function serviceMessages(service: string): Record<'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE', Translations> {
+  const name = serviceNames[service] ?? { en: service, uk: service, ru: service };
+  return {
+    SERVICE_FAILED: { en: `The ${name.en} service failed`, uk: `Сервіс ${name.uk} дав збій`, ru: `Сервис ${name.ru} дал сбой` },
+    TIMEOUT: { en: `The ${name.en} service did not answer in time`, uk: `Сервіс ${name.uk} не відповів вчасно`, ru: `Сервис ${name.ru} не ответил вовремя` },
+    CONNECTION_LOST: {
+      en: `The connection to the ${name.en} service was lost`,
+      uk: `Зʼєднання із сервісом ${name.uk} обірвалося`,
+      ru: `Соединение с сервисом ${name.ru} оборвалось`,
+    },
+    UNREACHABLE: { en: `The ${name.en} service is unavailable`, uk: `Сервіс ${name.uk} недоступний`, ru: `Сервис ${name.ru} недоступен` },
+  };
+}
 
 // Never passed on: where the subgraph is and what it answered is the gateway's business.
 const internalExtensions = new Set(['stacktrace', 'exception', 'response', 'http']);
@@ -85,7 +108,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       const extensions = Object.fromEntries(Object.entries(first.extensions).filter(([key]) => !internalExtensions.has(key)));
       return new GraphQLError(first.message, { extensions: { ...extensions, serviceName: this.serviceName } });
     }
-    return new GraphQLError(`The ${this.serviceName} service failed`, {
+    return new GraphQLError(localize(serviceMessages(this.serviceName).SERVICE_FAILED), {
       extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName, reason: 'SERVICE_FAILED' },
     });
   }
@@ -93,12 +116,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   private unavailable(error: unknown): GraphQLError {
     if (error instanceof GraphQLError) return error;
     const reason = isTimeout(error) ? 'TIMEOUT' : isConnectionReset(error) ? 'CONNECTION_LOST' : 'UNREACHABLE';
-    const messages = {
-      TIMEOUT: `The ${this.serviceName} service did not answer in time`,
-      CONNECTION_LOST: `The connection to the ${this.serviceName} service was lost`,
-      UNREACHABLE: `The ${this.serviceName} service is unavailable`,
-    };
-    return new GraphQLError(messages[reason], {
+    return new GraphQLError(localize(serviceMessages(this.serviceName)[reason]), {
       extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName, reason },
       originalError: error as Error,
     });

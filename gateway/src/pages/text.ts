@@ -40,7 +40,7 @@ export interface LanguageText {
   eReceipts: { title: string; page: (utility: Utility) => PageText; unavailable: (utility: Utility) => string };
 }
 
-// BEWARE: keep in sync with passwordRule in subgraphs/identity/src/passwords.ts.
+// BEWARE: keep in sync with passwordRule in subgraphs/identity/src/messages.ts.
 const passwordRule: Record<Language, string> = {
   uk: 'Пароль має містити від 10 до 128 символів, щонайменше одну літеру й одну цифру або інший знак і не містити частини вашої адреси пошти до «@».',
   en: 'The password needs 10 to 128 characters, with at least one letter and one digit or other symbol, and must not contain the part of your email address before “@”.',

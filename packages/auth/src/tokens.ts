@@ -1,4 +1,4 @@
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
@@ -128,6 +128,12 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? '';
 }
 
+const messages = {
+  expired: { en: 'Access token has expired', uk: 'Термін дії токена доступу минув', ru: 'Срок действия токена доступа истёк' },
+  invalid: { en: 'Access token is invalid', uk: 'Токен доступу недійсний', ru: 'Токен доступа недействителен' },
+  sessionEnded: { en: 'This session has ended: log in again', uk: 'Цей сеанс завершено: увійдіть знову', ru: 'Этот сеанс завершён: войдите снова' },
+} satisfies Record<string, Translations>;
+
 /**
  * The viewer of an HTTP request from its Authorization header: `null` when there is none,
  * a typed UNAUTHENTICATED error (HTTP 401) when the token is malformed, forged or expired, or
@@ -145,10 +151,10 @@ export async function viewerFromAuthorization(
     viewer = await verifyAccessToken(keys, token);
   } catch (error) {
     const expired = error instanceof AccessTokenError && error.problem === 'expired';
-    throw new DomainError('UNAUTHENTICATED', expired ? 'Access token has expired' : 'Access token is invalid', { reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' }, 401);
+    throw new DomainError('UNAUTHENTICATED', expired ? messages.expired : messages.invalid, { reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' }, 401);
   }
   if (revocations?.isRevoked(viewer.sessionId)) {
-    throw new DomainError('UNAUTHENTICATED', 'This session has ended: log in again', { reason: 'SESSION_ENDED' }, 401);
+    throw new DomainError('UNAUTHENTICATED', messages.sessionEnded, { reason: 'SESSION_ENDED' }, 401);
   }
   return viewer;
 }

@@ -1,21 +1,28 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { localize, type Translations } from './locale';
+
+export * from './locale';
 
 /**
  * An expected failure, raised on purpose: its message and `extensions` reach the client.
- * `code` is stable API (clients switch on it); `details` carry machine-readable context.
+ * `code` is stable API (clients switch on it); `details` carry machine-readable context. The
+ * message is given in every language and told in the request's (`withLocale`).
  */
 export class DomainError extends GraphQLError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}, httpStatus?: number) {
-    super(message, {
+  constructor(code: string, message: Translations, details: Record<string, unknown> = {}, httpStatus?: number) {
+    super(localize(message), {
       extensions: { ...details, code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
     });
   }
 }
 
-export const unauthenticated = (message = 'You must be logged in') => new DomainError('UNAUTHENTICATED', message);
-export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
-export const badInput = (message: string, details: Record<string, unknown> = {}) =>
+const mustLogIn: Translations = { en: 'You must be logged in', uk: 'Спершу увійдіть до кабінету', ru: 'Сначала войдите в кабинет' };
+const notAllowed: Translations = { en: 'You are not allowed to do this', uk: 'Вам це не дозволено', ru: 'Вам это не разрешено' };
+
+export const unauthenticated = (message: Translations = mustLogIn) => new DomainError('UNAUTHENTICATED', message);
+export const forbidden = (message: Translations = notAllowed) => new DomainError('FORBIDDEN', message);
+export const badInput = (message: Translations, details: Record<string, unknown> = {}) =>
   new DomainError('BAD_USER_INPUT', message, details);
 
 /** Errors Apollo Server raises about the request itself; safe to show as they are. */
@@ -38,19 +45,21 @@ const uncodedRequestErrors: Record<string, string> = {
   'Unsupported persisted query version': 'PERSISTED_QUERY_VERSION_NOT_SUPPORTED',
 };
 
-export const internalErrorMessage = 'Internal server error';
+const internalError: Translations = { en: 'Internal server error', uk: 'Внутрішня помилка сервера', ru: 'Внутренняя ошибка сервера' };
+/** The message of a masked error, in the request's language. */
+export const internalErrorMessage = () => localize(internalError);
 
 type ErrorLogger = (error: unknown, message: string) => void;
 
 /**
- * A DomainError, possibly wrapped: Apollo Server wraps what a context function throws when it
- * does not recognise it as a GraphQLError (its graphql may be another copy than ours).
+ * The DomainError behind an error, possibly wrapped: Apollo Server wraps what a context function
+ * throws when it does not recognise it as a GraphQLError (its graphql may be another copy than ours).
  */
-function raisedOnPurpose(error: unknown): boolean {
+function raisedOnPurpose(error: unknown): DomainError | null {
   for (let current = error; current; current = (current as { originalError?: unknown }).originalError) {
-    if (current instanceof DomainError) return true;
+    if (current instanceof DomainError) return current;
   }
-  return false;
+  return null;
 }
 
 /**
@@ -73,11 +82,12 @@ export function maskSubgraphError(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
-    if (raisedOnPurpose(original) || (typeof code === 'string' && requestErrorCodes.has(code))) {
-      return withoutInternals(formatted);
-    }
+    const domain = raisedOnPurpose(original);
+    // Its own message: a wrapper's adds Apollo's "Context creation failed: ".
+    if (domain) return withoutInternals({ ...formatted, message: domain.message });
+    if (typeof code === 'string' && requestErrorCodes.has(code)) return withoutInternals(formatted);
     log(original, 'unexpected error masked');
-    return { message: internalErrorMessage, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: internalErrorMessage(), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
 
@@ -93,10 +103,10 @@ export function maskGatewayError(log: ErrorLogger) {
     const requestCode = original instanceof Error ? uncodedRequestErrors[original.message] : undefined;
     if (requestCode) return withoutInternals({ ...formatted, extensions: { ...formatted.extensions, code: requestCode } });
     const code = formatted.extensions?.code;
-    if (raisedOnPurpose(original) || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
-      return withoutInternals(formatted);
-    }
+    const domain = raisedOnPurpose(original);
+    if (domain) return withoutInternals({ ...formatted, message: domain.message });
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return withoutInternals(formatted);
     log(original, 'unexpected error masked');
-    return { message: internalErrorMessage, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: internalErrorMessage(), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { describe, expect, it, vi } from 'vitest';
-import { DomainError, maskGatewayError, maskSubgraphError } from './index';
+import { DomainError, maskGatewayError, maskSubgraphError, withLocale } from './index';
 
 const typeDefs = `type Query { leaky: String, expected: String }`;
 const resolvers = {
@@ -9,14 +9,18 @@ const resolvers = {
       throw new Error('connect failed: db password=hunter2 at 10.0.0.7');
     },
     expected: () => {
-      throw new DomainError('READING_WINDOW_CLOSED', 'The reading window is closed', { opensOn: '2026-12-01' });
+      throw new DomainError(
+        'READING_WINDOW_CLOSED',
+        { en: 'The reading window is closed', uk: 'Період подання показань закрито', ru: 'Период подачи показаний закрыт' },
+        { opensOn: '2026-12-01' },
+      );
     },
   },
 };
 
-async function run(formatError: ReturnType<typeof maskSubgraphError>, query: string) {
+async function run(formatError: ReturnType<typeof maskSubgraphError>, query: string, locale: 'en' | 'uk' | 'ru' = 'en') {
   const server = new ApolloServer({ typeDefs, resolvers, formatError, includeStacktraceInErrorResponses: true });
-  const response = await server.executeOperation({ query });
+  const response = await withLocale(locale, () => server.executeOperation({ query }));
   await server.stop();
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   return response.body.singleResult.errors ?? [];
@@ -41,6 +45,13 @@ describe.each([
     expect(error?.message).toBe('The reading window is closed');
     expect(error?.extensions).toEqual({ code: 'READING_WINDOW_CLOSED', opensOn: '2026-12-01' });
     expect(log).not.toHaveBeenCalled();
+  });
+
+  it('tells both in the language of the request, with the same code', async () => {
+    const [expected] = await run(mask(vi.fn()), '{ expected }', 'uk');
+    expect(expected).toMatchObject({ message: 'Період подання показань закрито', extensions: { code: 'READING_WINDOW_CLOSED' } });
+    const [masked] = await run(mask(vi.fn()), '{ leaky }', 'ru');
+    expect(masked).toMatchObject({ message: 'Внутренняя ошибка сервера', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
   it('passes request errors such as validation failures', async () => {

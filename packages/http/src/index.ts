@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ErrorRequestHandler, Express } from 'express';
+import { defaultLocale, locales, withLocale, type Locale } from '@kabinet/errors';
+import type { ErrorRequestHandler, Express, Request, RequestHandler } from 'express';
 
 export interface RunningService {
   name: string;
@@ -78,4 +79,19 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
+}
+
+/** The language a request asks for among ours (`Accept-Language`), or the default without one. */
+export function requestedLocale(req: Request): Locale {
+  if (!req.get('accept-language')) return defaultLocale;
+  return (req.acceptsLanguages(...locales) || defaultLocale) as Locale;
+}
+
+/**
+ * Handles the rest of the request in the language it asks for: every message made while
+ * answering it (`DomainError`, masked errors) is told in that language. Mount it after the body
+ * is parsed: the body parser's stream callbacks would not keep the language.
+ */
+export function inRequestedLocale(): RequestHandler {
+  return (req, _res, next) => withLocale(requestedLocale(req), next);
 }

@@ -1,11 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { findBadString } from './strings';
 
 const messages = {
-  CONTROL_CHARACTER: 'Text may not contain control characters such as NUL',
-  TOO_LONG: 'Text is longer than any field takes',
-} as const;
+  CONTROL_CHARACTER: {
+    en: 'Text may not contain control characters such as NUL',
+    uk: 'Текст не може містити керівних символів, як-от NUL',
+    ru: 'Текст не может содержать управляющих символов, таких как NUL',
+  },
+  TOO_LONG: { en: 'Text is longer than any field takes', uk: 'Текст довший, ніж приймає будь-яке поле', ru: 'Текст длиннее, чем принимает любое поле' },
+} satisfies Record<string, Translations>;
 
 /**
  * Refuses, before anything runs, a request carrying a string no field takes: a NUL byte or

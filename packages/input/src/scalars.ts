@@ -1,16 +1,30 @@
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { isCalendarDate, parseInstant } from './dates';
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const badInput = (message: Translations) => new DomainError('BAD_USER_INPUT', message, {}, 400);
+
+const messages = {
+  date: {
+    en: 'A Date is a day that exists, written YYYY-MM-DD',
+    uk: 'Дата — це день, який існує, у вигляді РРРР-ММ-ДД',
+    ru: 'Дата — это существующий день в виде ГГГГ-ММ-ДД',
+  },
+  dateTime: {
+    en: 'A DateTime is an ISO 8601 instant with its offset, e.g. 2026-11-01T09:30:00Z',
+    uk: 'Момент часу записують за ISO 8601 зі зміщенням, напр. 2026-11-01T09:30:00Z',
+    ru: 'Момент времени записывают по ISO 8601 со смещением, напр. 2026-11-01T09:30:00Z',
+  },
+} satisfies Record<string, Translations>;
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !isCalendarDate(value)) throw badInput('A Date is a day that exists, written YYYY-MM-DD');
+  if (typeof value !== 'string' || !isCalendarDate(value)) throw badInput(messages.date);
   return value;
 }
 
 function parseDateTime(value: unknown): Date {
   const instant = typeof value === 'string' ? parseInstant(value) : null;
-  if (!instant) throw badInput('A DateTime is an ISO 8601 instant with its offset, e.g. 2026-11-01T09:30:00Z');
+  if (!instant) throw badInput(messages.dateTime);
   return instant;
 }
 

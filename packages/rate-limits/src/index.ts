@@ -1,4 +1,4 @@
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
@@ -26,6 +26,12 @@ export interface RateLimitsOptions {
 }
 
 export const defaultKeyPrefix = 'kabinet:rl';
+
+const tooManyAttempts = (seconds: number): Translations => ({
+  en: `Too many attempts. Try again in ${seconds} s.`,
+  uk: `Забагато спроб. Спробуйте знову за ${seconds} с.`,
+  ru: `Слишком много попыток. Попробуйте снова через ${seconds} с.`,
+});
 
 /**
  * One limiter per policy: in memory without `redisUrl` (a single process), in Redis with it,
@@ -63,7 +69,7 @@ export function createRateLimits<Policy extends string>(
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
-        throw new DomainError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+        throw new DomainError('RATE_LIMITED', tooManyAttempts(retryAfterSeconds), { retryAfterSeconds });
       }
     },
     close: async () => {

@@ -42,10 +42,18 @@ export interface PageArgs {
 export function pageArguments(args: PageArgs, list: string, defaultFirst = 20): { first: number; after: Position | null } {
   const first = args.first ?? defaultFirst;
   if (!Number.isInteger(first) || first < 0 || first > maxPageSize) {
-    throw badInput(`first must be between 0 and ${maxPageSize}`, { field: 'first' });
+    throw badInput(
+      { en: `first must be between 0 and ${maxPageSize}`, uk: `first має бути від 0 до ${maxPageSize}`, ru: `first должно быть от 0 до ${maxPageSize}` },
+      { field: 'first' },
+    );
   }
   const after = args.after ? decodeCursor(list, args.after) : null;
-  if (args.after && !after) throw badInput('after is not a cursor from this list', { field: 'after' });
+  if (args.after && !after) {
+    throw badInput(
+      { en: 'after is not a cursor from this list', uk: 'after — не курсор цього списку', ru: 'after — не курсор этого списка' },
+      { field: 'after' },
+    );
+  }
   return { first, after };
 }
 

@@ -16,12 +16,12 @@ import {
 } from '@kabinet/auth';
 import type { Config, Logger, SubgraphName } from '@kabinet/config';
 import type { Database, DatabaseHandle } from '@kabinet/db';
-import { DomainError, maskSubgraphError } from '@kabinet/errors';
+import { forbidden, maskSubgraphError } from '@kabinet/errors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
-import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import { inRequestedLocale, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
 import type { Clock } from './clock';
 
@@ -103,7 +103,7 @@ export function buildSubgraphGraphQLSchema<TContext extends BaseContext>(definit
     shield(withFederationPlumbing(definition.permissions), {
       fallbackRule: deny,
       allowExternalErrors: true,
-      fallbackError: () => new DomainError('FORBIDDEN', 'You are not allowed to do this'),
+      fallbackError: () => forbidden(),
     }),
   );
 }
@@ -166,6 +166,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     '/graphql',
     requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)),
     express.json({ limit: requestBodyLimit }),
+    inRequestedLocale(),
     expressMiddleware(server, { context }),
   );
 

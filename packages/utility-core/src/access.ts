@@ -1,5 +1,6 @@
 import type { Viewer } from '@kabinet/auth';
-import { DomainError, forbidden, unauthenticated } from '@kabinet/errors';
+import { badInput, forbidden, unauthenticated, type DomainError } from '@kabinet/errors';
+import { messages } from './messages';
 
 /** Who may see an account's data: its holder, and the staff of its supplier. */
 export interface AccountScope {
@@ -41,7 +42,7 @@ export function accountAccessVerdict(viewer: Viewer | null, scope: AccountScope)
 /** For holder-only actions (readings through the portal, unlinking, e-receipts, appeals). */
 export function ensureHolder(viewer: Viewer | null, account: { holderUserId: string | null }): Viewer {
   if (!viewer) throw unauthenticated();
-  if (account.holderUserId !== viewer.userId) throw forbidden('Only the holder of this account can do this');
+  if (account.holderUserId !== viewer.userId) throw forbidden(messages.holderOnly());
   return viewer;
 }
 
@@ -52,12 +53,12 @@ export function ensureHolder(viewer: Viewer | null, account: { holderUserId: str
 export function ensureStaff(viewer: Viewer | null, requestedSupplierId?: string | null): { viewer: Viewer; supplierId: string } {
   if (!viewer) throw unauthenticated();
   if (viewer.role === 'OPERATOR' && viewer.supplierId) {
-    if (requestedSupplierId && requestedSupplierId !== viewer.supplierId) throw forbidden('Operators act for their own supplier only');
+    if (requestedSupplierId && requestedSupplierId !== viewer.supplierId) throw forbidden(messages.ownSupplierOnly());
     return { viewer, supplierId: viewer.supplierId };
   }
   if (viewer.role === 'ADMIN') {
-    if (!requestedSupplierId) throw new DomainError('BAD_USER_INPUT', 'Admins must name the supplier', { field: 'supplierId' });
+    if (!requestedSupplierId) throw badInput(messages.adminNamesSupplier(), { field: 'supplierId' });
     return { viewer, supplierId: requestedSupplierId };
   }
-  throw forbidden('Only the supplier\'s staff can do this');
+  throw forbidden(messages.staffOnly());
 }

@@ -1,12 +1,13 @@
 import type { Viewer } from '@kabinet/auth';
 import { afterPosition, type Database } from '@kabinet/db';
-import { badInput, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
+import { badInput, commonMessages, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
 import type { Position } from '@kabinet/subgraph';
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, isOperatorOf, type AccountScope } from './access';
 import type { AccountRow, AppealRow } from './loaders';
 import { validIds } from './loaders';
 import type { UtilityTables } from './tables';
+import { messages } from './messages';
 
 export const appealKinds = ['QUESTION', 'COMPLAINT', 'CALLBACK'] as const;
 const phonePattern = /^\+?[1-9]\d{7,14}$/;
@@ -19,7 +20,7 @@ export const appealScope = (appeal: AppealRow): AccountScope => ({ holderUserId:
 
 function text(value: string, field: string, max: number): string {
   const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > max) throw badInput(`${field} must be 1 to ${max} characters`, { field });
+  if (trimmed.length === 0 || trimmed.length > max) throw badInput(messages.textLength(field, max), { field });
   return trimmed;
 }
 
@@ -36,7 +37,7 @@ export function createAppeals(db: Database, t: UtilityTables) {
   async function appealFor(viewer: Viewer | null, appealId: string) {
     if (!viewer) throw unauthenticated();
     const [appeal] = validIds([appealId]).length ? await db.select().from(t.appeals).where(eq(t.appeals.id, appealId)) : [];
-    if (!appeal) throw new DomainError('APPEAL_NOT_FOUND', 'There is no such appeal', { field: 'appealId' });
+    if (!appeal) throw new DomainError('APPEAL_NOT_FOUND', messages.appealNotFound(), { field: 'appealId' });
     if (appeal.createdByUserId === viewer.userId) return { appeal, role: 'HOLDER' as const };
     if (isOperatorOf(viewer, appeal.supplierId) || viewer.role === 'ADMIN') return { appeal, role: 'OPERATOR' as const };
     throw forbidden();
@@ -46,8 +47,8 @@ export function createAppeals(db: Database, t: UtilityTables) {
     async create(viewer: Viewer | null, account: AccountRow, input: NewAppeal, now: Date): Promise<AppealRow> {
       const holder = ensureHolder(viewer, account);
       const phone = input.phone?.replace(/[\s()-]/g, '') || null;
-      if (phone && !phonePattern.test(phone)) throw badInput('Enter the phone in international format, e.g. +380501234567', { field: 'phone' });
-      if (input.kind === 'CALLBACK' && !phone) throw badInput('A callback needs a phone number', { field: 'phone' });
+      if (phone && !phonePattern.test(phone)) throw badInput(commonMessages.phoneFormat, { field: 'phone' });
+      if (input.kind === 'CALLBACK' && !phone) throw badInput(messages.callbackNeedsPhone(), { field: 'phone' });
       const subject = text(input.subject, 'subject', 200);
       const body = text(input.body, 'body', 5000);
       const preferredCallbackTime = input.preferredCallbackTime ? text(input.preferredCallbackTime, 'preferredCallbackTime', 100) : null;
@@ -87,7 +88,7 @@ export function createAppeals(db: Database, t: UtilityTables) {
         if (row) await tx.insert(t.appealMessages).values({ appealId: appeal.id, authorRole: role, authorUserId: viewer!.userId, body, createdAt: now });
         return row;
       });
-      if (!updated) throw new DomainError('APPEAL_CLOSED', 'This appeal is closed; file a new one');
+      if (!updated) throw new DomainError('APPEAL_CLOSED', messages.appealClosed());
       return updated;
     },
 

@@ -1,6 +1,6 @@
 import { Big } from '@kabinet/money';
 import { describe, expect, it } from 'vitest';
-import { estimateFromHistory, isUnusualConsumption, meterCapacity, printedAdvance, readingAdvance, spreadByDays } from './consumption';
+import { estimateFromHistory, isUnusualConsumption, meterCapacity, readingAdvance, spreadByDays } from './consumption';
 
 const big = (value: string | number) => new Big(value);
 
@@ -54,13 +54,5 @@ describe('spreading a measured consumption over months by days', () => {
 
   it('gives a single month everything', () => {
     expect(spreadByDays(big('12.5'), ['2027-02']).get('2027-02')?.toString()).toBe('12.5');
-  });
-});
-
-describe('printed advance', () => {
-  it('is the meter\'s advance since the previous bill, through rollovers and overshot estimates', () => {
-    expect(printedAdvance(new Big('19074'), new Big('19288'), 6).toString()).toBe('214');
-    expect(printedAdvance(new Big('99950'), new Big('120'), 5).toString()).toBe('170');
-    expect(printedAdvance(new Big('1250'), new Big('1240'), 6).toString()).toBe('-10');
   });
 });

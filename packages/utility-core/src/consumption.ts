@@ -19,16 +19,6 @@ export function readingAdvance(previous: Big, current: Big, digits: number): { c
   return null;
 }
 
-/**
- * What a bill prints as a meter's consumption: its advance from the value on the previous bill
- * (estimated or not) to this one. When a real reading follows an estimate, this month's charged
- * share plus the estimate's correction add up to it; an estimate that overshot gives a negative
- * advance.
- */
-export function printedAdvance(previous: Big, current: Big, digits: number): Big {
-  return readingAdvance(previous, current, digits)?.consumption ?? current.minus(previous);
-}
-
 /** The largest value a meter with `digits` whole digits can show. */
 export function meterCapacity(digits: number): Big {
   return new Big(10).pow(digits).minus(new Big(10).pow(-quantityDecimals));

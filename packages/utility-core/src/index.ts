@@ -14,6 +14,7 @@ export * from './labels';
 export * from './ledger';
 export * from './linking/service';
 export * from './loaders';
+export { dayIn, monthIn } from './messages';
 export * from './meters';
 export * from './permissions';
 export * from './reading-windows';

@@ -1,6 +1,7 @@
 import { validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
+import { estimatesCorrectedBy } from './bills/bill-document';
 import type { SupplierRow } from './suppliers';
 import type { UtilityTables } from './tables';
 
@@ -104,16 +105,16 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
       return groupBy(billIds, rows, (row) => row.billId);
     }),
 
-    billConsumption: new DataLoader<string, (Tables['billConsumption']['$inferSelect'] & { serialNumber: string; digits: number })[]>(async (billIds) => {
+    billConsumption: new DataLoader<string, (Tables['billConsumption']['$inferSelect'] & { serialNumber: string; estimatesCorrected: string })[]>(async (billIds) => {
       const rows = await db
-        .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, digits: t.meters.digits })
+        .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, estimatesCorrected: estimatesCorrectedBy(t) })
         .from(t.billConsumption)
         .innerJoin(t.meters, eq(t.meters.id, t.billConsumption.meterId))
         .where(inArray(t.billConsumption.billId, [...billIds]))
         .orderBy(asc(t.meters.serialNumber), asc(t.billConsumption.zone));
       return groupBy(
         billIds,
-        rows.map(({ row, serialNumber, digits }) => ({ ...row, serialNumber, digits })),
+        rows.map(({ row, serialNumber, estimatesCorrected }) => ({ ...row, serialNumber, estimatesCorrected })),
         (row) => row.billId,
       );
     }),

@@ -8,6 +8,7 @@ import { installationPeriodFor } from './billing/basis';
 import { isMeterZoneSet, type UtilityRules } from './billing/run';
 import { firstDayOf, periodOf } from './calendar';
 import { meterCapacity, readingAdvance } from './consumption';
+import { messages } from './messages';
 import type { AccountRow, MeterRow } from './loaders';
 import { validIds } from './loaders';
 import { supplierToday, type SupplierRow } from './suppliers';
@@ -28,7 +29,7 @@ export interface NewMeter {
   initialValues: ZoneValue[];
 }
 
-const meterNotFound = () => new DomainError('METER_NOT_FOUND', 'Your supplier has no such meter in service', { field: 'meterId' });
+const meterNotFound = () => new DomainError('METER_NOT_FOUND', messages.meterNotFound(), { field: 'meterId' });
 
 /** One value for every zone of a meter, each one the meter can show. */
 function valuesForZones(zones: string[], digits: number, values: ZoneValue[], field: string): Map<string, Big> {
@@ -36,11 +37,11 @@ function valuesForZones(zones: string[], digits: number, values: ZoneValue[], fi
   for (const { zone, value } of values) {
     const parsed = parseQuantity(value, 3);
     if (!zones.includes(zone) || byZone.has(zone) || !parsed || parsed.gt(meterCapacity(digits))) {
-      throw new DomainError('INVALID_READING', `${field}: one value per zone (${zones.join(', ')}), up to ${digits} digits and 3 decimals`, { field, zone });
+      throw new DomainError('INVALID_READING', messages.oneValuePerZone(field, zones, digits), { field, zone });
     }
     byZone.set(zone, parsed);
   }
-  if (byZone.size !== zones.length) throw new DomainError('INVALID_READING', `${field}: every zone needs a value (${zones.join(', ')})`, { field });
+  if (byZone.size !== zones.length) throw new DomainError('INVALID_READING', messages.everyZoneNeedsValue(field, zones), { field });
   return byZone;
 }
 
@@ -61,9 +62,14 @@ export async function replaceMeter(
   if (!validIds([input.meterId]).length) throw meterNotFound();
   const fresh = input.newMeter;
   // Checks and writes in one transaction, the old meter locked: two operators replacing the same
-  // meter at once make one replacement, and the other is told the meter is gone.
+  // meter at once make one replacement, and the other is told the meter is gone. Its account is
+  // locked first, as the billing run locks it to bill it (billing/run.ts): a replacement comes
+  // wholly before or after that bill, never in the middle of it.
   return db.transaction(async (tx) => {
-    // (A plain lock of the one row: drizzle would schema-qualify `FOR UPDATE OF`, which Postgres refuses.)
+    const [ofAccount] = await tx.select({ accountId: t.meters.accountId }).from(t.meters).where(eq(t.meters.id, input.meterId));
+    if (!ofAccount) throw meterNotFound();
+    // (Plain locks of one row each: drizzle would schema-qualify `FOR UPDATE OF`, which Postgres refuses.)
+    await tx.select({ id: t.accounts.id }).from(t.accounts).where(eq(t.accounts.id, ofAccount.accountId)).for('no key update');
     await tx.select({ id: t.meters.id }).from(t.meters).where(eq(t.meters.id, input.meterId)).for('update');
     const [found] = await tx
       .select({ meter: t.meters, account: t.accounts, supplier: t.suppliers })
@@ -73,13 +79,13 @@ export async function replaceMeter(
       .where(eq(t.meters.id, input.meterId));
     if (!found || found.meter.removedOn !== null) throw meterNotFound();
     // As for accounts addressed by id: another supplier's is refused, not hidden.
-    if (found.account.supplierId !== supplierId) throw forbidden('This meter is another supplier\'s');
+    if (found.account.supplierId !== supplierId) throw forbidden(messages.anotherSuppliersMeter());
     const { meter: old, account, supplier } = found;
     assertNewMeter(rules, supplier, old, fresh, now);
 
     const period = periodOf(fresh.installedOn);
     const [billed] = await tx.select({ id: t.bills.id }).from(t.bills).where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, firstDayOf(period))));
-    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; a replacement can only be recorded in an unbilled month`, { period });
+    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', messages.replacementMonthBilled(period), { period });
 
     const finalValues = valuesForZones(old.zones, old.digits, input.finalValues, 'finalValues');
     for (const [zone, value] of finalValues) {
@@ -90,7 +96,11 @@ export async function replaceMeter(
         .orderBy(desc(t.readings.period))
         .limit(1);
       if (lastReal && !readingAdvance(new Big(lastReal.value), value, old.digits)) {
-        throw new DomainError('READING_BELOW_PREVIOUS', `Meter ${old.serialNumber} (${zone}) read ${lastReal.value} before`, { meterId: old.id, zone, previousValue: lastReal.value });
+        throw new DomainError('READING_BELOW_PREVIOUS', messages.finalBelowPrevious(old.serialNumber, zone, lastReal.value), {
+          meterId: old.id,
+          zone,
+          previousValue: lastReal.value,
+        });
       }
     }
     const initialValues = valuesForZones(fresh.zones, fresh.digits, fresh.initialValues, 'newMeter.initialValues');
@@ -131,16 +141,16 @@ export async function replaceMeter(
 
 function assertNewMeter(rules: UtilityRules, supplier: SupplierRow, old: MeterRow, fresh: NewMeter, now: Date): void {
   const today = supplierToday(supplier, now);
-  if (!fresh.serialNumber.trim() || fresh.serialNumber.trim().length > 64) throw badInput('A serial number of 1 to 64 characters', { field: 'newMeter.serialNumber' });
+  if (!fresh.serialNumber.trim() || fresh.serialNumber.trim().length > 64) throw badInput(messages.serialNumberLength(), { field: 'newMeter.serialNumber' });
   if (!isMeterZoneSet(rules, fresh.zones)) {
-    throw badInput(`Meter zones must be one of: ${rules.meterZoneSets.map((set) => set.join('+')).join(', ')}`, { field: 'newMeter.zones' });
+    throw badInput(messages.meterZoneSets(rules.meterZoneSets.map((set) => set.join('+'))), { field: 'newMeter.zones' });
   }
-  if (!Number.isInteger(fresh.digits) || fresh.digits < 4 || fresh.digits > 9) throw badInput('Meters show 4 to 9 digits', { field: 'newMeter.digits' });
+  if (!Number.isInteger(fresh.digits) || fresh.digits < 4 || fresh.digits > 9) throw badInput(messages.meterDigits(), { field: 'newMeter.digits' });
   if (fresh.installedOn > today || fresh.installedOn <= old.installedOn) {
-    throw badInput(`The replacement date must be after ${old.installedOn} and not after today (${today})`, { field: 'newMeter.installedOn' });
+    throw badInput(messages.replacementDate(old.installedOn, today), { field: 'newMeter.installedOn' });
   }
-  if (fresh.lastVerifiedOn > today) throw badInput('The last verification cannot be in the future', { field: 'newMeter.lastVerifiedOn' });
+  if (fresh.lastVerifiedOn > today) throw badInput(messages.verificationInFuture(), { field: 'newMeter.lastVerifiedOn' });
   if (!Number.isInteger(fresh.verificationIntervalYears) || fresh.verificationIntervalYears < 1 || fresh.verificationIntervalYears > 30) {
-    throw badInput('The verification interval is 1 to 30 years', { field: 'newMeter.verificationIntervalYears' });
+    throw badInput(messages.verificationInterval(), { field: 'newMeter.verificationIntervalYears' });
   }
 }

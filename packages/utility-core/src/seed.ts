@@ -1,8 +1,10 @@
 import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
+import type { Translations } from '@kabinet/errors';
 import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
 import { eq } from 'drizzle-orm';
-import { latestBilledPeriod, runBilling, type UtilityRules } from './billing/run';
+import { latestBilledPeriod } from './billing/order';
+import { runBilling, type UtilityRules } from './billing/run';
 import { addDays, addMonths, firstDayOf, periodOf, startOfLocalDate, type Period } from './calendar';
 import { signedLedgerAmount } from './ledger';
 import { assertValidWindowRule, readingWindowOf, type ReadingWindowRule } from './reading-windows';
@@ -40,7 +42,7 @@ export interface DemoSupplier {
   currency: string;
   timeZone: string;
   accountNumberPattern: string;
-  accountNumberFormat: string;
+  accountNumberFormat: Translations;
   linkProofs: LinkProofKind[];
   readingWindow: ReadingWindowRule;
   vatRateBasisPoints?: number;
@@ -99,7 +101,8 @@ export async function seedUtilityDemo(options: {
           ...(demo.vatRateBasisPoints === undefined ? {} : { vatRateBasisPoints: demo.vatRateBasisPoints }),
           ...(demo.paymentTermDays === undefined ? {} : { paymentTermDays: demo.paymentTermDays }),
         })
-        .onConflictDoNothing();
+        // The demo's own words follow the code, in a database seeded by an older version too.
+        .onConflictDoUpdate({ target: t.suppliers.id, set: { accountNumberFormat: demo.accountNumberFormat } });
       const [supplier] = await tx.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId));
       await options.seedSupplier(tx, supplier!, demo);
 
@@ -173,10 +176,11 @@ export async function seedUtilityDemo(options: {
   });
 
   // Each month billed two days after its window closed, as a supplier's operator would; months
-  // before the supplier's latest run are done (a later start finds them billed).
+  // before the supplier's latest run are done (a later start finds them billed), and a start
+  // months later bills every month since, in order.
   for (const { supplier, periods } of billing) {
     const latest = await latestBilledPeriod(db, t, supplier.id);
-    for (const period of periods.filter((candidate) => !latest || candidate >= latest)) {
+    for (let period = latest ?? periods[0]!; period <= periods.at(-1)!; period = addMonths(period, 1)) {
       const runDay = addDays(readingWindowOf(period, windowRuleOf(supplier)).closesOn, 2);
       const runAt = new Date(Math.min(startOfLocalDate(runDay, supplier.timeZone).getTime() + 10 * 3600 * 1000, now.getTime()));
       const run = await runBilling(db, { tables: t, rules, logger: options.logger }, { supplier, period, startedByUserId: null, now: runAt });

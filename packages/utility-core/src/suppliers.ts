@@ -1,9 +1,10 @@
 import { isUuid, type Database, type Transaction } from '@kabinet/db';
-import { DomainError } from '@kabinet/errors';
+import { DomainError, localize } from '@kabinet/errors';
 import { eq } from 'drizzle-orm';
 import { localDateIn, type LocalDate } from './calendar';
 import { nextReadingWindow, openReadingWindow, type ReadingWindow, type ReadingWindowRule } from './reading-windows';
 import type { UtilityTables } from './tables';
+import { messages } from './messages';
 
 export type SupplierRow = UtilityTables['suppliers']['$inferSelect'];
 
@@ -34,15 +35,18 @@ export function normalizeAccountNumber(raw: string): string {
 /** Refuses a number that cannot be this supplier's, naming the format it expects. */
 export function assertAccountNumberFormat(supplier: SupplierRow, accountNumber: string): void {
   if (!new RegExp(supplier.accountNumberPattern).test(accountNumber)) {
-    throw new DomainError(
-      'INVALID_ACCOUNT_NUMBER',
-      `${supplier.name} account numbers look like this: ${supplier.accountNumberFormat}`,
-      { field: 'accountNumber', expectedFormat: supplier.accountNumberFormat },
-    );
+    throw new DomainError('INVALID_ACCOUNT_NUMBER', messages.invalidAccountNumber(supplier.name, supplier.accountNumberFormat), {
+      field: 'accountNumber',
+      expectedFormat: localize(supplier.accountNumberFormat),
+    });
   }
 }
 
-export const supplierNotFound = () => new DomainError('SUPPLIER_NOT_FOUND', 'There is no such supplier', { field: 'supplierId' });
+/** A supplier without a tariff for a day it must price (billing, preliminary charges, the calculator). */
+export const tariffMissing = (supplier: SupplierRow, date: string) =>
+  new DomainError('TARIFF_MISSING', messages.tariffMissing(supplier.name, date), { date });
+
+export const supplierNotFound = () => new DomainError('SUPPLIER_NOT_FOUND', messages.supplierNotFound(), { field: 'supplierId' });
 
 export async function findSupplier(executor: Database | Transaction, t: UtilityTables, supplierId: string): Promise<SupplierRow> {
   const [supplier] = isUuid(supplierId) ? await executor.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId)) : [];

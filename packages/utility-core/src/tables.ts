@@ -1,3 +1,4 @@
+import type { Translations } from '@kabinet/errors';
 import { defineInboxTable } from '@kabinet/events';
 import { sql } from 'drizzle-orm';
 import {
@@ -46,8 +47,8 @@ export function defineUtilityTables(schema: PgSchema) {
     currency: text('currency').notNull(),
     timeZone: text('time_zone').notNull(),
     accountNumberPattern: text('account_number_pattern').notNull(),
-    /** Told to a user who typed a malformed number, e.g. "8 digits, e.g. 10234567". */
-    accountNumberFormat: text('account_number_format').notNull().default(''),
+    /** Told to a user who typed a malformed number, in each language: "8 digits, e.g. 10234567". */
+    accountNumberFormat: jsonb('account_number_format').$type<Translations>().notNull(),
     /** Which proofs of holding an account the supplier accepts (LinkProofKind). */
     linkProofs: text('link_proofs').array().notNull().default(sql`'{HOLDER_SURNAME}'`),
     readingWindowOpensDay: integer('reading_window_opens_day').notNull().default(0),
@@ -134,6 +135,19 @@ export function defineUtilityTables(schema: PgSchema) {
     },
     (table) => [uniqueIndex().on(table.supplierId, table.period)],
   );
+
+  /**
+   * The one billing run a supplier has going (billing/lease.ts): claimed atomically, renewed with
+   * each account it bills, deleted when it ends; a crashed run's lease lapses at `expiresAt`.
+   */
+  const billingLeases = schema.table('billing_leases', {
+    supplierId: uuid('supplier_id').primaryKey().references(() => suppliers.id),
+    /** The month being billed. */
+    period: date('period').notNull(),
+    /** The run holding it: only that run renews or releases it. */
+    holder: uuid('holder').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  });
 
   /**
    * A monthly bill: the account's statement since the previous one (the ledger entries it
@@ -258,7 +272,7 @@ export function defineUtilityTables(schema: PgSchema) {
     (table) => [index().on(table.accountId, table.codeHash)],
   );
 
-  /** Failed link proofs, counted per login and account number for the lockout. */
+  /** Failed link proofs, counted per account number (whatever the login) for the lockout; `userId` says who tried. */
   const linkFailures = schema.table(
     'link_failures',
     {
@@ -268,7 +282,7 @@ export function defineUtilityTables(schema: PgSchema) {
       accountNumber: text('account_number').notNull(),
       failedAt: timestamp('failed_at', { withTimezone: true }).notNull(),
     },
-    (table) => [index().on(table.userId, table.supplierId, table.accountNumber, table.failedAt)],
+    (table) => [index().on(table.supplierId, table.accountNumber, table.failedAt)],
   );
 
   /** Bills by email: PENDING until the address is confirmed, then ACTIVE (or CANCELLED); one per account. */
@@ -360,6 +374,7 @@ export function defineUtilityTables(schema: PgSchema) {
     meters,
     readings,
     billingRuns,
+    billingLeases,
     bills,
     billLines,
     billConsumption,

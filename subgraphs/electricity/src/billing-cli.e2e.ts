@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createLogger, loadConfig, repoRoot } from '@kabinet/config';
 import { openDatabase } from '@kabinet/db';
 import { startStack } from '@kabinet/stack';
-import { addMonths, localDateIn, periodOf, readingWindowOf } from '@kabinet/utility-core';
+import { addMonths, dayIn, localDateIn, monthIn, periodOf, readingWindowOf } from '@kabinet/utility-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tables from './db/schema';
@@ -65,7 +65,7 @@ describe('billing command', () => {
   it('refuses a month whose reading window has not closed, and says until when it is open', async () => {
     const result = await billing('--supplier', 'kyiv-energo', '--period', open);
     expect(result.code).toBe(1);
-    expect(result.output).toContain(`Readings for ${open} are taken until ${readingWindowOf(open, { opensDay: 0, closesDay: 4 }).closesOn}`);
+    expect(result.output).toContain(`Readings for ${monthIn('en', open)} are taken until ${dayIn('en', readingWindowOf(open, { opensDay: 0, closesDay: 4 }).closesOn)}`);
   }, 60_000);
 
   it('explains itself without arguments and refuses an unknown supplier', async () => {

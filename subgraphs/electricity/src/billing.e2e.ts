@@ -886,11 +886,15 @@ describe('electricity tariff calculator', () => {
       const response = await quote({ supplierId: supplierIds.kyiv, consumption: zones(set) });
       expect(errorCodes(response), JSON.stringify(set)).toEqual(['INVALID_CONSUMPTION']);
     }
-    for (const value of ['-1', '1e3', '1.2345', 'abc', '', ' ', '12,5', 'NaN', 'Infinity', '0x10', '1234567890123']) {
+    for (const value of ['-1', '1e3', '1.2345', 'abc', '', ' ', '12,5,1', '1 000', 'NaN', 'Infinity', '0x10', '1234567890123']) {
       const response = await quote({ supplierId: supplierIds.kyiv, consumption: zones([['SINGLE', value]]) });
       expect(errorCodes(response), JSON.stringify(value)).toEqual(['INVALID_CONSUMPTION']);
       expectErrorCode(response, 'INVALID_CONSUMPTION');
     }
+    // A decimal comma, as typed in Ukraine, prices the same as a point.
+    const withComma = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.kyiv, consumption: zones([['SINGLE', '212,5']]) }));
+    const withPoint = expectNoGraphQLErrors(await quote({ supplierId: supplierIds.kyiv, consumption: zones([['SINGLE', '212.5']]) }));
+    expect(withComma).toEqual(withPoint);
   });
 
   it('refuses an unknown supplier with SUPPLIER_NOT_FOUND', async () => {

@@ -17,7 +17,7 @@ export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'B
     currency: 'UAH',
     timeZone: 'Europe/Kyiv',
     accountNumberPattern: '^\\d{8}$',
-    accountNumberFormat: '8 digits, e.g. 10234567',
+    accountNumberFormat: { en: '8 digits, e.g. 10234567', uk: '8 цифр, напр. 10234567', ru: '8 цифр, напр. 10234567' },
     linkProofs: ['LAST_PAYMENT_AMOUNT', 'RECEIPT_CODE', 'HOLDER_SURNAME'],
     readingWindow: electricityWindowRule,
     tariffs: {
@@ -70,7 +70,7 @@ export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'B
     currency: 'UAH',
     timeZone: 'Europe/Kyiv',
     accountNumberPattern: '^\\d{2}-\\d{6}$',
-    accountNumberFormat: '2 digits, a dash and 6 digits, e.g. 46-208311',
+    accountNumberFormat: { en: '2 digits, a dash and 6 digits, e.g. 46-208311', uk: '2 цифри, дефіс і 6 цифр, напр. 46-208311', ru: '2 цифры, дефис и 6 цифр, напр. 46-208311' },
     linkProofs: ['HOLDER_SURNAME', 'OFFICE_CODE', 'LAST_PAYMENT_AMOUNT'],
     readingWindow: { opensDay: 0, closesDay: 6 },
     tariffs: {
@@ -125,7 +125,11 @@ export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'B
     currency: 'UAH',
     timeZone: 'Europe/Kyiv',
     accountNumberPattern: '^[A-Z]{2}\\d{7}$',
-    accountNumberFormat: 'two Latin capital letters and 7 digits, e.g. OD4412907',
+    accountNumberFormat: {
+      en: 'two Latin capital letters and 7 digits, e.g. OD4412907',
+      uk: 'дві великі латинські літери й 7 цифр, напр. OD4412907',
+      ru: 'две заглавные латинские буквы и 7 цифр, напр. OD4412907',
+    },
     linkProofs: ['RECEIPT_CODE', 'OFFICE_CODE'],
     readingWindow: { opensDay: 0, closesDay: 2 },
     vatRateBasisPoints: 2000,

@@ -18,7 +18,7 @@ const LEDGER = `query Ledger($id: ID!) { electricityAccount(id: $id) { ledger(fi
 const SUBSCRIBE = `mutation Subscribe($input: SubscribeEReceiptsInput!) { subscribeElectricityEReceipts(input: $input) { subscription { status } } }`;
 const SUPPLIERS = `{ electricitySuppliers { id accountNumberFormat linkProofs } }`;
 const MY_ACCOUNTS = `{ me { id electricityAccounts { id accountNumber supplier { id } } } }`;
-const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { user { id } } }`;
+const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { email } }`;
 const CONFIRM = `mutation Confirm($input: ConfirmEmailInput!) { confirmEmail(input: $input) { user { id } } }`;
 const DEACTIVATE = `mutation Deactivate($input: DeactivateAccountInput!) { deactivateAccount(input: $input) { ok } }`;
 
@@ -45,9 +45,10 @@ describe('linking electricity accounts through the gateway', () => {
   });
   afterAll(() => t?.stop());
 
-  // Each test starts from the demo's holders and clock, whatever the one before it left.
+  // Each test starts from the demo's holders, clock and no wrong proofs, whatever the one before it left.
   afterEach(async () => {
     t.clock.set(december2);
+    await db().delete(tables.linkFailures);
     for (const supplier of demoSuppliers) {
       const supplierId = demoSupplierId('electricity', supplier.code);
       for (const account of supplier.accounts) {
@@ -233,7 +234,8 @@ describe('linking electricity accounts through the gateway', () => {
       expectNoGraphQLErrors(await unlink(first.token, accountId));
 
       const second = await newCustomer(t);
-      expectRejected(await link(second.token, free.odesa.supplierId, free.odesa.accountNumber, 'OFFICE_CODE', linkCode.code), 4);
+      // The first login's wrong code counts against the number for every login.
+      expectRejected(await link(second.token, free.odesa.supplierId, free.odesa.accountNumber, 'OFFICE_CODE', linkCode.code), 3);
       expect(await holderOf(accountId)).toBeNull();
     });
 
@@ -482,7 +484,7 @@ describe('linking electricity accounts through the gateway', () => {
   });
 
   describe('wrong proofs lock the number', () => {
-    it('locks the number for this login after 5 wrong proofs, for an hour, even for the right proof', async () => {
+    it('locks the number after 5 wrong proofs, for an hour, even for the right proof', async () => {
       const accountId = await accountIdOf(t, free.lviv.supplierId, free.lviv.accountNumber);
       const customer = await newCustomer(t);
       for (const attemptsLeft of [4, 3, 2, 1]) {
@@ -496,10 +498,8 @@ describe('linking electricity accounts through the gateway', () => {
       expect(locked.extensions).toMatchObject({ lockedUntil: '2026-12-02T09:00:00.000Z', retryAfterSeconds: 3600 });
       expect(await holderOf(accountId)).toBeNull();
 
-      // Only this number, only for this login.
+      // Only this number: another number is still open to this login.
       expectRejected(await link(customer.token, free.kyiv.supplierId, free.kyiv.accountNumber, 'HOLDER_SURNAME', 'Петренко'), 4);
-      const other = await newCustomer(t);
-      expectRejected(await link(other.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюкевич'), 4);
 
       t.clock.set('2026-12-02T08:59:59Z');
       expect(expectErrorCode(await link(customer.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), 'LINK_LOCKED').extensions?.retryAfterSeconds).toBe(1);
@@ -507,6 +507,61 @@ describe('linking electricity accounts through the gateway', () => {
       t.clock.set('2026-12-02T09:00:00Z');
       expectLinked(await link(customer.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), accountId);
       expect(await holderOf(accountId)).toBe(customer.userId);
+    });
+
+    it('counts wrong proofs from every login against the number, so rotating logins gains no guess', async () => {
+      const accountId = await accountIdOf(t, free.lviv.supplierId, free.lviv.accountNumber);
+      for (const attemptsLeft of [4, 3, 2, 1]) {
+        const guesser = await newCustomer(t);
+        expectRejected(await link(guesser.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', `Гнатюкевич-${attemptsLeft}`), attemptsLeft);
+      }
+      const fifth = await newCustomer(t);
+      const lastGuess = expectRejected(await link(fifth.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюкевич'), 0);
+      expect(lastGuess.extensions?.lockedUntil).toBe('2026-12-02T09:00:00.000Z');
+
+      // A sixth fresh login, even with the right surname, finds the number locked.
+      const sixth = await newCustomer(t);
+      const locked = expectErrorCode(await link(sixth.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), 'LINK_LOCKED');
+      expect(locked.extensions).toMatchObject({ lockedUntil: '2026-12-02T09:00:00.000Z', retryAfterSeconds: 3600 });
+      expectErrorCode(await link(fifth.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), 'LINK_LOCKED');
+      expect(await holderOf(accountId)).toBeNull();
+      // Another number stays open.
+      expectRejected(await link(sixth.token, free.kyiv.supplierId, free.kyiv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), 4);
+
+      t.clock.set('2026-12-02T09:00:00Z');
+      expectLinked(await link(sixth.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), accountId);
+    });
+
+    it('clears no wrong proofs when a link succeeds: the next guesser gets no fresh attempts', async () => {
+      const accountId = await accountIdOf(t, free.lviv.supplierId, free.lviv.accountNumber);
+      for (const attemptsLeft of [4, 3, 2, 1]) {
+        const guesser = await newCustomer(t);
+        expectRejected(await link(guesser.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', `Гнатюкевич-${attemptsLeft}`), attemptsLeft);
+      }
+      const holder = await newCustomer(t);
+      expectLinked(await link(holder.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюк'), accountId);
+      expectNoGraphQLErrors(await unlink(holder.token, accountId));
+
+      const next = await newCustomer(t);
+      const lastGuess = expectRejected(await link(next.token, free.lviv.supplierId, free.lviv.accountNumber, 'HOLDER_SURNAME', 'Гнатюкевич'), 0);
+      expect(lastGuess.extensions?.lockedUntil).toBe('2026-12-02T09:00:00.000Z');
+    });
+
+    it('counts 20 wrong proofs sent at once from 20 logins one by one: five are rejected, the rest find the number locked', async () => {
+      const accountId = await accountIdOf(t, free.kyiv.supplierId, free.kyiv.accountNumber);
+      const guessers = await Promise.all(Array.from({ length: 20 }, () => newCustomer(t)));
+      const responses = await Promise.all(
+        guessers.map((guesser, index) => link(guesser.token, free.kyiv.supplierId, free.kyiv.accountNumber, 'HOLDER_SURNAME', `Петренко-${index}`)),
+      );
+      const codes = responses.flatMap((response) => errorCodes(response));
+      expect(codes.filter((code) => code === 'LINK_PROOF_REJECTED')).toHaveLength(5);
+      expect(codes.filter((code) => code === 'LINK_LOCKED')).toHaveLength(15);
+      const attemptsLeft = responses.flatMap((response) => response.errors ?? []).map((error) => error.extensions?.attemptsLeft).filter((left) => left !== undefined);
+      expect(attemptsLeft.sort()).toEqual([0, 1, 2, 3, 4]);
+
+      const latecomer = await newCustomer(t);
+      expectErrorCode(await link(latecomer.token, free.kyiv.supplierId, free.kyiv.accountNumber, 'HOLDER_SURNAME', 'Ковальчук'), 'LINK_LOCKED');
+      expect(await holderOf(accountId)).toBeNull();
     });
 
     it('keeps the lock for the hour it announced when the wrong proofs were spread over the hour', async () => {

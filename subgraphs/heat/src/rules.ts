@@ -1,6 +1,5 @@
-import { DomainError } from '@kabinet/errors';
 import { Big, toMinorUnits } from '@kabinet/money';
-import { firstDayOf, type MeterZone, type PricedLine, type UtilityRules } from '@kabinet/utility-core';
+import { firstDayOf, tariffMissing, type MeterZone, type PricedLine, type UtilityRules } from '@kabinet/utility-core';
 import { and, desc, eq } from 'drizzle-orm';
 import { tariffs } from './db/schema';
 
@@ -24,7 +23,7 @@ export const heatRules: UtilityRules = {
       .orderBy(desc(tariffs.validFrom));
     return (period, consumption) => {
       const tariff = history.find((candidate) => candidate.validFrom <= firstDayOf(period));
-      if (!tariff) throw new DomainError('TARIFF_MISSING', `${supplier.name} has no tariff in effect on ${firstDayOf(period)}`);
+      if (!tariff) throw tariffMissing(supplier, firstDayOf(period));
       const totals = new Map<MeterZone, Big>();
       for (const entry of consumption) totals.set(entry.zone, (totals.get(entry.zone) ?? new Big(0)).plus(entry.quantity));
       return [...totals]

@@ -4,18 +4,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { emailTokens, outbox, users } from './db/schema';
 import { passwordMatches } from './passwords';
+import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, LOGIN, LOGOUT, ME, REFRESH, REGISTER, REQUEST_RESET, RESET, UPDATE_PROFILE } from './testing/operations';
 
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { email } }`;
-const CONFIRM = `mutation($input: ConfirmEmailInput!) { confirmEmail(input: $input) { user { email emailConfirmed pendingEmail } } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken accessTokenExpiresAt user { id email } } }`;
-const REFRESH = `mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { accessToken refreshToken } }`;
-const LOGOUT = `mutation($input: LogoutInput!) { logout(input: $input) { ok } }`;
-const REQUEST_RESET = `mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { ok } }`;
-const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { ok } }`;
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken refreshToken } }`;
-const UPDATE_PROFILE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { user { email pendingEmail phone displayName } } }`;
-const DEACTIVATE = `mutation($input: DeactivateAccountInput!) { deactivateAccount(input: $input) { ok } }`;
-const ME = `{ me { id email displayName phone emailConfirmed role } }`;
 
 const password = 'Смерека-2026-ліс';
 let counter = 0;

@@ -2,10 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { demoUsers } from '@kabinet/demo';
 import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { email } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`;
-const DEACTIVATE = `mutation($input: DeactivateAccountInput!) { deactivateAccount(input: $input) { ok } }`;
+import { DEACTIVATE, LOGIN, REGISTER } from './testing/operations';
 
 /** An SMTP URL nothing listens on: every mail fails to send. */
 async function deadSmtpUrl(): Promise<string> {

@@ -3,8 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 // @node-rs/argon2's Algorithm is an ambient const enum; 2 is Argon2id.
 const argon2id = 2;
 import { DomainError } from '@kabinet/errors';
-
-export const passwordRule = 'Use 10 to 128 characters with at least one letter and one digit or symbol, not containing your email name.';
+import { messages } from './messages';
 
 /** Why `password` is too weak, or `null` when it is acceptable. */
 export function passwordWeakness(password: string, email: string): string | null {
@@ -20,7 +19,7 @@ export function passwordWeakness(password: string, email: string): string | null
 
 export function assertStrongPassword(password: string, email: string): void {
   const weakness = passwordWeakness(password, email);
-  if (weakness) throw new DomainError('WEAK_PASSWORD', `Password is too weak (${weakness}). ${passwordRule}`, { field: 'password' });
+  if (weakness) throw new DomainError('WEAK_PASSWORD', messages.weakPassword(weakness), { field: 'password' });
 }
 
 export const hashPassword = (password: string) => hash(password, { algorithm: argon2id });

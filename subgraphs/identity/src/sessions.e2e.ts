@@ -1,21 +1,13 @@
 import { gatewaySecretHeader, revokedSessionsPath, sessionsSecret, sessionsSecretHeader, subgraphSecret } from '@kabinet/auth';
 import { expectErrorCode, expectNoGraphQLErrors, graphqlRequest, startTestStack, type GraphQLResponse, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, LOGIN, LOGOUT, REFRESH, REGISTER, REQUEST_RESET, RESET } from './testing/operations';
 
 /*
  * An ended session stops its access tokens within seconds, not at their expiry: at the
  * gateway, and at every subgraph that verifies them itself.
  */
 
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { email } }`;
-const CONFIRM = `mutation($input: ConfirmEmailInput!) { confirmEmail(input: $input) { user { id } } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken } }`;
-const REFRESH = `mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { accessToken refreshToken } }`;
-const LOGOUT = `mutation($input: LogoutInput!) { logout(input: $input) { ok } }`;
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken } }`;
-const REQUEST_RESET = `mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { ok } }`;
-const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { ok } }`;
-const DEACTIVATE = `mutation($input: DeactivateAccountInput!) { deactivateAccount(input: $input) { ok } }`;
 const ACCOUNTS = `{ me { id electricityAccounts { id } } }`;
 const SUBSCRIBE = `mutation ($input: SubscribeEReceiptsInput!) { subscribeElectricityEReceipts(input: $input) { subscription { status } } }`;
 
@@ -53,11 +45,11 @@ describe('ended sessions', () => {
 
   /** Within a few seconds (each service re-reads ended sessions every second), the token is refused everywhere. */
   async function expectRefusedEverywhere(token: string) {
-    await expect.poll(async () => (await t.gql(ACCOUNTS, { token })).status, { timeout: 5_000, interval: 200 }).toBe(401);
-    expectSessionEnded(await t.gql(ACCOUNTS, { token }));
-    await expect.poll(async () => (await atSubgraph('electricity', token)).status, { timeout: 5_000, interval: 200 }).toBe(401);
-    expectSessionEnded(await atSubgraph('electricity', token));
-    expectSessionEnded(await atSubgraph('identity', token));
+    const everywhere = [() => t.gql(ACCOUNTS, { token }), () => atSubgraph('electricity', token), () => atSubgraph('identity', token)];
+    for (const ask of everywhere) {
+      await expect.poll(async () => (await ask()).status, { timeout: 5_000, interval: 200 }).toBe(401);
+      expectSessionEnded(await ask());
+    }
   }
 
   it('stops a logged-out session\'s access token, and only that session\'s', async () => {

@@ -8,11 +8,14 @@ import { periodLabel } from '../labels';
 import { signedLedgerAmount } from '../ledger';
 import type { AccountRow } from '../loaders';
 import type { MeterZone } from '../meters';
+import { messages } from '../messages';
 import { readingWindowOf } from '../reading-windows';
 import { supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { UtilityTables } from '../tables';
 import { accountBasis, type BasisMeter, type BasisReading, type BilledConsumption } from './basis';
 import { computeCharges, type ComputedCharges, type Pricer } from './charges';
+import { claimBillingLease, isLeaseLost, releaseBillingLease, renewBillingLease, type BillingLease } from './lease';
+import { assertAccountBillableInOrder, assertBillableInOrder, loadBillingOrder } from './order';
 import { amountDue, newReceiptCode, splitEntries } from './statement';
 
 type Executor = Database | Transaction;
@@ -35,7 +38,7 @@ export interface UtilityRules {
 
 
 export function assertPeriod(period: string): Period {
-  if (!isPeriod(period)) throw new DomainError('BAD_USER_INPUT', 'A billing month looks like 2026-11', { field: 'period' });
+  if (!isPeriod(period)) throw new DomainError('BAD_USER_INPUT', messages.billingMonthShape(), { field: 'period' });
   return period;
 }
 
@@ -117,8 +120,13 @@ export interface BillingContext {
  * and readings, the estimated readings, the corrections of earlier estimates, and the ledger
  * entries. Returns null when the month is billed already (a second run bills nothing twice).
  */
-export async function issueBill(tx: Transaction, context: BillingContext, account: AccountRow, pricer: Pricer) {
+export async function issueBill(tx: Transaction, context: BillingContext, accountToBill: AccountRow, pricer: Pricer) {
   const { tables: t, supplier, period, now } = context;
+  // The account is locked for the whole bill, and read again under the lock: a meter replacement
+  // (which locks it too, see meter-replacement.ts) comes wholly before this bill or wholly after.
+  // `no key update` leaves rows that merely reference the account (a payment posted now) free.
+  const [account] = await tx.select().from(t.accounts).where(eq(t.accounts.id, accountToBill.id)).for('no key update');
+  if (!account) return null;
   // Billed for this month already, or for a later one: a bill is never slipped in behind others.
   const [existing] = await tx
     .select({ id: t.bills.id })
@@ -126,15 +134,16 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
     .where(and(eq(t.bills.accountId, account.id), gte(t.bills.period, firstDayOf(period))))
     .limit(1);
   if (existing) return null;
-
-  const charges = await chargesFor(tx, t, pricer, supplier, account, period);
-  const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
   const [previous] = await tx
     .select()
     .from(t.bills)
     .where(and(eq(t.bills.accountId, account.id), lt(t.bills.period, firstDayOf(period))))
     .orderBy(desc(t.bills.period))
     .limit(1);
+  assertAccountBillableInOrder(account.accountNumber, period, previous ? periodOf(previous.period) : null);
+
+  const charges = await chargesFor(tx, t, pricer, supplier, account, period);
+  const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
   // Payments and adjustments on no bill yet, recorded by now: this bill claims them. A posting
   // whose transaction commits after this one stays unclaimed and lands on the next bill.
   const entries = await tx
@@ -285,43 +294,49 @@ function assertTariffsCover(pricer: Pricer, period: Period): void {
   pricer(period, []);
 }
 
-/** The latest month a supplier has run billing for, or null. */
-export async function latestBilledPeriod(executor: Executor, t: UtilityTables, supplierId: string): Promise<Period | null> {
-  const [latest] = await executor
-    .select({ period: t.billingRuns.period })
-    .from(t.billingRuns)
-    .where(eq(t.billingRuns.supplierId, supplierId))
-    .orderBy(desc(t.billingRuns.period))
-    .limit(1);
-  return latest ? periodOf(latest.period) : null;
+export interface BillingDeps {
+  tables: UtilityTables;
+  rules: UtilityRules;
+  logger?: Logger;
+}
+
+export interface BillingRunInput {
+  supplier: SupplierRow;
+  period: Period;
+  startedByUserId: string | null;
+  now: Date;
 }
 
 /**
- * A supplier's billing run for one month, once its reading window has closed. Each account
- * is billed in its own transaction; accounts billed already are skipped, so running the
- * month again (or after a crash) bills only the rest.
+ * A supplier's billing run for one month, once its reading window has closed and every earlier
+ * month is billed. One run per supplier at a time (billing/lease.ts). Each account is billed in
+ * its own transaction; accounts billed already are skipped, so running the month again (or after
+ * a crash) bills only the rest.
  */
-export async function runBilling(
-  db: Database,
-  deps: { tables: UtilityTables; rules: UtilityRules; logger?: Logger },
-  input: { supplier: SupplierRow; period: Period; startedByUserId: string | null; now: Date },
-) {
+export async function runBilling(db: Database, deps: BillingDeps, input: BillingRunInput) {
   const { tables: t } = deps;
   const { supplier, period, now } = input;
   const window = readingWindowOf(period, windowRuleOf(supplier));
   if (supplierToday(supplier, now) <= window.closesOn) {
-    throw new DomainError('BILLING_PERIOD_OPEN', `Readings for ${period} are taken until ${window.closesOn}; bill the month after that`, {
+    throw new DomainError('BILLING_PERIOD_OPEN', messages.billingPeriodOpen(period, window.closesOn), {
       period,
       closesOn: window.closesOn,
     });
   }
-  const latest = await latestBilledPeriod(db, t, supplier.id);
-  if (latest && latest > period) {
-    throw new DomainError('PERIOD_ALREADY_BILLED', `${supplier.name} has billed up to ${latest}; ${period} cannot be billed after it`, {
-      period,
-      lastBilledPeriod: latest,
-    });
+  // Refused early without taking the lease, and checked again under it (another run may have moved on).
+  assertBillableInOrder(supplier, period, await loadBillingOrder(db, t, supplier.id, period));
+  const lease = await claimBillingLease(db, t, supplier, period);
+  try {
+    assertBillableInOrder(supplier, period, await loadBillingOrder(db, t, supplier.id, period));
+    return await billAccounts(db, deps, input, lease);
+  } finally {
+    await releaseBillingLease(db, t, lease);
   }
+}
+
+async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunInput, lease: BillingLease) {
+  const { tables: t } = deps;
+  const { supplier, period, now } = input;
 
   // Tariffs are checked before anything is written: a missing one refuses the whole run.
   const pricers = new Map<string, Pricer>();
@@ -362,11 +377,15 @@ export async function runBilling(
   let accountsFailed = 0;
   for (const account of unbilled) {
     try {
-      const issued = await db.transaction((tx) => issueBill(tx, context, account, pricers.get(account.kind)!));
+      const issued = await db.transaction(async (tx) => {
+        await renewBillingLease(tx, t, supplier, lease);
+        return issueBill(tx, context, account, pricers.get(account.kind)!);
+      });
       if (!issued) continue;
       billsIssued += 1;
       estimatedMeters += issued.estimatedZones;
     } catch (error) {
+      if (isLeaseLost(error)) throw error;
       // One account's broken data must not stop the supplier's run: it is counted, logged, and
       // retried when the month is run again.
       accountsFailed += 1;

@@ -1,7 +1,7 @@
 import type { Database } from '@kabinet/db';
 import { Big, formatMinor, formatQuantity } from '@kabinet/money';
-import { asc, eq } from 'drizzle-orm';
-import { printedAdvance } from '../consumption';
+import { asc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { zoneLabels } from '../labels';
 import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
@@ -9,14 +9,29 @@ import type { BillDocument } from './document';
 
 const quantity = (value: string | null) => (value === null ? null : formatQuantity(new Big(value)));
 
-/** A bill's reading of one meter zone as shown (API and PDF): values as stored, consumption as the meter's advance. */
-export function shownReading(row: { previousValue: string; currentValue: string; estimated: boolean }, digits: number) {
-  const previous = new Big(row.previousValue);
-  const current = new Big(row.currentValue);
+/**
+ * For a bill's meter zone row (`t.billConsumption` in the query it is selected from): what the
+ * bill's real reading corrected of that zone's earlier estimates, actual minus estimated.
+ */
+export function estimatesCorrectedBy(t: UtilityTables) {
+  const corrected = alias(t.billConsumption, 'corrected');
+  // (An aliased table renders as its bare alias in `sql`, so the FROM names the table itself.)
+  return sql<string>`(select coalesce(sum(${corrected.correctedConsumption} - ${corrected.consumption}), 0) from ${t.billConsumption} as ${sql.identifier('corrected')}
+    where ${corrected.correctedByBillId} = ${t.billConsumption.billId} and ${corrected.meterId} = ${t.billConsumption.meterId} and ${corrected.zone} = ${t.billConsumption.zone})`;
+}
+
+/**
+ * A bill's reading of one meter zone as shown (API and PDF): values as stored, consumption as the
+ * meter's advance from the previous bill's value (estimated or not): this month's charged share
+ * plus the corrections of the estimates in between, so it adds up with the bill's lines. An
+ * estimate that overshot gives a negative advance, and one that passed a meter's last digit
+ * counts as far as it went, as the charges do.
+ */
+export function shownReading(row: { previousValue: string; currentValue: string; consumption: string; estimated: boolean; estimatesCorrected: string }) {
   return {
-    previous: formatQuantity(previous),
-    current: formatQuantity(current),
-    consumption: formatQuantity(printedAdvance(previous, current, digits)),
+    previous: formatQuantity(new Big(row.previousValue)),
+    current: formatQuantity(new Big(row.currentValue)),
+    consumption: formatQuantity(new Big(row.consumption).plus(row.estimatesCorrected)),
     estimated: row.estimated,
   };
 }
@@ -38,7 +53,7 @@ export async function loadBillDocument(
   const [lines, readings] = await Promise.all([
     db.select().from(t.billLines).where(eq(t.billLines.billId, bill.id)).orderBy(asc(t.billLines.position)),
     db
-      .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, digits: t.meters.digits })
+      .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, estimatesCorrected: estimatesCorrectedBy(t) })
       .from(t.billConsumption)
       .innerJoin(t.meters, eq(t.meters.id, t.billConsumption.meterId))
       .where(eq(t.billConsumption.billId, bill.id))
@@ -61,10 +76,10 @@ export async function loadBillDocument(
     dueDate: bill.dueDate,
     receiptCode: bill.receiptCode,
     currency: bill.currency,
-    meterReadings: readings.map(({ row, serialNumber, digits }) => ({
+    meterReadings: readings.map(({ row, serialNumber, estimatesCorrected }) => ({
       serialNumber,
       zone: zoneLabels[row.zone as MeterZone] ?? row.zone,
-      ...shownReading(row, digits),
+      ...shownReading({ ...row, estimatesCorrected }),
       unit: options.unitOf(row.zone as MeterZone),
     })),
     // The VAT line is printed in the totals, not among the charges.

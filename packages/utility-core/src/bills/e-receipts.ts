@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Viewer } from '@kabinet/auth';
 import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
-import { badInput, DomainError } from '@kabinet/errors';
+import { badInput, commonMessages, DomainError } from '@kabinet/errors';
 import type { Mailer } from '@kabinet/mail';
 import { and, eq, gt, gte, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
 import { ensureHolder } from '../access';
@@ -13,6 +13,7 @@ import type { UtilityTables } from '../tables';
 import { loadBillDocument } from './bill-document';
 import type { BillDocument } from './document';
 import { renderBillPdf } from './pdf';
+import { messages } from '../messages';
 
 const confirmationTtlMs = 48 * 3600 * 1000;
 /** Sending attempts per bill and address before it is left for someone to look at. */
@@ -81,7 +82,7 @@ export function createEReceipts(options: EReceiptOptions) {
     async subscribe(viewer: Viewer | null, account: AccountRow, rawEmail: string | null | undefined, now: Date) {
       const holder = ensureHolder(viewer, account);
       const email = (rawEmail ?? holder.email ?? '').trim().toLowerCase();
-      if (!emailPattern.test(email)) throw badInput('Enter a valid email address', { field: 'email' });
+      if (!emailPattern.test(email)) throw badInput(commonMessages.invalidEmail, { field: 'email' });
       const confirmed = email === holder.email?.toLowerCase();
       const token = confirmed ? null : randomBytes(32).toString('base64url');
       const values = {
@@ -119,8 +120,8 @@ export function createEReceipts(options: EReceiptOptions) {
         .returning();
       if (activated) return activated;
       const [expired] = await db.select({ id: t.eReceiptSubscriptions.id }).from(t.eReceiptSubscriptions).where(eq(t.eReceiptSubscriptions.confirmationTokenHash, tokenHash));
-      if (expired) throw new DomainError('TOKEN_EXPIRED', 'This link has expired; subscribe again');
-      throw new DomainError('INVALID_TOKEN', 'This link is not valid (it may have been used already)');
+      if (expired) throw new DomainError('TOKEN_EXPIRED', messages.eReceiptLinkExpired());
+      throw new DomainError('INVALID_TOKEN', messages.eReceiptLinkInvalid());
     },
 
     async unsubscribe(viewer: Viewer | null, account: AccountRow) {

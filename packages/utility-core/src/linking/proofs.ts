@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { parseDecimal } from '@kabinet/money';
 import { normalizeReceiptCode } from '../billing/statement';
 
-/** Wrong proofs allowed per login and account number within the window, then the number locks. */
+/** Wrong proofs allowed per account number within the window, from all logins together, then the number locks for all. */
 export const maxLinkFailures = 5;
 export const linkFailureWindowMs = 60 * 60 * 1000;
 export const linkCodeTtlMs = 7 * 24 * 3600 * 1000;
@@ -24,7 +24,7 @@ export function normalizeAddress(raw: string): string {
 export function matchesRecentPayment(value: string, currency: string, recentPaymentsMinor: number[]): boolean {
   let amount: number;
   try {
-    amount = parseDecimal(value.replace(',', '.'), currency);
+    amount = parseDecimal(value, currency);
   } catch {
     return false;
   }

@@ -12,6 +12,7 @@ import {
   findSupplier,
   type LinkProofKind,
 } from '../suppliers';
+import { messages } from '../messages';
 import type { UtilityTables } from '../tables';
 import {
   attemptsLeft,
@@ -86,9 +87,11 @@ export function createLinkingService(db: Database, t: UtilityTables) {
   return {
     /**
      * Links an account to the viewer once a proof holds. Wrong proofs (and unknown numbers,
-     * indistinguishable on purpose) count towards a lockout of that number for this login;
-     * attempts are serialized per login and number, so aliased or parallel requests count one
-     * by one.
+     * indistinguishable on purpose) from any login count towards a lockout of that number for
+     * every login, so that rotating logins gains no guesses; attempts on a number are serialized
+     * across logins, so aliased or parallel requests count one by one. A successful link clears
+     * nothing: it proves one proof right, not that the earlier wrong ones were harmless, and
+     * clearing them would hand the next guesser fresh attempts.
      */
     async link(viewer: Viewer | null, input: LinkInput, now: Date): Promise<AccountRow> {
       if (!viewer) throw unauthenticated();
@@ -96,14 +99,14 @@ export function createLinkingService(db: Database, t: UtilityTables) {
       const accountNumber = normalizeAccountNumber(input.accountNumber);
       assertAccountNumberFormat(supplier, accountNumber);
       if (!supplier.linkProofs.includes(input.proof.kind)) {
-        throw new DomainError('PROOF_NOT_ACCEPTED', `${supplier.name} accepts these proofs: ${supplier.linkProofs.join(', ')}`, {
+        throw new DomainError('PROOF_NOT_ACCEPTED', messages.proofNotAccepted(supplier.name, supplier.linkProofs), {
           field: 'proof',
           acceptedProofs: supplier.linkProofs,
         });
       }
 
       const outcome = await db.transaction(async (tx): Promise<Outcome> => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`link:${viewer.userId}:${supplier.id}:${accountNumber}`}))`);
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`link:${supplier.id}:${accountNumber}`}))`);
         const [deactivated] = await tx.select().from(t.deactivatedLogins).where(eq(t.deactivatedLogins.userId, viewer.userId));
         if (deactivated) return { kind: 'deactivated' };
         const failures = await tx
@@ -111,7 +114,6 @@ export function createLinkingService(db: Database, t: UtilityTables) {
           .from(t.linkFailures)
           .where(
             and(
-              eq(t.linkFailures.userId, viewer.userId),
               eq(t.linkFailures.supplierId, supplier.id),
               eq(t.linkFailures.accountNumber, accountNumber),
               gt(t.linkFailures.failedAt, new Date(now.getTime() - lockoutLookbackMs)),
@@ -143,29 +145,26 @@ export function createLinkingService(db: Database, t: UtilityTables) {
         case 'linked':
           return outcome.account;
         case 'locked':
-          throw new DomainError('LINK_LOCKED', `Too many wrong proofs for this account number. Try again after ${outcome.until.toISOString()}.`, {
+          throw new DomainError('LINK_LOCKED', messages.linkLocked(outcome.until, supplier.timeZone), {
             lockedUntil: outcome.until.toISOString(),
             retryAfterSeconds: Math.ceil((outcome.until.getTime() - now.getTime()) / 1000),
           });
         case 'rejected':
-          throw new DomainError('LINK_PROOF_REJECTED', 'This account number and proof do not match an account of this supplier', {
+          throw new DomainError('LINK_PROOF_REJECTED', messages.linkProofRejected(), {
             attemptsLeft: outcome.attemptsLeft,
             ...(outcome.lockedUntil ? { lockedUntil: outcome.lockedUntil.toISOString() } : {}),
           });
         case 'deactivated':
-          throw unauthenticated('This login has been deactivated');
+          throw unauthenticated(messages.loginDeactivated());
         case 'heldByAnother':
-          throw new DomainError(
-            'ACCOUNT_HELD_BY_ANOTHER_LOGIN',
-            'This account is linked to another Kabinet login. Unlink it there first (or deactivate that login), then link it here.',
-          );
+          throw new DomainError('ACCOUNT_HELD_BY_ANOTHER_LOGIN', messages.heldByAnotherLogin());
       }
     },
 
     /** Releases an account the viewer holds; its e-receipts stop with it. */
     async unlink(viewer: Viewer | null, accountId: string): Promise<string> {
       const [account] = validIds([accountId]).length ? await db.select().from(t.accounts).where(eq(t.accounts.id, accountId)) : [];
-      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', 'There is no such account', { field: 'accountId' });
+      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', messages.accountNotFound(), { field: 'accountId' });
       const holder = ensureHolder(viewer, account);
       await db.transaction(async (tx) => {
         const released = await tx
@@ -184,7 +183,7 @@ export function createLinkingService(db: Database, t: UtilityTables) {
       const { viewer: staff, supplierId } = ensureStaff(viewer);
       const supplier = await findSupplier(db, t, supplierId);
       if (!supplier.linkProofs.includes('OFFICE_CODE')) {
-        throw new DomainError('PROOF_NOT_ACCEPTED', `${supplier.name} does not accept office codes as a proof; a code would link nothing`, {
+        throw new DomainError('PROOF_NOT_ACCEPTED', messages.officeCodesNotAccepted(supplier.name), {
           acceptedProofs: supplier.linkProofs,
         });
       }
@@ -193,7 +192,7 @@ export function createLinkingService(db: Database, t: UtilityTables) {
         .select()
         .from(t.accounts)
         .where(and(eq(t.accounts.supplierId, supplierId), eq(t.accounts.accountNumber, accountNumber)));
-      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', 'Your supplier has no account with this number', { field: 'accountNumber' });
+      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', messages.accountNumberNotFound(), { field: 'accountNumber' });
       const code = newOfficeCode();
       const expiresAt = new Date(now.getTime() + linkCodeTtlMs);
       await db.insert(t.linkCodes).values({ accountId: account.id, codeHash: hashOfficeCode(code), issuedByUserId: staff.userId, expiresAt, createdAt: now });

@@ -1,5 +1,5 @@
 import type { Database, Transaction } from '@kabinet/db';
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { Big, formatQuantity, parseQuantity } from '@kabinet/money';
 import type { RateLimits } from '@kabinet/rate-limits';
 import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
@@ -13,6 +13,7 @@ import { chargesFor, loadBillingHistory, type UtilityRules } from '../billing/ru
 import { openReadingWindow } from '../reading-windows';
 import { assertAccountNumberFormat, findSupplier, normalizeAccountNumber, readingWindowStatus, supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { UtilityTables } from '../tables';
+import { messages } from '../messages';
 
 export interface ReadingEntry {
   meterId: string;
@@ -29,7 +30,7 @@ export interface SubmittedReadings {
 
 export type ReadingSource = 'PORTAL' | 'ANONYMOUS';
 
-const invalidReading = (message: string, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
+const invalidReading = (message: Translations, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
 
 /**
  * Meters that take a reading for `period`: in service during it, and not removed with final
@@ -52,11 +53,12 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     const window = openReadingWindow(supplierToday(supplier, now), windowRuleOf(supplier));
     if (window) return window;
     const next = readingWindowStatus(supplier, now);
-    throw new DomainError(
-      'READING_WINDOW_CLOSED',
-      `${supplier.name} is not taking readings today: readings for ${next.period} are taken from ${next.opensOn} to ${next.closesOn} (${supplier.timeZone}).`,
-      { opensOn: next.opensOn, closesOn: next.closesOn, period: next.period, timeZone: supplier.timeZone },
-    );
+    throw new DomainError('READING_WINDOW_CLOSED', messages.readingWindowClosed(supplier.name, next), {
+      opensOn: next.opensOn,
+      closesOn: next.closesOn,
+      period: next.period,
+      timeZone: supplier.timeZone,
+    });
   }
 
   async function store(
@@ -71,7 +73,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       .select({ id: t.bills.id })
       .from(t.bills)
       .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, firstDayOf(period))));
-    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', `${period} is billed already; submit next month's readings in its window`, { period });
+    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', messages.periodBilledForReadings(period), { period });
 
     const history = await loadBillingHistory(tx, t, account.id, period);
     const meters = metersTakingReadings(history.meters, period);
@@ -93,7 +95,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       );
       const next = later.find((reading) => reading.meterId === meter.id && reading.zone === entry.zone);
       if (next && !readingAdvance(entry.value, new Big(next.value), meter.digits)) {
-        throw new DomainError('READING_ABOVE_FINAL', `Meter ${meter.serialNumber} (${entry.zone}) read ${formatQuantity(new Big(next.value))} when it was removed; ${entry.value.toString()} cannot come before that`, {
+        throw new DomainError('READING_ABOVE_FINAL', messages.readingAboveFinal(meter.serialNumber, entry.zone, formatQuantity(new Big(next.value)), entry.value.toString()), {
           meterId: meter.id,
           zone: entry.zone,
           finalValue: formatQuantity(new Big(next.value)),
@@ -102,7 +104,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       if (!lastReal) continue;
       const advance = readingAdvance(lastReal.value, entry.value, meter.digits);
       if (!advance) {
-        throw new DomainError('READING_BELOW_PREVIOUS', `Meter ${meter.serialNumber} (${entry.zone}) read ${lastReal.value.toString()} before; ${entry.value.toString()} is lower`, {
+        throw new DomainError('READING_BELOW_PREVIOUS', messages.readingBelowPrevious(meter.serialNumber, entry.zone, lastReal.value.toString(), entry.value.toString()), {
           meterId: meter.id,
           zone: entry.zone,
           previousValue: formatQuantity(lastReal.value),
@@ -121,7 +123,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       }
     }
     if (unusual.length && !options.confirmUnusual) {
-      throw new DomainError('UNUSUAL_CONSUMPTION', 'This consumption is far above the usual. Check the readings, and submit again with confirmUnusual: true if they are right.', {
+      throw new DomainError('UNUSUAL_CONSUMPTION', messages.unusualConsumption(), {
         readings: unusual,
       });
     }
@@ -182,13 +184,13 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
         (input.check === 'HOLDER_SURNAME'
           ? normalizeSurname(input.checkValue) === normalizeSurname(account.holderSurname)
           : normalizeAddress(input.checkValue) === normalizeAddress(account.address));
-      if (!checkHolds) throw new DomainError('ACCOUNT_CHECK_FAILED', 'This account number and check do not match an account of this supplier');
+      if (!checkHolds) throw new DomainError('ACCOUNT_CHECK_FAILED', messages.accountCheckFailed());
 
       // Newest first: should a serial number come back on a new meter, the new one is meant.
       const meters = await db.select().from(t.meters).where(eq(t.meters.accountId, account.id)).orderBy(desc(t.meters.installedOn));
       const entries = input.readings.map((reading) => {
         const meter = meters.find((candidate) => candidate.serialNumber === reading.meterSerialNumber.trim());
-        if (!meter) throw invalidReading(`This account has no meter ${reading.meterSerialNumber}`, { meterSerialNumber: reading.meterSerialNumber });
+        if (!meter) throw invalidReading(messages.noSuchMeterSerial(reading.meterSerialNumber), { meterSerialNumber: reading.meterSerialNumber });
         return { meterId: meter.id, zone: reading.zone, value: reading.value };
       });
       return db.transaction((tx) =>
@@ -200,26 +202,26 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
 
 /** Every zone of each submitted meter, once, as a value the meter can show. */
 function validateEntries(meters: BasisMeter[], entries: ReadingEntry[], allMeters: BasisMeter[]) {
-  if (entries.length === 0) throw invalidReading('Submit at least one reading', {});
+  if (entries.length === 0) throw invalidReading(messages.noReadings(), {});
   const seen = new Set<string>();
   const values = entries.map((entry) => {
     const meter = meters.find((candidate) => candidate.id === entry.meterId);
     if (!meter) {
       const replaced = allMeters.find((candidate) => candidate.id === entry.meterId && candidate.removedOn !== null);
       if (replaced) {
-        throw invalidReading(`Meter ${replaced.serialNumber} was replaced on ${replaced.removedOn}: its final values close this month`, { meterId: entry.meterId });
+        throw invalidReading(messages.meterReplaced(replaced.serialNumber, replaced.removedOn!), { meterId: entry.meterId });
       }
-      throw invalidReading('This account has no such meter in service', { meterId: entry.meterId });
+      throw invalidReading(messages.noMeterInService(), { meterId: entry.meterId });
     }
     if (!meter.zones.includes(entry.zone)) {
-      throw invalidReading(`Meter ${meter.serialNumber} has the zones ${meter.zones.join(', ')}`, { meterId: meter.id, zone: entry.zone });
+      throw invalidReading(messages.meterZones(meter.serialNumber, meter.zones), { meterId: meter.id, zone: entry.zone });
     }
     const key = `${meter.id}:${entry.zone}`;
-    if (seen.has(key)) throw invalidReading(`Meter ${meter.serialNumber} (${entry.zone}) is submitted twice`, { meterId: meter.id, zone: entry.zone });
+    if (seen.has(key)) throw invalidReading(messages.zoneTwice(meter.serialNumber, entry.zone), { meterId: meter.id, zone: entry.zone });
     seen.add(key);
     const value = parseQuantity(entry.value, 3);
     if (!value || value.gt(meterCapacity(meter.digits))) {
-      throw invalidReading(`Meter ${meter.serialNumber} shows up to ${meter.digits} digits and 3 decimals, e.g. 18432.5`, {
+      throw invalidReading(messages.meterValueShape(meter.serialNumber, meter.digits), {
         meterId: meter.id,
         zone: entry.zone,
         value: entry.value,
@@ -231,7 +233,7 @@ function validateEntries(meters: BasisMeter[], entries: ReadingEntry[], allMeter
     const meter = meters.find((candidate) => candidate.id === meterId)!;
     const missing = meter.zones.filter((zone) => !seen.has(`${meterId}:${zone}`));
     if (missing.length) {
-      throw invalidReading(`Submit every zone of meter ${meter.serialNumber}: ${missing.join(', ')} missing`, { meterId, missingZones: missing });
+      throw invalidReading(messages.missingZones(meter.serialNumber, missing), { meterId, missingZones: missing });
     }
   }
   return values;

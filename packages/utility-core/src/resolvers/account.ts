@@ -9,6 +9,7 @@ import { addMonths, firstDayOf, localDateIn, periodOf, periodsBetween, startOfLo
 import type { UtilityContext } from '../context';
 import type { AccountRow } from '../loaders';
 import { readingWindowStatus } from '../suppliers';
+import { messages } from '../messages';
 
 const maxHistoryMonths = 36;
 
@@ -72,7 +73,7 @@ export const accountResolvers = {
   consumptionHistory: async (account: AccountRow, args: { months?: number | null }, context: UtilityContext) => {
     const months = args.months ?? 12;
     if (!Number.isInteger(months) || months < 1 || months > maxHistoryMonths) {
-      throw badInput(`months must be between 1 and ${maxHistoryMonths}`, { field: 'months' });
+      throw badInput(messages.monthsRange(maxHistoryMonths), { field: 'months' });
     }
     const { bills, billConsumption } = context.services.tables;
     const recent = await context.db

@@ -31,7 +31,7 @@ export const billResolvers = {
     })),
   meterReadings: async (bill: BillRow, _args: unknown, context: UtilityContext) =>
     (await context.utility.billConsumption.load(bill.id)).map((row) => {
-      const shown = shownReading(row, row.digits);
+      const shown = shownReading(row);
       return { meterSerialNumber: row.serialNumber, zone: row.zone, previousValue: shown.previous, currentValue: shown.current, consumption: shown.consumption, estimated: shown.estimated };
     }),
   /** A fresh short-lived link on the host the client used, served through the gateway. */

@@ -13,12 +13,13 @@ import type { AccountRow } from '../loaders';
 import { replaceMeter, type NewMeter, type ZoneValue } from '../meter-replacement';
 import type { ReadingEntry } from '../readings/service';
 import { findSupplier, normalizeAccountNumber } from '../suppliers';
+import { messages } from '../messages';
 
 type Input<T> = { input: T };
 
 async function accountOf(context: UtilityContext, accountId: string): Promise<AccountRow> {
   const account = await context.utility.accountById.load(accountId);
-  if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', 'There is no such account', { field: 'accountId' });
+  if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', messages.accountNotFound(), { field: 'accountId' });
   return account;
 }
 

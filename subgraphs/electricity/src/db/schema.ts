@@ -13,6 +13,7 @@ export const {
   meters,
   readings,
   billingRuns,
+  billingLeases,
   bills,
   billLines,
   billConsumption,

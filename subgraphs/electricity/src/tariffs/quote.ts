@@ -1,4 +1,4 @@
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { money, parseQuantity } from '@kabinet/money';
 import { chargeLines, findSupplier, isMeterZoneSet, supplierToday, vatOn, type MeterZone, type UtilityContext } from '@kabinet/utility-core';
 import { priceConsumption, schemeOfZones, wholeMonthSegment } from './pricing';
@@ -10,7 +10,7 @@ export interface TariffQuoteInput {
   consumption: { zone: MeterZone; value: string }[];
 }
 
-const invalidConsumption = (message: string) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
+const invalidConsumption = (message: Translations) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
 
 /** The tariff calculator: a month's consumption under the tariffs in effect today, for anyone. */
 export async function tariffQuote(_: unknown, { input }: { input: TariffQuoteInput }, context: UtilityContext) {
@@ -18,12 +18,23 @@ export async function tariffQuote(_: unknown, { input }: { input: TariffQuoteInp
   const accountKind = input.accountKind ?? 'RESIDENTIAL';
   const zones = input.consumption.map((entry) => entry.zone as string);
   if (!isMeterZoneSet(electricityRules, zones)) {
-    throw invalidConsumption(`Give one value per zone of a meter: ${electricityRules.meterZoneSets.map((set) => set.join(' + ')).join('; or ')}`);
+    const sets = electricityRules.meterZoneSets.map((set) => set.join(' + '));
+    throw invalidConsumption({
+      en: `Give one value per zone of a meter: ${sets.join('; or ')}`,
+      uk: `Дайте одне значення на кожну зону лічильника: ${sets.join('; або ')}`,
+      ru: `Дайте одно значение на каждую зону счётчика: ${sets.join('; или ')}`,
+    });
   }
   const scheme = schemeOfZones(zones);
   const consumption = input.consumption.map((entry) => {
     const quantity = parseQuantity(entry.value, 3);
-    if (!quantity) throw invalidConsumption(`${entry.zone}: a non-negative kWh amount with up to 3 decimals, e.g. 250 or 212.5`);
+    if (!quantity) {
+      throw invalidConsumption({
+        en: `${entry.zone}: a non-negative kWh amount with up to 3 decimals, e.g. 250 or 212.5`,
+        uk: `${entry.zone}: невідʼємна кількість кВт·год, до 3 знаків після коми, напр. 250 або 212,5`,
+        ru: `${entry.zone}: неотрицательное количество кВт·ч, до 3 знаков после запятой, напр. 250 или 212,5`,
+      });
+    }
     return { scheme, zone: entry.zone, consumption: quantity };
   });
 

@@ -1,6 +1,6 @@
 import type { Database, Transaction } from '@kabinet/db';
-import { DomainError } from '@kabinet/errors';
 import {
+  tariffMissing,
   zoneLabels,
   type ConsumptionToPrice,
   type PricedLine,
@@ -38,7 +38,7 @@ export function withTariffs<T>(supplier: SupplierRow, compute: () => T): T {
     return compute();
   } catch (error) {
     if (!(error instanceof TariffMissingError)) throw error;
-    throw new DomainError('TARIFF_MISSING', `${supplier.name} has no tariff in effect on ${error.date}`, { date: error.date });
+    throw tariffMissing(supplier, error.date);
   }
 }
 

@@ -12,6 +12,7 @@ export const {
   meters,
   readings,
   billingRuns,
+  billingLeases,
   bills,
   billLines,
   billConsumption,

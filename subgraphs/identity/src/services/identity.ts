@@ -1,11 +1,12 @@
 import { signAccessToken, type TokenKeys, type Viewer } from '@kabinet/auth';
 import type { Config, Logger } from '@kabinet/config';
 import { isUniqueViolation, type Database, type Transaction } from '@kabinet/db';
-import { badInput, DomainError, unauthenticated } from '@kabinet/errors';
+import { badInput, commonMessages, DomainError, unauthenticated } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import type { Mailer } from '@kabinet/mail';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
+import { messages } from '../messages';
 import { confirmationMail, deactivationMail, passwordResetMail, registrationAttemptMail } from '../mails';
 import { assertStrongPassword, decoyHash, hashPassword, passwordMatches } from '../passwords';
 import type { RateLimits } from '../rate-limits';
@@ -26,19 +27,19 @@ const confirmationTtlMs = 48 * 3600 * 1000;
 const resetTtlMs = 3600 * 1000;
 const phonePattern = /^\+?[1-9]\d{7,14}$/;
 
-const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Email or password is incorrect');
-const invalidToken = () => new DomainError('INVALID_TOKEN', 'This link or token is not valid (it may have been used already)');
-const expiredToken = () => new DomainError('TOKEN_EXPIRED', 'This link or token has expired');
+const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', messages.invalidCredentials());
+const invalidToken = () => new DomainError('INVALID_TOKEN', messages.invalidToken());
+const expiredToken = () => new DomainError('TOKEN_EXPIRED', messages.expiredToken());
 
 function validEmail(raw: string): string {
   const email = normalizeEmail(raw);
-  if (!emailPattern.test(email) || email.length > 254) throw badInput('Enter a valid email address', { field: 'email' });
+  if (!emailPattern.test(email) || email.length > 254) throw badInput(commonMessages.invalidEmail, { field: 'email' });
   return email;
 }
 
 function validDisplayName(raw: string): string {
   const name = raw.trim();
-  if (name.length < 1 || name.length > 100) throw badInput('Display name must be 1 to 100 characters', { field: 'displayName' });
+  if (name.length < 1 || name.length > 100) throw badInput(messages.displayNameLength(), { field: 'displayName' });
   return name;
 }
 
@@ -156,7 +157,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
 
   async function requireUser(viewer: Viewer) {
     const user = await userById(viewer.userId);
-    if (!user || user.deactivatedAt) throw unauthenticated('This login no longer exists');
+    if (!user || user.deactivatedAt) throw unauthenticated(messages.loginGone());
     return user;
   }
 
@@ -211,7 +212,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
           return user!;
         })
         .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', 'Another login took this email meanwhile', { field: 'email' });
+          if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', messages.emailTakenMeanwhile(), { field: 'email' });
           throw error;
         });
     },
@@ -224,9 +225,9 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       const matches = await passwordMatches(user?.passwordHash ?? decoyHash, input.password);
       if (!user || !matches) throw invalidCredentials();
       // Told only to someone who knows the password.
-      if (user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', 'This login has been deactivated');
+      if (user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', messages.deactivated());
       if (!user.emailConfirmedAt) {
-        throw new DomainError('EMAIL_NOT_CONFIRMED', 'Confirm your email first: follow the link we sent you');
+        throw new DomainError('EMAIL_NOT_CONFIRMED', messages.emailNotConfirmed());
       }
       return issueSession(db, user);
     },
@@ -238,7 +239,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       const reused = async () => {
         // A rotated token used again means it leaked: end the whole session everywhere.
         await revokeFamily(db, row.familyId);
-        return new DomainError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended for safety');
+        return new DomainError('REFRESH_TOKEN_REUSED', messages.refreshTokenReused());
       };
       if (row.rotatedAt) throw await reused();
       const session = await db.transaction(async (tx) => {
@@ -250,7 +251,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
         // Lost a race with another use of the same token: treated as reuse, after this transaction.
         if (!rotated) return null;
         const user = await userById(row.userId, tx);
-        if (!user || user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', 'This login has been deactivated');
+        if (!user || user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', messages.deactivated());
         return issueSession(tx, user, row.familyId);
       });
       if (!session) throw await reused();
@@ -299,14 +300,14 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       if (input.displayName != null) changes.displayName = validDisplayName(input.displayName);
       if (input.phone !== undefined) {
         const phone = input.phone?.replace(/[\s()-]/g, '') || null;
-        if (phone && !phonePattern.test(phone)) throw badInput('Enter the phone in international format, e.g. +380501234567', { field: 'phone' });
+        if (phone && !phonePattern.test(phone)) throw badInput(commonMessages.phoneFormat, { field: 'phone' });
         changes.phone = phone;
       }
       const newEmail = input.email != null ? validEmail(input.email) : null;
       const emailChanges = newEmail !== null && newEmail !== user.email;
       if (emailChanges) {
         const owner = await userByEmail(newEmail);
-        if (owner) throw new DomainError('EMAIL_TAKEN', 'A login with this email already exists', { field: 'email' });
+        if (owner) throw new DomainError('EMAIL_TAKEN', messages.emailTaken(), { field: 'email' });
         changes.pendingEmail = newEmail;
       }
       const { updated, token } = await db.transaction(async (tx) => {

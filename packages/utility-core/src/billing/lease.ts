@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database, Transaction } from '@kabinet/db';
+import { DomainError } from '@kabinet/errors';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { firstDayOf, periodOf, type Period } from '../calendar';
+import { messages } from '../messages';
+import type { SupplierRow } from '../suppliers';
+import type { UtilityTables } from '../tables';
+
+/**
+ * One billing run per supplier at a time. A run claims its supplier's lease row, renews it in
+ * the transaction of every account it bills, and deletes it when it ends. A run that crashed
+ * stops renewing, and its lease lapses: the next run takes over. Expiry is the database's own
+ * time (not the domain clock): it measures how long a process has been silent.
+ */
+const leaseSeconds = 120;
+const leaseEnd = sql`clock_timestamp() + make_interval(secs => ${leaseSeconds})`;
+/** How often a second start of the month being billed looks whether the first one is done. */
+const sameMonthPollMs = 100;
+
+export interface BillingLease {
+  supplierId: string;
+  period: Period;
+  holder: string;
+}
+
+const inProgress = (supplier: SupplierRow, period: Period, runningPeriod: Period) =>
+  new DomainError('BILLING_RUN_IN_PROGRESS', messages.billingRunInProgress(supplier.name, runningPeriod, period), {
+    period,
+    runningPeriod,
+  });
+
+/** The lease if free or lapsed, else the month its holder bills (null when it was released meanwhile). */
+async function tryClaim(db: Database, t: UtilityTables, supplierId: string, period: Period): Promise<BillingLease | { heldFor: Period | null }> {
+  const holder = crypto.randomUUID();
+  const claim = { period: firstDayOf(period), holder, expiresAt: leaseEnd };
+  const [claimed] = await db
+    .insert(t.billingLeases)
+    .values({ supplierId, ...claim })
+    .onConflictDoUpdate({ target: t.billingLeases.supplierId, set: claim, setWhere: lt(t.billingLeases.expiresAt, sql`clock_timestamp()`) })
+    .returning({ holder: t.billingLeases.holder });
+  if (claimed) return { supplierId, period, holder };
+  const [current] = await db.select({ period: t.billingLeases.period }).from(t.billingLeases).where(eq(t.billingLeases.supplierId, supplierId));
+  return { heldFor: current ? periodOf(current.period) : null };
+}
+
+/**
+ * Claims the supplier's billing lease for `period`. Another month's run holding it refuses this
+ * one (BILLING_RUN_IN_PROGRESS). The same month started twice (a second click) waits for the
+ * first run and then runs the month again, which bills only what is left: as if started after it.
+ */
+export async function claimBillingLease(db: Database, t: UtilityTables, supplier: SupplierRow, period: Period): Promise<BillingLease> {
+  for (;;) {
+    const outcome = await tryClaim(db, t, supplier.id, period);
+    if ('holder' in outcome) return outcome;
+    if (outcome.heldFor !== null && outcome.heldFor !== period) throw inProgress(supplier, period, outcome.heldFor);
+    if (outcome.heldFor === period) await sleep(sameMonthPollMs);
+  }
+}
+
+/**
+ * Renews the lease inside an account's transaction, before the account is billed: the row stays
+ * locked until that bill commits, so no other run can take the lease over in the middle of it.
+ * A lease that lapsed and was taken over stops this run.
+ */
+export async function renewBillingLease(tx: Transaction, t: UtilityTables, supplier: SupplierRow, lease: BillingLease): Promise<void> {
+  const [renewed] = await tx
+    .update(t.billingLeases)
+    .set({ expiresAt: leaseEnd })
+    .where(and(eq(t.billingLeases.supplierId, lease.supplierId), eq(t.billingLeases.holder, lease.holder)))
+    .returning({ period: t.billingLeases.period });
+  if (renewed) return;
+  const [current] = await tx.select({ period: t.billingLeases.period }).from(t.billingLeases).where(eq(t.billingLeases.supplierId, lease.supplierId));
+  throw inProgress(supplier, lease.period, current ? periodOf(current.period) : lease.period);
+}
+
+/** True for the error a run gets when its lease was taken over: the run stops, it is no account's fault. */
+export const isLeaseLost = (error: unknown) => error instanceof DomainError && error.extensions.code === 'BILLING_RUN_IN_PROGRESS';
+
+export async function releaseBillingLease(db: Database, t: UtilityTables, lease: BillingLease): Promise<void> {
+  await db.delete(t.billingLeases).where(and(eq(t.billingLeases.supplierId, lease.supplierId), eq(t.billingLeases.holder, lease.holder)));
+}

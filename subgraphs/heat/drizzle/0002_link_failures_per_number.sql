@@ -1,0 +1,2 @@
+DROP INDEX "heat"."link_failures_user_id_supplier_id_account_number_failed_at_index";--> statement-breakpoint
+CREATE INDEX "link_failures_supplier_id_account_number_failed_at_index" ON "heat"."link_failures" USING btree ("supplier_id","account_number","failed_at");
