@@ -137,10 +137,32 @@ export function isUniqueViolation(error: unknown): boolean {
 export { sql };
 
 /**
+ * Where a keyset page ends: the sort value of the last item (an instant or a plain string
+ * such as a date) and its id as the tie-breaker.
+ */
+export interface Position {
+  at: Date | string;
+  id: string;
+}
+
+/** Groups rows by a key, in the order of `keys` (a DataLoader's batch, say); a key without rows gets []. */
+export function groupBy<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): TRow[][] {
+  const groups = new Map<string, TRow[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key)!);
+}
+
+/** The row of each key, in the order of `keys`; null for a key without one. */
+export function byKey<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): (TRow | null)[] {
+  const found = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => found.get(key) ?? null);
+}
+
+/**
  * Keyset condition for a list sorted by `sortColumn` then `idColumn`, both descending: rows
  * strictly after the position `after` (the last row of the previous page).
  */
-export function afterPosition(sortColumn: AnyColumn, idColumn: AnyColumn, after: { at: unknown; id: string } | null): SQL | undefined {
+export function afterPosition(sortColumn: AnyColumn, idColumn: AnyColumn, after: Position | null): SQL | undefined {
   if (!after) return undefined;
   return or(lt(sortColumn, after.at), and(eq(sortColumn, after.at), lt(idColumn, after.id)));
 }

@@ -1,18 +1,11 @@
-import { isUuid } from '@kabinet/db';
+import { isUuid, type Position } from '@kabinet/db';
 import { badInput } from '@kabinet/errors';
 import { isCalendarDate, parseInstant } from '@kabinet/input';
 
 /** No list answers more than this many items at once (SECURITY.md: pagination is capped). */
 export const maxPageSize = 100;
 
-/**
- * Where a keyset page ends: the sort value of the last item (an instant or a plain string
- * such as a date) and its id as the tie-breaker.
- */
-export interface Position {
-  at: Date | string;
-  id: string;
-}
+export type { Position };
 
 
 /**

@@ -1,12 +1,9 @@
 import type { Viewer } from '@kabinet/auth';
-import { afterPosition, type Database } from '@kabinet/db';
+import { afterPosition, validIds, type Database, type Position } from '@kabinet/db';
 import { badInput, commonMessages, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
-import type { Position } from '@kabinet/subgraph';
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, isOperatorOf, type AccountScope } from './access';
-import type { AccountRow, AppealRow } from './loaders';
-import { validIds } from './loaders';
-import type { UtilityTables } from './tables';
+import type { AccountRow, AppealRow, UtilityTables } from './tables';
 import { messages } from './messages';
 
 export const appealKinds = ['QUESTION', 'COMPLAINT', 'CALLBACK'] as const;

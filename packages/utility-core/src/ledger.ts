@@ -1,3 +1,13 @@
+import type { Transaction } from '@kabinet/db';
+import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { UtilityTables } from './tables';
+
+/*
+ * The ledger ("personal card"): charges, payments from every channel, and adjustments. This
+ * module is the only writer of ledger entries; a posted entry is never edited, a correction is
+ * an entry of its own.
+ */
+
 /** Ledger entry kinds of the "personal card". */
 export type LedgerKind = 'CHARGE' | 'PAYMENT' | 'ADJUSTMENT';
 
@@ -10,4 +20,97 @@ export function signedLedgerAmount(kind: LedgerKind, amountMinor: number): numbe
   if (kind === 'ADJUSTMENT') return amountMinor;
   if (amountMinor < 0) throw new RangeError(`a ${kind.toLowerCase()} amount is positive: ${amountMinor}`);
   return kind === 'CHARGE' ? amountMinor : -amountMinor;
+}
+
+/** A payment received for one account, from any channel. */
+export interface ReceivedPayment {
+  paymentId: string;
+  accountId: string;
+  /** Positive, in the account's minor units. */
+  amountMinor: number;
+  currency: string;
+  capturedAt: Date;
+  description: string;
+}
+
+/** A payment that can never be posted (no such account, another currency): retrying cannot help. */
+export class PaymentNotPostable extends Error {
+  override name = 'PaymentNotPostable';
+}
+
+/** Posts a payment once: idempotent by (payment, account), so a redelivery posts nothing twice. */
+export async function postPayment(tx: Transaction, t: UtilityTables, payment: ReceivedPayment, recordedAt: Date): Promise<void> {
+  const [account] = await tx.select().from(t.accounts).where(eq(t.accounts.id, payment.accountId));
+  if (!account) throw new PaymentNotPostable(`no account ${payment.accountId}`);
+  if (account.currency !== payment.currency) {
+    throw new PaymentNotPostable(`account ${account.accountNumber} is billed in ${account.currency}, not ${payment.currency}`);
+  }
+  await tx
+    .insert(t.ledgerEntries)
+    .values({
+      id: crypto.randomUUID(),
+      accountId: account.id,
+      kind: 'PAYMENT',
+      amountMinor: signedLedgerAmount('PAYMENT', payment.amountMinor),
+      occurredAt: payment.capturedAt,
+      recordedAt,
+      description: payment.description,
+      paymentId: payment.paymentId,
+    })
+    .onConflictDoNothing();
+}
+
+/**
+ * Payments and adjustments on no bill yet and recorded by `now`, locked for the bill about to
+ * claim them. A posting whose transaction commits after this one stays unclaimed and lands on
+ * the next bill.
+ */
+export function unclaimedEntries(tx: Transaction, t: UtilityTables, accountId: string, now: Date) {
+  return tx
+    .select({ id: t.ledgerEntries.id, kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
+    .from(t.ledgerEntries)
+    .where(
+      and(
+        eq(t.ledgerEntries.accountId, accountId),
+        isNull(t.ledgerEntries.billId),
+        isNull(t.ledgerEntries.statementBillId),
+        lte(t.ledgerEntries.recordedAt, now),
+      ),
+    )
+    .for('update');
+}
+
+/** Puts entries on a bill's statement: it shows them, and no later bill does. */
+export async function claimForStatement(tx: Transaction, t: UtilityTables, entryIds: string[], billId: string): Promise<void> {
+  if (entryIds.length) await tx.update(t.ledgerEntries).set({ statementBillId: billId }).where(inArray(t.ledgerEntries.id, entryIds));
+}
+
+/** A charge or an adjustment a bill makes: `amountMinor` as `signedLedgerAmount` takes it. */
+export interface BillEntry {
+  kind: 'CHARGE' | 'ADJUSTMENT';
+  amountMinor: number;
+  description: string;
+}
+
+/** The charges and corrections a bill makes, dated when it is issued and belonging to it. */
+export async function postBillEntries(
+  tx: Transaction,
+  t: UtilityTables,
+  bill: { id: string; accountId: string; issuedAt: Date },
+  entries: BillEntry[],
+  recordedAt: Date,
+): Promise<void> {
+  if (!entries.length) return;
+  await tx.insert(t.ledgerEntries).values(
+    entries.map((entry) => ({
+      id: crypto.randomUUID(),
+      accountId: bill.accountId,
+      kind: entry.kind,
+      amountMinor: signedLedgerAmount(entry.kind, entry.amountMinor),
+      description: entry.description,
+      occurredAt: bill.issuedAt,
+      recordedAt,
+      billId: bill.id,
+    })),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Viewer } from '@kabinet/auth';
-import type { Database } from '@kabinet/db';
+import { validIds, type Database } from '@kabinet/db';
 import { badInput, DomainError, forbidden } from '@kabinet/errors';
 import { Big, parseQuantity } from '@kabinet/money';
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
@@ -9,10 +9,8 @@ import { isMeterZoneSet, type UtilityRules } from './billing/run';
 import { firstDayOf, periodOf } from './calendar';
 import { meterCapacity, readingAdvance } from './consumption';
 import { messages } from './messages';
-import type { AccountRow, MeterRow } from './loaders';
-import { validIds } from './loaders';
 import { supplierToday, type SupplierRow } from './suppliers';
-import type { UtilityTables } from './tables';
+import type { AccountRow, MeterRow, UtilityTables } from './tables';
 
 export interface ZoneValue {
   zone: string;

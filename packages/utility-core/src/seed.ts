@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { latestBilledPeriod } from './billing/order';
 import { runBilling, type UtilityRules } from './billing/run';
 import { addDays, addMonths, firstDayOf, periodOf, startOfLocalDate, type Period } from './calendar';
-import { signedLedgerAmount } from './ledger';
+import { postPayment } from './ledger';
 import { assertValidWindowRule, readingWindowOf, type ReadingWindowRule } from './reading-windows';
 import { supplierToday, windowRuleOf, type LinkProofKind, type SupplierRow } from './suppliers';
 import type { UtilityTables } from './tables';
@@ -156,19 +156,12 @@ export async function seedUtilityDemo(options: {
           for (const item of payment.items) {
             if (item.utility !== utility || item.supplierCode !== demo.code || item.accountNumber !== account.accountNumber) continue;
             const at = daysAgo(payment.daysAgo, now);
-            await tx
-              .insert(t.ledgerEntries)
-              .values({
-                id: stableId(`${payment.id}:${accountId}`),
-                accountId,
-                kind: 'PAYMENT',
-                amountMinor: signedLedgerAmount('PAYMENT', item.amountMinor),
-                occurredAt: at,
-                recordedAt: at,
-                description: 'Оплата через Kabinet',
-                paymentId: payment.id,
-              })
-              .onConflictDoNothing();
+            await postPayment(
+              tx,
+              t,
+              { paymentId: payment.id, accountId, amountMinor: item.amountMinor, currency: demo.currency, capturedAt: at, description: 'Оплата через Kabinet' },
+              at,
+            );
           }
         }
       }

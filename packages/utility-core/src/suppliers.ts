@@ -3,10 +3,10 @@ import { DomainError, localize } from '@kabinet/errors';
 import { eq } from 'drizzle-orm';
 import { localDateIn, type LocalDate } from './calendar';
 import { nextReadingWindow, openReadingWindow, type ReadingWindow, type ReadingWindowRule } from './reading-windows';
-import type { UtilityTables } from './tables';
+import type { SupplierRow, UtilityTables } from './tables';
 import { messages } from './messages';
 
-export type SupplierRow = UtilityTables['suppliers']['$inferSelect'];
+export type { SupplierRow } from './tables';
 
 export const linkProofKinds = ['LAST_PAYMENT_AMOUNT', 'RECEIPT_CODE', 'OFFICE_CODE', 'HOLDER_SURNAME'] as const;
 export type LinkProofKind = (typeof linkProofKinds)[number];

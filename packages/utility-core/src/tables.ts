@@ -389,3 +389,16 @@ export function defineUtilityTables(schema: PgSchema) {
 }
 
 export type UtilityTables = ReturnType<typeof defineUtilityTables>;
+
+// Rows as the domain reads them, beside the tables they come from.
+export type SupplierRow = UtilityTables['suppliers']['$inferSelect'];
+export type AccountRow = UtilityTables['accounts']['$inferSelect'];
+export type MeterRow = UtilityTables['meters']['$inferSelect'];
+export type ReadingRow = UtilityTables['readings']['$inferSelect'];
+export type BillRow = UtilityTables['bills']['$inferSelect'];
+export type BillLineRow = UtilityTables['billLines']['$inferSelect'];
+export type BillConsumptionRow = UtilityTables['billConsumption']['$inferSelect'];
+export type LedgerEntryRow = UtilityTables['ledgerEntries']['$inferSelect'];
+export type EReceiptSubscriptionRow = UtilityTables['eReceiptSubscriptions']['$inferSelect'];
+export type AppealRow = UtilityTables['appeals']['$inferSelect'];
+export type AppealMessageRow = UtilityTables['appealMessages']['$inferSelect'];

@@ -1,5 +1,4 @@
-import { afterPosition, validIds, type Database } from '@kabinet/db';
-import type { Position } from '@kabinet/subgraph';
+import { afterPosition, byKey, groupBy, validIds, type Database, type Position } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { paymentItems, payments } from './db/schema';
@@ -7,20 +6,16 @@ import { paymentItems, payments } from './db/schema';
 export type PaymentRow = typeof payments.$inferSelect;
 export type PaymentItemRow = typeof paymentItems.$inferSelect;
 
-
 export function createPaymentLoaders(db: Database) {
   return {
     paymentById: new DataLoader<string, PaymentRow | null>(async (ids) => {
       const valid = validIds(ids);
       const rows = valid.length ? await db.select().from(payments).where(inArray(payments.id, valid)) : [];
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
+      return byKey(ids, rows, (row) => row.id);
     }),
     itemsByPayment: new DataLoader<string, PaymentItemRow[]>(async (paymentIds) => {
       const rows = await db.select().from(paymentItems).where(inArray(paymentItems.paymentId, [...paymentIds]));
-      const byPayment = new Map<string, PaymentItemRow[]>(paymentIds.map((id) => [id, []]));
-      for (const row of rows) byPayment.get(row.paymentId)?.push(row);
-      return paymentIds.map((id) => byPayment.get(id)!);
+      return groupBy(paymentIds, rows, (row) => row.paymentId);
     }),
   };
 }

@@ -5,8 +5,8 @@ import { Big } from '@kabinet/money';
 import { and, desc, eq, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
 import { addDays, firstDayOf, isPeriod, periodOf, startOfLocalDate, type Period } from '../calendar';
 import { periodLabel } from '../labels';
-import { signedLedgerAmount } from '../ledger';
-import type { AccountRow } from '../loaders';
+import { claimForStatement, postBillEntries, unclaimedEntries, type BillEntry } from '../ledger';
+import type { AccountRow } from '../tables';
 import type { MeterZone } from '../meters';
 import { messages } from '../messages';
 import { readingWindowOf } from '../reading-windows';
@@ -144,20 +144,8 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
 
   const charges = await chargesFor(tx, t, pricer, supplier, account, period);
   const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
-  // Payments and adjustments on no bill yet, recorded by now: this bill claims them. A posting
-  // whose transaction commits after this one stays unclaimed and lands on the next bill.
-  const entries = await tx
-    .select({ id: t.ledgerEntries.id, kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
-    .from(t.ledgerEntries)
-    .where(
-      and(
-        eq(t.ledgerEntries.accountId, account.id),
-        isNull(t.ledgerEntries.billId),
-        isNull(t.ledgerEntries.statementBillId),
-        lte(t.ledgerEntries.recordedAt, now),
-      ),
-    )
-    .for('update');
+  // Payments and adjustments on no bill yet: this bill claims them.
+  const entries = await unclaimedEntries(tx, t, account.id, now);
   const parts = {
     openingMinor: previous?.amountDueMinor ?? 0,
     chargesMinor: charges.chargesMinor,
@@ -195,9 +183,7 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
     .onConflictDoNothing()
     .returning();
   if (!bill) return null;
-  if (entries.length) {
-    await tx.update(t.ledgerEntries).set({ statementBillId: bill.id }).where(inArray(t.ledgerEntries.id, entries.map((entry) => entry.id)));
-  }
+  await claimForStatement(tx, t, entries.map((entry) => entry.id), bill.id);
 
   const lines = [
     ...charges.lines.map((line) => ({
@@ -269,23 +255,19 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
     }
   }
 
-  const ledger = [
+  const ledger: BillEntry[] = [
     ...(charges.chargesMinor + charges.vatMinor > 0
-      ? [{ kind: 'CHARGE' as const, amountMinor: signedLedgerAmount('CHARGE', charges.chargesMinor + charges.vatMinor), description: `Нараховано за ${periodLabel(period)}` }]
+      ? [{ kind: 'CHARGE' as const, amountMinor: charges.chargesMinor + charges.vatMinor, description: `Нараховано за ${periodLabel(period)}` }]
       : []),
     ...charges.corrections
       .filter((correction) => correction.netMinor + correction.vatMinor !== 0)
       .map((correction) => ({
         kind: 'ADJUSTMENT' as const,
-        amountMinor: signedLedgerAmount('ADJUSTMENT', correction.netMinor + correction.vatMinor),
+        amountMinor: correction.netMinor + correction.vatMinor,
         description: `Перерахунок за ${periodLabel(correction.period)} за фактичним показанням`,
       })),
   ];
-  if (ledger.length) {
-    await tx.insert(t.ledgerEntries).values(
-      ledger.map((entry) => ({ ...entry, id: crypto.randomUUID(), accountId: account.id, occurredAt: issuedAt, recordedAt: now, billId: bill.id })),
-    );
-  }
+  await postBillEntries(tx, t, { id: bill.id, accountId: account.id, issuedAt }, ledger, now);
   return { bill, estimatedZones: estimated.length };
 }
 

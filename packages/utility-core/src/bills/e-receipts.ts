@@ -7,7 +7,7 @@ import type { Mailer } from '@kabinet/mail';
 import { and, eq, gt, gte, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
 import { ensureHolder } from '../access';
 import { periodLabel } from '../labels';
-import type { AccountRow } from '../loaders';
+import type { AccountRow } from '../tables';
 import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
 import { loadBillDocument } from './bill-document';

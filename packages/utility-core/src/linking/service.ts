@@ -1,11 +1,9 @@
 import type { Viewer } from '@kabinet/auth';
-import type { Database, Transaction } from '@kabinet/db';
+import { validIds, type Database, type Transaction } from '@kabinet/db';
 import { DomainError, unauthenticated } from '@kabinet/errors';
 import { and, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { ensureHolder, ensureStaff } from '../access';
 import { cancelEReceipts } from '../bills/e-receipts';
-import type { AccountRow } from '../loaders';
-import { validIds } from '../loaders';
 import {
   assertAccountNumberFormat,
   normalizeAccountNumber,
@@ -13,7 +11,7 @@ import {
   type LinkProofKind,
 } from '../suppliers';
 import { messages } from '../messages';
-import type { UtilityTables } from '../tables';
+import type { AccountRow, UtilityTables } from '../tables';
 import {
   attemptsLeft,
   hashOfficeCode,
@@ -39,6 +37,19 @@ type Outcome =
   | { kind: 'heldByAnother' }
   | { kind: 'deactivated' };
 
+
+/** A login was deactivated: its accounts are free to be linked again, and their e-receipts stop. */
+export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userId: string, now: Date): Promise<void> {
+  await tx.insert(t.deactivatedLogins).values({ userId, deactivatedAt: now }).onConflictDoNothing();
+  const released = await tx
+    .update(t.accounts)
+    .set({ holderUserId: null, linkedAt: null })
+    .where(eq(t.accounts.holderUserId, userId))
+    .returning({ id: t.accounts.id });
+  if (released.length) {
+    await cancelEReceipts(tx, t, released.map((account) => account.id));
+  }
+}
 
 /** Linking, unlinking and office codes: who holds which account. */
 export function createLinkingService(db: Database, t: UtilityTables) {

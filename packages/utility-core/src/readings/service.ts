@@ -6,7 +6,7 @@ import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
 import { addMonths, firstDayOf, periodOf, periodsBetween, type Period } from '../calendar';
 import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
 import { normalizeAddress, normalizeSurname } from '../linking/proofs';
-import type { AccountRow, ReadingRow } from '../loaders';
+import type { AccountRow, ReadingRow } from '../tables';
 import { latestBefore, metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
 import type { ComputedCharges } from '../billing/charges';
 import { chargesFor, loadBillingHistory, type UtilityRules } from '../billing/run';

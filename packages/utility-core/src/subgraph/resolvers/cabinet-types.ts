@@ -1,7 +1,7 @@
 import { money } from '@kabinet/money';
-import type { AppealRow } from '../loaders';
+import type { AppealRow } from '../../tables';
 import type { UtilityContext } from '../context';
-import type { UtilityTables } from '../tables';
+import type { UtilityTables } from '../../tables';
 
 type LedgerEntryRow = UtilityTables['ledgerEntries']['$inferSelect'];
 type BillingRunRow = UtilityTables['billingRuns']['$inferSelect'];

@@ -1,8 +1,8 @@
 import { allow, ownedBy, rule } from '@kabinet/subgraph';
 import type { BaseContext } from '@kabinet/subgraph';
-import { accountAccessVerdict, scopeOf, type Scoped } from './access';
-import { appealScope } from './appeals';
-import type { AccountRow, AppealRow } from './loaders';
+import { accountAccessVerdict, scopeOf, type Scoped } from '../access';
+import { appealScope } from '../appeals';
+import type { AccountRow, AppealRow } from '../tables';
 
 /**
  * A rule reading `parent`, so cached per object (`strict`), never per request: one object's

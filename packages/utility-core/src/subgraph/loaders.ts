@@ -1,31 +1,10 @@
-import { validIds, type Database } from '@kabinet/db';
+import { byKey, groupBy, validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
-import { estimatesCorrectedBy } from './bills/bill-document';
-import type { SupplierRow } from './suppliers';
-import type { UtilityTables } from './tables';
+import { estimatesCorrectedBy } from '../bills/bill-document';
+import type { AccountRow, AppealMessageRow, BillConsumptionRow, BillLineRow, BillRow, EReceiptSubscriptionRow, MeterRow, ReadingRow, SupplierRow, UtilityTables } from '../tables';
 
 type Tables = UtilityTables;
-export type AccountRow = Tables['accounts']['$inferSelect'];
-export type MeterRow = Tables['meters']['$inferSelect'];
-export type ReadingRow = Tables['readings']['$inferSelect'];
-export type BillRow = Tables['bills']['$inferSelect'];
-export type AppealRow = Tables['appeals']['$inferSelect'];
-export type { SupplierRow };
-
-export { validIds };
-
-/** Groups rows by a key, in the order DataLoader asked for the keys. */
-export function groupBy<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): TRow[][] {
-  const groups = new Map<string, TRow[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((key) => groups.get(key)!);
-}
-
-export function byKey<TRow>(keys: readonly string[], rows: TRow[], keyOf: (row: TRow) => string): (TRow | null)[] {
-  const found = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => found.get(key) ?? null);
-}
 
 /**
  * One request's loaders: every list the Dashboard needs costs one statement however many
@@ -100,12 +79,12 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
       return byKey(accountIds, rows, (row) => row.accountId);
     }),
 
-    billLines: new DataLoader<string, Tables['billLines']['$inferSelect'][]>(async (billIds) => {
+    billLines: new DataLoader<string, BillLineRow[]>(async (billIds) => {
       const rows = await db.select().from(t.billLines).where(inArray(t.billLines.billId, [...billIds])).orderBy(asc(t.billLines.position));
       return groupBy(billIds, rows, (row) => row.billId);
     }),
 
-    billConsumption: new DataLoader<string, (Tables['billConsumption']['$inferSelect'] & { serialNumber: string; estimatesCorrected: string })[]>(async (billIds) => {
+    billConsumption: new DataLoader<string, (BillConsumptionRow & { serialNumber: string; estimatesCorrected: string })[]>(async (billIds) => {
       const rows = await db
         .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, estimatesCorrected: estimatesCorrectedBy(t) })
         .from(t.billConsumption)
@@ -119,7 +98,7 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
       );
     }),
 
-    eReceiptsByAccount: new DataLoader<string, Tables['eReceiptSubscriptions']['$inferSelect'] | null>(async (accountIds) => {
+    eReceiptsByAccount: new DataLoader<string, EReceiptSubscriptionRow | null>(async (accountIds) => {
       const rows = await db
         .select()
         .from(t.eReceiptSubscriptions)
@@ -127,7 +106,7 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
       return byKey(accountIds, rows, (row) => row.accountId);
     }),
 
-    appealMessages: new DataLoader<string, Tables['appealMessages']['$inferSelect'][]>(async (appealIds) => {
+    appealMessages: new DataLoader<string, AppealMessageRow[]>(async (appealIds) => {
       const rows = await db
         .select()
         .from(t.appealMessages)

@@ -1,6 +1,6 @@
 import type { UtilityContext } from '../context';
 import { localize } from '@kabinet/errors';
-import { readingWindowStatus, type SupplierRow } from '../suppliers';
+import { readingWindowStatus, type SupplierRow } from '../../suppliers';
 
 export const supplierResolvers = {
   accountNumberFormat: (supplier: SupplierRow) => localize(supplier.accountNumberFormat),

@@ -3,7 +3,7 @@ import { createLogger, loadConfigOrExit } from '@kabinet/config';
 import { openConfiguredDatabase, systemClock } from '@kabinet/subgraph';
 import { eq } from 'drizzle-orm';
 import type { UtilityTables } from '../tables';
-import { assertPeriod, runBilling, type UtilityRules } from './run';
+import { assertPeriod, runBilling, type UtilityRules } from '../billing/run';
 
 const usage = (utility: string) => `Bills one supplier's month, as its operator's billing mutation would.
 Prints how many bills were issued and how many accounts could not be billed (exit code 3 then:

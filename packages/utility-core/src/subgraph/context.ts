@@ -1,13 +1,13 @@
 import type { SignedLinks } from '@kabinet/auth';
 import type { Database } from '@kabinet/db';
 import type { BaseContext } from '@kabinet/subgraph';
-import type { Appeals } from './appeals';
-import type { UtilityRules } from './billing/run';
-import type { EReceipts } from './bills/e-receipts';
-import type { LinkingService } from './linking/service';
+import type { Appeals } from '../appeals';
+import type { UtilityRules } from '../billing/run';
+import type { EReceipts } from '../bills/e-receipts';
+import type { LinkingService } from '../linking/service';
 import { createUtilityLoaders, type UtilityLoaders } from './loaders';
-import type { ReadingsService } from './readings/service';
-import type { UtilityTables } from './tables';
+import type { ReadingsService } from '../readings/service';
+import type { UtilityTables } from '../tables';
 
 /** What a utility subgraph builds once at start and every request uses. */
 export interface UtilityServices {

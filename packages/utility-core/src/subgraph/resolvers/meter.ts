@@ -1,11 +1,11 @@
 import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
 import { afterPosition } from '@kabinet/db';
 import { and, desc, eq } from 'drizzle-orm';
-import { localDateIn } from '../calendar';
+import { localDateIn } from '../../calendar';
 import type { UtilityContext } from '../context';
-import { withScope, type Scoped } from '../access';
-import type { MeterRow } from '../loaders';
-import { isVerificationOverdue, nextVerificationDue, sortByZone } from '../meters';
+import { withScope, type Scoped } from '../../access';
+import type { MeterRow } from '../../tables';
+import { isVerificationOverdue, nextVerificationDue, sortByZone } from '../../meters';
 
 async function latestReadings(meter: Scoped<MeterRow>, context: UtilityContext) {
   return withScope(sortByZone(await context.utility.latestReadingsByMeter.load(meter.id)), meter.scope);

@@ -4,15 +4,15 @@ import { createRateLimits } from '@kabinet/rate-limits';
 import { requireGateway, type BaseContext, type SubgraphDefinition, type SubgraphModule, type SubgraphRuntime } from '@kabinet/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { IRules } from 'graphql-shield';
-import { createAppeals } from './appeals';
-import type { UtilityRules } from './billing/run';
-import { createEReceipts } from './bills/e-receipts';
-import { billFilesRouter, billPdfLinks } from './bills/files';
+import { createAppeals } from '../appeals';
+import type { UtilityRules } from '../billing/run';
+import { createEReceipts } from '../bills/e-receipts';
+import { billFilesRouter, billPdfLinks } from './bill-files';
 import { utilityContextFactory, type UtilityContext, type UtilityServices } from './context';
 import { utilityEventConsumer } from './events';
-import { createLinkingService } from './linking/service';
-import { anonymousReadingPolicies, createReadingsService } from './readings/service';
-import type { UtilityTables } from './tables';
+import { createLinkingService } from '../linking/service';
+import { anonymousReadingPolicies, createReadingsService } from '../readings/service';
+import type { UtilityTables } from '../tables';
 
 export interface UtilitySubgraphSpec {
   name: 'electricity' | 'heat';

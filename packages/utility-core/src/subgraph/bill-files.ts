@@ -4,9 +4,9 @@ import type { Database } from '@kabinet/db';
 import express, { type Router } from 'express';
 import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
-import { loadBillDocument } from './bill-document';
-import type { BillDocument } from './document';
-import { renderBillPdf } from './pdf';
+import { loadBillDocument } from '../bills/bill-document';
+import type { BillDocument } from '../bills/document';
+import { renderBillPdf } from '../bills/pdf';
 
 /** A PDF link lives this long: long enough to open it, short enough that a leaked link soon dies. */
 export const billLinkTtlSeconds = 10 * 60;

@@ -1,9 +1,9 @@
 import { Big, formatQuantity, money } from '@kabinet/money';
-import type { Scoped } from '../access';
-import { shownReading } from '../bills/bill-document';
-import { billPdfPath } from '../bills/files';
+import type { Scoped } from '../../access';
+import { shownReading } from '../../bills/bill-document';
+import { billPdfPath } from '../bill-files';
 import type { UtilityContext } from '../context';
-import type { BillRow } from '../loaders';
+import type { BillRow } from '../../tables';
 
 const quantity = (value: string | null) => (value === null ? null : formatQuantity(new Big(value)));
 

@@ -1,5 +1,5 @@
 import { Big, formatQuantity } from '@kabinet/money';
-import type { ReadingRow } from '../loaders';
+import type { ReadingRow } from '../../tables';
 
 export const meterReadingResolvers = {
   // numeric(14,3) arrives as e.g. "12345.000"; shown without trailing zeros.

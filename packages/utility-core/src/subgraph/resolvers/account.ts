@@ -3,13 +3,13 @@ import { badInput } from '@kabinet/errors';
 import { Big, formatQuantity, money } from '@kabinet/money';
 import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
 import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
-import { scopeOf, withScope } from '../access';
-import { assertPeriod } from '../billing/run';
-import { addMonths, firstDayOf, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../calendar';
+import { scopeOf, withScope } from '../../access';
+import { assertPeriod } from '../../billing/run';
+import { addMonths, firstDayOf, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../../calendar';
 import type { UtilityContext } from '../context';
-import type { AccountRow } from '../loaders';
-import { readingWindowStatus } from '../suppliers';
-import { messages } from '../messages';
+import type { AccountRow } from '../../tables';
+import { readingWindowStatus } from '../../suppliers';
+import { messages } from '../../messages';
 
 const maxHistoryMonths = 36;
 
