@@ -2,7 +2,6 @@ import { ApolloServer, type ContextFunction } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import {
   clientIpHeader,
@@ -53,10 +52,16 @@ export interface SubgraphRuntime {
   publicUrl(): string;
 }
 
+// @apollo/subgraph exports no name for its resolver map: take it from one module of `buildSubgraphSchema([...])`.
+type SchemaModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+
+/** What `buildSubgraphSchema` takes; each subgraph types its own map with its generated `Resolvers`. */
+export type SubgraphResolvers = NonNullable<SchemaModule['resolvers']>;
+
 export interface SubgraphDefinition<TContext extends BaseContext> {
   name: SubgraphName;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<TContext>;
+  resolvers: SubgraphResolvers;
   /** graphql-shield rules; anything not listed is denied. */
   permissions: IRules;
   createContext(base: BaseContext): TContext;

@@ -45,8 +45,8 @@ export const identityModule: SubgraphModule = {
     return {
       name: 'identity',
       typeDefs,
-      resolvers: resolvers as never,
-      permissions: permissions as never,
+      resolvers,
+      permissions,
       routes: (app) => revokedSessionsRoute(app, revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds), gatewaySecret),
       createContext: (base): IdentityContext => ({
         ...base,

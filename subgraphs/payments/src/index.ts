@@ -14,7 +14,7 @@ export const paymentsModule: SubgraphModule = {
   create: () => ({
     name: 'payments',
     typeDefs,
-    resolvers: resolvers as never,
+    resolvers,
     permissions,
     createContext: createPaymentsContext,
   }),

@@ -1,5 +1,5 @@
-import type { IdentityContext } from '../context';
+import type { QueryResolvers } from '../generated/resolvers-types';
 
-export const Query = {
-  me: (_parent: unknown, _args: unknown, context: IdentityContext) => context.identity.me(context.viewer!),
+export const Query: QueryResolvers = {
+  me: (_parent, _args, context) => context.identity.me(context.viewer!),
 };

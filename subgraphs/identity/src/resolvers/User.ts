@@ -1,7 +1,6 @@
-import type { IdentityContext } from '../context';
-import type { UserRow } from '../services/identity';
+import type { UserResolvers } from '../generated/resolvers-types';
 
-export const User = {
-  __resolveReference: (reference: { id: string }, context: IdentityContext) => context.users.load(reference.id),
-  emailConfirmed: (user: UserRow) => user.emailConfirmedAt !== null,
+export const User: UserResolvers = {
+  __resolveReference: (reference, context) => context.users.load(reference.id),
+  emailConfirmed: (user) => user.emailConfirmedAt !== null,
 };

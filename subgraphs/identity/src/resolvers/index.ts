@@ -1,6 +1,7 @@
 import { scalarResolvers } from '@kabinet/subgraph';
+import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { User } from './User';
 
-export const resolvers = { ...scalarResolvers, Query, Mutation, User };
+export const resolvers: Resolvers = { ...scalarResolvers, Query, Mutation, User };

@@ -1,9 +1,10 @@
 import { scalarResolvers } from '@kabinet/subgraph';
+import type { Resolvers } from '../generated/resolvers-types';
 import { paymentItemResolvers } from './payment-item';
 import { paymentResolvers } from './payment';
 import { userResolvers } from './user';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
   User: userResolvers,
   Payment: paymentResolvers,

@@ -1,12 +1,11 @@
 import { money } from '@kabinet/money';
-import type { PaymentsContext } from '../context';
-import type { PaymentRow } from '../loaders';
+import type { PaymentResolvers } from '../generated/resolvers-types';
 
-export const paymentResolvers = {
-  __resolveReference: (reference: { id: string }, context: PaymentsContext) => context.payments.paymentById.load(reference.id),
-  total: (payment: PaymentRow) => money(payment.totalMinor, payment.currency),
+export const paymentResolvers: PaymentResolvers = {
+  __resolveReference: (reference, context) => context.payments.paymentById.load(reference.id),
+  total: (payment) => money(payment.totalMinor, payment.currency),
   // Items carry their payment's currency and payer, so that `PaymentItem` is guarded like its payment.
-  items: async (payment: PaymentRow, _args: unknown, context: PaymentsContext) =>
+  items: async (payment, _args, context) =>
     (await context.payments.itemsByPayment.load(payment.id)).map((item) => ({
       ...item,
       currency: payment.currency,

@@ -1,10 +1,10 @@
 import { pageArguments, toConnection } from '@kabinet/subgraph';
-import type { PaymentsContext } from '../context';
+import type { UserResolvers } from '../generated/resolvers-types';
 import { paymentsPage } from '../loaders';
 
-export const userResolvers = {
-  __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-  payments: async (user: { id: string }, args: { first: number; after?: string | null }, context: PaymentsContext) => {
+export const userResolvers: UserResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  payments: async (user, args, context) => {
     const { first, after } = pageArguments(args, 'payments', 10);
     const rows = await paymentsPage(context.db, user.id, first, after);
     for (const row of rows) context.payments.paymentById.prime(row.id, row);
