@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { parse, type DocumentNode } from 'graphql';
 
-/** Reads SDL files and joins them into one document (a subgraph's own SDL plus shared shapes). */
-export function readSdl(...files: (string | URL)[]): string {
-  return files.map((file) => readFileSync(file, 'utf8')).join('\n');
+/** An SDL file, or SDL made in code (`{ sdl }`). */
+export type SdlSource = string | URL | { sdl: string };
+
+/** Reads SDL sources and joins them into one document (a subgraph's own SDL plus shared shapes). */
+export function readSdl(...sources: SdlSource[]): string {
+  return sources.map((source) => (typeof source === 'object' && 'sdl' in source ? source.sdl : readFileSync(source, 'utf8'))).join('\n');
 }
 
-export function parseSdl(...files: (string | URL)[]): DocumentNode {
-  return parse(readSdl(...files));
+export function parseSdl(...sources: SdlSource[]): DocumentNode {
+  return parse(readSdl(...sources));
 }
 
 /** SDL shared by every subgraph (Money, Date, DateTime). */

@@ -5,6 +5,7 @@ export * from './billing/basis';
 export * from './billing/charges';
 export * from './billing/run';
 export * from './billing/statement';
+export * from './billing/tariffs';
 export * from './bills/document';
 export * from './calendar';
 export * from './consumption';

@@ -13,13 +13,3 @@ export function periodLabel(period: string): string {
   if (!name || !year) throw new RangeError(`not a billing period: ${period}`);
   return `${name} ${year}`;
 }
-
-export const zoneLabels: Record<MeterZone, string> = {
-  SINGLE: 'Загальна',
-  DAY: 'День',
-  NIGHT: 'Ніч',
-  HALF_PEAK: 'Напівпік',
-  PEAK: 'Пік',
-  HEAT: 'Тепло',
-  HOT_WATER: 'Гаряча вода',
-};

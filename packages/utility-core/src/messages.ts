@@ -85,6 +85,17 @@ export const messages = {
       }[locale];
     }),
 
+  quoteZoneSets: (sets: string[]): Translations => ({
+    en: `Give one value per zone of a meter: ${sets.join('; or ')}`,
+    uk: `Дайте одне значення на кожну зону лічильника: ${sets.join('; або ')}`,
+    ru: `Дайте одно значение на каждую зону счётчика: ${sets.join('; или ')}`,
+  }),
+  quoteValue: (zone: string, unit: string): Translations => ({
+    en: `${zone}: a non-negative amount of ${unit} with up to 3 decimals, e.g. 250 or 212.5`,
+    uk: `${zone}: невідʼємна кількість ${unit}, до 3 знаків після коми, напр. 250 або 212,5`,
+    ru: `${zone}: неотрицательное количество ${unit}, до 3 знаков после запятой, напр. 250 или 212,5`,
+  }),
+
   // --- linking ---------------------------------------------------------------------------------
   proofNotAccepted: (supplier: string, proofs: string[]): Translations => ({
     en: `${supplier} accepts these proofs: ${proofs.join(', ')}`,

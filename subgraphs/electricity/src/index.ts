@@ -1,22 +1,21 @@
 import { fileURLToPath } from 'node:url';
-import { subgraphTypeDefs } from '@kabinet/subgraph';
-import { cabinetSdlFile, seedUtilityDemo, utilitySdlFile, utilitySubgraphModule } from '@kabinet/utility-core';
+import { seedUtilityDemo, utilitySubgraphModule } from '@kabinet/utility-core';
 import * as tables from './db/schema';
 import { demoSuppliers, seedDemoTariffs } from './demo';
-import { permissions } from './permissions';
-import { resolvers } from './resolvers';
 import { electricityRules } from './tariffs/rules';
 
-export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url), utilitySdlFile, cabinetSdlFile);
+/** Electricity is the shared personal cabinet under its own names, with its tariffs. */
+export const electricitySpec = {
+  name: 'electricity',
+  names: { Utility: 'Electricity', utility: 'electricity', utilityWords: 'electricity' },
+  ownSdlFile: new URL('../schema.graphql', import.meta.url),
+} as const;
 
 export const electricityModule = utilitySubgraphModule({
-  name: 'electricity',
-  typeDefs,
+  ...electricitySpec,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
   tables,
   rules: electricityRules,
-  resolvers: resolvers as never,
-  permissions,
   seedDemo: (runtime) =>
     seedUtilityDemo({
       db: runtime.database.db,
@@ -28,6 +27,8 @@ export const electricityModule = utilitySubgraphModule({
       seedSupplier: seedDemoTariffs,
     }),
 });
+
+export const typeDefs = electricityModule.typeDefs;
 
 /** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */
 export * as electricityTables from './db/schema';

@@ -1,22 +1,21 @@
 import { fileURLToPath } from 'node:url';
-import { subgraphTypeDefs } from '@kabinet/subgraph';
-import { cabinetSdlFile, seedUtilityDemo, utilitySdlFile, utilitySubgraphModule } from '@kabinet/utility-core';
+import { seedUtilityDemo, utilitySubgraphModule } from '@kabinet/utility-core';
 import * as tables from './db/schema';
 import { demoSuppliers, seedDemoTariffs } from './demo';
-import { permissions } from './permissions';
-import { resolvers } from './resolvers';
 import { heatRules } from './rules';
 
-export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url), utilitySdlFile, cabinetSdlFile);
+/** Heat & hot water is the shared personal cabinet under its own names, with its own rules. */
+export const heatSpec = {
+  name: 'heat',
+  names: { Utility: 'Heat', utility: 'heat', utilityWords: 'heat & hot water' },
+  ownSdlFile: new URL('../schema.graphql', import.meta.url),
+} as const;
 
 export const heatModule = utilitySubgraphModule({
-  name: 'heat',
-  typeDefs,
+  ...heatSpec,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
   tables,
   rules: heatRules,
-  resolvers: resolvers as never,
-  permissions,
   seedDemo: (runtime) =>
     seedUtilityDemo({
       db: runtime.database.db,
@@ -28,6 +27,8 @@ export const heatModule = utilitySubgraphModule({
       seedSupplier: seedDemoTariffs,
     }),
 });
+
+export const typeDefs = heatModule.typeDefs;
 
 /** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */
 export * as heatTables from './db/schema';

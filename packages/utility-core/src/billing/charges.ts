@@ -20,10 +20,43 @@ export interface ConsumptionToPrice {
 }
 
 /**
- * Net charge lines for one account's consumption in one month, under the tariffs then. It
- * throws TARIFF_MISSING when no tariff covers the month, whatever the consumption (even none).
+ * Net charge lines for one account's month, from the metered consumption given. It throws
+ * TARIFF_MISSING when no tariff covers the month, whatever the consumption (even none).
  */
 export type Pricer = (period: Period, consumption: ConsumptionToPrice[]) => PricedLine[];
+
+/**
+ * One source of an account's charges: its metered consumption, its heated area, the people
+ * living there, a monthly fee, each under the utility's rules. A bill is the sum of the sources
+ * that apply to the account.
+ */
+export interface ChargeSource {
+  /** Metered sources price the consumption they are given; the others price the account itself. */
+  metered: boolean;
+  lines: Pricer;
+}
+
+/**
+ * A month of an account priced by its sources: every source, or only the metered ones (a
+ * preliminary charge covers just the readings being entered).
+ */
+export function pricerOf(sources: ChargeSource[], only?: 'metered'): Pricer {
+  const used = only === 'metered' ? sources.filter((source) => source.metered) : sources;
+  return (period, consumption) => used.flatMap((source) => source.lines(period, consumption));
+}
+
+/** VAT is charged to business accounts only, at the supplier's rate (residential prices include it). */
+export function vatRateOf(account: { kind: string }, supplier: { vatRateBasisPoints: number }): number | null {
+  return account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
+}
+
+/**
+ * The VAT on a net amount, or 0 without a rate: the one place VAT is computed, for bills,
+ * corrections, preliminary charges and the tariff calculator alike.
+ */
+export function vatFor(netMinor: number, vatRateBasisPoints: number | null): number {
+  return vatRateBasisPoints === null ? 0 : vatOn(netMinor, vatRateBasisPoints);
+}
 
 export interface PeriodCorrection {
   period: Period;
@@ -57,7 +90,7 @@ export function computeCharges(
   price: Pricer,
   vatRateBasisPoints: number | null,
 ): ComputedCharges {
-  const vat = (netMinor: number) => (vatRateBasisPoints === null ? 0 : vatOn(netMinor, vatRateBasisPoints));
+  const vat = (netMinor: number) => vatFor(netMinor, vatRateBasisPoints);
   const lines = price(
     period,
     basis.zones.map((zone) => ({ meter: zone.meter, zone: zone.zone, quantity: zone.consumption })),

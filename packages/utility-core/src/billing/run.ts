@@ -3,7 +3,7 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import { Big } from '@kabinet/money';
 import { and, desc, eq, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
-import { addDays, firstDayOf, isPeriod, periodOf, startOfLocalDate, type Period } from '../calendar';
+import { addDays, firstDayOf, isPeriod, periodOf, startOfLocalDate, type LocalDate, type Period } from '../calendar';
 import { periodLabel } from '../labels';
 import { claimForStatement, postBillEntries, unclaimedEntries, type BillEntry } from '../ledger';
 import type { AccountRow } from '../tables';
@@ -13,7 +13,7 @@ import { readingWindowOf } from '../reading-windows';
 import { supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { UtilityTables } from '../tables';
 import { accountBasis, type BasisMeter, type BasisReading, type BilledConsumption } from './basis';
-import { computeCharges, type ComputedCharges, type Pricer } from './charges';
+import { computeCharges, pricerOf, vatRateOf, type ChargeSource, type ComputedCharges, type PricedLine } from './charges';
 import { claimBillingLease, isLeaseLost, releaseBillingLease, renewBillingLease, type BillingLease } from './lease';
 import { assertAccountBillableInOrder, assertBillableInOrder, loadBillingOrder } from './order';
 import { amountDue, newReceiptCode, splitEntries } from './statement';
@@ -25,15 +25,38 @@ export function isMeterZoneSet(rules: Pick<UtilityRules, 'meterZoneSets'>, zones
   return rules.meterZoneSets.some((set) => set.length === zones.length && set.every((zone) => zones.includes(zone)));
 }
 
-/** What a utility subgraph brings to the shared billing: how its consumption is priced. */
+/**
+ * A supplier's pricing, loaded once (its tariffs and whatever its sources need) for a billing
+ * run, a preliminary charge or a quote.
+ */
+export interface SupplierPricing {
+  /** The charge sources of one of its accounts. */
+  sourcesOf(account: AccountRow): ChargeSource[];
+  /** Refuses (TARIFF_MISSING) when some day of `period` has no tariff for accounts of these kinds. */
+  assertCovers(period: Period, accountKinds: string[]): void;
+  /** The tariff calculator's net lines: a month's consumption under the tariffs in effect on `today`. */
+  quote(input: TariffQuoteRequest, today: LocalDate): { validFrom: LocalDate; lines: PricedLine[] };
+}
+
+/** What the tariff calculator prices: a month's consumption, one value per zone of a meter. */
+export interface TariffQuoteRequest {
+  accountKind: string;
+  consumption: { zone: MeterZone; quantity: Big }[];
+}
+
+/** What a utility brings to the shared cabinet: its words, its meters and how its accounts are charged. */
 export interface UtilityRules {
-  utility: 'electricity' | 'heat';
+  /** The subgraph's name (`electricity`, `heat`): in links to its bills and e-receipt pages. */
+  utility: string;
+  /** What a bill is for, after "Рахунок за": `електроенергію`. */
+  billedFor: string;
+  /** Printed names of its meter zones: `День`, `Ніч`, `Тепло`. */
+  zoneLabels: Partial<Record<MeterZone, string>>;
   /** Printed unit of a zone's consumption, e.g. `кВт·год`, `Гкал`, `м³`. */
   unitOf(zone: MeterZone): string;
   /** The zone combinations its meters may have (one zone; day and night; ...). */
   meterZoneSets: string[][];
-  /** Loads what pricing needs (the supplier's tariffs for this kind of account) once. */
-  pricerFor(executor: Executor, supplier: SupplierRow, accountKind: string): Promise<Pricer>;
+  pricingFor(executor: Executor, supplier: SupplierRow): Promise<SupplierPricing>;
 }
 
 
@@ -81,12 +104,13 @@ export async function loadBillingHistory(executor: Executor, t: UtilityTables, a
 /**
  * The charges `period` would bring an account, from its stored readings plus `closing`
  * overrides (readings being submitted): the billing run's own computation, shared with the
- * preliminary charge shown when readings are entered (`onlyClosing`: just those zones).
+ * preliminary charge shown when readings are entered (`onlyClosing`: just those zones, priced
+ * by the metered sources alone).
  */
 export async function chargesFor(
   executor: Executor,
   t: UtilityTables,
-  pricer: Pricer,
+  sources: ChargeSource[],
   supplier: SupplierRow,
   account: AccountRow,
   period: Period,
@@ -102,8 +126,8 @@ export async function chargesFor(
   const basis = onlyClosing
     ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }
     : full;
-  const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
-  return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRate), basis };
+  const pricer = pricerOf(sources, onlyClosing ? 'metered' : undefined);
+  return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRateOf(account, supplier)), basis };
 }
 
 export interface BillingContext {
@@ -120,7 +144,7 @@ export interface BillingContext {
  * and readings, the estimated readings, the corrections of earlier estimates, and the ledger
  * entries. Returns null when the month is billed already (a second run bills nothing twice).
  */
-export async function issueBill(tx: Transaction, context: BillingContext, accountToBill: AccountRow, pricer: Pricer) {
+export async function issueBill(tx: Transaction, context: BillingContext, accountToBill: AccountRow, pricing: SupplierPricing) {
   const { tables: t, supplier, period, now } = context;
   // The account is locked for the whole bill, and read again under the lock: a meter replacement
   // (which locks it too, see meter-replacement.ts) comes wholly before this bill or wholly after.
@@ -142,8 +166,8 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
     .limit(1);
   assertAccountBillableInOrder(account.accountNumber, period, previous ? periodOf(previous.period) : null);
 
-  const charges = await chargesFor(tx, t, pricer, supplier, account, period);
-  const vatRate = account.kind === 'BUSINESS' ? supplier.vatRateBasisPoints : null;
+  const charges = await chargesFor(tx, t, pricing.sourcesOf(account), supplier, account, period);
+  const vatRate = vatRateOf(account, supplier);
   // Payments and adjustments on no bill yet: this bill claims them.
   const entries = await unclaimedEntries(tx, t, account.id, now);
   const parts = {
@@ -271,11 +295,6 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
   return { bill, estimatedZones: estimated.length };
 }
 
-/** Refuses (TARIFF_MISSING) when the pricer's tariffs do not cover `period`: pricers check coverage even with nothing to price. */
-function assertTariffsCover(pricer: Pricer, period: Period): void {
-  pricer(period, []);
-}
-
 export interface BillingDeps {
   tables: UtilityTables;
   rules: UtilityRules;
@@ -321,13 +340,9 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
   const { supplier, period, now } = input;
 
   // Tariffs are checked before anything is written: a missing one refuses the whole run.
-  const pricers = new Map<string, Pricer>();
+  const pricing = await deps.rules.pricingFor(db, supplier);
   const kinds = await db.selectDistinct({ kind: t.accounts.kind }).from(t.accounts).where(eq(t.accounts.supplierId, supplier.id));
-  for (const { kind } of kinds) {
-    const pricer = await deps.rules.pricerFor(db, supplier, kind);
-    assertTariffsCover(pricer, period);
-    pricers.set(kind, pricer);
-  }
+  pricing.assertCovers(period, kinds.map(({ kind }) => kind));
 
   await db
     .insert(t.billingRuns)
@@ -361,7 +376,7 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
     try {
       const issued = await db.transaction(async (tx) => {
         await renewBillingLease(tx, t, supplier, lease);
-        return issueBill(tx, context, account, pricers.get(account.kind)!);
+        return issueBill(tx, context, account, pricing);
       });
       if (!issued) continue;
       billsIssued += 1;

@@ -2,7 +2,7 @@ import type { Database } from '@kabinet/db';
 import { Big, formatMinor, formatQuantity } from '@kabinet/money';
 import { asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { zoneLabels } from '../labels';
+import type { UtilityRules } from '../billing/run';
 import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
 import type { BillDocument } from './document';
@@ -36,11 +36,14 @@ export function shownReading(row: { previousValue: string; currentValue: string;
   };
 }
 
+/** What a utility's bills call things: what it bills for, its zones, its units. */
+export type BillWording = Pick<UtilityRules, 'billedFor' | 'zoneLabels' | 'unitOf'>;
+
 /** Everything printed on a stored bill, as it was issued: amounts, lines and readings stored then, and who it was issued to. */
 export async function loadBillDocument(
   db: Database,
   t: UtilityTables,
-  options: { billId: string; utility: BillDocument['utility']; unitOf(zone: MeterZone): string },
+  options: { billId: string; wording: BillWording },
 ): Promise<BillDocument | null> {
   const [found] = await db
     .select({ bill: t.bills, accountNumber: t.accounts.accountNumber })
@@ -62,7 +65,7 @@ export async function loadBillDocument(
   const amount = (minor: number) => formatMinor(minor, bill.currency);
 
   return {
-    utility: options.utility,
+    title: `Рахунок за ${options.wording.billedFor}`,
     supplier: { name: recipient.supplierName },
     account: {
       number: accountNumber,
@@ -78,9 +81,9 @@ export async function loadBillDocument(
     currency: bill.currency,
     meterReadings: readings.map(({ row, serialNumber, estimatesCorrected }) => ({
       serialNumber,
-      zone: zoneLabels[row.zone as MeterZone] ?? row.zone,
+      zone: options.wording.zoneLabels[row.zone as MeterZone] ?? row.zone,
       ...shownReading({ ...row, estimatesCorrected }),
-      unit: options.unitOf(row.zone as MeterZone),
+      unit: options.wording.unitOf(row.zone as MeterZone),
     })),
     // The VAT line is printed in the totals, not among the charges.
     lines: lines

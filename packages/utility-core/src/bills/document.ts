@@ -4,7 +4,8 @@
  * strings in the meter's unit, dates `YYYY-MM-DD`.
  */
 export interface BillDocument {
-  utility: 'electricity' | 'heat';
+  /** The bill's title: `Рахунок за електроенергію`. */
+  title: string;
   supplier: { name: string };
   account: {
     number: string;

@@ -10,8 +10,7 @@ import { periodLabel } from '../labels';
 import type { AccountRow } from '../tables';
 import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
-import { loadBillDocument } from './bill-document';
-import type { BillDocument } from './document';
+import { loadBillDocument, type BillWording } from './bill-document';
 import { renderBillPdf } from './pdf';
 import { messages } from '../messages';
 
@@ -38,8 +37,9 @@ export interface EReceiptOptions {
   tables: UtilityTables;
   mailer: Mailer;
   logger: Logger;
-  utility: BillDocument['utility'];
-  unitOf(zone: MeterZone): string;
+  /** The subgraph's name, in the confirmation link (the page confirms through its mutation). */
+  utility: string;
+  wording: BillWording;
   /** Base of the confirmation link (the web app). */
   appUrl: string;
 }
@@ -52,16 +52,15 @@ export interface EReceiptOptions {
  */
 export function createEReceipts(options: EReceiptOptions) {
   const { db, tables: t, mailer, logger } = options;
-  const title = options.utility === 'electricity' ? 'електроенергію' : 'теплову енергію та гарячу воду';
 
   async function deliver(delivery: typeof t.eReceiptDeliveries.$inferSelect, now: Date): Promise<void> {
     try {
-      const document = await loadBillDocument(db, t, { billId: delivery.billId, utility: options.utility, unitOf: options.unitOf });
+      const document = await loadBillDocument(db, t, { billId: delivery.billId, wording: options.wording });
       if (!document) throw new Error(`bill ${delivery.billId} is gone`);
       const due = `${document.totals.amountDue} ${document.currency}`;
       await mailer.send({
         to: delivery.email,
-        subject: `Рахунок за ${title}, ${periodLabel(document.period)} — особовий рахунок ${document.account.number}`,
+        subject: `${document.title}, ${periodLabel(document.period)} — особовий рахунок ${document.account.number}`,
         text: [
           `${document.supplier.name}`,
           `Особовий рахунок ${document.account.number}, ${document.account.address}`,

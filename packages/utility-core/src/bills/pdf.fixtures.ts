@@ -2,7 +2,7 @@ import type { BillDocument, BillDocumentLine } from './document';
 
 /** Bills for the PDF tests: Cyrillic and modifier-letter apostrophes (Обʼєднання) throughout. */
 export const businessBill: BillDocument = {
-  utility: 'electricity',
+  title: 'Рахунок за електроенергію',
   supplier: { name: 'ТОВ «Київське енергетичне Обʼєднання»' },
   account: {
     number: '2600-114-0387',
@@ -71,7 +71,7 @@ export const businessBill: BillDocument = {
 };
 
 export const residentialHeatBill: BillDocument = {
-  utility: 'heat',
+  title: 'Рахунок за теплову енергію та гарячу воду',
   supplier: { name: 'КП «Теплоенерго» Обʼєднаної громади' },
   account: {
     number: '0451-2207',

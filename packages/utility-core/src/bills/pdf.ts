@@ -11,7 +11,7 @@ import { periodLabel as formatPeriod } from '../labels';
  */
 export async function renderBillPdf(document: BillDocument): Promise<Buffer> {
   const fonts = loadFonts();
-  const title = titles[document.utility];
+  const title = document.title;
   // pdfkit stamps `new Date()` as the CreationDate and derives the trailer /ID from the info
   // dictionary; dating the file by the bill makes both a function of the document alone.
   const issued = utcMidnight(document.issuedOn);
@@ -64,10 +64,6 @@ const colors = {
   band: '#f5f7f9',
 };
 
-const titles: Record<BillDocument['utility'], string> = {
-  electricity: 'Рахунок за електроенергію',
-  heat: 'Рахунок за теплову енергію та гарячу воду',
-};
 
 const currencyLabels: Record<string, string> = { UAH: 'грн' };
 
@@ -279,7 +275,7 @@ function drawHeader(flow: Flow, bill: BillDocument): void {
   const supplier: TextStyle = { width: leftWidth, font: BOLD, size: 10, color: colors.muted };
   left += write(doc, bill.supplier.name, MARGIN, left, supplier);
   left += 8;
-  left += write(doc, titles[bill.utility], MARGIN, left, { width: leftWidth, font: BOLD, size: 17 });
+  left += write(doc, bill.title, MARGIN, left, { width: leftWidth, font: BOLD, size: 17 });
   left += 4;
   left += write(doc, `Період: ${formatPeriod(bill.period)}`, MARGIN, left, { width: leftWidth, size: 11 });
 

@@ -142,9 +142,9 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       rows.push(row!);
     }
 
-    const pricer = await rules.pricerFor(tx, supplier, account.kind);
+    const pricing = await rules.pricingFor(tx, supplier);
     const closing: BasisReading[] = values.map((entry) => ({ meterId: entry.meterId, zone: entry.zone, period, value: entry.value, estimated: false }));
-    const preliminary = await chargesFor(tx, t, pricer, supplier, account, period, closing, true);
+    const preliminary = await chargesFor(tx, t, pricing.sourcesOf(account), supplier, account, period, closing, true);
     return { period, currency: account.currency, readings: rows, preliminary };
   }
 

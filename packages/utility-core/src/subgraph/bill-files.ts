@@ -4,8 +4,7 @@ import type { Database } from '@kabinet/db';
 import express, { type Router } from 'express';
 import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
-import { loadBillDocument } from '../bills/bill-document';
-import type { BillDocument } from '../bills/document';
+import { loadBillDocument, type BillWording } from '../bills/bill-document';
 import { renderBillPdf } from '../bills/pdf';
 
 /** A PDF link lives this long: long enough to open it, short enough that a leaked link soon dies. */
@@ -28,8 +27,7 @@ export function billFilesRouter(options: {
   db: Database;
   tables: UtilityTables;
   links: SignedLinks;
-  utility: BillDocument['utility'];
-  unitOf(zone: MeterZone): string;
+  wording: BillWording;
   now: () => Date;
   logger: Logger;
 }): Router {
@@ -41,7 +39,7 @@ export function billFilesRouter(options: {
       res.status(403).json({ errors: [{ message: 'This link is not valid or has expired; ask for the bill again', extensions: { code: 'FORBIDDEN' } }] });
       return;
     }
-    const document = await loadBillDocument(options.db, options.tables, { billId, utility: options.utility, unitOf: options.unitOf });
+    const document = await loadBillDocument(options.db, options.tables, { billId, wording: options.wording });
     if (!document) {
       res.status(404).json({ errors: [{ message: 'There is no such bill', extensions: { code: 'NOT_FOUND' } }] });
       return;

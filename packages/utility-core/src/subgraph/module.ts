@@ -2,28 +2,51 @@ import { eventsSecret, subgraphSecret } from '@kabinet/auth';
 import { createMailer } from '@kabinet/mail';
 import { createRateLimits } from '@kabinet/rate-limits';
 import { requireGateway, type BaseContext, type SubgraphDefinition, type SubgraphModule, type SubgraphRuntime } from '@kabinet/subgraph';
-import type { DocumentNode } from 'graphql';
+import type { SubgraphName } from '@kabinet/config';
 import type { IRules } from 'graphql-shield';
 import { createAppeals } from '../appeals';
 import type { UtilityRules } from '../billing/run';
 import { createEReceipts } from '../bills/e-receipts';
 import { billFilesRouter, billPdfLinks } from './bill-files';
-import { utilityContextFactory, type UtilityContext, type UtilityServices } from './context';
+import { cabinetPermissions, cabinetResolvers, utilityTypeDefs, type UtilityNames } from './cabinet';
+import { utilityContextFactory, type UtilityServices } from './context';
 import { utilityEventConsumer } from './events';
 import { createLinkingService } from '../linking/service';
 import { anonymousReadingPolicies, createReadingsService } from '../readings/service';
 import type { UtilityTables } from '../tables';
 
 export interface UtilitySubgraphSpec {
-  name: 'electricity' | 'heat';
-  typeDefs: DocumentNode;
+  name: SubgraphName;
+  /** How the cabinet is named for this utility (`HeatAccount`, `linkHeatAccount`, ...). */
+  names: UtilityNames;
+  /** The subgraph's own SDL: the `@link` to federation and what only this utility has. */
+  ownSdlFile: URL;
   migrationsFolder: string;
   tables: UtilityTables;
   rules: UtilityRules;
-  /** Type resolvers (`utilityTypeResolvers`) and the subgraph's own root fields. */
-  resolvers: SubgraphDefinition<UtilityContext>['resolvers'];
-  permissions: IRules;
+  /** Resolvers and shield rules of what only this utility has (its own root fields and types). */
+  ownResolvers?: Record<string, Record<string, unknown>>;
+  ownPermissions?: Record<string, unknown>;
   seedDemo?(runtime: SubgraphRuntime): Promise<void>;
+}
+
+/** Two maps of type → fields, the second's fields added to (or replacing) the first's. */
+function merged<T extends Record<string, unknown>>(base: T, extra: Record<string, unknown> = {}): T {
+  const result: Record<string, unknown> = { ...base };
+  for (const [type, fields] of Object.entries(extra)) {
+    const current = result[type];
+    result[type] = current && typeof current === 'object' && fields && typeof fields === 'object' ? { ...current, ...fields } : fields;
+  }
+  return result as T;
+}
+
+/** A utility subgraph's SDL, resolvers and shield rules: the shared cabinet named for it, plus its own. */
+export function utilitySchemaParts(spec: Pick<UtilitySubgraphSpec, 'names' | 'ownSdlFile' | 'ownResolvers' | 'ownPermissions'>) {
+  return {
+    typeDefs: utilityTypeDefs(spec.ownSdlFile, spec.names),
+    resolvers: merged(cabinetResolvers(spec.names), spec.ownResolvers),
+    permissions: merged(cabinetPermissions(spec.names), spec.ownPermissions) as IRules,
+  };
 }
 
 /** Runs `job` every `seconds` (never twice at once); 0 turns it off. */
@@ -50,9 +73,10 @@ function every(seconds: number, job: () => Promise<unknown>, onError: (error: un
  * and the e-receipt job.
  */
 export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule {
+  const parts = utilitySchemaParts(spec);
   return {
     name: spec.name,
-    typeDefs: spec.typeDefs,
+    typeDefs: parts.typeDefs,
     migrationsFolder: spec.migrationsFolder,
     seedDemo: spec.seedDemo,
     create: (runtime) => {
@@ -71,7 +95,7 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
         rules: spec.rules,
         linking: createLinkingService(db, spec.tables),
         readings: createReadingsService(db, spec.tables, spec.rules, limits),
-        eReceipts: createEReceipts({ db, tables: spec.tables, mailer, logger, utility: spec.name, unitOf: spec.rules.unitOf, appUrl: config.mail.appUrl }),
+        eReceipts: createEReceipts({ db, tables: spec.tables, mailer, logger, utility: spec.name, wording: spec.rules, appUrl: config.mail.appUrl }),
         appeals: createAppeals(db, spec.tables),
         billLinks: billPdfLinks(runtime.gatewaySecret, spec.name),
       };
@@ -83,10 +107,10 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
 
       return {
         name: spec.name,
-        typeDefs: spec.typeDefs,
+        typeDefs: parts.typeDefs,
         // Resolvers are typed for the utility context that createContext below builds.
-        resolvers: spec.resolvers as SubgraphDefinition<BaseContext>['resolvers'],
-        permissions: spec.permissions,
+        resolvers: parts.resolvers as SubgraphDefinition<BaseContext>['resolvers'],
+        permissions: parts.permissions,
         createContext: utilityContextFactory(services),
         routes: (app) => {
           app.use(
@@ -96,7 +120,7 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
           app.use(
             '/files',
             requireGateway(subgraphSecret(runtime.gatewaySecret, spec.name)),
-            billFilesRouter({ db, tables: spec.tables, links: services.billLinks, utility: spec.name, unitOf: spec.rules.unitOf, now: () => clock.now(), logger }),
+            billFilesRouter({ db, tables: spec.tables, links: services.billLinks, wording: spec.rules, now: () => clock.now(), logger }),
           );
         },
         dispose: async () => {

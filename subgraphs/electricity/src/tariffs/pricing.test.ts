@@ -1,15 +1,7 @@
 import { Big } from '@kabinet/money';
 import { describe, expect, it } from 'vitest';
-import {
-  assertValidTiers,
-  priceConsumption,
-  schemeOfZones,
-  tariffSegments,
-  TariffMissingError,
-  wholeMonthSegment,
-  type Tariff,
-  type ZoneConsumption,
-} from './pricing';
+import { tariffSegments, TariffMissingError, wholeMonthSegment } from '@kabinet/utility-core';
+import { assertValidTiers, priceConsumption, schemeOfZones, type Tariff, type ZoneConsumption } from './pricing';
 
 const flat = (validFrom: string, price: string): Tariff => ({ validFrom, tiers: [{ upTo: null, price }] });
 const use = (scheme: ZoneConsumption['scheme'], zone: ZoneConsumption['zone'], kwh: string | number): ZoneConsumption => ({

@@ -1,14 +1,5 @@
 import { Big, toMinorUnits } from '@kabinet/money';
-import {
-  addDays,
-  daysBetween,
-  daysInPeriod,
-  firstDayOf,
-  lastDayOf,
-  type LocalDate,
-  type MeterZone,
-  type Period,
-} from '@kabinet/utility-core';
+import type { DatedTariff, LocalDate, MeterZone, TariffSegment as CoreTariffSegment } from '@kabinet/utility-core';
 
 /** How a meter splits the day: one zone, day/night, or night/half-peak/peak. */
 export type MeterScheme = 'SINGLE' | 'TWO_ZONE' | 'THREE_ZONE';
@@ -30,7 +21,7 @@ export interface TariffTier {
   price: string;
 }
 
-export interface Tariff {
+export interface Tariff extends DatedTariff {
   /** First local date the tariff applies. */
   validFrom: LocalDate;
   tiers: TariffTier[];
@@ -38,13 +29,7 @@ export interface Tariff {
   zoneCoefficients?: ZoneCoefficients | null;
 }
 
-/** The days of a month one tariff covers, and their share of the month. */
-export interface TariffSegment {
-  tariff: Tariff;
-  from: LocalDate;
-  to: LocalDate;
-  fraction: Big;
-}
+export type TariffSegment = CoreTariffSegment<Tariff>;
 
 export interface ZoneConsumption {
   scheme: MeterScheme;
@@ -60,12 +45,6 @@ export interface ChargeLine extends ZoneConsumption {
   /** Price per kWh after the zone coefficient. */
   unitPrice: Big;
   amountMinor: number;
-}
-
-export class TariffMissingError extends Error {
-  constructor(readonly date: LocalDate) {
-    super(`no tariff in effect on ${date}`);
-  }
 }
 
 export function schemeOfZones(zones: readonly string[]): MeterScheme {
@@ -88,31 +67,6 @@ export function assertValidTiers(tiers: TariffTier[]): void {
     }
   });
   if (tiers.length === 0) throw new RangeError('a tariff needs at least one tier');
-}
-
-/** The tariff in effect on `date`: the latest one that started on or before it. */
-export function tariffOn(date: LocalDate, tariffs: Tariff[]): Tariff {
-  const effective = tariffs.filter((tariff) => tariff.validFrom <= date).sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
-  if (!effective) throw new TariffMissingError(date);
-  return effective;
-}
-
-/** A month split at each tariff change inside it, each part with its share of the month's days. */
-export function tariffSegments(period: Period, tariffs: Tariff[]): TariffSegment[] {
-  const first = firstDayOf(period);
-  const last = lastDayOf(period);
-  const days = daysInPeriod(period);
-  const starts = [first, ...tariffs.map((tariff) => tariff.validFrom).filter((date) => date > first && date <= last)];
-  const unique = [...new Set(starts)].sort();
-  return unique.map((from, index) => {
-    const to = index + 1 < unique.length ? addDays(unique[index + 1]!, -1) : last;
-    return { tariff: tariffOn(from, tariffs), from, to, fraction: new Big(daysBetween(from, to) + 1).div(days) };
-  });
-}
-
-/** One segment covering a whole month under the tariff in effect on `date` (the tariff calculator). */
-export function wholeMonthSegment(date: LocalDate, tariffs: Tariff[]): TariffSegment[] {
-  return [{ tariff: tariffOn(date, tariffs), from: date, to: date, fraction: new Big(1) }];
 }
 
 function coefficientOf(tariff: Tariff, scheme: MeterScheme, zone: MeterZone): Big {

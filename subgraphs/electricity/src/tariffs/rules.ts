@@ -1,45 +1,29 @@
 import type { Database, Transaction } from '@kabinet/db';
 import {
-  tariffMissing,
-  zoneLabels,
+  dayAndMonth,
+  tariffSegments,
+  wholeMonthSegment,
+  withTariffs,
   type ConsumptionToPrice,
   type PricedLine,
-  type Pricer,
+  type SupplierPricing,
   type SupplierRow,
   type UtilityRules,
 } from '@kabinet/utility-core';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { tariffs as tariffTable } from '../db/schema';
-import {
-  priceConsumption,
-  schemeOfZones,
-  TariffMissingError,
-  tariffSegments,
-  type ChargeLine,
-  type Tariff,
-  type TariffSegment,
-  type ZoneConsumption,
-} from './pricing';
+import { priceConsumption, schemeOfZones, type ChargeLine, type Tariff, type TariffSegment, type ZoneConsumption } from './pricing';
 
 export const kwh = 'кВт·год';
 
-export async function loadTariffs(executor: Database | Transaction, supplierId: string, accountKind: string): Promise<Tariff[]> {
-  const rows = await executor
-    .select()
-    .from(tariffTable)
-    .where(and(eq(tariffTable.supplierId, supplierId), eq(tariffTable.accountKind, accountKind)))
-    .orderBy(asc(tariffTable.validFrom));
-  return rows.map((row) => ({ validFrom: row.validFrom, tiers: row.tiers, zoneCoefficients: row.zoneCoefficients }));
-}
-
-/** Runs `compute`, telling the client which supplier lacks a tariff for which day when it does. */
-export function withTariffs<T>(supplier: SupplierRow, compute: () => T): T {
-  try {
-    return compute();
-  } catch (error) {
-    if (!(error instanceof TariffMissingError)) throw error;
-    throw tariffMissing(supplier, error.date);
+/** A supplier's tariffs by kind of account, oldest first. */
+async function loadAllTariffs(executor: Database | Transaction, supplierId: string): Promise<Map<string, Tariff[]>> {
+  const rows = await executor.select().from(tariffTable).where(eq(tariffTable.supplierId, supplierId)).orderBy(asc(tariffTable.validFrom));
+  const byKind = new Map<string, Tariff[]>();
+  for (const row of rows) {
+    byKind.set(row.accountKind, [...(byKind.get(row.accountKind) ?? []), { validFrom: row.validFrom, tiers: row.tiers, zoneCoefficients: row.zoneCoefficients }]);
   }
+  return byKind;
 }
 
 /** Consumption per meter scheme and zone, across the account's meters (tiers count the account's total). */
@@ -54,33 +38,50 @@ export function byZone(consumption: ConsumptionToPrice[]): ZoneConsumption[] {
   return [...totals.values()];
 }
 
-const shortDate = (date: string) => `${date.slice(8, 10)}.${date.slice(5, 7)}`;
-
 /** "Електроенергія, зона «Ніч», понад 250 кВт·год, 16.11–30.11": what a bill line says. */
 export function describeLines(lines: ChargeLine[], segments: TariffSegment[]): PricedLine[] {
   return lines.map((line) => {
     const segment = segments.find((candidate) => candidate.from === line.from)!;
     const tiers = segment.tariff.tiers;
-    const parts = [line.zone === 'SINGLE' ? 'Електроенергія' : `Електроенергія, зона «${zoneLabels[line.zone]}»`];
+    const parts = [line.zone === 'SINGLE' ? 'Електроенергія' : `Електроенергія, зона «${electricityRules.zoneLabels[line.zone]}»`];
     if (tiers.length > 1) {
       const upTo = tiers[line.tier]!.upTo;
       parts.push(upTo === null ? `понад ${tiers[line.tier - 1]!.upTo} ${kwh}` : `до ${upTo} ${kwh}`);
     }
-    if (segments.length > 1) parts.push(`${shortDate(line.from)}–${shortDate(line.to)}`);
+    if (segments.length > 1) parts.push(`${dayAndMonth(line.from)}–${dayAndMonth(line.to)}`);
     return { description: parts.join(', '), zone: line.zone, quantity: line.consumption, unitPrice: line.unitPrice, amountMinor: line.amountMinor };
   });
 }
 
-/** Electricity's part of billing: kWh priced by the supplier's tariffs, zones, tiers and mid-month changes. */
+/** A supplier's electricity prices: kWh by its tariffs, zones, tiers and changes within a month, per kind of account. */
+async function electricityPricing(executor: Database | Transaction, supplier: SupplierRow): Promise<SupplierPricing> {
+  const tariffs = await loadAllTariffs(executor, supplier.id);
+  const ofKind = (kind: string) => tariffs.get(kind) ?? [];
+  const price = (kind: string, segmentsOf: (tariffs: Tariff[]) => TariffSegment[], consumption: ZoneConsumption[]) => {
+    const segments = withTariffs(supplier, () => segmentsOf(ofKind(kind)));
+    return { segments, lines: describeLines(priceConsumption(segments, consumption, supplier.currency), segments) };
+  };
+  return {
+    sourcesOf: (account) => [
+      { metered: true, lines: (period, consumption) => price(account.kind, (own) => tariffSegments(period, own), byZone(consumption)).lines },
+    ],
+    assertCovers: (period, kinds) => {
+      for (const kind of kinds) withTariffs(supplier, () => tariffSegments(period, ofKind(kind)));
+    },
+    quote: ({ accountKind, consumption }, today) => {
+      const scheme = schemeOfZones(consumption.map((entry) => entry.zone));
+      const priced = price(accountKind, (own) => wholeMonthSegment(today, own), consumption.map(({ zone, quantity }) => ({ scheme, zone, consumption: quantity })));
+      return { validFrom: priced.segments[0]!.tariff.validFrom, lines: priced.lines };
+    },
+  };
+}
+
+/** Electricity's part of the cabinet: kWh priced by the supplier's tariffs, zones, tiers and mid-month changes. */
 export const electricityRules: UtilityRules = {
   utility: 'electricity',
+  billedFor: 'електроенергію',
+  zoneLabels: { SINGLE: 'Загальна', DAY: 'День', NIGHT: 'Ніч', HALF_PEAK: 'Напівпік', PEAK: 'Пік' },
   unitOf: () => kwh,
   meterZoneSets: [['SINGLE'], ['DAY', 'NIGHT'], ['NIGHT', 'HALF_PEAK', 'PEAK']],
-  async pricerFor(executor, supplier, accountKind): Promise<Pricer> {
-    const tariffs = await loadTariffs(executor, supplier.id, accountKind);
-    return (period, consumption) => {
-      const segments = withTariffs(supplier, () => tariffSegments(period, tariffs));
-      return describeLines(priceConsumption(segments, byZone(consumption), supplier.currency), segments);
-    };
-  },
+  pricingFor: electricityPricing,
 };

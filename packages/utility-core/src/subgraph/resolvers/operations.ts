@@ -1,21 +1,24 @@
-import { DomainError } from '@kabinet/errors';
-import { formatQuantity, money } from '@kabinet/money';
+import { DomainError, type Translations } from '@kabinet/errors';
+import { formatQuantity, money, parseQuantity } from '@kabinet/money';
 import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, scopeOf, withScope } from '../../access';
 import type { NewAppeal } from '../../appeals';
-import type { ComputedCharges, PricedLine } from '../../billing/charges';
-import { assertPeriod, runBilling } from '../../billing/run';
+import { vatFor, vatRateOf, type ComputedCharges, type PricedLine } from '../../billing/charges';
+import { assertPeriod, isMeterZoneSet, runBilling } from '../../billing/run';
 import type { Period } from '../../calendar';
 import type { UtilityContext } from '../context';
 import type { LinkInput } from '../../linking/service';
 import type { AccountRow } from '../../tables';
 import { replaceMeter, type NewMeter, type ZoneValue } from '../../meter-replacement';
 import type { ReadingEntry } from '../../readings/service';
-import { findSupplier, normalizeAccountNumber } from '../../suppliers';
+import { findSupplier, normalizeAccountNumber, supplierToday } from '../../suppliers';
+import type { MeterZone } from '../../meters';
 import { messages } from '../../messages';
 
 type Input<T> = { input: T };
+
+const invalidConsumption = (message: Translations) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
 
 async function accountOf(context: UtilityContext, accountId: string): Promise<AccountRow> {
   const account = await context.utility.accountById.load(accountId);
@@ -78,6 +81,37 @@ export const cabinetOperations = {
     const { first, after } = pageArguments(args, 'appeals', 20);
     const rows = await context.services.appeals.forStaff(context.viewer, args.status, first, after);
     return toConnection(rows, first, 'appeals', (appeal) => ({ at: appeal.updatedAt, id: appeal.id }));
+  },
+
+  /** The tariff calculator: a month's consumption under the supplier's tariffs in effect today, for anyone. */
+  tariffQuote: async (
+    _: unknown,
+    { input }: Input<{ supplierId: string; accountKind?: string | null; consumption: { zone: MeterZone; value: string }[] }>,
+    context: UtilityContext,
+  ) => {
+    const { rules, tables } = context.services;
+    const supplier = await findSupplier(context.db, tables, input.supplierId);
+    const accountKind = input.accountKind ?? 'RESIDENTIAL';
+    if (!isMeterZoneSet(rules, input.consumption.map((entry) => entry.zone))) {
+      throw invalidConsumption(messages.quoteZoneSets(rules.meterZoneSets.map((set) => set.join(' + '))));
+    }
+    const consumption = input.consumption.map(({ zone, value }) => {
+      const quantity = parseQuantity(value, 3);
+      if (!quantity) throw invalidConsumption(messages.quoteValue(zone, rules.unitOf(zone)));
+      return { zone, quantity };
+    });
+    const pricing = await rules.pricingFor(context.db, supplier);
+    const { validFrom, lines } = pricing.quote({ accountKind, consumption }, supplierToday(supplier, context.now));
+    const netMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0);
+    const vatRate = vatRateOf({ kind: accountKind }, supplier);
+    const vatMinor = vatFor(netMinor, vatRate);
+    return {
+      supplier,
+      validFrom,
+      lines: chargeLines(lines, supplier.currency),
+      vat: vatRate === null ? null : money(vatMinor, supplier.currency),
+      total: money(netMinor + vatMinor, supplier.currency),
+    };
   },
 
   billingRuns: (_: unknown, _args: unknown, context: UtilityContext) => {
