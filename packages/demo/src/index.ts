@@ -83,7 +83,7 @@ export const demoPayments: DemoPayment[] = [
     daysAgo: 70,
     items: [
       { utility: 'electricity', supplierCode: 'kyiv-energo', accountNumber: '10234567', amountMinor: 84_150 },
-      { utility: 'heat', supplierCode: 'kyiv-teplo', accountNumber: '4401-1187', amountMinor: 162_340 },
+      { utility: 'heat', supplierCode: 'kyiv-teplo', accountNumber: '260114400118700', amountMinor: 162_340 },
     ],
   },
   {
@@ -98,7 +98,7 @@ export const demoPayments: DemoPayment[] = [
     daysAgo: 12,
     items: [
       { utility: 'electricity', supplierCode: 'kyiv-energo', accountNumber: '10234567', amountMinor: 90_000 },
-      { utility: 'heat', supplierCode: 'kharkiv-teplo', accountNumber: 'ХТМ-000731', amountMinor: 120_000 },
+      { utility: 'heat', supplierCode: 'poltava-teplo', accountNumber: '5300712405', amountMinor: 120_000 },
     ],
   },
   {

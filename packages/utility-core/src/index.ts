@@ -4,6 +4,7 @@ export * from './appeals';
 export * from './billing/basis';
 export * from './billing/charges';
 export * from './billing/run';
+export { latestBilledPeriod } from './billing/order';
 export * from './billing/statement';
 export * from './billing/tariffs';
 export * from './bills/document';

@@ -3,6 +3,7 @@ import { localDateIn, startOfLocalDate } from './calendar';
 import {
   assertValidWindowRule,
   electricityWindowRule,
+  fifthToMonthEndWindowRule,
   heatWindowRule,
   nextReadingWindow,
   openReadingWindow,
@@ -50,6 +51,19 @@ describe('heat reading window (last week of the month through the 1st)', () => {
   });
 });
 
+describe('a window from the 5th to the end of the month (Kyiv\'s heat supplier today)', () => {
+  it('takes the month\'s own readings from its 5th to its last day, whatever its length', () => {
+    expect(readingWindowOf('2026-11', fifthToMonthEndWindowRule)).toEqual({ period: '2026-11', opensOn: '2026-11-05', closesOn: '2026-11-30' });
+    expect(readingWindowOf('2027-02', fifthToMonthEndWindowRule)).toEqual({ period: '2027-02', opensOn: '2027-02-05', closesOn: '2027-02-28' });
+    expect(openReadingWindow('2026-12-31', fifthToMonthEndWindowRule)?.period).toBe('2026-12');
+  });
+
+  it('is closed from the 1st to the 4th and says it opens on the 5th', () => {
+    for (const day of ['2026-12-01', '2026-12-04']) expect(openReadingWindow(day, fifthToMonthEndWindowRule)).toBeNull();
+    expect(nextReadingWindow('2026-12-02', fifthToMonthEndWindowRule)).toMatchObject({ period: '2026-12', opensOn: '2026-12-05' });
+  });
+});
+
 describe('windows in the supplier\'s time zone', () => {
   it('judges "today" on the supplier\'s wall calendar, not UTC', () => {
     // 22:30 UTC on 30 November is already 1 December in Kyiv (UTC+2) but not in Lisbon.
@@ -73,5 +87,9 @@ describe('window rules', () => {
     expect(() => assertValidWindowRule({ opensDay: -30, closesDay: 0 })).toThrow(RangeError);
     expect(() => assertValidWindowRule({ opensDay: 0.5, closesDay: 3 })).toThrow(RangeError);
     expect(() => assertValidWindowRule(heatWindowRule)).not.toThrow();
+    expect(() => assertValidWindowRule(fifthToMonthEndWindowRule)).not.toThrow();
+    // From the 29th of the month: no window in February.
+    expect(() => assertValidWindowRule({ opensFrom: 'MONTH_START', opensDay: 28, closesDay: -1 })).toThrow(RangeError);
+    expect(() => assertValidWindowRule({ opensFrom: 'MONTH_START', opensDay: 20, closesDay: -10 })).toThrow(RangeError);
   });
 });

@@ -50,8 +50,8 @@ export interface DemoSupplier {
   accounts: DemoAccount[];
 }
 
-/** Months of readings and bills the demo has, up to the last month whose reading window has closed. */
-const seededMonths = 4;
+/** Months of readings and bills the demo has by default, up to the last month whose reading window has closed. */
+const defaultSeededMonths = 4;
 
 /** The latest month whose reading window closed before `today`. */
 function lastClosedPeriod(today: string, rule: ReadingWindowRule): Period {
@@ -74,8 +74,14 @@ export async function seedUtilityDemo(options: {
   suppliers: DemoSupplier[];
   now: Date;
   logger: Logger;
+  /** How many months of readings and bills (4 unless a utility needs a longer story, e.g. a whole heating season). */
+  months?: number;
+  /** What only the utility knows about a supplier (its tariffs), before its accounts. */
   seedSupplier(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void>;
+  /** What only the utility knows about a supplier's accounts (heat's premises and buildings), once they exist, for the seeded months. */
+  seedAccounts?(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier, periods: Period[]): Promise<void>;
 }) {
+  const seededMonths = options.months ?? defaultSeededMonths;
   const { db, tables: t, rules, now } = options;
   const utility = rules.utility;
   const billing: { supplier: SupplierRow; periods: Period[] }[] = [];
@@ -98,6 +104,7 @@ export async function seedUtilityDemo(options: {
           linkProofs: demo.linkProofs,
           readingWindowOpensDay: readingWindow.opensDay,
           readingWindowClosesDay: readingWindow.closesDay,
+          readingWindowOpensFrom: readingWindow.opensFrom ?? 'NEXT_MONTH_START',
           ...(demo.vatRateBasisPoints === undefined ? {} : { vatRateBasisPoints: demo.vatRateBasisPoints }),
           ...(demo.paymentTermDays === undefined ? {} : { paymentTermDays: demo.paymentTermDays }),
         })
@@ -165,6 +172,7 @@ export async function seedUtilityDemo(options: {
           }
         }
       }
+      await options.seedAccounts?.(tx, supplier!, demo, periods);
     }
   });
 

@@ -12,7 +12,7 @@ export const linkProofKinds = ['LAST_PAYMENT_AMOUNT', 'RECEIPT_CODE', 'OFFICE_CO
 export type LinkProofKind = (typeof linkProofKinds)[number];
 
 export function windowRuleOf(supplier: SupplierRow): ReadingWindowRule {
-  return { opensDay: supplier.readingWindowOpensDay, closesDay: supplier.readingWindowClosesDay };
+  return { opensDay: supplier.readingWindowOpensDay, closesDay: supplier.readingWindowClosesDay, opensFrom: supplier.readingWindowOpensFrom };
 }
 
 /** Today on the supplier's wall calendar. */

@@ -1,4 +1,5 @@
 import type { Translations } from '@kabinet/errors';
+import type { WindowAnchor } from './reading-windows';
 import { defineInboxTable } from '@kabinet/events';
 import { sql } from 'drizzle-orm';
 import {
@@ -53,6 +54,8 @@ export function defineUtilityTables(schema: PgSchema) {
     linkProofs: text('link_proofs').array().notNull().default(sql`'{HOLDER_SURNAME}'`),
     readingWindowOpensDay: integer('reading_window_opens_day').notNull().default(0),
     readingWindowClosesDay: integer('reading_window_closes_day').notNull().default(4),
+    /** What `reading_window_opens_day` counts from: the next month's 1st, or the billing month's own. */
+    readingWindowOpensFrom: text('reading_window_opens_from').$type<WindowAnchor>().notNull().default('NEXT_MONTH_START'),
     /** VAT added to business accounts' bills, in basis points (2000 = 20 %). */
     vatRateBasisPoints: integer('vat_rate_basis_points').notNull().default(2000),
     /** Monthly consumption per zone above which an unusual reading must be confirmed. */

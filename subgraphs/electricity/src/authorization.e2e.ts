@@ -1,5 +1,6 @@
 import { gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
-import { demoUsers } from '@kabinet/demo';
+import { demoSupplierId, demoUsers } from '@kabinet/demo';
+import { demoSuppliers } from './demo';
 import { errorCodes, expectNoGraphQLErrors, graphqlRequest, type GraphQLResponse, type TestStack } from '@kabinet/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,7 +211,7 @@ describe('Authorization of electricity account data, end to end', () => {
           (account: { accountNumber: string }) => account.accountNumber,
         );
       expect((await held('demo')).sort()).toEqual(['10234567', '46-208311']);
-      expect(await held('neighbour')).toEqual(['OD4412907']);
+      expect(await held('neighbour')).toEqual(['4100112233', 'OD4412907']);
       expect(await held('kyivOperator')).toEqual([]);
 
       // The holder sees everything of their own account.
@@ -335,7 +336,9 @@ describe('Authorization of electricity account data, end to end', () => {
 
     it('lets anonymous callers reach only the supplier list, the tariff quote and anonymous readings', async () => {
       const suppliers = expectNoGraphQLErrors(await as('anonymous', `{ electricitySuppliers { id name linkProofs readingWindow { period isOpen } } }`));
-      expect(suppliers.electricitySuppliers.map((supplier: { id: string }) => supplier.id).sort()).toEqual(Object.values(supplierIds).sort());
+      expect(suppliers.electricitySuppliers.map((supplier: { id: string }) => supplier.id).sort()).toEqual(
+        demoSuppliers.map((supplier) => demoSupplierId('electricity', supplier.code)).sort(),
+      );
 
       const quote = expectNoGraphQLErrors(
         await as('anonymous', `query ($input: TariffQuoteInput!) { electricityTariffQuote(input: $input) { total { amount currency } } }`, {
@@ -452,7 +455,7 @@ describe('Authorization of electricity account data, end to end', () => {
           { __typename: 'User', id: demoUsers.demo.id },
         ],
       });
-      expect(batch.data?._entities?.[0]).toMatchObject({ electricityAccounts: [{ accountNumber: 'OD4412907' }] });
+      expect(batch.data?._entities?.[0]).toMatchObject({ electricityAccounts: [{ accountNumber: '4100112233' }, { accountNumber: 'OD4412907' }] });
       expect(batch.data?._entities?.[1]).toBeNull();
       expectRefused({ ...batch, data: { rest: batch.data?._entities?.[1] } }, 'FORBIDDEN', [...secrets, '46-208311']);
     });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createLogger, loadConfig, repoRoot } from '@kabinet/config';
 import { openDatabase } from '@kabinet/db';
 import { startStack } from '@kabinet/stack';
-import { addMonths, dayIn, localDateIn, monthIn, periodOf, readingWindowOf } from '@kabinet/utility-core';
+import { addMonths, dayIn, heatWindowRule, localDateIn, monthIn, periodOf, readingWindowOf } from '@kabinet/utility-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tables from './db/schema';
@@ -18,8 +18,12 @@ const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: '
 delete env.DATABASE_URL;
 
 async function billing(...args: string[]) {
+  return billingOf('@kabinet/electricity', ...args);
+}
+
+async function billingOf(utility: string, ...args: string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)('corepack', ['pnpm', '-s', '--filter', '@kabinet/electricity', 'billing', ...args], {
+    const { stdout, stderr } = await promisify(execFile)('corepack', ['pnpm', '-s', '--filter', utility, 'billing', ...args], {
       cwd: repoRoot,
       env,
     });
@@ -66,6 +70,16 @@ describe('billing command', () => {
     const result = await billing('--supplier', 'kyiv-energo', '--period', open);
     expect(result.code).toBe(1);
     expect(result.output).toContain(`Readings for ${monthIn('en', open)} are taken until ${dayIn('en', readingWindowOf(open, { opensDay: 0, closesDay: 4 }).closesOn)}`);
+  }, 60_000);
+
+  it('runs heat\'s billing the same way, for a heat supplier\'s last closed month', async () => {
+    // Kyiv's heat supplier takes readings in the last week through the 1st.
+    let heatClosed = addMonths(periodOf(today), -1);
+    if (readingWindowOf(heatClosed, heatWindowRule).closesOn >= today) heatClosed = addMonths(heatClosed, -1);
+    const result = await billingOf('@kabinet/heat', '--supplier', 'kyiv-teplo', '--period', heatClosed);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(`Київтеплоенерго, ${heatClosed}:`);
+    expect(result.output).toContain('0 accounts not billed');
   }, 60_000);
 
   it('explains itself without arguments and refuses an unknown supplier', async () => {

@@ -5,10 +5,10 @@ import { tariffs } from './db/schema';
 import type { Tariff } from './tariffs/pricing';
 
 /**
- * Three suppliers with their own rules (DESIGN.md §4): account-number formats, accepted
- * proofs, reading windows, tariffs (flat, tiered with a mid-month change), and VAT for
- * business accounts. The demo login holds one account of each of the first two; the others
- * wait to be linked.
+ * Suppliers with their own rules (DESIGN.md §4): account-number formats, accepted proofs,
+ * reading windows, tariffs (flat, tiered with a mid-month change), VAT for business accounts,
+ * and one in roubles in its own time zone that sells heat too. The demo login holds one account
+ * of each of the first two; the second login Odesa's and Kamchatka's; the others wait to be linked.
  */
 export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'BUSINESS', Tariff[]> })[] = [
   {
@@ -172,6 +172,41 @@ export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'B
             verificationIntervalYears: 16,
             startValues: [30_110, 8_420],
             monthlyUse: [1_180, 240],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    // Sells heat too (subgraphs/heat/src/demo.ts): one supplier, a login's accounts in both utilities.
+    code: 'kamchatka-energo',
+    name: 'Камчатскэнерго',
+    currency: 'RUB',
+    timeZone: 'Asia/Kamchatka',
+    accountNumberPattern: '^\\d{10}$',
+    accountNumberFormat: { en: '10 digits, e.g. 4100112233', uk: '10 цифр, напр. 4100112233', ru: '10 цифр, напр. 4100112233' },
+    linkProofs: ['RECEIPT_CODE'],
+    readingWindow: electricityWindowRule,
+    tariffs: {
+      RESIDENTIAL: [{ validFrom: '2024-07-01', tiers: [{ upTo: null, price: '5.87' }] }],
+      BUSINESS: [{ validFrom: '2024-07-01', tiers: [{ upTo: null, price: '9.12' }] }],
+    },
+    accounts: [
+      {
+        accountNumber: '4100112233',
+        address: 'г. Петропавловск-Камчатский, ул. Ленинская, 12, кв. 5',
+        holderName: 'Сусіденко Петро Олегович',
+        holderSurname: demoUsers.second.surname,
+        holderUserId: demoUsers.second.id,
+        meters: [
+          {
+            serialNumber: 'MERCURY-201-8841207',
+            zones: ['SINGLE'],
+            installedOn: '2021-04-12',
+            lastVerifiedOn: '2021-04-12',
+            verificationIntervalYears: 16,
+            startValues: [18_420],
+            monthlyUse: [210],
           },
         ],
       },

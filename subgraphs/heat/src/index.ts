@@ -1,15 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { seedUtilityDemo, utilitySubgraphModule } from '@kabinet/utility-core';
+import { seedUtilityDemo, utilitySubgraphModule, type UtilitySubgraphSpec } from '@kabinet/utility-core';
 import * as tables from './db/schema';
-import { demoSuppliers, seedDemoTariffs } from './demo';
+import { demoSuppliers, seedDemoPremises, seedDemoTariffs, seededHeatMonths } from './demo';
+import { heatOwnFields } from './graphql';
 import { heatRules } from './rules';
 
 /** Heat & hot water is the shared personal cabinet under its own names, with its own rules. */
 export const heatSpec = {
-  name: 'heat',
+  name: 'heat' as const,
   names: { Utility: 'Heat', utility: 'heat', utilityWords: 'heat & hot water' },
   ownSdlFile: new URL('../schema.graphql', import.meta.url),
-} as const;
+  ownResolvers: heatOwnFields().resolvers,
+  ownPermissions: heatOwnFields().permissions,
+} satisfies Partial<UtilitySubgraphSpec>;
 
 export const heatModule = utilitySubgraphModule({
   ...heatSpec,
@@ -24,7 +27,9 @@ export const heatModule = utilitySubgraphModule({
       suppliers: demoSuppliers,
       now: runtime.clock.now(),
       logger: runtime.logger,
+      months: seededHeatMonths,
       seedSupplier: seedDemoTariffs,
+      seedAccounts: seedDemoPremises(runtime.clock.now()),
     }),
 });
 

@@ -1,71 +1,53 @@
 import type { Database, Transaction } from '@kabinet/db';
 import { Big, toMinorUnits } from '@kabinet/money';
 import {
-  firstDayOf,
   tariffOn,
+  tariffSegments,
   withTariffs,
-  type ConsumptionToPrice,
   type MeterZone,
   type PricedLine,
   type SupplierPricing,
   type SupplierRow,
   type UtilityRules,
 } from '@kabinet/utility-core';
-import { asc, eq } from 'drizzle-orm';
-import { tariffs as tariffTable } from './db/schema';
+import { heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
+import { loadHeatPricingData } from './pricing/load';
 
 const units: Partial<Record<MeterZone, string>> = { HEAT: 'Гкал', HOT_WATER: 'м³' };
-const descriptions: Partial<Record<MeterZone, string>> = { HEAT: 'Теплова енергія (за лічильником)', HOT_WATER: 'Гаряча вода' };
 
-interface HeatTariff {
-  validFrom: string;
-  heatPerGcal: string;
-  hotWaterPerM3: string;
-}
-
-async function loadAllTariffs(executor: Database | Transaction, supplierId: string): Promise<Map<string, HeatTariff[]>> {
-  const rows = await executor.select().from(tariffTable).where(eq(tariffTable.supplierId, supplierId)).orderBy(asc(tariffTable.validFrom));
-  const byKind = new Map<string, HeatTariff[]>();
-  for (const row of rows) byKind.set(row.accountKind, [...(byKind.get(row.accountKind) ?? []), row]);
-  return byKind;
-}
-
-/** Metered heat and hot water at the tariff in effect on a day, one line per zone. */
-function meteredLines(supplier: SupplierRow, tariff: HeatTariff, consumption: { zone: MeterZone; quantity: Big }[]): PricedLine[] {
-  const totals = new Map<MeterZone, Big>();
-  for (const entry of consumption) totals.set(entry.zone, (totals.get(entry.zone) ?? new Big(0)).plus(entry.quantity));
-  return [...totals]
-    .filter(([, quantity]) => quantity.gt(0))
-    .map(([zone, quantity]): PricedLine => {
+/** The tariff calculator: Gcal and m³ at the prices in effect on `today`, and the monthly fee. */
+function quoteLines(data: HeatPricingData, accountKind: string, consumption: { zone: MeterZone; quantity: Big }[], today: string) {
+  const tariff = tariffOn(today, data.tariffs.get(accountKind) ?? []);
+  const lines: PricedLine[] = consumption
+    .filter((entry) => entry.quantity.gt(0))
+    .map(({ zone, quantity }) => {
       const unitPrice = new Big(zone === 'HEAT' ? tariff.heatPerGcal : tariff.hotWaterPerM3);
-      return { description: descriptions[zone] ?? zone, zone, quantity, unitPrice, amountMinor: toMinorUnits(quantity.times(unitPrice), supplier.currency) };
+      const description = zone === 'HEAT' ? 'Опалення за лічильником' : 'Гаряча вода за лічильником';
+      return { description, zone, quantity, unitPrice, amountMinor: toMinorUnits(quantity.times(unitPrice), data.currency) };
     });
+  const fee = new Big(tariff.subscriptionFee);
+  if (fee.gt(0)) lines.push({ description: 'Абонентська плата', zone: null, quantity: null, unitPrice: null, amountMinor: toMinorUnits(fee, data.currency) });
+  return { validFrom: tariff.validFrom, lines };
 }
 
 async function heatPricing(executor: Database | Transaction, supplier: SupplierRow): Promise<SupplierPricing> {
-  const tariffs = await loadAllTariffs(executor, supplier.id);
-  const tariffFor = (kind: string, date: string) => withTariffs(supplier, () => tariffOn(date, tariffs.get(kind) ?? []));
+  const data = await loadHeatPricingData(executor, supplier);
+  const checked = <T>(compute: () => T) => withTariffs(supplier, compute);
   return {
-    sourcesOf: (account) => [
-      {
-        metered: true,
-        lines: (period, consumption: ConsumptionToPrice[]) =>
-          meteredLines(supplier, tariffFor(account.kind, firstDayOf(period)), consumption.map(({ zone, quantity }) => ({ zone, quantity }))),
-      },
-    ],
+    sourcesOf: (account) =>
+      heatChargeSources(data, account).map((source) => ({ ...source, lines: (period, consumption) => checked(() => source.lines(period, consumption)) })),
+    estimateWithoutHistory: (account, zone, period) => checked(() => normEstimate(data, account, zone, period)),
     assertCovers: (period, kinds) => {
-      for (const kind of kinds) tariffFor(kind, firstDayOf(period));
+      for (const kind of kinds) checked(() => tariffSegments(period, data.tariffs.get(kind) ?? []));
     },
-    quote: ({ accountKind, consumption }, today) => {
-      const tariff = tariffFor(accountKind, today);
-      return { validFrom: tariff.validFrom, lines: meteredLines(supplier, tariff, consumption) };
-    },
+    quote: ({ accountKind, consumption }, today) => checked(() => quoteLines(data, accountKind, consumption, today)),
   };
 }
 
 /**
- * Heat's part of the cabinet: heat by its meter in Gcal, hot water in m³, at the tariff in
- * effect on the month's first day.
+ * Heat's part of the cabinet: heating by a meter, a building's meter or the norm, inside the
+ * heating season; hot water by a meter or the norm; the monthly subscription fee
+ * (`pricing/charges.ts`).
  */
 export const heatRules: UtilityRules = {
   utility: 'heat',

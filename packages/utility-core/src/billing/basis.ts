@@ -76,8 +76,9 @@ export const latestBefore = (readings: BasisReading[], period: Period, realOnly:
  *   aware). When months in between were billed on estimates, that advance is spread over them
  *   and this month by days: this month keeps its share, and each estimated month gets a
  *   correction to its actual share.
- * - without one, an estimate: the average of the last three billed months, on top of the
- *   latest value (real or estimated); the real reading corrects it later.
+ * - without one, an estimate: the average of the last three billed months (without any, the
+ *   supplier's norm when it has one), on top of the latest value (real or estimated); the real
+ *   reading corrects it later.
  * Pure: the caller loads readings and earlier bills, and prices what this returns.
  */
 export function accountBasis(
@@ -85,6 +86,8 @@ export function accountBasis(
   meters: BasisMeter[],
   readings: BasisReading[],
   billed: BilledConsumption[],
+  /** The estimate of a zone without any billed month yet (a supplier's norm); none is 0. */
+  estimateWithoutHistory: (meter: BasisMeter, zone: MeterZone) => Big | null = () => null,
 ): AccountBasis {
   const zones: ZoneBasis[] = [];
   const corrections: EstimateCorrection[] = [];
@@ -100,7 +103,7 @@ export function accountBasis(
       const previousValue = lastAny?.value ?? closing?.value ?? new Big(0);
 
       if (!closing) {
-        const estimate = estimateFromHistory(history.map((row) => row.consumption).slice(-3));
+        const estimate = history.length ? estimateFromHistory(history.map((row) => row.consumption).slice(-3)) : (estimateWithoutHistory(meter, zone) ?? new Big(0));
         const capacity = new Big(10).pow(meter.digits);
         const raw = previousValue.plus(estimate);
         zones.push({ meter, zone, previousValue, currentValue: raw.gte(capacity) ? raw.minus(capacity) : raw, consumption: estimate, estimated: true });

@@ -32,6 +32,8 @@ export function isMeterZoneSet(rules: Pick<UtilityRules, 'meterZoneSets'>, zones
 export interface SupplierPricing {
   /** The charge sources of one of its accounts. */
   sourcesOf(account: AccountRow): ChargeSource[];
+  /** The estimate of a meter zone with no billed month yet: the supplier's norm for the account, if any. */
+  estimateWithoutHistory?(account: AccountRow, zone: MeterZone, period: Period): Big | null;
   /** Refuses (TARIFF_MISSING) when some day of `period` has no tariff for accounts of these kinds. */
   assertCovers(period: Period, accountKinds: string[]): void;
   /** The tariff calculator's net lines: a month's consumption under the tariffs in effect on `today`. */
@@ -110,7 +112,7 @@ export async function loadBillingHistory(executor: Executor, t: UtilityTables, a
 export async function chargesFor(
   executor: Executor,
   t: UtilityTables,
-  sources: ChargeSource[],
+  pricing: SupplierPricing,
   supplier: SupplierRow,
   account: AccountRow,
   period: Period,
@@ -121,12 +123,12 @@ export async function chargesFor(
   const isClosing = (reading: { meterId: string; zone: string }) =>
     closing.some((override) => override.meterId === reading.meterId && override.zone === reading.zone);
   const readings = [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing];
-  const full = accountBasis(period, history.meters, readings, history.billed);
+  const full = accountBasis(period, history.meters, readings, history.billed, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
   // The preliminary charge covers only the zones just entered; a billing run covers every meter.
   const basis = onlyClosing
     ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }
     : full;
-  const pricer = pricerOf(sources, onlyClosing ? 'metered' : undefined);
+  const pricer = pricerOf(pricing.sourcesOf(account), onlyClosing ? 'metered' : undefined);
   return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRateOf(account, supplier)), basis };
 }
 
@@ -166,7 +168,7 @@ export async function issueBill(tx: Transaction, context: BillingContext, accoun
     .limit(1);
   assertAccountBillableInOrder(account.accountNumber, period, previous ? periodOf(previous.period) : null);
 
-  const charges = await chargesFor(tx, t, pricing.sourcesOf(account), supplier, account, period);
+  const charges = await chargesFor(tx, t, pricing, supplier, account, period);
   const vatRate = vatRateOf(account, supplier);
   // Payments and adjustments on no bill yet: this bill claims them.
   const entries = await unclaimedEntries(tx, t, account.id, now);

@@ -144,7 +144,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
 
     const pricing = await rules.pricingFor(tx, supplier);
     const closing: BasisReading[] = values.map((entry) => ({ meterId: entry.meterId, zone: entry.zone, period, value: entry.value, estimated: false }));
-    const preliminary = await chargesFor(tx, t, pricing.sourcesOf(account), supplier, account, period, closing, true);
+    const preliminary = await chargesFor(tx, t, pricing, supplier, account, period, closing, true);
     return { period, currency: account.currency, readings: rows, preliminary };
   }
 

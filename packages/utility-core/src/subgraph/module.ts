@@ -1,14 +1,15 @@
 import { eventsSecret, subgraphSecret } from '@kabinet/auth';
 import { createMailer } from '@kabinet/mail';
 import { createRateLimits } from '@kabinet/rate-limits';
-import { requireGateway, type BaseContext, type SubgraphDefinition, type SubgraphModule, type SubgraphRuntime } from '@kabinet/subgraph';
+import { requireGateway, type SubgraphModule, type SubgraphResolvers, type SubgraphRuntime } from '@kabinet/subgraph';
 import type { SubgraphName } from '@kabinet/config';
 import type { IRules } from 'graphql-shield';
 import { createAppeals } from '../appeals';
 import type { UtilityRules } from '../billing/run';
 import { createEReceipts } from '../bills/e-receipts';
 import { billFilesRouter, billPdfLinks } from './bill-files';
-import { cabinetPermissions, cabinetResolvers, utilityTypeDefs, type UtilityNames } from './cabinet';
+import { cabinetPermissions, cabinetResolvers } from './cabinet';
+import { utilityTypeDefs, type UtilityNames } from './cabinet-sdl';
 import { utilityContextFactory, type UtilityServices } from './context';
 import { utilityEventConsumer } from './events';
 import { createLinkingService } from '../linking/service';
@@ -24,20 +25,27 @@ export interface UtilitySubgraphSpec {
   migrationsFolder: string;
   tables: UtilityTables;
   rules: UtilityRules;
-  /** Resolvers and shield rules of what only this utility has (its own root fields and types). */
-  ownResolvers?: Record<string, Record<string, unknown>>;
+  /**
+   * Resolvers and shield rules of what only this utility has (its own root fields and types):
+   * resolvers typed with the subgraph's own generated `Resolvers` (`src/generated/`).
+   */
+  ownResolvers?: SubgraphResolvers;
   ownPermissions?: Record<string, unknown>;
   seedDemo?(runtime: SubgraphRuntime): Promise<void>;
 }
 
+// Plain objects only: a scalar (`GraphQLScalarType`) or a rule is replaced, never taken apart.
+const isFieldMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
 /** Two maps of type → fields, the second's fields added to (or replacing) the first's. */
-function merged<T extends Record<string, unknown>>(base: T, extra: Record<string, unknown> = {}): T {
-  const result: Record<string, unknown> = { ...base };
+function merged<T>(base: Record<string, T>, extra: Record<string, T> = {}): Record<string, T> {
+  const result = { ...base };
   for (const [type, fields] of Object.entries(extra)) {
     const current = result[type];
-    result[type] = current && typeof current === 'object' && fields && typeof fields === 'object' ? { ...current, ...fields } : fields;
+    result[type] = isFieldMap(current) && isFieldMap(fields) ? { ...current, ...fields } : fields;
   }
-  return result as T;
+  return result;
 }
 
 /** A utility subgraph's SDL, resolvers and shield rules: the shared cabinet named for it, plus its own. */
@@ -108,8 +116,7 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
       return {
         name: spec.name,
         typeDefs: parts.typeDefs,
-        // Resolvers are typed for the utility context that createContext below builds.
-        resolvers: parts.resolvers as SubgraphDefinition<BaseContext>['resolvers'],
+        resolvers: parts.resolvers,
         permissions: parts.permissions,
         createContext: utilityContextFactory(services),
         routes: (app) => {

@@ -94,11 +94,11 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
       expect(new Set(accounts.map((account) => account.supplier.id)).size).toBeGreaterThanOrEqual(2);
 
       const secondAccounts = await accountsOf(demoUsers.second.id);
-      expect(secondAccounts.map((account) => account.accountNumber)).toEqual(
-        demoAccountsHeldBy(demoUsers.second.id).map((account) => account.accountNumber),
+      expect(secondAccounts.map((account) => account.accountNumber).sort()).toEqual(
+        demoAccountsHeldBy(demoUsers.second.id).map((account) => account.accountNumber).sort(),
       );
       const demoIds = new Set(accounts.map((account) => account.id));
-      expect(secondAccounts.length).toBe(1);
+      expect(secondAccounts.length).toBeGreaterThanOrEqual(1);
       expect(secondAccounts.filter((account) => demoIds.has(account.id))).toEqual([]);
     });
 
@@ -190,7 +190,7 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
 
     it('refuses another holder\'s meters and bills and the other login\'s account list through `_entities`', async () => {
       const token = await tokenFor(demoUsers.demo.id);
-      const [foreign] = demoAccountsHeldBy(demoUsers.second.id);
+      const foreign = demoAccountsHeldBy(demoUsers.second.id).find((account) => account.meters.length > 0);
       const nested = await askSubgraph(
         entitiesQuery(`... on ${accountType} { meters { serialNumber } latestBill { receiptCode } }`),
         token,

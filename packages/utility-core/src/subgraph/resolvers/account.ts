@@ -1,12 +1,13 @@
 import { afterPosition } from '@kabinet/db';
 import { badInput } from '@kabinet/errors';
 import { Big, formatQuantity, money } from '@kabinet/money';
-import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
+import { pageArguments, toConnection } from '@kabinet/subgraph';
 import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { scopeOf, withScope } from '../../access';
 import { assertPeriod } from '../../billing/run';
 import { addMonths, firstDayOf, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../../calendar';
 import type { UtilityContext } from '../context';
+import type { CabinetAccountResolvers } from '../generated/resolvers-types';
 import type { AccountRow } from '../../tables';
 import { readingWindowStatus } from '../../suppliers';
 import { messages } from '../../messages';
@@ -17,25 +18,25 @@ async function supplierOf(account: AccountRow, context: UtilityContext) {
   return (await context.utility.supplierById.load(account.supplierId))!;
 }
 
-/** `ElectricityAccount` and `HeatAccount`: the same code over each subgraph's own tables. */
-export const accountResolvers = {
-  __resolveReference: (reference: { id: string }, context: UtilityContext) => context.utility.accountById.load(reference.id),
-  supplier: (account: AccountRow, _args: unknown, context: UtilityContext) => supplierOf(account, context),
-  holderName: (account: AccountRow) => account.holderName || account.holderSurname,
-  balance: async (account: AccountRow, _args: unknown, context: UtilityContext) =>
+/** `ElectricityAccount` and `HeatAccount` (`CabinetAccount` here): the same code over each subgraph's own tables. */
+export const accountResolvers: CabinetAccountResolvers = {
+  __resolveReference: (reference, context) => context.utility.accountById.load(reference.id),
+  supplier: (account, _args, context) => supplierOf(account, context),
+  holderName: (account) => account.holderName || account.holderSurname,
+  balance: async (account, _args, context) =>
     money(await context.utility.balanceByAccount.load(account.id), account.currency),
-  meters: async (account: AccountRow, args: { includeRemoved?: boolean | null }, context: UtilityContext) => {
+  meters: async (account, args, context) => {
     const meters = await context.utility.metersByAccount.load(account.id);
     return withScope(args.includeRemoved ? meters : meters.filter((meter) => meter.removedOn === null), scopeOf(account));
   },
-  readingWindow: async (account: AccountRow, _args: unknown, context: UtilityContext) =>
+  readingWindow: async (account, _args, context) =>
     readingWindowStatus(await supplierOf(account, context), context.now),
-  latestBill: async (account: AccountRow, _args: unknown, context: UtilityContext) => {
+  latestBill: async (account, _args, context) => {
     const bill = await context.utility.latestBillByAccount.load(account.id);
     return bill ? { ...bill, scope: scopeOf(account) } : null;
   },
 
-  bills: async (account: AccountRow, args: PageArgs, context: UtilityContext) => {
+  bills: async (account, args, context) => {
     const { first, after } = pageArguments(args, 'bills', 12);
     const { bills } = context.services.tables;
     const rows = await context.db
@@ -47,7 +48,7 @@ export const accountResolvers = {
     return toConnection(withScope(rows, scopeOf(account)), first, 'bills', (bill) => ({ at: bill.period, id: bill.id }));
   },
 
-  bill: async (account: AccountRow, args: { period: string }, context: UtilityContext) => {
+  bill: async (account, args, context) => {
     const period = assertPeriod(args.period);
     const { bills } = context.services.tables;
     const [bill] = await context.db
@@ -57,7 +58,7 @@ export const accountResolvers = {
     return bill ? { ...bill, scope: scopeOf(account) } : null;
   },
 
-  ledger: async (account: AccountRow, args: PageArgs, context: UtilityContext) => {
+  ledger: async (account, args, context) => {
     const { first, after } = pageArguments(args, 'ledger', 20);
     const { ledgerEntries: entries } = context.services.tables;
     const rows = await context.db
@@ -70,7 +71,7 @@ export const accountResolvers = {
   },
 
   /** Per billed month: consumption by zone as it turned out (estimates replaced by their corrections). */
-  consumptionHistory: async (account: AccountRow, args: { months?: number | null }, context: UtilityContext) => {
+  consumptionHistory: async (account, args, context) => {
     const months = args.months ?? 12;
     if (!Number.isInteger(months) || months < 1 || months > maxHistoryMonths) {
       throw badInput(messages.monthsRange(maxHistoryMonths), { field: 'months' });
@@ -101,7 +102,7 @@ export const accountResolvers = {
   },
 
   /** Payments per calendar month (in the supplier's time zone) for the last 12 months, oldest first, empty months included. */
-  paymentsReport: async (account: AccountRow, _args: unknown, context: UtilityContext) => {
+  paymentsReport: async (account, _args, context) => {
     const supplier = await supplierOf(account, context);
     const thisMonth = periodOf(localDateIn(context.now, supplier.timeZone));
     const months = periodsBetween(addMonths(thisMonth, -11), thisMonth);
@@ -123,7 +124,7 @@ export const accountResolvers = {
     });
   },
 
-  eReceipts: (account: AccountRow, _args: unknown, context: UtilityContext) => context.utility.eReceiptsByAccount.load(account.id),
+  eReceipts: (account, _args, context) => context.utility.eReceiptsByAccount.load(account.id),
 
-  appeals: (account: AccountRow, _args: unknown, context: UtilityContext) => context.services.appeals.forAccount(context.viewer!, account),
+  appeals: (account, _args, context) => context.services.appeals.forAccount(context.viewer!, account),
 };

@@ -1,33 +1,35 @@
 import { scalarResolvers } from '@kabinet/subgraph';
+import type { Resolvers } from '../generated/resolvers-types';
 import { accountResolvers } from './account';
-import { billResolvers } from './bill';
+import { billLineResolvers, billMeterReadingResolvers, billResolvers } from './bill';
 import { appealResolvers, billingRunResolvers, ledgerEntryResolvers } from './cabinet-types';
 import { meterReadingResolvers } from './meter-reading';
 import { meterResolvers } from './meter';
+import { cabinetMutation, cabinetQuery } from './operations';
 import { supplierResolvers } from './supplier';
 import { userResolvers } from './user';
 
-export { cabinetOperations, chargeLines, preliminaryCharge } from './operations';
+export { chargeLines, preliminaryCharge } from './operations';
+export type * from '../parents';
 
-export interface UtilityNames {
-  /** `ElectricityAccount` or `HeatAccount`. */
-  accountType: string;
-  /** The field contributed to `User`: `electricityAccounts` or `heatAccounts`. */
-  accountsField: string;
-}
-
-/** The type resolvers of a utility subgraph: the same code for electricity and heat. Root fields are each subgraph's own. */
-export function utilityTypeResolvers({ accountType, accountsField }: UtilityNames) {
-  return {
-    ...scalarResolvers,
-    User: userResolvers(accountsField),
-    [accountType]: accountResolvers,
-    Supplier: supplierResolvers,
-    Meter: meterResolvers,
-    MeterReading: meterReadingResolvers,
-    Bill: billResolvers,
-    LedgerEntry: ledgerEntryResolvers,
-    BillingRun: billingRunResolvers,
-    Appeal: appealResolvers,
-  };
-}
+/**
+ * The resolvers of a utility subgraph, the same code for electricity and heat, under the neutral
+ * names of the generated types (`CabinetAccount`, `User.cabinetAccounts`, `linkCabinetAccount`);
+ * `cabinetResolvers()` names them for one utility.
+ */
+export const neutralCabinetResolvers = {
+  ...scalarResolvers,
+  User: userResolvers,
+  CabinetAccount: accountResolvers,
+  Supplier: supplierResolvers,
+  Meter: meterResolvers,
+  MeterReading: meterReadingResolvers,
+  Bill: billResolvers,
+  BillLine: billLineResolvers,
+  BillMeterReading: billMeterReadingResolvers,
+  LedgerEntry: ledgerEntryResolvers,
+  BillingRun: billingRunResolvers,
+  Appeal: appealResolvers,
+  Query: cabinetQuery,
+  Mutation: cabinetMutation,
+} satisfies Resolvers;

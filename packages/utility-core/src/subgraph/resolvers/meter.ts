@@ -1,8 +1,9 @@
-import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
+import { pageArguments, toConnection } from '@kabinet/subgraph';
 import { afterPosition } from '@kabinet/db';
 import { and, desc, eq } from 'drizzle-orm';
 import { localDateIn } from '../../calendar';
 import type { UtilityContext } from '../context';
+import type { MeterResolvers } from '../generated/resolvers-types';
 import { withScope, type Scoped } from '../../access';
 import type { MeterRow } from '../../tables';
 import { isVerificationOverdue, nextVerificationDue, sortByZone } from '../../meters';
@@ -11,17 +12,17 @@ async function latestReadings(meter: Scoped<MeterRow>, context: UtilityContext) 
   return withScope(sortByZone(await context.utility.latestReadingsByMeter.load(meter.id)), meter.scope);
 }
 
-export const meterResolvers = {
-  nextVerificationDue: (meter: MeterRow) => nextVerificationDue(meter),
+export const meterResolvers: MeterResolvers = {
+  nextVerificationDue: (meter) => nextVerificationDue(meter),
   /** Judged on the supplier's calendar. */
-  verificationOverdue: async (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) => {
+  verificationOverdue: async (meter, _args, context) => {
     const supplier = await context.utility.supplierById.load(meter.scope.supplierId);
     return isVerificationOverdue(meter, localDateIn(context.now, supplier!.timeZone));
   },
-  latestReadings: (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) => latestReadings(meter, context),
-  latestReading: async (meter: Scoped<MeterRow>, _args: unknown, context: UtilityContext) =>
+  latestReadings: (meter, _args, context) => latestReadings(meter, context),
+  latestReading: async (meter, _args, context) =>
     (await latestReadings(meter, context)).find((reading) => reading.zone === meter.zones[0]) ?? null,
-  readings: async (meter: Scoped<MeterRow>, args: PageArgs, context: UtilityContext) => {
+  readings: async (meter, args, context) => {
     const { first, after } = pageArguments(args, 'readings', 12);
     const { readings } = context.services.tables;
     const rows = await context.db

@@ -1,22 +1,17 @@
 import { DomainError, type Translations } from '@kabinet/errors';
 import { formatQuantity, money, parseQuantity } from '@kabinet/money';
-import { pageArguments, toConnection, type PageArgs } from '@kabinet/subgraph';
+import { pageArguments, toConnection } from '@kabinet/subgraph';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, scopeOf, withScope } from '../../access';
-import type { NewAppeal } from '../../appeals';
 import { vatFor, vatRateOf, type ComputedCharges, type PricedLine } from '../../billing/charges';
 import { assertPeriod, isMeterZoneSet, runBilling } from '../../billing/run';
 import type { Period } from '../../calendar';
 import type { UtilityContext } from '../context';
-import type { LinkInput } from '../../linking/service';
+import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import type { AccountRow } from '../../tables';
-import { replaceMeter, type NewMeter, type ZoneValue } from '../../meter-replacement';
-import type { ReadingEntry } from '../../readings/service';
+import { replaceMeter } from '../../meter-replacement';
 import { findSupplier, normalizeAccountNumber, supplierToday } from '../../suppliers';
-import type { MeterZone } from '../../meters';
 import { messages } from '../../messages';
-
-type Input<T> = { input: T };
 
 const invalidConsumption = (message: Translations) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
 
@@ -56,18 +51,17 @@ export function preliminaryCharge(period: Period, charges: ComputedCharges, curr
 }
 
 /**
- * What the root fields of a utility subgraph do, whatever their utility-specific names: the
- * subgraph's `resolvers/` maps `linkElectricityAccount` to `linkAccount` and so on.
+ * What the root fields of a utility subgraph do, under the neutral names (`cabinetSuppliers`,
+ * `linkCabinetAccount`); `cabinet.ts` names them for each utility.
  */
-export const cabinetOperations = {
-  // --- queries -----------------------------------------------------------------------------
-  suppliers: (_: unknown, _args: unknown, context: UtilityContext) =>
+export const cabinetQuery: Required<QueryResolvers> = {
+  cabinetSuppliers: (_parent, _args, context) =>
     context.db.select().from(context.services.tables.suppliers).orderBy(asc(context.services.tables.suppliers.name)),
 
   /** Null when there is none; the account type's own rule refuses anyone but its holder and staff. */
-  account: (_: unknown, args: { id: string }, context: UtilityContext) => context.utility.accountById.load(args.id),
+  cabinetAccount: (_parent, args, context) => context.utility.accountById.load(args.id),
 
-  accountByNumber: async (_: unknown, args: { accountNumber: string }, context: UtilityContext) => {
+  cabinetAccountByNumber: async (_parent, args, context) => {
     const { supplierId } = ensureStaff(context.viewer);
     const { accounts } = context.services.tables;
     const [account] = await context.db
@@ -77,18 +71,14 @@ export const cabinetOperations = {
     return account ?? null;
   },
 
-  appealsForStaff: async (_: unknown, args: PageArgs & { status?: string | null }, context: UtilityContext) => {
+  cabinetAppeals: async (_parent, args, context) => {
     const { first, after } = pageArguments(args, 'appeals', 20);
     const rows = await context.services.appeals.forStaff(context.viewer, args.status, first, after);
     return toConnection(rows, first, 'appeals', (appeal) => ({ at: appeal.updatedAt, id: appeal.id }));
   },
 
   /** The tariff calculator: a month's consumption under the supplier's tariffs in effect today, for anyone. */
-  tariffQuote: async (
-    _: unknown,
-    { input }: Input<{ supplierId: string; accountKind?: string | null; consumption: { zone: MeterZone; value: string }[] }>,
-    context: UtilityContext,
-  ) => {
+  cabinetTariffQuote: async (_parent, { input }, context) => {
     const { rules, tables } = context.services;
     const supplier = await findSupplier(context.db, tables, input.supplierId);
     const accountKind = input.accountKind ?? 'RESIDENTIAL';
@@ -114,25 +104,27 @@ export const cabinetOperations = {
     };
   },
 
-  billingRuns: (_: unknown, _args: unknown, context: UtilityContext) => {
+  cabinetBillingRuns: (_parent, _args, context) => {
     const { supplierId } = ensureStaff(context.viewer);
     const { billingRuns } = context.services.tables;
     return context.db.select().from(billingRuns).where(eq(billingRuns.supplierId, supplierId)).orderBy(desc(billingRuns.period));
   },
+};
 
+export const cabinetMutation: Required<MutationResolvers> = {
   // --- linking -----------------------------------------------------------------------------
-  linkAccount: async (_: unknown, { input }: Input<LinkInput>, context: UtilityContext) => ({
+  linkCabinetAccount: async (_parent, { input }, context) => ({
     account: await context.services.linking.link(context.viewer, input, context.now),
   }),
-  unlinkAccount: async (_: unknown, { input }: Input<{ accountId: string }>, context: UtilityContext) => ({
+  unlinkCabinetAccount: async (_parent, { input }, context) => ({
     accountId: await context.services.linking.unlink(context.viewer, input.accountId),
   }),
-  issueLinkCode: async (_: unknown, { input }: Input<{ accountNumber: string }>, context: UtilityContext) => ({
+  issueCabinetLinkCode: async (_parent, { input }, context) => ({
     linkCode: await context.services.linking.issueOfficeCode(context.viewer, input.accountNumber, context.now),
   }),
 
   // --- readings and meters -----------------------------------------------------------------
-  submitReadings: async (_: unknown, { input }: Input<{ accountId: string; readings: ReadingEntry[]; confirmUnusual?: boolean | null }>, context: UtilityContext) => {
+  submitCabinetReadings: async (_parent, { input }, context) => {
     const account = await heldAccount(context, input.accountId);
     const supplier = (await context.utility.supplierById.load(account.supplierId))!;
     const result = await context.services.readings.submit(supplier, account, input.readings, {
@@ -147,11 +139,7 @@ export const cabinetOperations = {
     };
   },
 
-  submitReadingsAnonymously: async (
-    _: unknown,
-    { input }: Input<{ supplierId: string; accountNumber: string; check: 'HOLDER_SURNAME' | 'ADDRESS'; checkValue: string; readings: { meterSerialNumber: string; zone: string; value: string }[]; confirmUnusual?: boolean | null }>,
-    context: UtilityContext,
-  ) => {
+  submitCabinetReadingsAnonymously: async (_parent, { input }, context) => {
     const result = await context.services.readings.submitAnonymously({
       ...input,
       confirmUnusual: input.confirmUnusual ?? false,
@@ -165,13 +153,13 @@ export const cabinetOperations = {
     };
   },
 
-  replaceMeter: async (_: unknown, { input }: Input<{ meterId: string; finalValues: ZoneValue[]; newMeter: NewMeter }>, context: UtilityContext) => {
+  replaceCabinetMeter: async (_parent, { input }, context) => {
     const { account, meter } = await replaceMeter(context.db, context.services.tables, context.services.rules, context.viewer, input, context.now);
     return { account, meter: { ...meter, scope: scopeOf(account) } };
   },
 
   // --- billing -------------------------------------------------------------------------------
-  runBilling: async (_: unknown, { input }: Input<{ period: string; supplierId?: string | null }>, context: UtilityContext) => {
+  runCabinetBilling: async (_parent, { input }, context) => {
     const { viewer, supplierId } = ensureStaff(context.viewer, input.supplierId);
     const supplier = await findSupplier(context.db, context.services.tables, supplierId);
     const run = await runBilling(context.db, { ...context.services, logger: context.logger }, {
@@ -184,25 +172,25 @@ export const cabinetOperations = {
   },
 
   // --- e-receipts ----------------------------------------------------------------------------
-  subscribeEReceipts: async (_: unknown, { input }: Input<{ accountId: string; email?: string | null }>, context: UtilityContext) => ({
+  subscribeCabinetEReceipts: async (_parent, { input }, context) => ({
     subscription: await context.services.eReceipts.subscribe(context.viewer, await accountOf(context, input.accountId), input.email, context.now),
   }),
-  confirmEReceipts: async (_: unknown, { input }: Input<{ token: string }>, context: UtilityContext) => ({
+  confirmCabinetEReceipts: async (_parent, { input }, context) => ({
     subscription: await context.services.eReceipts.confirm(input.token, context.now),
   }),
-  unsubscribeEReceipts: async (_: unknown, { input }: Input<{ accountId: string }>, context: UtilityContext) => {
+  unsubscribeCabinetEReceipts: async (_parent, { input }, context) => {
     await context.services.eReceipts.unsubscribe(context.viewer, await accountOf(context, input.accountId));
     return { subscription: null };
   },
 
   // --- appeals -------------------------------------------------------------------------------
-  createAppeal: async (_: unknown, { input }: Input<NewAppeal & { accountId: string }>, context: UtilityContext) => ({
+  createCabinetAppeal: async (_parent, { input }, context) => ({
     appeal: await context.services.appeals.create(context.viewer, await accountOf(context, input.accountId), input, context.now),
   }),
-  replyToAppeal: async (_: unknown, { input }: Input<{ appealId: string; body: string }>, context: UtilityContext) => ({
+  replyToCabinetAppeal: async (_parent, { input }, context) => ({
     appeal: await context.services.appeals.reply(context.viewer, input.appealId, input.body, context.now),
   }),
-  closeAppeal: async (_: unknown, { input }: Input<{ appealId: string }>, context: UtilityContext) => ({
+  closeCabinetAppeal: async (_parent, { input }, context) => ({
     appeal: await context.services.appeals.close(context.viewer, input.appealId, context.now),
   }),
 };

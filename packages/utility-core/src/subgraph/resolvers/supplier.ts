@@ -1,8 +1,8 @@
-import type { UtilityContext } from '../context';
 import { localize } from '@kabinet/errors';
-import { readingWindowStatus, type SupplierRow } from '../../suppliers';
+import { readingWindowStatus } from '../../suppliers';
+import type { SupplierResolvers } from '../generated/resolvers-types';
 
-export const supplierResolvers = {
-  accountNumberFormat: (supplier: SupplierRow) => localize(supplier.accountNumberFormat),
-  readingWindow: (supplier: SupplierRow, _args: unknown, context: UtilityContext) => readingWindowStatus(supplier, context.now),
+export const supplierResolvers: SupplierResolvers = {
+  accountNumberFormat: (supplier) => localize(supplier.accountNumberFormat),
+  readingWindow: (supplier, _args, context) => readingWindowStatus(supplier, context.now),
 };

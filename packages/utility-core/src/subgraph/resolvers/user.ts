@@ -1,10 +1,7 @@
-import type { UtilityContext } from '../context';
+import type { UserResolvers } from '../generated/resolvers-types';
 
-/** `User.electricityAccounts` or `User.heatAccounts`: the accounts the login holds. */
-export function userResolvers(accountsField: string) {
-  return {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    [accountsField]: (user: { id: string }, _args: unknown, context: UtilityContext) =>
-      context.utility.accountsByHolder.load(user.id),
-  };
-}
+/** `User.electricityAccounts` or `User.heatAccounts` (`cabinetAccounts` here): the accounts the login holds. */
+export const userResolvers: UserResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  cabinetAccounts: (user, _args, context) => context.utility.accountsByHolder.load(user.id),
+};

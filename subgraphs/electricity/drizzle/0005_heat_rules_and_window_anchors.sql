@@ -1,0 +1,1 @@
+ALTER TABLE "electricity"."suppliers" ADD COLUMN "reading_window_opens_from" text DEFAULT 'NEXT_MONTH_START' NOT NULL;

@@ -1,0 +1,77 @@
+import { Big } from '@kabinet/money';
+import { isAuthenticated } from '@kabinet/subgraph';
+import { assertPeriod, type UtilityContext } from '@kabinet/utility-core';
+import { desc, eq } from 'drizzle-orm';
+import { allow } from 'graphql-shield';
+import * as t from './db/schema';
+import type { Resolvers } from './generated/resolvers-types';
+import { createBuildingMeters, createHeatingSeasons } from './seasons';
+
+/** Heat's own resolvers and shield rules, beside the shared cabinet's (`utilitySubgraphModule`). */
+export function heatOwnFields() {
+  const services = (context: UtilityContext) => ({ seasons: createHeatingSeasons(context.db), buildings: createBuildingMeters(context.db) });
+
+  const resolvers = {
+    HeatAccount: {
+      premises: async (account, _args, context) => {
+        const [row] = await context.db.select().from(t.premises).where(eq(t.premises.accountId, account.id));
+        return row ?? null;
+      },
+    },
+    HeatPremises: {
+      heatedArea: (premises) => new Big(premises.heatedAreaM2).toFixed(2),
+      building: async (premises, _args, context) => {
+        if (!premises.buildingId) return null;
+        const [building] = await context.db.select().from(t.buildings).where(eq(t.buildings.id, premises.buildingId));
+        return building ?? null;
+      },
+    },
+    HeatBuilding: {
+      commonAreaShare: (building) => (building.commonAreaShareBasisPoints / 100).toFixed(2),
+      latestReading: async (building, _args, context) => {
+        const [reading] = await context.db
+          .select()
+          .from(t.buildingReadings)
+          .where(eq(t.buildingReadings.buildingId, building.id))
+          .orderBy(desc(t.buildingReadings.period))
+          .limit(1);
+        return reading ? { period: reading.period.slice(0, 7), value: reading.value } : null;
+      },
+    },
+    Query: {
+      heatingSeasons: (_, args, context) => services(context).seasons.seasonsOf(args.supplierId),
+      heatBuildings: (_, _args, context) => services(context).buildings.ofSupplier(context.viewer),
+    },
+    Mutation: {
+      openHeatingSeason: async (_, { input }, context) => ({
+        season: await services(context).seasons.open(context.viewer, input, context.now),
+      }),
+      closeHeatingSeason: async (_, { input }, context) => ({
+        season: await services(context).seasons.close(context.viewer, input),
+      }),
+      recordBuildingReading: async (_, { input }, context) => {
+        const recorded = await services(context).buildings.record(context.viewer, { ...input, period: assertPeriod(input.period) }, context.now);
+        return {
+          building: recorded.building,
+          reading: { period: recorded.reading.period.slice(0, 7), value: recorded.reading.value },
+          consumption: recorded.consumption.toFixed(3),
+        };
+      },
+    },
+  } satisfies Resolvers;
+
+  // Premises and buildings are reached through a guarded account, or by staff through their own
+  // supplier's root fields (checked in the services); seasons are public.
+  const permissions = {
+    Query: { heatingSeasons: allow, heatBuildings: isAuthenticated },
+    Mutation: { openHeatingSeason: isAuthenticated, closeHeatingSeason: isAuthenticated, recordBuildingReading: isAuthenticated },
+    HeatPremises: allow,
+    HeatBuilding: allow,
+    HeatBuildingReading: allow,
+    HeatingSeason: allow,
+    HeatingSeasonPayload: allow,
+    RecordBuildingReadingPayload: allow,
+  };
+
+  return { resolvers, permissions };
+}

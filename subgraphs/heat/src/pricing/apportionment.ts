@@ -1,0 +1,56 @@
+import { Big } from '@kabinet/money';
+
+/** One premises of a building with a heat meter of its own, or without. */
+export interface BuildingPremises {
+  accountId: string;
+  areaM2: Big;
+  /** Heated by its own meter: it pays what its meter measured, and takes no part of the rest. */
+  individuallyMetered: boolean;
+  /** Individually metered: the Gcal its meter measured in the month. */
+  meteredGcal: Big;
+}
+
+export interface BuildingMonth {
+  /** Gcal the building's meter measured in the month. */
+  buildingGcal: Big;
+  /** Of that, the share that heats the common areas, in basis points. */
+  commonAreaShareBasisPoints: number;
+  premises: BuildingPremises[];
+}
+
+/** One premises' part of a building's month, in Gcal to three decimals. */
+export interface Apportioned {
+  /** Its share, by area, of what the premises without their own meter used. */
+  ownGcal: Big;
+  /** Its share, by area, of the heat of the common areas. */
+  commonGcal: Big;
+}
+
+const gcal = (value: Big) => value.round(3, Big.roundHalfUp);
+
+/**
+ * A building's measured heat split among its premises (the Methodology of distribution, Order
+ * No. 315 of 2018, as simplified for Kabinet): the common areas' share is split by heated area
+ * among all premises; what is left after the individually metered premises' own consumption is
+ * split by heated area among the premises without a meter. A building whose metered premises
+ * used more than is left (meters read at different moments) leaves nothing to split, never a
+ * negative share.
+ */
+export function apportion(month: BuildingMonth): Map<string, Apportioned> {
+  const common = month.buildingGcal.times(month.commonAreaShareBasisPoints).div(10_000);
+  const metered = month.premises.filter((premises) => premises.individuallyMetered).reduce((sum, premises) => sum.plus(premises.meteredGcal), new Big(0));
+  const remaining = month.buildingGcal.minus(common).minus(metered);
+  const rest = remaining.gt(0) ? remaining : new Big(0);
+  const allArea = month.premises.reduce((sum, premises) => sum.plus(premises.areaM2), new Big(0));
+  const unmeteredArea = month.premises.filter((premises) => !premises.individuallyMetered).reduce((sum, premises) => sum.plus(premises.areaM2), new Big(0));
+
+  return new Map(
+    month.premises.map((premises) => [
+      premises.accountId,
+      {
+        ownGcal: premises.individuallyMetered || unmeteredArea.eq(0) ? new Big(0) : gcal(rest.times(premises.areaM2).div(unmeteredArea)),
+        commonGcal: allArea.eq(0) ? new Big(0) : gcal(common.times(premises.areaM2).div(allArea)),
+      },
+    ]),
+  );
+}

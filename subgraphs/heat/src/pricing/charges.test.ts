@@ -1,0 +1,222 @@
+import { Big } from '@kabinet/money';
+import { pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice } from '@kabinet/utility-core';
+import { describe, expect, it } from 'vitest';
+import { apportion } from './apportionment';
+import { heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
+import { seasonSpans } from './season';
+
+/*
+ * Heat bills worked out by hand, to the kopiyka: every expected amount below is the quantity
+ * (to three decimals) times the price, rounded half up.
+ */
+
+const tariff = (validFrom: string, prices: Partial<HeatTariff> = {}): HeatTariff => ({
+  validFrom,
+  heatPerGcal: '1654.18',
+  hotWaterPerM3: '99.11',
+  heatingNormGcalPerM2: '0.0185',
+  hotWaterNormM3PerPerson: '3.2',
+  subscriptionFee: '0',
+  ...prices,
+});
+
+const premises = (accountId: string, fields: Partial<Premises>): Premises => ({
+  accountId,
+  heatedAreaM2: new Big('62.5'),
+  occupants: 1,
+  heating: 'NORM',
+  hotWater: 'NONE',
+  buildingId: null,
+  ...fields,
+});
+
+function data(fields: Partial<HeatPricingData>): HeatPricingData {
+  return {
+    currency: 'UAH',
+    tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01')]]]),
+    seasons: [{ startsOn: '2026-10-16', endsOn: null }],
+    premises: new Map(),
+    buildings: new Map(),
+    meteredHeatGcal: () => new Big(0),
+    ...fields,
+  };
+}
+
+const meter: BasisMeter = { id: 'm', serialNumber: 'M-1', zones: ['HEAT'], digits: 6, installedOn: '2020-01-01', removedOn: null };
+const measured = (zone: 'HEAT' | 'HOT_WATER', quantity: string): ConsumptionToPrice => ({ meter: { ...meter, zones: [zone] }, zone, quantity: new Big(quantity) });
+
+const priced = (pricing: HeatPricingData, accountId: string, period: string, consumption: ConsumptionToPrice[] = []) =>
+  pricerOf(heatChargeSources(pricing, { id: accountId, kind: 'RESIDENTIAL' }))(period, consumption).map((line) => ({
+    description: line.description,
+    quantity: line.quantity?.toFixed(3) ?? null,
+    amountMinor: line.amountMinor,
+  }));
+
+describe('heating season', () => {
+  it('gives the days of a month inside seasons, merged', () => {
+    expect(seasonSpans('2026-10', [{ startsOn: '2026-10-16', endsOn: null }])).toEqual([{ from: '2026-10-16', to: '2026-10-31' }]);
+    expect(seasonSpans('2027-04', [{ startsOn: '2026-10-16', endsOn: '2027-04-10' }])).toEqual([{ from: '2027-04-01', to: '2027-04-10' }]);
+    expect(seasonSpans('2027-06', [{ startsOn: '2026-10-16', endsOn: '2027-04-10' }])).toEqual([]);
+    // Heating stopped for a warm week and restarted.
+    expect(
+      seasonSpans('2026-11', [
+        { startsOn: '2026-10-16', endsOn: '2026-11-05' },
+        { startsOn: '2026-11-13', endsOn: null },
+      ]),
+    ).toEqual([
+      { from: '2026-11-01', to: '2026-11-05' },
+      { from: '2026-11-13', to: '2026-11-30' },
+    ]);
+  });
+});
+
+describe('heating by the norm per m²', () => {
+  it('takes a month partly in season by its days, and says the days', () => {
+    // 62.5 m² × 0.0185 Gcal/m² × 16/31 days = 0.596774… → 0.597 Gcal × 1654.18 = 987.545… → 987.55.
+    const pricing = data({ premises: new Map([['a', premises('a', {})]]) });
+    expect(priced(pricing, 'a', '2026-10')).toEqual([
+      { description: 'Опалення за нормою, 62,50 м² × 0,0185 Гкал/м², 16 дн. опалення, 16.10–31.10', quantity: '0.597', amountMinor: 98755 },
+    ]);
+    // A whole month in season: 1.156 Gcal (1.15625 rounded) × 1654.18 = 1912.232… → 1912.23.
+    expect(priced(pricing, 'a', '2026-11')).toEqual([
+      { description: 'Опалення за нормою, 62,50 м² × 0,0185 Гкал/м²', quantity: '1.156', amountMinor: 191223 },
+    ]);
+  });
+
+  it('charges no heating outside the season', () => {
+    const pricing = data({ premises: new Map([['a', premises('a', {})]]), seasons: [{ startsOn: '2026-10-16', endsOn: '2027-04-10' }] });
+    expect(priced(pricing, 'a', '2027-06')).toEqual([]);
+  });
+
+  it('splits a month at a tariff change, pro rata by days', () => {
+    // 50 m² × 0.02 Gcal/m² = 1 Gcal a month: 0.5 at 1000.00 (1–15 November) and 0.5 at 1200.00 (16–30).
+    const pricing = data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { heatPerGcal: '1000.00', heatingNormGcalPerM2: '0.02' }), tariff('2026-11-16', { heatPerGcal: '1200.00', heatingNormGcalPerM2: '0.02' })]]]),
+      premises: new Map([['a', premises('a', { heatedAreaM2: new Big(50) })]]),
+    });
+    expect(priced(pricing, 'a', '2026-11')).toEqual([
+      { description: 'Опалення за нормою, 50,00 м² × 0,02 Гкал/м², 01.11–15.11', quantity: '0.500', amountMinor: 50000 },
+      { description: 'Опалення за нормою, 50,00 м² × 0,02 Гкал/м², 16.11–30.11', quantity: '0.500', amountMinor: 60000 },
+    ]);
+  });
+});
+
+describe('heating by its own meter', () => {
+  it('charges what the meter measured inside the season, nothing outside', () => {
+    // 1.62 Gcal × 1654.18 = 2679.7716 → 2679.77.
+    const pricing = data({ premises: new Map([['a', premises('a', { heating: 'METER' })]]) });
+    expect(priced(pricing, 'a', '2026-11', [measured('HEAT', '1.62')])).toEqual([{ description: 'Опалення за лічильником', quantity: '1.620', amountMinor: 267977 }]);
+    const summer = data({ premises: new Map([['a', premises('a', { heating: 'METER' })]]), seasons: [{ startsOn: '2026-10-16', endsOn: '2027-04-10' }] });
+    expect(priced(summer, 'a', '2027-07', [measured('HEAT', '0.04')])).toEqual([]);
+  });
+
+  it('charges an account without premises on record by its meters alone, as before', () => {
+    expect(priced(data({}), 'x', '2026-11', [measured('HEAT', '1.62'), measured('HOT_WATER', '3.8')])).toEqual([
+      { description: 'Опалення за лічильником', quantity: '1.620', amountMinor: 267977 },
+      // 3.8 m³ × 99.11 = 376.618 → 376.62.
+      { description: 'Гаряча вода за лічильником', quantity: '3.800', amountMinor: 37662 },
+    ]);
+  });
+});
+
+describe('heating by the building\'s meter, apportioned by area', () => {
+  // The building measured 30 Gcal in November (1200 → 1230); 10% heats its common areas (3 Gcal).
+  // Flat 1 (60 m²) has its own meter: 4 Gcal. What is left, 30 − 3 − 4 = 23 Gcal, goes to flats 2
+  // (40 m²) and 3 (50 m²) by area: 23 × 40/90 = 10.222 and 23 × 50/90 = 12.778. The 3 Gcal of the
+  // common areas go to all three by area: 60/150 × 3 = 1.2, 40/150 × 3 = 0.8, 50/150 × 3 = 1.0.
+  const flats: Premises[] = [
+    premises('flat-1', { heatedAreaM2: new Big(60), heating: 'METER', buildingId: 'b' }),
+    premises('flat-2', { heatedAreaM2: new Big(40), heating: 'BUILDING', buildingId: 'b' }),
+    premises('flat-3', { heatedAreaM2: new Big(50), heating: 'BUILDING', buildingId: 'b' }),
+  ];
+  const building: Building = {
+    id: 'b',
+    address: 'м. Харків, вул. Сумська, 25',
+    commonAreaShareBasisPoints: 1000,
+    meterStartValue: new Big(1100),
+    readings: new Map([
+      ['2026-10', new Big(1200)],
+      ['2026-11', new Big(1230)],
+    ]),
+    premises: flats,
+  };
+  const pricing = data({
+    tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { heatPerGcal: '1540.00' })]]]),
+    premises: new Map(flats.map((flat) => [flat.accountId, flat])),
+    buildings: new Map([['b', building]]),
+    meteredHeatGcal: (accountId) => (accountId === 'flat-1' ? new Big(4) : new Big(0)),
+  });
+
+  it('splits the building\'s Gcal as the Methodology does', () => {
+    const shares = apportion({
+      buildingGcal: new Big(30),
+      commonAreaShareBasisPoints: 1000,
+      premises: flats.map((flat) => ({ accountId: flat.accountId, areaM2: flat.heatedAreaM2, individuallyMetered: flat.heating === 'METER', meteredGcal: flat.heating === 'METER' ? new Big(4) : new Big(0) })),
+    });
+    expect(Object.fromEntries([...shares].map(([id, share]) => [id, [share.ownGcal.toFixed(3), share.commonGcal.toFixed(3)]]))).toEqual({
+      'flat-1': ['0.000', '1.200'],
+      'flat-2': ['10.222', '0.800'],
+      'flat-3': ['12.778', '1.000'],
+    });
+  });
+
+  it('bills each flat its share at the tariff, and the metered flat its meter and its common-area share', () => {
+    expect(priced(pricing, 'flat-2', '2026-11')).toEqual([
+      // 10.222 × 1540 = 15741.88; 0.8 × 1540 = 1232.00.
+      { description: 'Опалення за будинковим лічильником, частка площі 40,00 м²', quantity: '10.222', amountMinor: 1574188 },
+      { description: 'Опалення місць загального користування, частка площі 40,00 м²', quantity: '0.800', amountMinor: 123200 },
+    ]);
+    expect(priced(pricing, 'flat-3', '2026-11')).toEqual([
+      // 12.778 × 1540 = 19678.12; 1.0 × 1540 = 1540.00.
+      { description: 'Опалення за будинковим лічильником, частка площі 50,00 м²', quantity: '12.778', amountMinor: 1967812 },
+      { description: 'Опалення місць загального користування, частка площі 50,00 м²', quantity: '1.000', amountMinor: 154000 },
+    ]);
+    expect(priced(pricing, 'flat-1', '2026-11', [measured('HEAT', '4')])).toEqual([
+      { description: 'Опалення за лічильником', quantity: '4.000', amountMinor: 616000 },
+      // 1.2 × 1540 = 1848.00.
+      { description: 'Опалення місць загального користування, частка площі 60,00 м²', quantity: '1.200', amountMinor: 184800 },
+    ]);
+  });
+
+  it('refuses a month the building meter has no reading for', () => {
+    expect(() => priced(pricing, 'flat-2', '2026-12')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BUILDING_READING_MISSING' }) }));
+  });
+});
+
+describe('hot water and the subscription fee', () => {
+  it('charges hot water by the norm per occupant, and the fee as its own line', () => {
+    // 2 occupants × 3.2 m³ = 6.4 m³ × 87.40 = 559.36; the fee 13.00.
+    const pricing = data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { hotWaterPerM3: '87.40', subscriptionFee: '13.00' })]]]),
+      premises: new Map([['a', premises('a', { heating: 'NONE', hotWater: 'NORM', occupants: 2 })]]),
+    });
+    expect(priced(pricing, 'a', '2026-11')).toEqual([
+      { description: 'Гаряча вода за нормою, 2 ос. × 3,2 м³', quantity: '6.400', amountMinor: 55936 },
+      { description: 'Абонентська плата', quantity: null, amountMinor: 1300 },
+    ]);
+  });
+
+  it('prices only metered zones for a preliminary charge', () => {
+    const pricing = data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { subscriptionFee: '13.00' })]]]),
+      premises: new Map([['a', premises('a', { heating: 'NORM', hotWater: 'METER' })]]),
+    });
+    const preliminary = pricerOf(heatChargeSources(pricing, { id: 'a', kind: 'RESIDENTIAL' }), 'metered')('2026-11', [measured('HOT_WATER', '3.8')]);
+    expect(preliminary.map((line) => line.description)).toEqual(['Гаряча вода за лічильником']);
+  });
+
+  it('refuses a month no tariff covers', () => {
+    const pricing = data({ tariffs: new Map([['RESIDENTIAL', [tariff('2027-01-01')]]]), premises: new Map([['a', premises('a', {})]]) });
+    expect(() => priced(pricing, 'a', '2026-11')).toThrow(TariffMissingError);
+  });
+});
+
+describe('estimates without history', () => {
+  it('take the norm: heating by the season\'s days, hot water per occupant', () => {
+    const pricing = data({ premises: new Map([['a', premises('a', { heating: 'METER', hotWater: 'METER', occupants: 3 })]]) });
+    const account = { id: 'a', kind: 'RESIDENTIAL' };
+    expect(normEstimate(pricing, account, 'HEAT', '2026-10')?.toFixed(3)).toBe('0.597');
+    expect(normEstimate(pricing, account, 'HOT_WATER', '2026-10')?.toFixed(3)).toBe('9.600');
+    expect(normEstimate(pricing, { id: 'unknown', kind: 'RESIDENTIAL' }, 'HEAT', '2026-10')).toBeNull();
+  });
+});

@@ -1,0 +1,272 @@
+import { DomainError } from '@kabinet/errors';
+import { Big, toMinorUnits } from '@kabinet/money';
+import {
+  dayAndMonth,
+  daysInPeriod,
+  firstDayOf,
+  tariffOn,
+  tariffSegments,
+  type ChargeSource,
+  type ConsumptionToPrice,
+  type DatedTariff,
+  type MeterZone,
+  type Period,
+  type PricedLine,
+  type TariffSegment,
+} from '@kabinet/utility-core';
+import { apportion, type BuildingMonth } from './apportionment';
+import { daysIn, overlap, seasonSpans, type DaySpan, type HeatingSeason } from './season';
+
+/** A heat supplier's prices and norms from `validFrom` on (decimal strings, major units). */
+export interface HeatTariff extends DatedTariff {
+  heatPerGcal: string;
+  hotWaterPerM3: string;
+  /** Gcal per m² of heated area for a whole month of heating. */
+  heatingNormGcalPerM2: string;
+  /** m³ of hot water per registered occupant a month. */
+  hotWaterNormM3PerPerson: string;
+  /** The monthly fee of an individual contract. */
+  subscriptionFee: string;
+}
+
+export type HeatingMethod = 'METER' | 'BUILDING' | 'NORM' | 'NONE';
+export type HotWaterMethod = 'METER' | 'NORM' | 'NONE';
+
+/** What a heat account is charged for besides its meters. */
+export interface Premises {
+  accountId: string;
+  heatedAreaM2: Big;
+  occupants: number;
+  heating: HeatingMethod;
+  hotWater: HotWaterMethod;
+  buildingId: string | null;
+}
+
+/** An account without premises on record is charged by its meters alone, as before premises were kept. */
+export const meteredOnly = (accountId: string): Premises => ({
+  accountId,
+  heatedAreaM2: new Big(0),
+  occupants: 0,
+  heating: 'METER',
+  hotWater: 'METER',
+  buildingId: null,
+});
+
+/** A building's meter month by month, and its premises. */
+export interface Building {
+  id: string;
+  address: string;
+  commonAreaShareBasisPoints: number;
+  meterStartValue: Big;
+  /** The meter's value closing each month (`YYYY-MM`). */
+  readings: Map<Period, Big>;
+  premises: Premises[];
+}
+
+/** Everything heat pricing reads for one supplier, loaded once. */
+export interface HeatPricingData {
+  currency: string;
+  /** By account kind, oldest first. */
+  tariffs: Map<string, HeatTariff[]>;
+  seasons: HeatingSeason[];
+  premises: Map<string, Premises>;
+  buildings: Map<string, Building>;
+  /** What an individually metered premises' heat meter measured in a month (its readings' advance). */
+  meteredHeatGcal(accountId: string, period: Period): Big;
+}
+
+const quantity3 = (value: Big) => value.round(3, Big.roundHalfUp);
+const decimalComma = (value: Big | string) => String(value).replace('.', ',');
+
+/** `zone` names the service a line is for (its unit on the bill), metered or not. */
+function line(description: string, zone: MeterZone | null, quantity: Big, unitPrice: Big, currency: string): PricedLine {
+  return { description, zone, quantity, unitPrice, amountMinor: toMinorUnits(quantity.times(unitPrice), currency) };
+}
+
+/** "15 дн. опалення, 16.10–31.10" when the season covers part of the month; nothing when all of it. */
+function seasonNote(period: Period, spans: DaySpan[]): string | null {
+  const days = spans.reduce((sum, span) => sum + daysIn(span), 0);
+  if (days === daysInPeriod(period)) return null;
+  return `${days} дн. опалення, ${spans.map((span) => `${dayAndMonth(span.from)}–${dayAndMonth(span.to)}`).join(', ')}`;
+}
+
+const withNote = (description: string, note: string | null) => (note ? `${description}, ${note}` : description);
+
+/**
+ * A quantity for the whole month (what a meter measured, a share of a building's meter) priced
+ * pro rata by days at each tariff in force during the month, to three decimals: the last part
+ * takes the rounding remainder, so the parts add up to the quantity.
+ */
+function splitByTariffs(
+  quantity: Big,
+  segments: TariffSegment<HeatTariff>[],
+  price: (tariff: HeatTariff) => string,
+  describe: (segment: TariffSegment<HeatTariff>, many: boolean) => string,
+  zone: MeterZone | null,
+  currency: string,
+): PricedLine[] {
+  if (quantity.lte(0)) return [];
+  let rest = quantity;
+  return segments.map((segment, index) => {
+    const part = index === segments.length - 1 ? rest : quantity3(quantity.times(segment.fraction));
+    rest = rest.minus(part);
+    return line(describe(segment, segments.length > 1), zone, part, new Big(price(segment.tariff)), currency);
+  });
+}
+
+const segmentDays = (segment: TariffSegment, many: boolean) => (many ? `, ${dayAndMonth(segment.from)}–${dayAndMonth(segment.to)}` : '');
+
+/**
+ * The charge sources of one heat account, each by the supplier's rules (the Rules of heat
+ * supply, CMU No. 830 of 2019, as Kabinet models them):
+ * - heating by its own meter (Gcal × tariff), by its building's meter apportioned by area, or by
+ *   the norm per m², and only inside the heating season: the norm is taken pro rata by the days
+ *   of service, and every heating line of a month partly in season says those days;
+ * - hot water by its meter (m³ × tariff) or by the norm per registered occupant;
+ * - the monthly subscription fee, a line of its own.
+ * A tariff change inside a month splits its lines pro rata by days.
+ */
+export function heatChargeSources(data: HeatPricingData, account: { id: string; kind: string }): ChargeSource[] {
+  const premises = data.premises.get(account.id) ?? meteredOnly(account.id);
+  const tariffs = data.tariffs.get(account.kind) ?? [];
+  const { currency } = data;
+  const segmentsOf = (period: Period) => tariffSegments(period, tariffs);
+
+  const meteredZone = (zone: MeterZone, consumption: ConsumptionToPrice[]) =>
+    consumption.filter((entry) => entry.zone === zone).reduce((sum, entry) => sum.plus(entry.quantity), new Big(0));
+
+  const sources: ChargeSource[] = [];
+
+  if (premises.heating === 'METER') {
+    sources.push({
+      metered: true,
+      lines: (period, consumption) => {
+        const spans = seasonSpans(period, data.seasons);
+        if (!spans.length) return [];
+        const note = seasonNote(period, spans);
+        return splitByTariffs(meteredZone('HEAT', consumption), segmentsOf(period), (tariff) => tariff.heatPerGcal,
+          (segment, many) => withNote(`Опалення за лічильником${segmentDays(segment, many)}`, note), 'HEAT', currency);
+      },
+    });
+  }
+
+  if (premises.buildingId && premises.heating !== 'NONE') {
+    sources.push({
+      metered: false,
+      lines: (period) => {
+        const spans = seasonSpans(period, data.seasons);
+        if (!spans.length) return [];
+        const note = seasonNote(period, spans);
+        const building = data.buildings.get(premises.buildingId!)!;
+        const share = apportion(buildingMonth(data, building, period)).get(account.id)!;
+        const area = decimalComma(premises.heatedAreaM2.toFixed(2));
+        return [
+          ...splitByTariffs(share.ownGcal, segmentsOf(period), (tariff) => tariff.heatPerGcal,
+            (segment, many) => withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note), 'HEAT', currency),
+          ...splitByTariffs(share.commonGcal, segmentsOf(period), (tariff) => tariff.heatPerGcal,
+            (segment, many) => withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note), 'HEAT', currency),
+        ];
+      },
+    });
+  }
+
+  if (premises.heating === 'NORM') {
+    sources.push({
+      metered: false,
+      lines: (period) => {
+        const spans = seasonSpans(period, data.seasons);
+        const note = seasonNote(period, spans);
+        const monthDays = daysInPeriod(period);
+        const area = premises.heatedAreaM2;
+        const segments = segmentsOf(period);
+        return segments.flatMap((segment) => {
+          const days = spans.reduce((sum, span) => sum + (overlap(span, segment) ? daysIn(overlap(span, segment)!) : 0), 0);
+          const norm = new Big(segment.tariff.heatingNormGcalPerM2);
+          const gcal = quantity3(area.times(norm).times(days).div(monthDays));
+          if (gcal.lte(0)) return [];
+          const description = `Опалення за нормою, ${decimalComma(area.toFixed(2))} м² × ${decimalComma(norm.toString())} Гкал/м²${segmentDays(segment, segments.length > 1)}`;
+          return [line(withNote(description, note), 'HEAT', gcal, new Big(segment.tariff.heatPerGcal), currency)];
+        });
+      },
+    });
+  }
+
+  if (premises.hotWater === 'METER') {
+    sources.push({
+      metered: true,
+      lines: (period, consumption) =>
+        splitByTariffs(meteredZone('HOT_WATER', consumption), segmentsOf(period), (tariff) => tariff.hotWaterPerM3,
+          (segment, many) => `Гаряча вода за лічильником${segmentDays(segment, many)}`, 'HOT_WATER', currency),
+    });
+  }
+
+  if (premises.hotWater === 'NORM') {
+    sources.push({
+      metered: false,
+      lines: (period) => {
+        const segments = segmentsOf(period);
+        return segments.flatMap((segment) => {
+          const norm = new Big(segment.tariff.hotWaterNormM3PerPerson);
+          const m3 = quantity3(norm.times(premises.occupants).times(segment.fraction));
+          if (m3.lte(0)) return [];
+          const description = `Гаряча вода за нормою, ${premises.occupants} ос. × ${decimalComma(norm.toString())} м³${segmentDays(segment, segments.length > 1)}`;
+          return [line(description, 'HOT_WATER', m3, new Big(segment.tariff.hotWaterPerM3), currency)];
+        });
+      },
+    });
+  }
+
+  sources.push({
+    metered: false,
+    lines: (period) => {
+      const fee = new Big(tariffOn(firstDayOf(period), tariffs).subscriptionFee);
+      return fee.gt(0) ? [{ description: 'Абонентська плата', zone: null, quantity: null, unitPrice: null, amountMinor: toMinorUnits(fee, currency) }] : [];
+    },
+  });
+
+  return sources;
+}
+
+/** A building's month as apportionment takes it; refused when its meter has no value for the month yet. */
+export function buildingMonth(data: HeatPricingData, building: Building, period: Period): BuildingMonth {
+  const closing = building.readings.get(period);
+  if (!closing) {
+    throw new DomainError(
+      'BUILDING_READING_MISSING',
+      {
+        en: `The building meter of ${building.address} has no reading for ${period}: enter it before billing the month`,
+        uk: `Будинковий лічильник (${building.address}) не має показання за ${period}: внесіть його до розрахунку місяця`,
+        ru: `Домовой счётчик (${building.address}) не имеет показания за ${period}: внесите его до расчёта месяца`,
+      },
+      { buildingId: building.id, period },
+    );
+  }
+  const earlier = [...building.readings.entries()].filter(([month]) => month < period).sort(([a], [b]) => (a < b ? 1 : -1))[0];
+  const previous = earlier ? earlier[1] : building.meterStartValue;
+  return {
+    buildingGcal: closing.minus(previous),
+    commonAreaShareBasisPoints: building.commonAreaShareBasisPoints,
+    premises: building.premises
+      .filter((premises) => premises.heating !== 'NONE')
+      .map((premises) => ({
+        accountId: premises.accountId,
+        areaM2: premises.heatedAreaM2,
+        individuallyMetered: premises.heating === 'METER',
+        meteredGcal: premises.heating === 'METER' ? data.meteredHeatGcal(premises.accountId, period) : new Big(0),
+      })),
+  };
+}
+
+/**
+ * A metered zone's estimate for an account with no billed month yet: the norm (heating pro rata
+ * by the days of the season, hot water per occupant), or null when the account has no norm.
+ */
+export function normEstimate(data: HeatPricingData, account: { id: string; kind: string }, zone: MeterZone, period: Period): Big | null {
+  const premises = data.premises.get(account.id);
+  if (!premises) return null;
+  const tariff = tariffOn(firstDayOf(period), data.tariffs.get(account.kind) ?? []);
+  if (zone === 'HOT_WATER') return quantity3(new Big(tariff.hotWaterNormM3PerPerson).times(premises.occupants));
+  if (zone !== 'HEAT') return null;
+  const days = seasonSpans(period, data.seasons).reduce((sum, span) => sum + daysIn(span), 0);
+  return quantity3(premises.heatedAreaM2.times(tariff.heatingNormGcalPerM2).times(days).div(daysInPeriod(period)));
+}
