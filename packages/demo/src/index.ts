@@ -48,13 +48,21 @@ export const demoOperators = {
     displayName: 'Оператор ОЕК',
     supplierId: demoSupplierId('electricity', 'odesa-energo'),
   },
+  kharkivTeplo: {
+    id: stableId('operator:kharkiv-teplo'),
+    email: 'operator@kharkiv-teplo.kabinet.dev',
+    password: 'kabinet-operator-2026',
+    displayName: 'Оператор ХТМ',
+    supplierId: demoSupplierId('heat', 'kharkiv-teplo'),
+  },
 } as const;
 
 export const demoLogins = [
   { ...demoUsers.demo, description: 'two electricity and two heat accounts, bills, payments' },
-  { ...demoUsers.second, description: 'one account of each utility' },
+  { ...demoUsers.second, description: 'Odesa and Kamchatka electricity, Kharkiv heat by the building meter, Kamchatka heat' },
   { ...demoOperators.kyivEnergo, description: 'operator of Київські енергетичні послуги' },
   { ...demoOperators.odesaEnergo, description: 'operator of Одеська енергозбутова компанія' },
+  { ...demoOperators.kharkivTeplo, description: 'operator of Харківські теплові мережі (heating season, building meter)' },
 ];
 
 

@@ -1,5 +1,3 @@
-import type { MeterZone } from './meters';
-
 /**
  * Ukrainian words printed on bills and in the ledger. BEWARE: bills are legal documents;
  * change wording here only, and expect the PDF tests to notice.

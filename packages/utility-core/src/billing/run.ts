@@ -2,7 +2,7 @@ import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import { Big } from '@kabinet/money';
-import { and, desc, eq, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
 import { addDays, firstDayOf, isPeriod, periodOf, startOfLocalDate, type LocalDate, type Period } from '../calendar';
 import { periodLabel } from '../labels';
 import { claimForStatement, postBillEntries, unclaimedEntries, type BillEntry } from '../ledger';

@@ -8,7 +8,6 @@ import { and, eq, gt, gte, inArray, lt, lte, notExists, sql } from 'drizzle-orm'
 import { ensureHolder } from '../access';
 import { periodLabel } from '../labels';
 import type { AccountRow } from '../tables';
-import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
 import { loadBillDocument, type BillWording } from './bill-document';
 import { renderBillPdf } from './pdf';

@@ -2,7 +2,6 @@ import { signedLinks, type SignedLinks } from '@kabinet/auth';
 import type { Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
 import express, { type Router } from 'express';
-import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
 import { loadBillDocument, type BillWording } from '../bills/bill-document';
 import { renderBillPdf } from '../bills/pdf';
