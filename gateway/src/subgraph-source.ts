@@ -70,7 +70,9 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(options: SubgraphSourceOptions) {
     super({
       url: options.url,
-      fetcher: (url, init) => fetch(url, { ...init, dispatcher: options.agent, signal: AbortSignal.timeout(options.timeoutMs) }) as never,
+      fetcher: (url, init) =>
+        // undici's Response has everything the data source reads; its type is node-fetch's shape by name only.
+        fetch(url, { ...init, dispatcher: options.agent, signal: AbortSignal.timeout(options.timeoutMs) }) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>,
     });
     this.serviceName = options.name;
     this.secret = options.secret;
