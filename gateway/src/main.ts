@@ -9,6 +9,7 @@ const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'gateway');
 const gatewaySecret = loadGatewaySecret(config);
 const sessions = openSessionRevocations(config, logger, httpRevocationsSource(config.gateway.subgraphUrls.identity, gatewaySecret));
+sessions.start();
 const gateway = await startGateway({
   supergraphSdl: readSupergraphSdl(),
   subgraphUrls: config.gateway.subgraphUrls,

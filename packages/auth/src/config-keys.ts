@@ -35,8 +35,8 @@ const failureReportEveryMs = 60_000;
 
 /**
  * The list of ended sessions a service refuses tokens of, kept fresh in the background as
- * configured. While it cannot be refreshed (identity down), the last list stays in force and
- * the failure is logged once a minute, not once a refresh.
+ * configured (from `start()`). While it cannot be refreshed (identity down), the last list stays
+ * in force and the failure is logged once a minute, not once a refresh.
  */
 export function openSessionRevocations(config: Config, logger: Logger, source: RevocationsSource): SessionRevocations {
   let lastReported = 0;

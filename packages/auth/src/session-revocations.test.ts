@@ -23,7 +23,7 @@ describe('session revocations', () => {
     expect(revocations.isRevoked('b')).toBe(false);
     await revocations.refresh();
     expect(revocations.isRevoked('b')).toBe(true);
-    // The first call was made at creation; each later one starts 30 s before the last answer's instant.
+    // The first asks for everything recent; each later one starts 30 s before the last answer's instant.
     expect(asked).toEqual([null, '2026-11-30T09:59:30.000Z']);
     revocations.stop();
   });
@@ -54,6 +54,7 @@ describe('session revocations', () => {
     });
     await revocations.refresh();
     fail = true;
+    revocations.start();
     await expect.poll(() => errors.length).toBeGreaterThan(0);
     expect(revocations.isRevoked('a')).toBe(true);
     revocations.stop();

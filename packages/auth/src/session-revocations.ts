@@ -19,6 +19,8 @@ export interface SessionRevocations {
   isRevoked(sessionId: string): boolean;
   /** Loads what ended since the last load; the background loop calls it every interval. */
   refresh(): Promise<void>;
+  /** Starts the background loop (a first load at once); a second call does nothing. */
+  start(): void;
   stop(): void;
 }
 
@@ -63,13 +65,17 @@ export function sessionRevocations(options: SessionRevocationsOptions): SessionR
   };
 
   const refreshInBackground = () => void refresh().catch((error: unknown) => options.onError?.(error));
-  refreshInBackground();
-  const timer = setInterval(refreshInBackground, options.intervalMs);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   return {
     isRevoked: (sessionId) => revoked.has(sessionId),
     refresh,
+    start: () => {
+      if (timer) return;
+      refreshInBackground();
+      timer = setInterval(refreshInBackground, options.intervalMs);
+      timer.unref();
+    },
     stop: () => clearInterval(timer),
   };
 }

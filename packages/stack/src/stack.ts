@@ -65,14 +65,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Identity reads its own ended sessions; the gateway and the other subgraphs share one list
   // read from identity over HTTP, as each of their processes does in production.
   let sessionsFromIdentity: SessionRevocations | undefined;
+  // Started once everything listens: identity's tables exist, and nothing polls a process still seeding.
+  const opened: SessionRevocations[] = [];
   const sessionsOf = (module: SubgraphModule): SessionRevocations => {
     const own = module.revokedSessions?.(databases[module.name], config);
     if (!own && sessionsFromIdentity) return sessionsFromIdentity;
     const sessions = openSessionRevocations(config, logger, own ?? httpRevocationsSource(`${subgraphs.identity.url}/graphql`, gatewaySecret));
     if (!own) sessionsFromIdentity = sessions;
     stops.push(async () => sessions.stop());
+    opened.push(sessions);
     return sessions;
   };
+
   try {
     for (const module of subgraphModules) {
       databases[module.name] = database.view();
@@ -118,6 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host: options.host,
     });
     stops.unshift(gateway.stop);
+    for (const sessions of opened) sessions.start();
     if (!config.publicUrl) gatewayUrl = options.host ? `http://${options.host}:${gateway.port}` : gateway.url;
 
     return {

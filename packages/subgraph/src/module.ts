@@ -24,7 +24,9 @@ export interface SubgraphModule {
 /** Identity's own list, or the one read from identity at IDENTITY_URL. */
 export function sessionRevocationsFor(module: SubgraphModule, database: DatabaseHandle, config: Config, logger: Logger, gatewaySecret: string) {
   const source = module.revokedSessions?.(database, config) ?? httpRevocationsSource(config.gateway.subgraphUrls.identity, gatewaySecret);
-  return openSessionRevocations(config, logger, source);
+  const sessions = openSessionRevocations(config, logger, source);
+  sessions.start();
+  return sessions;
 }
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {

@@ -162,7 +162,7 @@ export const demoSuppliers: DemoHeatSupplier[] = [
     tariffs: [
       { validFrom: '2024-01-01', heatPerGcal: '1540.00', hotWaterPerM3: '87.40', heatingNormGcalPerM2: '0.0190', hotWaterNormM3PerPerson: '3.1', subscriptionFee: '0' },
     ],
-    building: { address: 'м. Харків, просп. Науки, 40', meterSerialNumber: 'LOGIC-BLD-40117', meterStartValue: '5210.000', commonAreaShareBasisPoints: 1200, gcalPerHeatingMonth: '38.4' },
+    building: { address: 'м. Харків, просп. Науки, 40', meterSerialNumber: 'LOGIC-BLD-40117', meterStartValue: '5210.000', commonAreaShareBasisPoints: 1200, gcalPerHeatingMonth: '3.6' },
     accounts: [
       {
         accountNumber: 'ХТМ-004518',
@@ -187,7 +187,7 @@ export const demoSuppliers: DemoHeatSupplier[] = [
             lastVerifiedOn: '2021-09-20',
             verificationIntervalYears: 4,
             startValues: [80.4],
-            monthlyUse: [3.9],
+            monthlyUse: [1.05],
           },
         ],
       },
