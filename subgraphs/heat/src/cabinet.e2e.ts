@@ -190,9 +190,13 @@ describe('heat & hot water through the gateway', () => {
       expect(metered.id).toBe(meteredId);
       const { meters } = expectNoGraphQLErrors(await t.gql(accountQuery, { token: operator, variables: { id: meteredId } })).heatAccount;
       const october = new Big(meters[0].latestReading.value);
-      await t.gql(anonymous, {
-        variables: { input: { supplierId: kharkiv, accountNumber: 'ХТМ-004519', check: 'HOLDER_SURNAME', checkValue: 'Ткаченко', readings: [{ meterSerialNumber: 'KAMSTRUP-HM-55190', zone: 'HEAT', value: october.plus(4).toFixed(3) }] } },
-      });
+      // A cold November: more than three times the usual, so the household confirms it.
+      const reading = { meterSerialNumber: 'KAMSTRUP-HM-55190', zone: 'HEAT', value: october.plus(4).toFixed(3) };
+      expectNoGraphQLErrors(
+        await t.gql(anonymous, {
+          variables: { input: { supplierId: kharkiv, accountNumber: 'ХТМ-004519', check: 'HOLDER_SURNAME', checkValue: 'Ткаченко', readings: [reading], confirmUnusual: true } },
+        }),
+      );
     });
 
     it('takes the building meter\'s November value from the operator, and refuses a lower one', async () => {
