@@ -1,8 +1,35 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import {
+  BOLD,
+  colors,
+  type Column,
+  CONTENT_WIDTH,
+  currencyLabel,
+  drawFields,
+  drawPageFooters,
+  drawSectionTitle,
+  drawTable,
+  Flow,
+  formatAmount,
+  formatDate,
+  formatMoney,
+  formatPercent,
+  formatQuantity,
+  MARGIN,
+  measure,
+  openDocument,
+  type PdfDocument,
+  REGULAR,
+  rule,
+  sectionTitleHeight,
+  type TextStyle,
+  write,
+  writePair,
+} from '@kabinet/pdf';
 import type { BillDocument, BillDocumentLine, BillMeterReading } from './document';
 import { periodLabel as formatPeriod } from '../labels';
+
+// The bill's tests check its amounts' format through this module.
+export { formatAmount };
 
 /**
  * The PDF copy of a bill: A4, Ukrainian, DejaVu Sans embedded (the standard PDF fonts have
@@ -10,28 +37,12 @@ import { periodLabel as formatPeriod } from '../labels';
  * same file, so a stored copy can be compared with a re-rendered one.
  */
 export async function renderBillPdf(document: BillDocument): Promise<Buffer> {
-  const fonts = loadFonts();
-  const title = document.title;
-  // pdfkit stamps `new Date()` as the CreationDate and derives the trailer /ID from the info
-  // dictionary; dating the file by the bill makes both a function of the document alone.
-  const issued = utcMidnight(document.issuedOn);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: MARGIN,
-    bufferPages: true,
-    lang: 'uk',
-    displayTitle: true,
-    info: {
-      Title: `${title}, ${formatPeriod(document.period)}`,
-      Subject: `Особовий рахунок ${document.account.number}, код квитанції ${document.receiptCode}`,
-      Author: document.supplier.name,
-      Creator: 'Kabinet',
-      CreationDate: issued,
-      ModDate: issued,
-    },
+  const { doc, output } = openDocument({
+    title: `${document.title}, ${formatPeriod(document.period)}`,
+    subject: `Особовий рахунок ${document.account.number}, код квитанції ${document.receiptCode}`,
+    author: document.supplier.name,
+    date: utcMidnight(document.issuedOn),
   });
-  const output = collect(doc);
-  doc.registerFont(REGULAR, fonts.regular).registerFont(BOLD, fonts.bold);
 
   const flow = new Flow(doc);
   drawHeader(flow, document);
@@ -39,228 +50,17 @@ export async function renderBillPdf(document: BillDocument): Promise<Buffer> {
   if (document.meterReadings.length > 0) drawReadings(flow, document.meterReadings);
   drawCharges(flow, document);
   drawTotals(flow, document);
-  drawFooters(doc, document);
+  const { account, receiptCode, period } = document;
+  drawPageFooters(doc, `Особовий рахунок ${account.number} · Код квитанції ${receiptCode} · ${formatPeriod(period)}`);
 
   doc.end();
   return output;
 }
 
-const REGULAR = 'DejaVuSans';
-const BOLD = 'DejaVuSans-Bold';
-type FontName = typeof REGULAR | typeof BOLD;
-
-const MARGIN = 40;
-const CONTENT_WIDTH = 515;
-const FOOTER_HEIGHT = 26;
-const CELL_PADDING_X = 4;
-const CELL_PADDING_Y = 3.5;
-
-const colors = {
-  text: '#1b1f24',
-  muted: '#5c6673',
-  rule: '#c5ccd5',
-  accent: '#0b4a85',
-  headerFill: '#e6ecf3',
-  band: '#f5f7f9',
-};
-
-
-const currencyLabels: Record<string, string> = { UAH: 'грн' };
-
-let fontCache: { regular: Buffer; bold: Buffer } | undefined;
-
-function loadFonts(): { regular: Buffer; bold: Buffer } {
-  if (!fontCache) {
-    const require = createRequire(import.meta.url);
-    fontCache = {
-      regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
-      bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
-    };
-  }
-  return fontCache;
-}
-
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-}
-
-// --- formatting -------------------------------------------------------------------------
-
-/** `"-12345.5"` → `"−12 345,5"`: thousands split by no-break spaces, decimal comma, true minus. */
-export function formatAmount(amount: string): string {
-  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(amount.trim());
-  if (!match) throw new RangeError(`not a decimal amount: ${amount}`);
-  const [, sign, whole = '', fraction] = match;
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
-  return `${sign ? '−' : ''}${grouped}${fraction === undefined ? '' : `,${fraction}`}`;
-}
-
-function formatMoney(amount: string, currency: string): string {
-  return `${formatAmount(amount)}\u00a0${currencyLabels[currency] ?? currency}`;
-}
-
-/** Meter values and quantities keep their digits (no grouping), only the decimal comma. */
-function formatQuantity(value: string): string {
-  return value.replace('.', ',').replace('-', '−');
-}
-
-function formatPercent(value: string): string {
-  return formatQuantity(value.includes('.') ? value.replace(/\.?0+$/, '') : value);
-}
-
-/** `2026-11-03` → `03.11.2026`. */
-function formatDate(date: string): string {
-  const [year, month, day] = date.split('-');
-  return `${day}.${month}.${year}`;
-}
-
-
 function utcMidnight(date: string): Date {
   const parsed = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime())) throw new RangeError(`not a date: ${date}`);
   return parsed;
-}
-
-// --- layout primitives ------------------------------------------------------------------
-
-/** The vertical position on the current page; starts a new page when a block will not fit. */
-class Flow {
-  y = MARGIN;
-
-  constructor(readonly doc: PDFKit.PDFDocument) {}
-
-  /** Everything but the footer band; pdfkit's own page breaking is never reached. */
-  get bottom(): number {
-    return this.doc.page.height - MARGIN - FOOTER_HEIGHT;
-  }
-
-  /** Moves to a new page unless `height` still fits on this one; true when it did. */
-  ensure(height: number): boolean {
-    if (this.y + height <= this.bottom) return false;
-    this.doc.addPage();
-    this.y = MARGIN;
-    return true;
-  }
-}
-
-type Align = 'left' | 'center' | 'right';
-
-interface TextStyle {
-  width: number;
-  font?: FontName;
-  size?: number;
-  color?: string;
-  align?: Align;
-  /** Cut to one line with an ellipsis; a fixed height also keeps pdfkit from breaking the page. */
-  singleLine?: boolean;
-}
-
-function applyStyle(doc: PDFKit.PDFDocument, style: TextStyle): PDFKit.Mixins.TextOptions {
-  doc
-    .font(style.font ?? REGULAR)
-    .fontSize(style.size ?? 9)
-    .fillColor(style.color ?? colors.text);
-  const options: PDFKit.Mixins.TextOptions = { width: style.width, align: style.align ?? 'left' };
-  return style.singleLine ? { ...options, height: doc.currentLineHeight(true), ellipsis: true } : options;
-}
-
-function measure(doc: PDFKit.PDFDocument, text: string, style: TextStyle): number {
-  return doc.heightOfString(text, applyStyle(doc, style));
-}
-
-/** Draws wrapped text with its top at `y` and returns its height. */
-function write(doc: PDFKit.PDFDocument, text: string, x: number, y: number, style: TextStyle): number {
-  const options = applyStyle(doc, style);
-  const height = doc.heightOfString(text, options);
-  doc.text(text, x, y, options);
-  return height;
-}
-
-function rule(doc: PDFKit.PDFDocument, x: number, y: number, width: number, color = colors.rule, weight = 0.5): void {
-  doc
-    .moveTo(x, y)
-    .lineTo(x + width, y)
-    .lineWidth(weight)
-    .strokeColor(color)
-    .stroke();
-}
-
-interface Column {
-  header: string;
-  width: number;
-  align: Align;
-}
-
-type RowStyle = 'header' | 'plain' | 'band';
-
-function cellStyle(column: Column, row: RowStyle): TextStyle {
-  return {
-    width: column.width - 2 * CELL_PADDING_X,
-    align: column.align,
-    font: row === 'header' ? BOLD : REGULAR,
-    size: row === 'header' ? 8 : 9,
-    color: row === 'header' ? colors.muted : colors.text,
-  };
-}
-
-function rowHeight(doc: PDFKit.PDFDocument, columns: Column[], cells: string[], row: RowStyle): number {
-  const heights = columns.map((column, i) => measure(doc, cells[i] ?? '', cellStyle(column, row)));
-  return Math.max(...heights) + 2 * CELL_PADDING_Y;
-}
-
-/** One table row across the content width, top at `y`; returns its height. */
-function drawRow(doc: PDFKit.PDFDocument, columns: Column[], cells: string[], y: number, row: RowStyle): number {
-  const height = rowHeight(doc, columns, cells, row);
-  if (row !== 'plain') {
-    doc
-      .rect(MARGIN, y, CONTENT_WIDTH, height)
-      .fill(row === 'header' ? colors.headerFill : colors.band);
-  }
-  let x = MARGIN;
-  columns.forEach((column, i) => {
-    write(doc, cells[i] ?? '', x + CELL_PADDING_X, y + CELL_PADDING_Y, cellStyle(column, row));
-    x += column.width;
-  });
-  rule(doc, MARGIN, y + height, CONTENT_WIDTH);
-  return height;
-}
-
-const sectionTitleStyle: TextStyle = { width: CONTENT_WIDTH, font: BOLD, size: 11, color: colors.accent };
-
-function sectionTitleHeight(doc: PDFKit.PDFDocument, title: string): number {
-  return measure(doc, title, sectionTitleStyle) + 5;
-}
-
-function drawSectionTitle(flow: Flow, title: string): void {
-  write(flow.doc, title, MARGIN, flow.y, sectionTitleStyle);
-  flow.y += sectionTitleHeight(flow.doc, title);
-}
-
-/**
- * A titled table that continues on further pages, repeating its title and column headers
- * there. The title, the headers and the first row are kept together.
- */
-function drawTable(flow: Flow, title: string, columns: Column[], rows: string[][]): void {
-  const { doc } = flow;
-  const headers = columns.map((column) => column.header);
-  const drawHeading = (text: string) => {
-    drawSectionTitle(flow, text);
-    flow.y += drawRow(doc, columns, headers, flow.y, 'header');
-  };
-
-  const first = rows[0] ? rowHeight(doc, columns, rows[0], 'plain') : 0;
-  flow.ensure(sectionTitleHeight(doc, title) + rowHeight(doc, columns, headers, 'header') + first);
-  drawHeading(title);
-  rows.forEach((cells, i) => {
-    const style: RowStyle = i % 2 === 1 ? 'band' : 'plain';
-    if (flow.ensure(rowHeight(doc, columns, cells, style))) drawHeading(`${title} (продовження)`);
-    flow.y += drawRow(doc, columns, cells, flow.y, style);
-  });
 }
 
 // --- sections ---------------------------------------------------------------------------
@@ -299,17 +99,13 @@ function drawHeader(flow: Flow, bill: BillDocument): void {
 }
 
 /** A label on the left and its value on the right of the same line, under the code box. */
-function drawPair(doc: PDFKit.PDFDocument, x: number, y: number, pair: [string, string], strong: boolean): number {
+function drawPair(doc: PdfDocument, x: number, y: number, pair: [string, string], strong: boolean): number {
   const width = CODE_BOX_WIDTH;
-  const [label, value] = pair;
   const size = strong ? 10.5 : 9.5;
-  const labelHeight = write(doc, label, x, y, { width, size, color: colors.muted });
-  const valueHeight = write(doc, value, x, y, { width, size, font: strong ? BOLD : REGULAR, align: 'right' });
-  return Math.max(labelHeight, valueHeight);
+  return writePair(doc, pair, x, y, { width, size, color: colors.muted }, { width, size, font: strong ? BOLD : REGULAR });
 }
 
 function drawAccount(flow: Flow, bill: BillDocument): void {
-  const { doc } = flow;
   const { account } = bill;
   const rows: [string, string][] = [
     ['Особовий рахунок', account.number],
@@ -317,23 +113,8 @@ function drawAccount(flow: Flow, bill: BillDocument): void {
     ['Адреса', account.address],
   ];
   if (account.kind === 'BUSINESS' && account.contractNumber) rows.push(['Договір', account.contractNumber]);
-
-  const labelWidth = 120;
-  const padding = 8;
-  const label: TextStyle = { width: labelWidth, size: 9, color: colors.muted };
-  const value: TextStyle = { width: CONTENT_WIDTH - labelWidth - 2 * padding, size: 9.5, font: BOLD };
-  const heights = rows.map(([, text]) => measure(doc, text, value) + 3);
-  const total = heights.reduce((sum, height) => sum + height, 0) + 2 * padding - 3;
-
-  flow.ensure(total);
-  doc.rect(MARGIN, flow.y, CONTENT_WIDTH, total).fill(colors.band);
-  let y = flow.y + padding;
-  rows.forEach(([name, text], i) => {
-    write(doc, name, MARGIN + padding, y + 0.5, label);
-    write(doc, text, MARGIN + padding + labelWidth, y, value);
-    y += heights[i] ?? 0;
-  });
-  flow.y += total + 18;
+  drawFields(flow, rows);
+  flow.y += 18;
 }
 
 const readingColumns: Column[] = [
@@ -372,7 +153,7 @@ function drawReadings(flow: Flow, readings: BillMeterReading[]): void {
 }
 
 function chargeColumns(currency: string): Column[] {
-  const label = currencyLabels[currency] ?? currency;
+  const label = currencyLabel(currency);
   return [
     { header: 'Послуга', width: 245, align: 'left' },
     { header: 'Кількість', width: 100, align: 'right' },
@@ -428,33 +209,12 @@ function drawTotals(flow: Flow, bill: BillDocument): void {
   flow.ensure(height);
   drawSectionTitle(flow, 'Підсумок');
   for (const [label, amount] of rows) {
-    write(doc, label, x, flow.y, { ...line, color: colors.muted });
-    write(doc, formatMoney(amount, currency), x, flow.y, { ...line, align: 'right' });
+    writePair(doc, [label, formatMoney(amount, currency)], x, flow.y, { ...line, color: colors.muted }, line);
     flow.y += lineHeight;
   }
   rule(doc, x, flow.y + 2, TOTALS_WIDTH, colors.accent, 1.2);
   flow.y += 8;
-  write(doc, dueLabel, x, flow.y, dueStyle);
-  flow.y += write(doc, due, x, flow.y, { ...dueStyle, align: 'right' });
+  flow.y += writePair(doc, [dueLabel, due], x, flow.y, dueStyle, dueStyle);
   flow.y += 12;
   flow.y += write(doc, note, MARGIN, flow.y, noteStyle);
-}
-
-/** Drawn last, on every buffered page, because the page count is only known at the end. */
-function drawFooters(doc: PDFKit.PDFDocument, bill: BillDocument): void {
-  const { start, count } = doc.bufferedPageRange();
-  const { account, receiptCode, period } = bill;
-  const left = `Особовий рахунок ${account.number} · Код квитанції ${receiptCode} · ${formatPeriod(period)}`;
-  const style: TextStyle = { width: CONTENT_WIDTH - 100, size: 7.5, color: colors.muted, singleLine: true };
-  for (let index = start; index < start + count; index++) {
-    doc.switchToPage(index);
-    const top = doc.page.height - MARGIN - FOOTER_HEIGHT + 8;
-    rule(doc, MARGIN, top, CONTENT_WIDTH);
-    write(doc, left, MARGIN, top + 5, style);
-    write(doc, `Сторінка ${index - start + 1} з ${count}`, MARGIN + CONTENT_WIDTH - 90, top + 5, {
-      ...style,
-      width: 90,
-      align: 'right',
-    });
-  }
 }
