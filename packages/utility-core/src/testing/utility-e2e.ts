@@ -249,3 +249,14 @@ export function describeUtilitySubgraph(spec: UtilitySuiteSpec): void {
     });
   });
 }
+
+// The personal cabinet's suites, parameterised by utility (cabinet-fixture.ts says what a utility hands them).
+export * from './cabinet-fixture';
+export { cabinetKit, type CabinetKit } from './cabinet-kit';
+export { describeCabinetLinking } from './cabinet-linking';
+export { describeCabinetReadings } from './cabinet-readings';
+export { describeCabinetLedger } from './cabinet-ledger';
+export { describeCabinetBills } from './cabinet-bills';
+export { describeCabinetAppeals } from './cabinet-appeals';
+export { describeCabinetAuthorization } from './cabinet-authorization';
+export { describeCabinetMeterReplacement } from './cabinet-meters';

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@kabinet/auth';
 import { demoOperators, demoSupplierId, demoUsers } from '@kabinet/demo';
 import { loginAs, startTestStack, type TestStack, type TestStackOptions } from '@kabinet/testing';
+import { Big } from '@kabinet/money';
+import { chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import { and, eq } from 'drizzle-orm';
 import * as tables from '../db/schema';
+import { demoSuppliers } from '../demo';
 
 /**
  * What electricity's end-to-end tests share. The domain clock starts on 2 December 2026 at
@@ -48,3 +51,93 @@ export async function accountIdOf(t: TestStack, supplierId: string, accountNumbe
   if (!row) throw new Error(`no demo account ${accountNumber}`);
   return row.id;
 }
+
+// --- the shared cabinet's suites (packages/utility-core/src/testing/cabinet-*.ts) run for electricity ---
+
+const residential = (supplierCode: string, accountKind: 'RESIDENTIAL' | 'BUSINESS') => {
+  const supplier = demoSuppliers.find((candidate) => candidate.code === supplierCode)!;
+  // The tariff in force in December 2026: the newest of the supplier's demo tariffs, one price for every kWh.
+  const { tiers } = supplier.tariffs[accountKind].at(-1)!;
+  if (tiers.length !== 1) throw new Error(`${supplierCode} prices in tiers: price it by hand`);
+  return { price: tiers[0]!.price, currency: supplier.currency, vatBasisPoints: accountKind === 'BUSINESS' ? (supplier.vatRateBasisPoints ?? 0) : 0 };
+};
+
+/** The regulator's zone coefficients on the kWh price (the demo tariffs keep the defaults). */
+const zoneCoefficients: Record<string, string> = { SINGLE: '1', DAY: '1', NIGHT: '0.5' };
+const threeZoneCoefficients: Record<string, string> = { NIGHT: '0.4', HALF_PEAK: '1', PEAK: '1.5' };
+
+/** kWh of each zone at the kWh price times the zone's coefficient; VAT on business accounts. */
+function electricityCharge(account: AccountRef, consumption: Record<string, string>): ExpectedCharge {
+  const demo = demoSuppliers.find((supplier) => supplier.code === account.supplier)!.accounts.find((candidate) => candidate.accountNumber === account.number)!;
+  const { price, currency, vatBasisPoints } = residential(account.supplier, demo.kind ?? 'RESIDENTIAL');
+  const coefficients = 'PEAK' in consumption ? threeZoneCoefficients : zoneCoefficients;
+  const lines = Object.entries(consumption).map(([zone, kwh]) => meteredLine(zone, kwh, new Big(price).times(coefficients[zone]!).toString(), currency));
+  return chargeOf(lines, currency, vatBasisPoints);
+}
+
+const kyivTwoZones = (day: string, night: string) => minorOf(electricityCharge({ supplier: 'kyiv-energo', number: '10234567' }, { DAY: day, NIGHT: night }).total);
+
+/**
+ * Electricity's cabinet at 2 December 2026, 10:00 in Kyiv: November's windows are open, the demo
+ * has readings and bills for July to October (Kyiv's 10234567 missed September: billed on an
+ * estimate, corrected by October's reading).
+ */
+export const electricityCabinet: CabinetFixture = {
+  utility: 'electricity',
+  Utility: 'Electricity',
+  otherUtility: 'heat',
+  tables,
+  demoSuppliers,
+  demoMonths: ['2026-07', '2026-08', '2026-09', '2026-10'],
+  windowOpen: december2,
+  billTitle: 'Рахунок за електроенергію',
+  holder: { supplier: 'kyiv-energo', number: '10234567' },
+  holderElsewhere: { supplier: 'lviv-energo', number: '46-208311' },
+  neighbour: { supplier: 'odesa-energo', number: 'OD4412907' },
+  unheld: {
+    HOLDER_SURNAME: { supplier: 'kyiv-energo', number: '10987654' },
+    LAST_PAYMENT_AMOUNT: { supplier: 'lviv-energo', number: '46-100200' },
+    RECEIPT_CODE: { supplier: 'kyiv-energo', number: '10987654' },
+    OFFICE_CODE: { supplier: 'odesa-energo', number: 'OD7700112' },
+    officeCodeNeighbour: { supplier: 'odesa-energo', number: 'OD4412907' },
+  },
+  unheldWithMeter: { supplier: 'kyiv-energo', number: '10987654' },
+  unheldElsewhere: { supplier: 'lviv-energo', number: '46-100200' },
+  unknownNumber: (supplier, index = 0) =>
+    ({
+      'kyiv-energo': String(19_999_000 + index),
+      'lviv-energo': `99-${900_000 + index}`,
+      'odesa-energo': `ZZ${9_000_000 + index}`,
+      'kamchatka-energo': String(9_900_000_000 + index),
+    })[supplier]!,
+  windows: [
+    { account: { supplier: 'kyiv-energo', number: '10234567' }, open: { period: '2026-11', opensOn: '2026-12-01', closesOn: '2026-12-05' }, next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-05' } },
+    { account: { supplier: 'lviv-energo', number: '46-208311' }, open: { period: '2026-11', opensOn: '2026-12-01', closesOn: '2026-12-07' }, next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-07' } },
+    { account: { supplier: 'odesa-energo', number: 'OD4412907' }, open: { period: '2026-11', opensOn: '2026-12-01', closesOn: '2026-12-03' }, next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-03' } },
+  ],
+  windowClosed: { at: '2026-12-10T10:00:00Z', next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-05' } },
+  charge: electricityCharge,
+  quote: { consumption: [{ zone: 'SINGLE', value: '100' }], total: { amount: '432.00', currency: 'UAH' } },
+  ledger: {
+    // 214 kWh by day and 96 by night a month; September had no reading: billed 214 / 96 on an estimate,
+    // then October's reading (428 / 192 since August) spread by days: 210.492 / 94.426 in September, 217.508 / 97.574 in October.
+    bills: [
+      { period: '2026-07', issuedOn: '2026-08-08', chargedMinor: kyivTwoZones('214', '96'), consumption: { DAY: '214', NIGHT: '96' } },
+      { period: '2026-08', issuedOn: '2026-09-08', chargedMinor: kyivTwoZones('214', '96'), consumption: { DAY: '214', NIGHT: '96' } },
+      { period: '2026-09', issuedOn: '2026-10-08', chargedMinor: kyivTwoZones('214', '96'), consumption: { DAY: '210.492', NIGHT: '94.426' } },
+      {
+        period: '2026-10',
+        issuedOn: '2026-11-08',
+        chargedMinor: kyivTwoZones('217.508', '97.574'),
+        corrections: [{ period: '2026-09', minor: kyivTwoZones('210.492', '94.426') - kyivTwoZones('214', '96') }],
+        consumption: { DAY: '217.508', NIGHT: '97.574' },
+      },
+    ],
+    runs: [
+      { period: '2026-11', runAt: '2026-12-06T08:00:00Z', issuedOn: '2026-12-07' },
+      { period: '2026-12', runAt: '2027-01-06T08:00:00Z', issuedOn: '2027-01-07' },
+    ],
+    // The average of the last three months billed: (214 + 210.492 + 217.508) / 3 and (96 + 94.426 + 97.574) / 3.
+    estimate: { DAY: '214', NIGHT: '96' },
+  },
+};

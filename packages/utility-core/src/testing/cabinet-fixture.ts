@@ -1,0 +1,255 @@
+import { Big } from '@kabinet/money';
+import type { DemoAccount, DemoSupplier } from '../seed';
+import type { UtilityTables } from '../tables';
+
+/*
+ * What a utility hands the cabinet suites (cabinet-*.ts): the names its root fields derive from,
+ * its demo data, the demo accounts each suite plays with, and the expectations that differ per
+ * utility, written in the fixture from the demo data (never read back from the product).
+ */
+
+export type UtilityName = 'electricity' | 'heat';
+
+/** A demo account by its supplier's code and its number; everything else is read from the demo data. */
+export interface AccountRef {
+  supplier: string;
+  number: string;
+}
+
+export type LinkProofKind = 'LAST_PAYMENT_AMOUNT' | 'RECEIPT_CODE' | 'OFFICE_CODE' | 'HOLDER_SURNAME';
+
+/** A reading window as the API states it: the month it closes and its first and last local days. */
+export interface WindowDates {
+  period: string;
+  opensOn: string;
+  closesOn: string;
+}
+
+export interface ExpectedMoney {
+  amount: string;
+  currency: string;
+}
+
+export interface ExpectedLine {
+  zone: string | null;
+  quantity: string | null;
+  unitPrice: string | null;
+  amount: ExpectedMoney;
+}
+
+/** A charge as the API prints it: its lines, VAT (null when none) and total. */
+export interface ExpectedCharge {
+  lines: ExpectedLine[];
+  vat: ExpectedMoney | null;
+  total: ExpectedMoney;
+}
+
+/** One issued demo bill of the ledger's account, as its personal card shows it. */
+export interface DemoBill {
+  period: string;
+  /** The supplier's local date the bill appeared (its ledger entries carry that day's first instant). */
+  issuedOn: string;
+  /** What the month was charged (VAT included), in minor units. */
+  chargedMinor: number;
+  /** Corrections of earlier estimated months this bill carries. */
+  corrections?: { period: string; minor: number }[];
+  /** Billed consumption by zone, as `consumptionHistory` shows it once later readings corrected estimates. */
+  consumption: Record<string, string>;
+  /** Billed on an estimate that no later reading corrected. */
+  estimated?: boolean;
+}
+
+/** An operator's billing run of a month of the holder's supplier, after its window. */
+export interface BillingRun {
+  period: string;
+  /** When the operator runs it. */
+  runAt: string;
+  /** The local date its bills appear. */
+  issuedOn: string;
+}
+
+export interface CabinetFixture {
+  utility: UtilityName;
+  /** `Electricity` for `linkElectricityAccount`, `ElectricityAccount`. */
+  Utility: string;
+  /** The other utility: its suppliers, bills and secrets must open nothing here. */
+  otherUtility: UtilityName;
+  tables: UtilityTables;
+  demoSuppliers: DemoSupplier[];
+  /** The months the demo seeds readings and bills for when the clock starts at `windowOpen`, oldest first. */
+  demoMonths: string[];
+  /** Where every suite's clock starts: inside the reading windows of the accounts below (they close the month after `demoMonths`). */
+  windowOpen: string;
+  /** The bill's title, as printed and mailed. */
+  billTitle: string;
+
+  /** The demo login's account the suites read and write: meters, bills, payments, a supplier whose operator serves it. */
+  holder: AccountRef;
+  /** The demo login's account at another supplier. */
+  holderElsewhere: AccountRef;
+  /** The second demo login's account, at a third supplier. */
+  neighbour: AccountRef;
+  /** Accounts nobody holds, each at a supplier that takes the named proof; `OFFICE_CODE`'s supplier has another (held) account too. */
+  unheld: Record<LinkProofKind, AccountRef> & { officeCodeNeighbour: AccountRef };
+  /** Nobody holds it; it has a single-zone meter (readings without a login, e-receipts of a new holder); the holder's supplier. */
+  unheldWithMeter: AccountRef;
+  /** Nobody holds it and it has a meter, at another supplier than `unheldWithMeter` (its daily limit of readings without a login is used up). */
+  unheldElsewhere: AccountRef;
+  /** A number in `supplier`'s format that no account has; `index` makes another. */
+  unknownNumber(supplier: string, index?: number): string;
+
+  /** Each listed account's reading window open at `windowOpen`, and the one after it (first: the holder's). */
+  windows: { account: AccountRef; open: WindowDates; next: WindowDates }[];
+  /** Outside the holder's window, after it: when the next window opens. */
+  windowClosed: { at: string; next: WindowDates };
+  /** The charge for a month's consumption (by zone) of `account`, priced now: a preliminary charge, or a month billed. */
+  charge(account: AccountRef, consumption: Record<string, string>): ExpectedCharge;
+  /** The public tariff calculator: a consumption at the holder's supplier and its total. */
+  quote: { consumption: { zone: string; value: string }[]; total: ExpectedMoney };
+
+  /** The holder's demo bills, oldest first, and the months its supplier bills next (on estimates when nobody submits). */
+  ledger: {
+    bills: DemoBill[];
+    runs: [BillingRun, BillingRun];
+    /** A month billed on an estimate: the average of the last three months billed. */
+    estimate: Record<string, string>;
+  };
+}
+
+/** The names every root field of a utility's cabinet derives from. */
+export function cabinetNames(fixture: Pick<CabinetFixture, 'utility' | 'Utility'>) {
+  const { utility, Utility } = fixture;
+  return {
+    utility,
+    Utility,
+    accountType: `${Utility}Account`,
+    account: `${utility}Account`,
+    accountByNumber: `${utility}AccountByNumber`,
+    accounts: `${utility}Accounts`,
+    suppliers: `${utility}Suppliers`,
+    tariffQuote: `${utility}TariffQuote`,
+    appeals: `${utility}Appeals`,
+    billingRuns: `${utility}BillingRuns`,
+    link: `link${Utility}Account`,
+    unlink: `unlink${Utility}Account`,
+    issueLinkCode: `issue${Utility}LinkCode`,
+    submit: `submit${Utility}Readings`,
+    submitAnonymously: `submit${Utility}ReadingsAnonymously`,
+    replaceMeter: `replace${Utility}Meter`,
+    runBilling: `run${Utility}Billing`,
+    subscribe: `subscribe${Utility}EReceipts`,
+    confirm: `confirm${Utility}EReceipts`,
+    unsubscribe: `unsubscribe${Utility}EReceipts`,
+    createAppeal: `create${Utility}Appeal`,
+    reply: `replyTo${Utility}Appeal`,
+    close: `close${Utility}Appeal`,
+  };
+}
+
+export type CabinetNames = ReturnType<typeof cabinetNames>;
+
+/** A demo supplier and account by reference, from the fixture's demo data. */
+export function demoAccountOf(fixture: Pick<CabinetFixture, 'demoSuppliers'>, ref: AccountRef): { supplier: DemoSupplier; account: DemoAccount } {
+  const supplier = fixture.demoSuppliers.find((candidate) => candidate.code === ref.supplier);
+  const account = supplier?.accounts.find((candidate) => candidate.accountNumber === ref.number);
+  if (!supplier || !account) throw new Error(`no demo account ${ref.supplier}/${ref.number}`);
+  return { supplier, account };
+}
+
+// --- exact money, as a bill prints it ---------------------------------------------------------
+
+const minorDigits = 2;
+
+/** Minor units as the API prints money: `1234.50`, `-12.00`. */
+export function printedAmount(minor: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const digits = String(Math.abs(minor)).padStart(minorDigits + 1, '0');
+  return `${sign}${digits.slice(0, -minorDigits)}.${digits.slice(-minorDigits)}`;
+}
+
+export const moneyOf = (minor: number, currency: string): ExpectedMoney => ({ amount: printedAmount(minor), currency });
+
+/** An API amount back in minor units. */
+export function minorOf(value: { amount: string }): number {
+  return Number(new Big(value.amount).times(100).toFixed(0));
+}
+
+/** quantity × unit price, rounded half up to minor units: how every line of a bill is priced. */
+export function lineMinor(quantity: string, unitPrice: string): number {
+  return Number(new Big(quantity).times(unitPrice).times(100).round(0, Big.roundHalfUp).toFixed(0));
+}
+
+/** A decimal as the API prints quantities and prices: no trailing zeros (`2.16`, `1.728`, `1000`). */
+export const decimal = (value: Big | string | number) => new Big(value).toString();
+
+/** A priced line of a metered zone. */
+export const meteredLine = (zone: string, quantity: string, unitPrice: string, currency: string): ExpectedLine => ({
+  zone,
+  quantity: decimal(quantity),
+  unitPrice: decimal(unitPrice),
+  amount: moneyOf(lineMinor(quantity, unitPrice), currency),
+});
+
+/** Lines summed, VAT (basis points, half up) on top when the account pays it. */
+export function chargeOf(lines: ExpectedLine[], currency: string, vatBasisPoints = 0): ExpectedCharge {
+  const net = lines.reduce((sum, line) => sum + minorOf(line.amount), 0);
+  const vat = vatBasisPoints ? Number(new Big(net).times(vatBasisPoints).div(10_000).round(0, Big.roundHalfUp).toFixed(0)) : 0;
+  return { lines, vat: vatBasisPoints ? moneyOf(vat, currency) : null, total: moneyOf(net + vat, currency) };
+}
+
+/** Lines in a stable order (by zone, lines without one last), to compare without caring how a utility orders them. */
+export const inZoneOrder = <T extends { zone: string | null }>(lines: T[]) =>
+  [...lines].sort((a, b) => (a.zone ?? '~').localeCompare(b.zone ?? '~'));
+
+// --- the supplier's calendar ------------------------------------------------------------------
+
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((asUtc - instant.getTime()) / 60_000);
+}
+
+/** The instant of a wall-clock time (`HH:MM`) on a local date in `timeZone`. */
+export function localInstant(date: string, time: string, timeZone: string): string {
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  let instant = wall - offsetMinutes(new Date(wall), timeZone) * 60_000;
+  instant = wall - offsetMinutes(new Date(instant), timeZone) * 60_000;
+  return new Date(instant).toISOString();
+}
+
+/** The local date (`YYYY-MM-DD`) of an instant in `timeZone`. */
+export const localDate = (instant: Date | string, timeZone: string) => new Date(instant).toLocaleDateString('en-CA', { timeZone });
+
+/** `YYYY-MM-DD` plus days. */
+export function addDays(date: string, days: number): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM` plus months. */
+export function addMonths(period: string, months: number): string {
+  const [year, month] = period.split('-').map(Number);
+  const index = year! * 12 + (month! - 1) + months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+const monthNames = ['січень', 'лютий', 'березень', 'квітень', 'травень', 'червень', 'липень', 'серпень', 'вересень', 'жовтень', 'листопад', 'грудень'];
+
+/** A month as bills and ledger entries name it: `жовтень 2026`. */
+export const monthLabel = (period: string) => `${monthNames[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`;
+
+// --- meter values -----------------------------------------------------------------------------
+
+/** A meter value as the API prints it: three decimals at most, no trailing zeros. */
+export const meterValue = (value: Big | string | number) => new Big(value).round(3, Big.roundHalfUp).toString();
+
+/**
+ * The demo value of a meter zone closing the `index`-th month from the one before the seeded
+ * months (0) on: its start value plus a month's use for each month since (seed.ts).
+ */
+export const demoMeterValue = (startValue: number, monthlyUse: number, index: number) => meterValue(new Big(startValue).plus(new Big(monthlyUse).times(index)));

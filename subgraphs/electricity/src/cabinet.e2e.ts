@@ -1,0 +1,20 @@
+import {
+  describeCabinetAppeals,
+  describeCabinetAuthorization,
+  describeCabinetBills,
+  describeCabinetLedger,
+  describeCabinetLinking,
+  describeCabinetMeterReplacement,
+  describeCabinetReadings,
+} from '@kabinet/utility-core/testing';
+import { electricityCabinet } from './testing/e2e';
+
+// The personal cabinet's suites (packages/utility-core/src/testing/cabinet-*.ts), for electricity:
+// each boots its own stack at 2 December 2026.
+describeCabinetLinking(electricityCabinet);
+describeCabinetReadings(electricityCabinet);
+describeCabinetMeterReplacement(electricityCabinet);
+describeCabinetLedger(electricityCabinet);
+describeCabinetBills(electricityCabinet);
+describeCabinetAppeals(electricityCabinet);
+describeCabinetAuthorization(electricityCabinet);

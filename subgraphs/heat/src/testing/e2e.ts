@@ -1,0 +1,95 @@
+import { Big } from '@kabinet/money';
+import { addMonths, chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type DemoBill, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import * as tables from '../db/schema';
+import { demoSuppliers } from '../demo';
+
+/**
+ * What heat's end-to-end tests share. The domain clock starts on 28 November 2026 at 12:00 in
+ * Kyiv: November's reading windows are open at every demo supplier (Kyiv, Kharkiv and Kamchatka
+ * from the 24th through 1 December, Poltava from the 5th to the 30th), and the demo holds
+ * readings and bills for February to October, a whole heating season (16 October to 10 April).
+ */
+export const november28 = '2026-11-28T10:00:00Z';
+
+/** The supplier's tariff in force (the demo has one per supplier). */
+const tariffOf = (supplierCode: string) => {
+  const supplier = demoSuppliers.find((candidate) => candidate.code === supplierCode)!;
+  return { ...supplier.tariffs.at(-1)!, currency: supplier.currency };
+};
+
+/**
+ * What was measured, priced: Gcal of heat at the supplier's price per Gcal, m³ of hot water at its
+ * price per m³. A preliminary charge prices only that; the norms and the monthly fee come with the bill.
+ */
+function heatCharge(account: AccountRef, consumption: Record<string, string>): ExpectedCharge {
+  const tariff = tariffOf(account.supplier);
+  const price: Record<string, string> = { HEAT: tariff.heatPerGcal, HOT_WATER: tariff.hotWaterPerM3 };
+  return chargeOf(
+    Object.entries(consumption).map(([zone, quantity]) => meteredLine(zone, quantity, price[zone]!, tariff.currency)),
+    tariff.currency,
+  );
+}
+
+const holder = { supplier: 'kyiv-teplo', number: '260114400118700' };
+/** A month touching the heating season (16 October to 10 April): its metered heat is charged. */
+const touchesSeason = (period: string) => !['05', '06', '07', '08', '09'].includes(period.slice(5, 7));
+const demoMonths = ['2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
+
+/**
+ * The demo holder's Kyiv account heats and takes hot water by its meters: 1.62 Gcal and 3.8 m³ a
+ * month (demo.ts). Each month is billed on the 3rd of the next, after its window, and appears on the 4th.
+ */
+const holderBills: DemoBill[] = demoMonths.map((period) => {
+  const measured = { HEAT: '1.62', HOT_WATER: '3.8' };
+  const charged = touchesSeason(period) ? measured : { HOT_WATER: measured.HOT_WATER };
+  return { period, issuedOn: `${addMonths(period, 1)}-04`, chargedMinor: minorOf(heatCharge(holder, charged).total), consumption: measured };
+});
+
+/** Heat & hot water's cabinet at 28 November 2026. */
+export const heatCabinet: CabinetFixture = {
+  utility: 'heat',
+  Utility: 'Heat',
+  otherUtility: 'electricity',
+  tables,
+  demoSuppliers,
+  demoMonths,
+  windowOpen: november28,
+  billTitle: 'Рахунок за теплову енергію та гарячу воду',
+  holder,
+  holderElsewhere: { supplier: 'poltava-teplo', number: '5300712405' },
+  neighbour: { supplier: 'kamchatka-energo', number: '4100986512' },
+  unheld: {
+    HOLDER_SURNAME: { supplier: 'kharkiv-teplo', number: 'ХТМ-004520' },
+    LAST_PAYMENT_AMOUNT: { supplier: 'kyiv-teplo', number: '260114400203000' },
+    RECEIPT_CODE: { supplier: 'kharkiv-teplo', number: 'ХТМ-004519' },
+    OFFICE_CODE: { supplier: 'kharkiv-teplo', number: 'ХТМ-000731' },
+    officeCodeNeighbour: { supplier: 'kharkiv-teplo', number: 'ХТМ-004518' },
+  },
+  unheldWithMeter: { supplier: 'kyiv-teplo', number: '260114400203000' },
+  unheldElsewhere: { supplier: 'kharkiv-teplo', number: 'ХТМ-004519' },
+  unknownNumber: (supplier, index = 0) =>
+    ({
+      'kyiv-teplo': String(999_000_000_000_000 + index),
+      'poltava-teplo': String(9_900_000_000 + index),
+      'kharkiv-teplo': `ХТМ-${900_000 + index}`,
+      'kamchatka-energo': String(9_900_000_000 + index),
+    })[supplier]!,
+  windows: [
+    { account: holder, open: { period: '2026-11', opensOn: '2026-11-24', closesOn: '2026-12-01' }, next: { period: '2026-12', opensOn: '2026-12-25', closesOn: '2027-01-01' } },
+    { account: { supplier: 'poltava-teplo', number: '5300712405' }, open: { period: '2026-11', opensOn: '2026-11-05', closesOn: '2026-11-30' }, next: { period: '2026-12', opensOn: '2026-12-05', closesOn: '2026-12-31' } },
+    { account: { supplier: 'kamchatka-energo', number: '4100986512' }, open: { period: '2026-11', opensOn: '2026-11-24', closesOn: '2026-12-01' }, next: { period: '2026-12', opensOn: '2026-12-25', closesOn: '2027-01-01' } },
+  ],
+  windowClosed: { at: '2026-12-10T10:00:00Z', next: { period: '2026-12', opensOn: '2026-12-25', closesOn: '2027-01-01' } },
+  charge: heatCharge,
+  // 2 Gcal × 1654.18.
+  quote: { consumption: [{ zone: 'HEAT', value: '2' }], total: { amount: new Big('2').times('1654.18').toFixed(2), currency: 'UAH' } },
+  ledger: {
+    bills: holderBills,
+    runs: [
+      { period: '2026-11', runAt: '2026-12-03T08:00:00Z', issuedOn: '2026-12-04' },
+      { period: '2026-12', runAt: '2027-01-03T08:00:00Z', issuedOn: '2027-01-04' },
+    ],
+    // The average of August, September and October as measured (heat is measured in summer too, only not charged).
+    estimate: { HEAT: '1.62', HOT_WATER: '3.8' },
+  },
+};
