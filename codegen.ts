@@ -67,7 +67,7 @@ export const targets: Record<string, ResolverTypesTarget> = {
     file: subgraph('payments'),
     typeDefs: async () => (await import('./subgraphs/payments/src/index')).typeDefs,
     contextType: '../context#PaymentsContext',
-    mappers: { Payment: '../loaders#PaymentRow', PaymentItem: '../resolvers/payment-item#PaymentItemView' },
+    mappers: { Checkout: '../checkout/service#CheckoutRow', CheckoutItem: '../resolvers/checkout#CheckoutItemView' },
   },
   'utility-cabinet': {
     file: 'packages/utility-core/src/subgraph/generated/resolvers-types.ts',

@@ -142,7 +142,7 @@ describe('bad input in production', () => {
   let t: TestStack;
   let token: string;
   beforeAll(async () => {
-    t = await startTestStack({ env: { NODE_ENV: 'production' } });
+    t = await startTestStack({ env: { NODE_ENV: 'production', LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay' } });
     token = await loginAs(t, demoUsers.demo);
   });
   afterAll(() => t?.stop());

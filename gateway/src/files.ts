@@ -4,8 +4,8 @@ import type { Logger, SubgraphName } from '@kabinet/config';
 import type { Router } from 'express';
 import express from 'express';
 
-/** Subgraphs that serve files (bill PDFs) behind signed links. */
-const fileServers: SubgraphName[] = ['electricity', 'heat'];
+/** Subgraphs that serve files (bill and receipt PDFs) behind signed links. */
+const fileServers: SubgraphName[] = ['electricity', 'heat', 'payments'];
 /** Headers of a file response passed on to the client. */
 const passedHeaders = ['content-type', 'content-disposition', 'cache-control', 'content-length'];
 

@@ -50,7 +50,7 @@ describe('gateway over HTTP in development', () => {
 describe('gateway over HTTP in production', () => {
   let t: TestStack;
   beforeAll(async () => {
-    t = await startTestStack({ seedDemo: false, env: { NODE_ENV: 'production' } });
+    t = await startTestStack({ seedDemo: false, env: { NODE_ENV: 'production', LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay' } });
   });
   afterAll(() => t?.stop());
 

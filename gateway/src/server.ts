@@ -15,6 +15,7 @@ import { inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
 import type { GatewayContext } from './context';
+import { providerCallbackProxy, registryUploadProxy } from './uploads';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { operationResolution } from './operation-resolution';
@@ -91,6 +92,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
+  app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
+  app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use(mailedLinkPages({ supergraphSdl: options.supergraphSdl }));
 
   const { httpServer, port } = await listen(app, options.port, options.host);

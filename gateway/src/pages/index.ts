@@ -45,7 +45,7 @@ function sendPage(req: Request, res: Response, status: number, render: (page: Pa
 
 /**
  * The pages behind the links Kabinet mails (APP_URL/confirm-email, /reset-password,
- * /e-receipts/confirm), until a web app serves them. Each completes its action in the browser
+ * /e-receipts/confirm) and where a payment provider sends the payer back (/payments/return), until a web app serves them. Each completes its action in the browser
  * through the public GraphQL API, with the same mutations any client sends.
  */
 export function mailedLinkPages({ supergraphSdl }: MailedLinkPagesOptions): Router {
@@ -84,6 +84,11 @@ export function mailedLinkPages({ supergraphSdl }: MailedLinkPagesOptions): Rout
       return sendPage(req, res, 404, (page, text) => messagePage(page, text.eReceipts.title, text.eReceipts.unavailable(utility)));
     }
     sendPage(req, res, 200, (page, text) => actionPage(page, text, text.eReceipts.page(utility), { action: 'confirmEReceipts', field }));
+  });
+
+  // No token and no action: the provider's redirect after paying lands here, and the app shows the result.
+  router.get('/payments/return', secured, (req, res) => {
+    sendPage(req, res, 200, (page, text) => messagePage(page, text.paymentReturn.title, text.paymentReturn.message));
   });
 
   return router;

@@ -38,6 +38,8 @@ export interface LanguageText {
   /** Where a reset starts (also where a spent reset link sends you): asks for the address. */
   requestReset: PageText & { email: string };
   eReceipts: { title: string; page: (utility: Utility) => PageText; unavailable: (utility: Utility) => string };
+  /** Where the payment provider sends the payer back (a checkout's default `returnUrl`). */
+  paymentReturn: { title: string; message: string };
 }
 
 // BEWARE: keep in sync with passwordRule in subgraphs/identity/src/messages.ts.
@@ -106,6 +108,10 @@ const uk: LanguageText = {
         RATE_LIMITED: 'Забагато запитів на відновлення пароля. Спробуйте ще раз пізніше.',
       },
     },
+  },
+  paymentReturn: {
+    title: 'Оплата',
+    message: 'Дякуємо! Платіжна система повернула вас до Kabinet. Стан оплати і квитанцію видно в застосунку, у розділі «Платежі»; квитанція також надійде на вашу пошту.',
   },
   eReceipts: {
     title: ukEReceipts,
@@ -183,6 +189,10 @@ const en: LanguageText = {
         RATE_LIMITED: 'Too many password-reset requests. Please try again later.',
       },
     },
+  },
+  paymentReturn: {
+    title: 'Payment',
+    message: 'Thank you! The payment provider has sent you back to Kabinet. The payment’s status and receipt are in the app, under Payments; the receipt also comes to your email.',
   },
   eReceipts: {
     title: enEReceipts,

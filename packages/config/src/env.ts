@@ -11,7 +11,9 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value));
 
 /** Fixed development ports (gateway 4000, subgraphs 4001–4004). */
-export const defaultPorts = { gateway: 4000, identity: 4001, electricity: 4002, heat: 4003, payments: 4004 } as const;
+export const defaultPorts = { gateway: 4000, identity: 4001, electricity: 4002, heat: 4003, payments: 4004, liqpaySandbox: 4010 } as const;
+/** LiqPay's checkout page unless configured: the local sandbox, which `pnpm start` runs. */
+export const localSandboxCheckoutUrl = `http://localhost:${defaultPorts.liqpaySandbox}/api/3/checkout`;
 export type SubgraphName = 'identity' | 'electricity' | 'heat' | 'payments';
 export const subgraphNames: readonly SubgraphName[] = ['identity', 'electricity', 'heat', 'payments'];
 
@@ -50,6 +52,18 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  // payments: LiqPay (the local sandbox unless configured), where payers may be sent back
+  LIQPAY_PUBLIC_KEY: z.string().min(1).default('sandbox_kabinet'),
+  LIQPAY_PRIVATE_KEY: optionalString,
+  LIQPAY_CHECKOUT_URL: z.url().default(localSandboxCheckoutUrl),
+  LIQPAY_API_URL: z.url().default(`http://127.0.0.1:${defaultPorts.liqpaySandbox}/api/request`),
+  LIQPAY_API_VERSION: z.enum(['3', '7']).default('3').transform(Number),
+  LIQPAY_SANDBOX_MODE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  CHECKOUT_RETURN_ORIGINS: z.string().default(''),
+  CHECKOUT_CONFIRM_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(3_000),
   // jobs
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
 });
@@ -83,9 +97,22 @@ export interface Config {
     sessionCheckIntervalMs: number;
   };
   gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean; subgraphTimeoutMs: number };
+  payments: {
+    liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; version: number; sandboxMode: boolean };
+    /** Origins a checkout's `returnUrl` may lead to, besides the public URL's and APP_URL's. */
+    returnOrigins: string[];
+    /** How long `createCheckout` waits for the utilities to confirm the accounts before answering. */
+    confirmWaitMs: number;
+  };
   /** How often background jobs (e-receipt mail) look for work, in seconds; 0 turns them off. */
   jobsIntervalSeconds: number;
 }
+
+/**
+ * The local sandbox's key for Kabinet's merchant: known to everyone, so refused in production,
+ * where LIQPAY_PRIVATE_KEY must be the merchant's real one.
+ */
+export const sandboxLiqPayPrivateKey = 'sandbox_kabinet_private_key_not_secret';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -142,6 +169,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
       trustProxy: env.TRUST_PROXY,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    },
+    payments: {
+      liqpay: {
+        publicKey: env.LIQPAY_PUBLIC_KEY,
+        privateKey: env.LIQPAY_PRIVATE_KEY ?? sandboxLiqPayPrivateKey,
+        checkoutUrl: env.LIQPAY_CHECKOUT_URL,
+        apiUrl: env.LIQPAY_API_URL,
+        version: env.LIQPAY_API_VERSION,
+        sandboxMode: env.LIQPAY_SANDBOX_MODE,
+      },
+      returnOrigins: env.CHECKOUT_RETURN_ORIGINS.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean)
+        .map((origin) => new URL(origin).origin),
+      confirmWaitMs: env.CHECKOUT_CONFIRM_WAIT_MS,
     },
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS,
   };

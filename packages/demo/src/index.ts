@@ -66,9 +66,26 @@ export const demoLogins = [
 ];
 
 
+/**
+ * The demo suppliers' merchants at the local LiqPay sandbox: one card debit of a checkout is
+ * split among them (`split_rules`). Real suppliers' public keys are configured the same way.
+ */
+export const demoMerchants: { utility: 'electricity' | 'heat'; supplierCode: string; publicKey: string }[] = [
+  { utility: 'electricity', supplierCode: 'kyiv-energo', publicKey: 'sandbox_kyiv_energo' },
+  { utility: 'electricity', supplierCode: 'lviv-energo', publicKey: 'sandbox_lviv_energo' },
+  { utility: 'electricity', supplierCode: 'odesa-energo', publicKey: 'sandbox_odesa_energo' },
+  { utility: 'electricity', supplierCode: 'kamchatka-energo', publicKey: 'sandbox_kamchatka_energo' },
+  { utility: 'heat', supplierCode: 'kyiv-teplo', publicKey: 'sandbox_kyiv_teplo' },
+  { utility: 'heat', supplierCode: 'poltava-teplo', publicKey: 'sandbox_poltava_teplo' },
+  { utility: 'heat', supplierCode: 'kharkiv-teplo', publicKey: 'sandbox_kharkiv_teplo' },
+  // Kamchatskenergo takes both utilities' payments on one merchant.
+  { utility: 'heat', supplierCode: 'kamchatka-energo', publicKey: 'sandbox_kamchatka_energo' },
+];
+
 export interface DemoPaymentItem {
   utility: 'electricity' | 'heat';
   supplierCode: string;
+  supplierName: string;
   accountNumber: string;
   amountMinor: number;
 }
@@ -90,30 +107,30 @@ export const demoPayments: DemoPayment[] = [
     payerId: demoUsers.demo.id,
     daysAgo: 70,
     items: [
-      { utility: 'electricity', supplierCode: 'kyiv-energo', accountNumber: '10234567', amountMinor: 84_150 },
-      { utility: 'heat', supplierCode: 'kyiv-teplo', accountNumber: '260114400118700', amountMinor: 162_340 },
+      { utility: 'electricity', supplierCode: 'kyiv-energo', supplierName: 'Київські енергетичні послуги', accountNumber: '10234567', amountMinor: 84_150 },
+      { utility: 'heat', supplierCode: 'kyiv-teplo', supplierName: 'Київтеплоенерго', accountNumber: '260114400118700', amountMinor: 162_340 },
     ],
   },
   {
     id: stableId('payment:2'),
     payerId: demoUsers.demo.id,
     daysAgo: 40,
-    items: [{ utility: 'electricity', supplierCode: 'lviv-energo', accountNumber: '46-208311', amountMinor: 51_220 }],
+    items: [{ utility: 'electricity', supplierCode: 'lviv-energo', supplierName: 'Львівенергозбут', accountNumber: '46-208311', amountMinor: 51_220 }],
   },
   {
     id: stableId('payment:3'),
     payerId: demoUsers.demo.id,
     daysAgo: 12,
     items: [
-      { utility: 'electricity', supplierCode: 'kyiv-energo', accountNumber: '10234567', amountMinor: 90_000 },
-      { utility: 'heat', supplierCode: 'poltava-teplo', accountNumber: '5300712405', amountMinor: 120_000 },
+      { utility: 'electricity', supplierCode: 'kyiv-energo', supplierName: 'Київські енергетичні послуги', accountNumber: '10234567', amountMinor: 90_000 },
+      { utility: 'heat', supplierCode: 'poltava-teplo', supplierName: 'Полтаватеплоенерго', accountNumber: '5300712405', amountMinor: 120_000 },
     ],
   },
   {
     id: stableId('payment:4'),
     payerId: demoUsers.second.id,
     daysAgo: 20,
-    items: [{ utility: 'electricity', supplierCode: 'odesa-energo', accountNumber: 'OD4412907', amountMinor: 43_300 }],
+    items: [{ utility: 'electricity', supplierCode: 'odesa-energo', supplierName: 'Одеська енергозбутова компанія', accountNumber: 'OD4412907', amountMinor: 43_300 }],
   },
 ];
 

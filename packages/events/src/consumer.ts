@@ -25,6 +25,8 @@ export interface EventConsumerOptions {
   logger: Logger;
   /** By topic; a handler validates its own payload. */
   handlers: Record<string, EventHandler>;
+  /** After a handler's transaction committed: a handler that published events nudges its relay here. */
+  afterCommit?(event: EventEnvelope): void;
 }
 
 const envelopeSchema = z.object({
@@ -81,6 +83,7 @@ export function eventConsumer(options: EventConsumerOptions): Router {
         await handler(event.payload, tx, event);
         return 'processed' as const;
       });
+      if (status === 'processed') options.afterCommit?.(event);
       res.json({ status });
     } catch (error) {
       if (error instanceof PermanentEventError) {

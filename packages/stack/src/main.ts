@@ -19,7 +19,8 @@ console.log(`
 
   Gateway        ${stack.gateway.graphqlUrl}
   Apollo Sandbox ${stack.gateway.graphqlUrl}   (open in a browser)
-
+${stack.liqpaySandbox ? `  LiqPay sandbox ${stack.liqpaySandbox.url}   (test card 4242 4242 4242 4242; no money moves)
+` : ''}
   Demo logins:
 ${demoLogins.map((login) => `    ${login.email.padEnd(width.email)}  ${login.password.padEnd(width.password)}  ${login.description}`).join('\n')}
 

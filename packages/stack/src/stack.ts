@@ -1,11 +1,12 @@
 import { electricityModule } from '@kabinet/electricity';
 import { readSupergraphSdl, startGateway, type RunningGateway } from '@kabinet/gateway';
 import { heatModule } from '@kabinet/heat';
-import type { RunningService } from '@kabinet/http';
+import { servers, type RunningService } from '@kabinet/http';
 import { identityModule } from '@kabinet/identity';
 import { paymentsModule } from '@kabinet/payments';
 import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
-import { createLogger, defaultPorts, type Config, type Logger, type SubgraphName } from '@kabinet/config';
+import { createLogger, defaultPorts, localSandboxCheckoutUrl, type Config, type Logger, type SubgraphName } from '@kabinet/config';
+import { startLiqPaySandbox, type LiqPaySandbox } from '@kabinet/liqpay/sandbox';
 import type { DatabaseHandle } from '@kabinet/db';
 import {
   openConfiguredDatabase,
@@ -33,6 +34,8 @@ export interface StackOptions {
   clock?: Clock;
   /** Base URLs the gateway calls instead of a subgraph's own (tests put fault proxies there). */
   gatewayRoutes?: Partial<Record<SubgraphName, string>>;
+  /** Run the local LiqPay sandbox; by default when LiqPay is not configured (its URL is the sandbox's). */
+  liqpaySandbox?: boolean;
 }
 
 export interface Stack {
@@ -44,12 +47,26 @@ export interface Stack {
   tokenKeys: TokenKeys;
   gatewaySecret: string;
   clock: Clock;
+  /** The local LiqPay, when it runs. */
+  liqpaySandbox: LiqPaySandbox | undefined;
+  /** Stops one subgraph as a crash would leave it (its port closed); the rest keeps running. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Starts a stopped subgraph again on the same port, as a restarted process. */
+  startSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The config with LiqPay's URLs pointing at the sandbox where it listens. */
+function withSandbox(config: Config, sandboxUrl: string): Config {
+  return {
+    ...config,
+    payments: { ...config.payments, liqpay: { ...config.payments.liqpay, checkoutUrl: `${sandboxUrl}/api/3/checkout`, apiUrl: `${sandboxUrl}/api/request` } },
+  };
 }
 
 /** The whole federation in one process on one database: `pnpm start` and the e2e tests. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const { config } = options;
+  let { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = options.database ?? (await openConfiguredDatabase(config));
   const tokenKeys = options.tokenKeys ?? (await loadTokenKeys(config));
@@ -58,6 +75,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const portOf = (name: keyof typeof defaultPorts) => (options.ports === 'fixed' ? defaultPorts[name] : 0);
 
   const stops: (() => Promise<void>)[] = [];
+
+  /** Creates and starts a subgraph; `disposers` stops it (once). */
+  async function launch(module: SubgraphModule, port: number): Promise<void> {
+    const definition = await module.create(runtimes[module.name]);
+    const service = await startSubgraph(definition, runtimes[module.name], { port, host: options.host });
+    subgraphs[module.name] = service;
+    let stopped: Promise<void> | undefined;
+    disposers[module.name] = () =>
+      (stopped ??= (async () => {
+        await service.stop();
+        await definition.dispose?.();
+      })());
+  }
   // The gateway's own address until PUBLIC_URL says otherwise; with ephemeral ports, known once it listens.
   let gatewayUrl = config.publicUrl ?? `http://localhost:${defaultPorts.gateway}`;
   const subgraphs = {} as Record<SubgraphName, RunningService>;
@@ -77,7 +107,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return sessions;
   };
 
+  const runtimes = {} as Record<SubgraphName, SubgraphRuntime>;
+  const disposers = {} as Record<SubgraphName, () => Promise<void>>;
+  let liqpaySandbox: LiqPaySandbox | undefined;
+
   try {
+    if (options.liqpaySandbox ?? config.payments.liqpay.checkoutUrl === localSandboxCheckoutUrl) {
+      liqpaySandbox = await startLiqPaySandbox({
+        merchants: [{ publicKey: config.payments.liqpay.publicKey, privateKey: config.payments.liqpay.privateKey }],
+        port: portOf('liqpaySandbox'),
+        host: options.host,
+        logger: logger.child({ service: 'liqpay-sandbox' }),
+      });
+      stops.push(liqpaySandbox.stop);
+      config = withSandbox(config, liqpaySandbox.url);
+    }
     for (const module of subgraphModules) {
       databases[module.name] = database.view();
       const runtime: SubgraphRuntime = {
@@ -94,16 +138,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       };
       await database.migrate(module.name, module.migrationsFolder);
       if (options.seedDemo) await module.seedDemo?.(runtime);
-      const definition = await module.create(runtime);
-      const service = await startSubgraph(definition, runtime, {
-        port: portOf(module.name),
-        host: options.host,
-      });
-      stops.push(async () => {
-        await service.stop();
-        await definition.dispose?.();
-      });
-      subgraphs[module.name] = service;
+      runtimes[module.name] = runtime;
+      await launch(module, portOf(module.name));
+      stops.push(() => disposers[module.name]());
     }
 
     const gateway = await startGateway({
@@ -133,6 +170,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       tokenKeys,
       gatewaySecret,
       clock,
+      liqpaySandbox,
+      stopSubgraph: async (name) => {
+        // As a crash looks to its clients: open connections reset at once, no draining.
+        servers.get(subgraphs[name].port)?.closeAllConnections();
+        await disposers[name]();
+      },
+      startSubgraph: (name) => launch(subgraphModules.find((module) => module.name === name)!, subgraphs[name].port),
       stop: async () => {
         for (const stop of stops) await stop();
         if (!options.database) await database.close();

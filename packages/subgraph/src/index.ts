@@ -5,3 +5,4 @@ export * from './schema-files';
 export * from './module';
 export * from './pagination';
 export * from './scalars';
+export * from './jobs';

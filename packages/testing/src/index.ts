@@ -4,3 +4,4 @@ export * from './test-stack';
 export * from './pdf-tools';
 export * from './connections';
 export * from './fault-proxy';
+export * from './browser';

@@ -8,18 +8,22 @@ import type { UtilityTables } from './tables';
  * an entry of its own.
  */
 
-/** Ledger entry kinds of the "personal card". */
-export type LedgerKind = 'CHARGE' | 'PAYMENT' | 'ADJUSTMENT';
+/** Ledger entry kinds of the "personal card"; a payment returned to the payer's card is a PAYMENT_REVERSAL of it. */
+export type LedgerKind = 'CHARGE' | 'PAYMENT' | 'PAYMENT_REVERSAL' | 'ADJUSTMENT';
+
+/** Kinds that are money received (net): a bill's "paid" and the payments report count them. */
+export const paymentKinds = ['PAYMENT', 'PAYMENT_REVERSAL'] as const;
 
 /**
  * The signed amount a ledger entry adds to the balance, so that balance = sum of entries:
- * charges raise the debt, payments lower it, adjustments keep the sign they were given.
+ * charges (and payments returned) raise the debt, payments lower it, adjustments keep the sign
+ * they were given.
  */
 export function signedLedgerAmount(kind: LedgerKind, amountMinor: number): number {
   if (!Number.isSafeInteger(amountMinor)) throw new RangeError(`not an amount in minor units: ${amountMinor}`);
   if (kind === 'ADJUSTMENT') return amountMinor;
   if (amountMinor < 0) throw new RangeError(`a ${kind.toLowerCase()} amount is positive: ${amountMinor}`);
-  return kind === 'CHARGE' ? amountMinor : -amountMinor;
+  return kind === 'PAYMENT' ? -amountMinor : amountMinor;
 }
 
 /** A payment received for one account, from any channel. */
@@ -38,8 +42,7 @@ export class PaymentNotPostable extends Error {
   override name = 'PaymentNotPostable';
 }
 
-/** Posts a payment once: idempotent by (payment, account), so a redelivery posts nothing twice. */
-export async function postPayment(tx: Transaction, t: UtilityTables, payment: ReceivedPayment, recordedAt: Date): Promise<void> {
+async function postOnce(tx: Transaction, t: UtilityTables, kind: 'PAYMENT' | 'PAYMENT_REVERSAL', payment: ReceivedPayment, occurredAt: Date, recordedAt: Date) {
   const [account] = await tx.select().from(t.accounts).where(eq(t.accounts.id, payment.accountId));
   if (!account) throw new PaymentNotPostable(`no account ${payment.accountId}`);
   if (account.currency !== payment.currency) {
@@ -50,14 +53,29 @@ export async function postPayment(tx: Transaction, t: UtilityTables, payment: Re
     .values({
       id: crypto.randomUUID(),
       accountId: account.id,
-      kind: 'PAYMENT',
-      amountMinor: signedLedgerAmount('PAYMENT', payment.amountMinor),
-      occurredAt: payment.capturedAt,
+      kind,
+      amountMinor: signedLedgerAmount(kind, payment.amountMinor),
+      occurredAt,
       recordedAt,
       description: payment.description,
       paymentId: payment.paymentId,
     })
     .onConflictDoNothing();
+}
+
+/** Posts a payment once: idempotent by (payment, account), so a redelivery posts nothing twice. */
+export function postPayment(tx: Transaction, t: UtilityTables, payment: ReceivedPayment, recordedAt: Date): Promise<void> {
+  return postOnce(tx, t, 'PAYMENT', payment, payment.capturedAt, recordedAt);
+}
+
+/**
+ * A payment returned to the payer (the provider reversed it): its reversing entry, once. The
+ * payment itself is posted first if its own event has not arrived yet (events may overtake each
+ * other), so the card always shows both.
+ */
+export async function postPaymentReversal(tx: Transaction, t: UtilityTables, payment: ReceivedPayment, reversedAt: Date, recordedAt: Date): Promise<void> {
+  await postPayment(tx, t, payment, recordedAt);
+  await postOnce(tx, t, 'PAYMENT_REVERSAL', payment, reversedAt, recordedAt);
 }
 
 /**

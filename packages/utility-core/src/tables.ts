@@ -1,6 +1,6 @@
 import type { Translations } from '@kabinet/errors';
 import type { WindowAnchor } from './reading-windows';
-import { defineInboxTable } from '@kabinet/events';
+import { defineInboxTable, defineOutboxTable } from '@kabinet/events';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -234,7 +234,7 @@ export function defineUtilityTables(schema: PgSchema) {
     {
       id: uuid('id').primaryKey(),
       accountId: uuid('account_id').notNull().references(() => accounts.id),
-      /** CHARGE, PAYMENT or ADJUSTMENT; the amount is signed so that balance = sum. */
+      /** CHARGE, PAYMENT, PAYMENT_REVERSAL or ADJUSTMENT; the amount is signed so that balance = sum. */
       kind: text('kind').notNull(),
       amountMinor: minorUnits('amount_minor').notNull(),
       /** When it happened for the customer (a payment's time, a bill's issue). */
@@ -242,7 +242,7 @@ export function defineUtilityTables(schema: PgSchema) {
       /** When it reached the ledger: decides which bill shows it (late postings are not lost). */
       recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
       description: text('description').notNull(),
-      /** Set for payment entries: at most one entry per payment and account. */
+      /** Set for payment entries and their reversals: at most one of each per payment and account. */
       paymentId: uuid('payment_id'),
       /** Set for the entries a bill created (its charge and corrections). */
       billId: uuid('bill_id').references(() => bills.id),
@@ -254,7 +254,7 @@ export function defineUtilityTables(schema: PgSchema) {
     },
     (table) => [
       index().on(table.accountId, table.occurredAt),
-      uniqueIndex().on(table.paymentId, table.accountId),
+      uniqueIndex().on(table.paymentId, table.accountId, table.kind),
       index().on(table.accountId, table.recordedAt),
     ],
   );
@@ -359,6 +359,8 @@ export function defineUtilityTables(schema: PgSchema) {
 
   /** Events from other subgraphs applied here, each once. */
   const inbox = defineInboxTable(schema);
+  /** Events for other subgraphs (payments: checkout items confirmed), written in the transaction that decides them. */
+  const outbox = defineOutboxTable(schema);
 
   /**
    * Logins identity has deactivated (told by its event): their access tokens live on for a few
@@ -371,6 +373,7 @@ export function defineUtilityTables(schema: PgSchema) {
 
   return {
     inbox,
+    outbox,
     deactivatedLogins,
     suppliers,
     accounts,

@@ -1,10 +1,10 @@
 import { afterPosition, byKey, groupBy, validIds, type Database, type Position } from '@kabinet/db';
 import DataLoader from 'dataloader';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { paymentItems, payments } from './db/schema';
 
-export type PaymentRow = typeof payments.$inferSelect;
-export type PaymentItemRow = typeof paymentItems.$inferSelect;
+type PaymentRow = typeof payments.$inferSelect;
+type PaymentItemRow = typeof paymentItems.$inferSelect;
 
 export function createPaymentLoaders(db: Database) {
   return {
@@ -14,7 +14,7 @@ export function createPaymentLoaders(db: Database) {
       return byKey(ids, rows, (row) => row.id);
     }),
     itemsByPayment: new DataLoader<string, PaymentItemRow[]>(async (paymentIds) => {
-      const rows = await db.select().from(paymentItems).where(inArray(paymentItems.paymentId, [...paymentIds]));
+      const rows = await db.select().from(paymentItems).where(inArray(paymentItems.paymentId, [...paymentIds])).orderBy(asc(paymentItems.position));
       return groupBy(paymentIds, rows, (row) => row.paymentId);
     }),
   };

@@ -90,10 +90,10 @@ describe('payments subgraph', () => {
     const entities = (id: string) =>
       graphqlRequest(
         `${t.stack.subgraphs.payments.url}/graphql`,
-        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Payment { id total { amount } items { accountId } } } }',
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Checkout { id total { amount } items { accountId } } } }',
         {
           token,
-          variables: { r: [{ __typename: 'Payment', id }] },
+          variables: { r: [{ __typename: 'Checkout', id }] },
           headers: { [gatewaySecretHeader]: subgraphSecret(t.stack.gatewaySecret, 'payments') },
         },
       );

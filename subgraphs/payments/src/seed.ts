@@ -1,12 +1,17 @@
 import type { Database } from '@kabinet/db';
-import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
-import { paymentItems, payments } from './db/schema';
+import { daysAgo, demoMerchants, demoPayments, stableId } from '@kabinet/demo';
+import { merchants, paymentItems, payments } from './db/schema';
 
-/** The demo users' captured payments; the utility seeds hold the same payments in their ledgers. */
+/**
+ * The demo suppliers' merchants and the demo users' captured payments; the utility seeds hold
+ * the same payments in their ledgers.
+ */
 export async function seedPaymentsDemo(db: Database): Promise<void> {
   const now = new Date();
   await db.transaction(async (tx) => {
+    await tx.insert(merchants).values(demoMerchants).onConflictDoNothing();
     for (const payment of demoPayments) {
+      const createdAt = daysAgo(payment.daysAgo, now);
       await tx
         .insert(payments)
         .values({
@@ -15,19 +20,27 @@ export async function seedPaymentsDemo(db: Database): Promise<void> {
           status: 'CAPTURED',
           totalMinor: payment.items.reduce((sum, item) => sum + item.amountMinor, 0),
           currency: 'UAH',
-          createdAt: daysAgo(payment.daysAgo, now),
+          createdAt,
+          capturedAt: createdAt,
+          updatedAt: createdAt,
         })
         .onConflictDoNothing();
       await tx
         .insert(paymentItems)
         .values(
-          payment.items.map((item) => ({
+          payment.items.map((item, position) => ({
             id: stableId(`${payment.id}:${item.accountNumber}`),
             paymentId: payment.id,
+            position,
             utility: item.utility,
             // The same derivation as the utility seed's account ids.
             accountId: stableId(`${item.utility}:${item.supplierCode}:${item.accountNumber}`),
             amountMinor: item.amountMinor,
+            state: 'PAYABLE' as const,
+            supplierCode: item.supplierCode,
+            supplierName: item.supplierName,
+            accountNumber: item.accountNumber,
+            currency: 'UAH',
           })),
         )
         .onConflictDoNothing();

@@ -25,7 +25,8 @@ export function splitEntries(entries: { kind: string; amountMinor: number }[]): 
   let paymentsMinor = 0;
   let adjustmentsMinor = 0;
   for (const entry of entries) {
-    if (entry.kind === 'PAYMENT') paymentsMinor -= entry.amountMinor;
+    // A payment returned to the card is less paid, not an adjustment.
+    if (entry.kind === 'PAYMENT' || entry.kind === 'PAYMENT_REVERSAL') paymentsMinor -= entry.amountMinor;
     else adjustmentsMinor += entry.amountMinor;
   }
   return { paymentsMinor, adjustmentsMinor };

@@ -1,7 +1,8 @@
 import { eventsSecret, subgraphSecret } from '@kabinet/auth';
+import { startOutboxRelay } from '@kabinet/events';
 import { createMailer } from '@kabinet/mail';
 import { createRateLimits } from '@kabinet/rate-limits';
-import { requireGateway, type SubgraphModule, type SubgraphResolvers, type SubgraphRuntime } from '@kabinet/subgraph';
+import { every, requireGateway, type SubgraphModule, type SubgraphResolvers, type SubgraphRuntime } from '@kabinet/subgraph';
 import type { SubgraphName } from '@kabinet/config';
 import type { IRules } from 'graphql-shield';
 import { createAppeals } from '../appeals';
@@ -11,6 +12,7 @@ import { billFilesRouter, billPdfLinks } from './bill-files';
 import { cabinetPermissions, cabinetResolvers } from './cabinet';
 import { utilityTypeDefs, type UtilityNames } from './cabinet-sdl';
 import { utilityContextFactory, type UtilityServices } from './context';
+import { registryRouter } from './registry-route';
 import { utilityEventConsumer } from './events';
 import { createLinkingService } from '../linking/service';
 import { anonymousReadingPolicies, createReadingsService } from '../readings/service';
@@ -57,24 +59,6 @@ export function utilitySchemaParts(spec: Pick<UtilitySubgraphSpec, 'names' | 'ow
   };
 }
 
-/** Runs `job` every `seconds` (never twice at once); 0 turns it off. */
-function every(seconds: number, job: () => Promise<unknown>, onError: (error: unknown) => void) {
-  if (seconds === 0) return { stop: async () => {} };
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    running ??= job()
-      .catch(onError)
-      .finally(() => (running = null));
-  }, seconds * 1000);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
-
 /**
  * A utility subgraph (electricity, heat) from the shared core plus its own SDL, rules and root
  * fields: services built once, the internal events endpoint, bill files behind signed links,
@@ -107,6 +91,14 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
         appeals: createAppeals(db, spec.tables),
         billLinks: billPdfLinks(runtime.gatewaySecret, spec.name),
       };
+      // Delivers this subgraph's events (answers to payments) after commit, on a connection view of its own.
+      const relay = startOutboxRelay({
+        db: runtime.database.view().db,
+        outbox: spec.tables.outbox,
+        endpointOf: (destination) => new URL('/internal/events', runtime.subgraphUrl(destination as SubgraphName)).toString(),
+        secretOf: (destination) => eventsSecret(runtime.gatewaySecret, destination),
+        logger,
+      });
       const eReceiptJob = every(
         config.jobsIntervalSeconds,
         () => services.eReceipts.deliverDue(clock.now()),
@@ -122,15 +114,21 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
         routes: (app) => {
           app.use(
             '/internal/events',
-            utilityEventConsumer({ db, tables: spec.tables, secret: eventsSecret(runtime.gatewaySecret, spec.name), logger, now: () => clock.now() }),
+            utilityEventConsumer({ db, tables: spec.tables, utility: spec.name, secret: eventsSecret(runtime.gatewaySecret, spec.name), logger, now: () => clock.now(), relay }),
           );
           app.use(
             '/files',
             requireGateway(subgraphSecret(runtime.gatewaySecret, spec.name)),
             billFilesRouter({ db, tables: spec.tables, links: services.billLinks, wording: spec.rules, now: () => clock.now(), logger }),
           );
+          app.use(
+            '/internal/registries',
+            requireGateway(subgraphSecret(runtime.gatewaySecret, spec.name)),
+            registryRouter({ db, tables: spec.tables, tokenKeys: runtime.tokenKeys, sessions: runtime.sessions, now: () => clock.now(), logger }),
+          );
         },
         dispose: async () => {
+          await relay.stop();
           await eReceiptJob.stop();
           mailer.close();
           await limits.close();

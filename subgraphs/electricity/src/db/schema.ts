@@ -7,6 +7,7 @@ export const electricitySchema = pgSchema('electricity');
 
 export const {
   inbox,
+  outbox,
   deactivatedLogins,
   suppliers,
   accounts,

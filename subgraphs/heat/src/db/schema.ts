@@ -6,6 +6,7 @@ export const heatSchema = pgSchema('heat');
 
 export const {
   inbox,
+  outbox,
   deactivatedLogins,
   suppliers,
   accounts,

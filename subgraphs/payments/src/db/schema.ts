@@ -1,28 +1,111 @@
-import { bigint, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { CheckoutStatus } from '../checkout/status';
+import { defineInboxTable, defineOutboxTable } from '@kabinet/events';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const paymentsSchema = pgSchema('payments');
 
+/** An item's answer from its utility. */
+export type ItemState = 'ASKED' | 'PAYABLE' | 'REFUSED';
+
+/** One checkout: one payment by card, for one or several accounts of any utilities and suppliers. */
 export const payments = paymentsSchema.table(
   'payments',
   {
     id: uuid('id').primaryKey(),
     payerUserId: uuid('payer_user_id').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<CheckoutStatus>().notNull(),
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
-    currency: text('currency').notNull(),
+    /** Known once the utilities have said which currency each account is billed in. */
+    currency: text('currency'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    provider: text('provider').notNull().default('LIQPAY'),
+    /** The client's key for retrying the same checkout safely (Stripe's model), and what it asked for. */
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    returnUrl: text('return_url'),
+    /** The provider's page the payer is sent to; set once every item is confirmed. */
+    paymentUrl: text('payment_url'),
+    /** The provider's last word on it (`success`, `failure`, `processing`, ...). */
+    providerStatus: text('provider_status'),
+    /** Why a checkout was refused: the code told to the client. */
+    refusal: text('refusal'),
+    /** The payer's language when the checkout was made: the provider's page and the receipt speak it. */
+    locale: text('locale').notNull().default('uk'),
+    /** When the reconciliation job last asked the provider about it. */
+    checkedAt: timestamp('checked_at', { withTimezone: true }),
+    /** Where the receipt is mailed: the login's confirmed address when the checkout was made. */
+    payerEmail: text('payer_email'),
+    /** When the receipt went out; null while it is due (a job sends it, retrying until it goes). */
+    receiptMailedAt: timestamp('receipt_mailed_at', { withTimezone: true }),
+    capturedAt: timestamp('captured_at', { withTimezone: true }),
+    reversedAt: timestamp('reversed_at', { withTimezone: true }),
+    /** The provider's id of the transaction that paid it. */
+    providerPaymentId: text('provider_payment_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index().on(table.payerUserId, table.createdAt, table.id)],
+  (table) => [
+    index().on(table.payerUserId, table.createdAt, table.id),
+    uniqueIndex().on(table.payerUserId, table.idempotencyKey),
+    index('payments_pending_idx').on(table.updatedAt).where(sql`status in ('AWAITING_CONFIRMATION', 'PENDING')`),
+    index('payments_receipt_due_idx').on(table.capturedAt).where(sql`status = 'CAPTURED' and receipt_mailed_at is null and payer_email is not null`),
+  ],
 );
 
+/** The part of a checkout that pays one account; its utility fills in the supplier once it confirms. */
 export const paymentItems = paymentsSchema.table(
   'payment_items',
   {
     id: uuid('id').primaryKey(),
-    paymentId: uuid('payment_id').notNull().references(() => payments.id),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    /** Its place in the checkout as the client listed the items. */
+    position: integer('position').notNull().default(0),
     utility: text('utility').notNull(),
     accountId: uuid('account_id').notNull(),
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    /** ASKED of its utility, then PAYABLE or REFUSED. */
+    state: text('state').$type<ItemState>().notNull().default('PAYABLE'),
+    /** Why its utility refused it (ACCOUNT_NOT_HELD). */
+    refusal: text('refusal'),
+    supplierCode: text('supplier_code'),
+    supplierName: text('supplier_name'),
+    accountNumber: text('account_number'),
+    currency: text('currency'),
+    /** The account already had a pending or captured payment since its latest bill: the client is warned. */
+    alreadyPaid: boolean('already_paid').notNull().default(false),
   },
-  (table) => [index().on(table.paymentId)],
+  (table) => [index().on(table.paymentId), index().on(table.accountId)],
 );
+
+/** Suppliers' LiqPay merchants: one card debit is split among them (`split_rules`). */
+export const merchants = paymentsSchema.table(
+  'merchants',
+  {
+    utility: text('utility').notNull(),
+    supplierCode: text('supplier_code').notNull(),
+    publicKey: text('public_key').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.utility, table.supplierCode] })],
+);
+
+/** Every provider callback applied, by the exact data received: a replay finds its row and changes nothing. */
+export const providerCallbacks = paymentsSchema.table(
+  'provider_callbacks',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    providerStatus: text('provider_status').notNull(),
+    dataHash: text('data_hash').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [uniqueIndex().on(table.dataHash)],
+);
+
+/** Events for the utilities (checkouts to confirm, payments to post), written with the change that causes them. */
+export const outbox = defineOutboxTable(paymentsSchema);
+/** Ids of the utilities' events applied here. */
+export const inbox = defineInboxTable(paymentsSchema);

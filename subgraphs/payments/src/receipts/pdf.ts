@@ -110,9 +110,9 @@ function details(receipt: ReceiptDocument): [string, string][] {
 
 function itemColumns(currency: string): Column[] {
   return [
-    { header: 'Послуга', width: 170, align: 'left' },
-    { header: 'Постачальник', width: 180, align: 'left' },
-    { header: 'Особовий рахунок', width: 90, align: 'left' },
+    { header: 'Послуга', width: 140, align: 'left' },
+    { header: 'Постачальник', width: 175, align: 'left' },
+    { header: 'Особовий рахунок', width: 125, align: 'left' },
     { header: `Сума, ${currencyLabel(currency)}`, width: 75, align: 'right' },
   ];
 }

@@ -1,12 +1,15 @@
 import { scalarResolvers } from '@kabinet/subgraph';
 import type { Resolvers } from '../generated/resolvers-types';
-import { paymentItemResolvers } from './payment-item';
-import { paymentResolvers } from './payment';
+import { checkoutItemResolvers, checkoutResolvers } from './checkout';
+import { mutationResolvers } from './mutation';
+import { queryResolvers } from './query';
 import { userResolvers } from './user';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
+  Query: queryResolvers,
+  Mutation: mutationResolvers,
   User: userResolvers,
-  Payment: paymentResolvers,
-  PaymentItem: paymentItemResolvers,
+  Checkout: checkoutResolvers,
+  CheckoutItem: checkoutItemResolvers,
 };

@@ -241,6 +241,8 @@ export type AccountKind =
 export type LedgerEntryKind =
   | 'CHARGE'
   | 'PAYMENT'
+  /** A payment returned to the payer's card: it raises the balance by what the payment lowered it. */
+  | 'PAYMENT_REVERSAL'
   | 'ADJUSTMENT';
 
 /** One entry of an account's "personal card". Entries never change; corrections are new entries. */
@@ -608,6 +610,8 @@ export type CabinetAccount = UtilityAccount & {
   contractNumber?: Maybe<Scalars['String']['output']>;
   /** The ledger's sum: debt positive, overpayment negative. */
   balance: Money;
+  /** What to pay now: the balance when in debt, else zero (an overpayment pays ahead). */
+  amountDue: Money;
   /** Meters in service on this account; with `includeRemoved`, replaced ones too. */
   meters: Array<Meter>;
   /** The reading window open today, or else the next one. */
@@ -1375,6 +1379,7 @@ export type CabinetAccountResolvers<ContextType = UtilityContext, ParentType ext
   kind?: Resolver<ResolversTypes['AccountKind'], ParentType, ContextType>;
   contractNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   meters?: Resolver<Array<ResolversTypes['Meter']>, ParentType, ContextType, RequireFields<CabinetAccountMetersArgs, 'includeRemoved'>>;
   readingWindow?: Resolver<ResolversTypes['ReadingWindow'], ParentType, ContextType>;
   latestBill?: Resolver<Maybe<ResolversTypes['Bill']>, ParentType, ContextType>;

@@ -10,6 +10,7 @@ import type { UtilityContext } from '../context';
 import type { CabinetAccountResolvers } from '../generated/resolvers-types';
 import type { AccountRow } from '../../tables';
 import { readingWindowStatus } from '../../suppliers';
+import { paymentKinds } from '../../ledger';
 import { messages } from '../../messages';
 
 const maxHistoryMonths = 36;
@@ -25,6 +26,8 @@ export const accountResolvers: CabinetAccountResolvers = {
   holderName: (account) => account.holderName || account.holderSurname,
   balance: async (account, _args, context) =>
     money(await context.utility.balanceByAccount.load(account.id), account.currency),
+  amountDue: async (account, _args, context) =>
+    money(Math.max(await context.utility.balanceByAccount.load(account.id), 0), account.currency),
   meters: async (account, args, context) => {
     const meters = await context.utility.metersByAccount.load(account.id);
     return withScope(args.includeRemoved ? meters : meters.filter((meter) => meter.removedOn === null), scopeOf(account));
@@ -108,19 +111,21 @@ export const accountResolvers: CabinetAccountResolvers = {
     const months = periodsBetween(addMonths(thisMonth, -11), thisMonth);
     const { ledgerEntries: entries } = context.services.tables;
     const payments = await context.db
-      .select({ amountMinor: entries.amountMinor, occurredAt: entries.occurredAt })
+      .select({ kind: entries.kind, amountMinor: entries.amountMinor, occurredAt: entries.occurredAt })
       .from(entries)
       .where(
         and(
           eq(entries.accountId, account.id),
-          eq(entries.kind, 'PAYMENT'),
+          inArray(entries.kind, [...paymentKinds]),
           gte(entries.occurredAt, startOfLocalDate(firstDayOf(months[0]!), supplier.timeZone)),
           lte(entries.occurredAt, context.now),
         ),
       );
     return months.map((period) => {
       const inMonth = payments.filter((payment) => periodOf(localDateIn(payment.occurredAt, supplier.timeZone)) === period);
-      return { period, paid: money(-inMonth.reduce((sum, payment) => sum + payment.amountMinor, 0), account.currency), count: inMonth.length };
+      // Net of payments returned in the month: a reversed payment neither counts nor adds.
+      const count = inMonth.filter((entry) => entry.kind === 'PAYMENT').length - inMonth.filter((entry) => entry.kind === 'PAYMENT_REVERSAL').length;
+      return { period, paid: money(-inMonth.reduce((sum, payment) => sum + payment.amountMinor, 0), account.currency), count: Math.max(count, 0) };
     });
   },
 

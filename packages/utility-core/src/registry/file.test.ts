@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { readRegistry, RegistryFileError } from './file';
+
+describe('a bank payment registry file', () => {
+  it('reads a Ukrainian bank export: `;`, decimal commas, dotted dates, a BOM and Ukrainian headers', () => {
+    const text = '\uFEFFДата;Особовий рахунок;Сума;Номер документа;Платник\n28.11.2026;10234567;1 250,40;PB-0001;Демченко О.\n29.11.2026;10987654;99,5;PB-0002;\n';
+    expect(readRegistry(text)).toEqual({
+      rows: [
+        { line: 2, paidOn: '2026-11-28', accountNumber: '10234567', amountMinor: 125_040, reference: 'PB-0001', payer: 'Демченко О.' },
+        { line: 3, paidOn: '2026-11-29', accountNumber: '10987654', amountMinor: 9_950, reference: 'PB-0002', payer: null },
+      ],
+      problems: [],
+    });
+  });
+
+  it('reads comma-separated English columns in any order', () => {
+    const { rows } = readRegistry('reference,amount,account,date\nX1,"1250.40",OD4412907,2026-11-28\n');
+    expect(rows).toEqual([{ line: 2, paidOn: '2026-11-28', accountNumber: 'OD4412907', amountMinor: 125_040, reference: 'X1', payer: null }]);
+  });
+
+  it('reports each row that is not a payment, by its line, and keeps the rest', () => {
+    const text = ['date;account;amount;reference', '2026-02-30;1;10,00;A', '2026-11-28;2;0;B', '2026-11-28;3;12,345;C', '2026-11-28;;10;D', '2026-11-28;5;10;', '2026-11-28;6;10;F'].join('\n');
+    const { rows, problems } = readRegistry(text);
+    expect(rows.map((row) => row.reference)).toEqual(['F']);
+    expect(problems.map((problem) => problem.line)).toEqual([2, 3, 4, 5, 6]);
+    expect(problems[0]!.reason).toContain('not a date');
+    expect(problems[2]!.reason).toContain('not a positive amount');
+  });
+
+  it('refuses a file that is not a registry', () => {
+    expect(() => readRegistry('')).toThrow(RegistryFileError);
+    expect(() => readRegistry('name;phone\nA;1')).toThrow(/no date, account, amount, reference column/);
+  });
+});

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from '@kabinet/db';
+import { and, eq, inArray } from 'drizzle-orm';
+import { localDateIn, startOfLocalDate } from '../calendar';
+import { postPayment } from '../ledger';
+import type { UtilityTables } from '../tables';
+import type { RegistryProblem, RegistryRow } from './file';
+
+/** What an import did with each row: the answer to the operator who uploaded the file. */
+export interface RegistryReport {
+  source: string;
+  rows: number;
+  posted: number;
+  /** Rows whose payment was posted before (this file or an earlier one): nothing posted again. */
+  alreadyPosted: number;
+  postedMinor: number;
+  currency: string | null;
+  /** Rows that name no account of this supplier: sent back for the bank to resolve. */
+  unmatched: { line: number; accountNumber: string; amountMinor: number; reference: string }[];
+  /** Rows that do not read as a payment. */
+  invalid: RegistryProblem[];
+}
+
+/**
+ * The ledger's id of a registry payment: the same bank reference from the same source is the same
+ * payment, however many files carry it, so the ledger's (payment, account) key posts it once.
+ */
+export function registryPaymentId(supplierId: string, source: string, reference: string): string {
+  const hex = createHash('sha256').update(`registry:${supplierId}:${source.toLowerCase()}:${reference}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const byNumber = (number: string) => number.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * Posts a registry's rows to the supplier's accounts, in the caller's transaction: each row once,
+ * matched by account number within the supplier only.
+ */
+export async function importRegistry(
+  tx: Transaction,
+  t: UtilityTables,
+  registry: { supplierId: string; timeZone: string; source: string; rows: RegistryRow[]; problems: RegistryProblem[] },
+  now: Date,
+): Promise<RegistryReport> {
+  const numbers = [...new Set(registry.rows.map((row) => row.accountNumber))];
+  const accounts = numbers.length
+    ? await tx.select().from(t.accounts).where(and(eq(t.accounts.supplierId, registry.supplierId), inArray(t.accounts.accountNumber, numbers)))
+    : [];
+  // Numbers as typed in bank offices: spaces and case do not make another account.
+  const accountOf = new Map(accounts.map((account) => [byNumber(account.accountNumber), account]));
+  const paymentIds = registry.rows.map((row) => registryPaymentId(registry.supplierId, registry.source, row.reference));
+  const earlier = paymentIds.length
+    ? await tx.select({ paymentId: t.ledgerEntries.paymentId }).from(t.ledgerEntries).where(inArray(t.ledgerEntries.paymentId, [...new Set(paymentIds)]))
+    : [];
+  const seen = new Set(earlier.map((entry) => entry.paymentId));
+
+  const report: RegistryReport = {
+    source: registry.source,
+    rows: registry.rows.length + registry.problems.length,
+    posted: 0,
+    alreadyPosted: 0,
+    postedMinor: 0,
+    currency: accounts[0]?.currency ?? null,
+    unmatched: [],
+    invalid: registry.problems,
+  };
+  const today = localDateIn(now, registry.timeZone);
+  for (const [index, row] of registry.rows.entries()) {
+    if (row.paidOn > today) {
+      report.invalid.push({ line: row.line, reason: `dated in the future: ${row.paidOn}` });
+      continue;
+    }
+    const account = accountOf.get(byNumber(row.accountNumber));
+    if (!account) {
+      report.unmatched.push({ line: row.line, accountNumber: row.accountNumber, amountMinor: row.amountMinor, reference: row.reference });
+      continue;
+    }
+    const paymentId = paymentIds[index]!;
+    if (seen.has(paymentId)) {
+      report.alreadyPosted += 1;
+      continue;
+    }
+    seen.add(paymentId);
+    await postPayment(
+      tx,
+      t,
+      {
+        paymentId,
+        accountId: account.id,
+        amountMinor: row.amountMinor,
+        currency: account.currency,
+        // The day it was paid at the bank, as the supplier's calendar counts it.
+        capturedAt: startOfLocalDate(row.paidOn, registry.timeZone),
+        description: `Оплата через ${registry.source} (${row.reference})`.slice(0, 200),
+      },
+      now,
+    );
+    report.posted += 1;
+    report.postedMinor += row.amountMinor;
+  }
+  return report;
+}

@@ -1,0 +1,89 @@
+import { demoOperators, demoUsers, stableId } from '@kabinet/demo';
+import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ledgerQuery = `query ($id: ID!) { electricityAccount(id: $id) { balance { amount } ledger(first: 100) { edges { node { kind amount { amount } description } } } } }`;
+
+describe('bank payment registries: an operator uploads the day’s file, each row posts once', () => {
+  let t: TestStack;
+  let operator: string;
+  let gatewayOrigin: string;
+
+  beforeAll(async () => {
+    t = await startTestStack({ now: '2026-11-30T10:00:00+02:00' });
+    operator = await loginAs(t, demoOperators.kyivEnergo);
+    gatewayOrigin = t.stack.gateway.url.replace('localhost', '127.0.0.1');
+  });
+  afterAll(() => t?.stop());
+
+  const upload = (utility: string, csv: string, options: { token?: string; source?: string } = {}) =>
+    fetch(`${gatewayOrigin}/operator/payment-registries/${utility}${options.source === undefined ? '?source=PrivatBank' : options.source ? `?source=${encodeURIComponent(options.source)}` : ''}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv; charset=utf-8', ...(options.token === '' ? {} : { authorization: `Bearer ${options.token ?? operator}` }) },
+      body: csv,
+    });
+
+  const registry = [
+    'Дата;Особовий рахунок;Сума;Номер документа;Платник',
+    '29.11.2026;10234567;250,00;PB-1001;Демченко О.',
+    '29.11.2026;10987654;99,50;PB-1002;Ковальчук',
+    '29.11.2026;99999999;10,00;PB-1003;Невідомий',
+    '29.11.2026;10234567;12,3x;PB-1004;',
+    // The bank sent one payment twice in the same file.
+    '29.11.2026;10234567;250,00;PB-1001;Демченко О.',
+  ].join('\n');
+
+  it('posts matched rows once, reports unmatched and unreadable rows by line, and posts nothing when the file comes again', async () => {
+    const accountId = stableId('electricity:kyiv-energo:10234567');
+    const token = await loginAs(t, demoUsers.demo);
+    const before = expectNoGraphQLErrors(await t.gql(ledgerQuery, { token, variables: { id: accountId } })).electricityAccount;
+
+    const first = await upload('electricity', registry);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({
+      source: 'PrivatBank',
+      rows: 5,
+      posted: 2,
+      alreadyPosted: 1,
+      postedAmount: { amount: '349.50', currency: 'UAH' },
+      unmatched: [{ line: 4, accountNumber: '99999999', amount: '10.00', reference: 'PB-1003' }],
+      invalid: [{ line: 5, reason: 'not a positive amount: "12,3x"' }],
+    });
+
+    const again = await (await upload('electricity', registry)).json();
+    expect(again).toMatchObject({ posted: 0, alreadyPosted: 3, postedAmount: { amount: '0.00' } });
+
+    const after = expectNoGraphQLErrors(await t.gql(ledgerQuery, { token, variables: { id: accountId } })).electricityAccount;
+    const entries = after.ledger.edges.filter((edge: any) => edge.node.description.includes('PB-1001'));
+    expect(entries).toEqual([{ node: { kind: 'PAYMENT', amount: { amount: '-250.00' }, description: 'Оплата через PrivatBank (PB-1001)' } }]);
+    expect(Math.round(Number(after.balance.amount) * 100)).toBe(Math.round(Number(before.balance.amount) * 100) - 25_000);
+
+    // The same reference from another bank is another payment.
+    const other = await (await upload('electricity', registry.split('\n').slice(0, 2).join('\n'), { source: 'Укрпошта' })).json();
+    expect(other).toMatchObject({ posted: 1, alreadyPosted: 0 });
+  });
+
+  it('takes registries only from the supplier’s own operators, and only files it can read', async () => {
+    const customer = await loginAs(t, demoUsers.demo);
+    expect((await upload('electricity', registry, { token: customer })).status).toBe(403);
+    expect((await upload('electricity', registry, { token: '' })).status).toBe(401);
+    expect((await upload('electricity', registry, { token: 'not-a-token' })).status).toBe(401);
+    // Kyiv-energo's operator is not the heat supplier's: the file is not theirs to post.
+    expect((await upload('heat', registry)).status).toBe(403);
+    expect((await upload('water', registry)).status).toBe(404);
+    const noSource = await upload('electricity', registry, { source: '' });
+    expect(noSource.status).toBe(400);
+    const garbage = await upload('electricity', 'hello;world\n1;2');
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as any).errors[0].extensions.code).toBe('REGISTRY_UNREADABLE');
+    // Another supplier's account number is unmatched, never posted to that supplier.
+    const odesa = await (await upload('electricity', 'date;account;amount;reference\n2026-11-29;OD4412907;10,00;X-1')).json();
+    expect(odesa).toMatchObject({ posted: 0, unmatched: [{ accountNumber: 'OD4412907' }] });
+  });
+
+  it('imports heat registries for the heat supplier’s operator', async () => {
+    const heatOperator = await loginAs(t, demoOperators.kharkivTeplo);
+    const report = await (await upload('heat', 'date;account;amount;reference\n2026-11-29;ХТМ-004518;300,00;OSCHAD-77', { token: heatOperator, source: 'Ощадбанк' })).json();
+    expect(report).toMatchObject({ posted: 1, unmatched: [], invalid: [] });
+  });
+});

@@ -1,0 +1,64 @@
+import type { SessionRevocations, TokenKeys } from '@kabinet/auth';
+import { viewerFromAuthorization } from '@kabinet/auth';
+import type { Logger } from '@kabinet/config';
+import type { Database } from '@kabinet/db';
+import { DomainError } from '@kabinet/errors';
+import { formatMinor } from '@kabinet/money';
+import { eq } from 'drizzle-orm';
+import express, { type Response, type Router } from 'express';
+import { readRegistry, RegistryFileError } from '../registry/file';
+import { importRegistry } from '../registry/import';
+import type { UtilityTables } from '../tables';
+
+const refuse = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
+
+/**
+ * POST /internal/registries?source=<bank>: an operator uploads a bank's (or the post office's)
+ * daily payment registry for their own supplier, through the gateway's
+ * `/operator/payment-registries/<utility>`. Not a GraphQL operation: a file upload by staff.
+ * The operator's access token is the authority; the supplier is the token's, never the file's.
+ */
+export function registryRouter(options: {
+  db: Database;
+  tables: UtilityTables;
+  tokenKeys: TokenKeys;
+  sessions: SessionRevocations;
+  now: () => Date;
+  logger: Logger;
+}): Router {
+  const router = express.Router();
+  router.post('/', express.text({ type: () => true, limit: '4mb' }), async (req, res) => {
+    try {
+      const viewer = await viewerFromAuthorization(options.tokenKeys, req.get('authorization'), options.sessions);
+      if (!viewer) return void refuse(res, 401, 'UNAUTHENTICATED', 'Log in as an operator of the supplier');
+      if (viewer.role !== 'OPERATOR' || !viewer.supplierId) return void refuse(res, 403, 'FORBIDDEN', 'Only a supplier’s operators upload its payment registries');
+      const [supplier] = await options.db.select().from(options.tables.suppliers).where(eq(options.tables.suppliers.id, viewer.supplierId));
+      if (!supplier) return void refuse(res, 403, 'FORBIDDEN', 'Your supplier is not served by this utility');
+      const source = typeof req.query.source === 'string' ? req.query.source.trim() : '';
+      if (source.length < 2 || source.length > 100) return void refuse(res, 400, 'BAD_USER_INPUT', 'Name the bank the registry comes from: ?source=<bank>, 2 to 100 characters');
+
+      const text = typeof req.body === 'string' ? req.body : '';
+      const { rows, problems } = readRegistry(text);
+      const report = await options.db.transaction((tx) =>
+        importRegistry(tx, options.tables, { supplierId: supplier.id, timeZone: supplier.timeZone, source, rows, problems }, options.now()),
+      );
+      options.logger.info({ supplier: supplier.code, source, rows: report.rows, posted: report.posted, alreadyPosted: report.alreadyPosted, unmatched: report.unmatched.length }, 'payment registry imported');
+      const currency = report.currency ?? 'UAH';
+      res.json({
+        source: report.source,
+        rows: report.rows,
+        posted: report.posted,
+        alreadyPosted: report.alreadyPosted,
+        postedAmount: { amount: formatMinor(report.postedMinor, currency), currency },
+        unmatched: report.unmatched.map(({ amountMinor, ...row }) => ({ ...row, amount: formatMinor(amountMinor, currency) })),
+        invalid: report.invalid,
+      });
+    } catch (error) {
+      if (error instanceof RegistryFileError) return void refuse(res, 400, 'REGISTRY_UNREADABLE', error.message);
+      if (error instanceof DomainError) return void refuse(res, 401, String(error.extensions.code), error.message);
+      options.logger.error({ err: error }, 'payment registry import failed');
+      refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'The registry could not be imported; nothing was posted. Try again');
+    }
+  });
+  return router;
+}

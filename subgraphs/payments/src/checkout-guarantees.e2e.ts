@@ -1,0 +1,225 @@
+import { sandboxLiqPayPrivateKey } from '@kabinet/config';
+import { demoUsers } from '@kabinet/demo';
+import { majorUnits, signed } from '@kabinet/liqpay';
+import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
+
+const kabinetMerchant = { publicKey: 'sandbox_kabinet', privateKey: sandboxLiqPayPrivateKey };
+
+const ledgerQuery = (utility: 'electricity' | 'heat') => `query ($id: ID!) {
+  account: ${utility}Account(id: $id) { balance { amount } ledger(first: 100) { edges { node { kind amount { amount } } } } }
+}`;
+
+describe('checkout guarantees', () => {
+  let t: TestStack;
+  let token: string;
+  let gatewayOrigin: string;
+
+  beforeAll(async () => {
+    t = await startTestStack();
+    token = await loginAs(t, demoUsers.demo);
+    gatewayOrigin = t.stack.gateway.url.replace('localhost', '127.0.0.1');
+  });
+  afterAll(() => t?.stop());
+
+  const create = (items: { utility: string; accountId: string; amount: string }[], key?: string, as = token) =>
+    t.gql(createCheckoutMutation, { token: as, variables: { input: checkoutInput(t, items, key) } });
+  const read = async (id: string) => expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id } })).checkout;
+  const ledger = async (utility: 'electricity' | 'heat', id: string) =>
+    expectNoGraphQLErrors(await t.gql(ledgerQuery(utility), { token, variables: { id } })).account as {
+      balance: { amount: string };
+      ledger: { edges: { node: { kind: string; amount: { amount: string } } }[] };
+    };
+  const entriesOf = async (utility: 'electricity' | 'heat', id: string, kind: string, amount: string) =>
+    (await ledger(utility, id)).ledger.edges.filter((edge) => edge.node.kind === kind && edge.node.amount.amount === amount).length;
+
+  /** A callback as LiqPay would post it about `checkout`, signed with Kabinet's merchant key (or another). */
+  const callback = (checkout: { id: string; total: { amount: string; currency: string } }, status: string, extra: Record<string, unknown> = {}, keys = kabinetMerchant) =>
+    signed(keys, {
+      version: 3,
+      action: 'pay',
+      status,
+      payment_id: 1_500_000_001,
+      order_id: checkout.id,
+      amount: majorUnits(Math.round(Number(checkout.total.amount) * 100)),
+      currency: checkout.total.currency,
+      description: 'test',
+      ...extra,
+    });
+  const post = (message: { data: string; signature: string }) =>
+    fetch(`${gatewayOrigin}/callbacks/liqpay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(message),
+    });
+
+  it('returns the same checkout for a retried request with the same key, and refuses the key for another request', async () => {
+    const items = [{ utility: 'ELECTRICITY', accountId: demoAccounts.lvivEnergo.accountId, amount: '120.00' }];
+    const key = `retry-${crypto.randomUUID()}`;
+    // Two devices (or a retry racing the first request) at once: one checkout.
+    const answers = await Promise.all([create(items, key), create(items, key), create(items, key)]);
+    const ids = answers.map((answer) => expectNoGraphQLErrors(answer).createCheckout.id);
+    expect(new Set(ids).size).toBe(1);
+    const again = expectNoGraphQLErrors(await create([{ ...items[0]!, amount: '120,0' }], key)).createCheckout;
+    expect(again.id).toBe(ids[0]);
+    expect(again.paymentUrl).toBe(answers[0]!.data!.createCheckout.paymentUrl);
+
+    const changed = await create([{ ...items[0]!, amount: '121.00' }], key);
+    expectErrorCode(changed, 'IDEMPOTENCY_KEY_REUSED');
+    // Keys are per login: another login's same key is its own checkout.
+    const neighbour = await loginAs(t, demoUsers.second);
+    const odesa = demoAccountId('electricity', 'odesa-energo', 'OD4412907');
+    const theirs = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: odesa, amount: '5.00' }], key, neighbour)).createCheckout;
+    expect(theirs.id).not.toBe(ids[0]);
+  });
+
+  it('applies a callback once: a duplicate, a forged one and news older than the state change nothing', async () => {
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: demoAccounts.poltavaTeplo.accountId, amount: '333.33' }])).createCheckout;
+    const forged = callback(checkout, 'success', {}, { publicKey: 'sandbox_kabinet', privateKey: 'someone-elses-key' });
+    expect((await post(forged)).status).toBe(400);
+    // The signature covers the exact data: one byte changed and it is refused.
+    const genuine = callback(checkout, 'success');
+    const tampered = { data: Buffer.from(Buffer.from(genuine.data, 'base64').toString().replace('333.33', '3.33')).toString('base64'), signature: genuine.signature };
+    expect((await post(tampered)).status).toBe(400);
+    expect((await read(checkout.id)).status).toBe('PENDING');
+
+    // A signed callback for another amount than the checkout is refused too.
+    expect((await post(callback({ ...checkout, total: { ...checkout.total, amount: '1.00' } }, 'success'))).status).toBe(400);
+
+    expect((await post(genuine)).status).toBe(200);
+    expect((await post(genuine)).status).toBe(200);
+    // Late news of an earlier attempt: processing and failure after success.
+    expect((await post(callback(checkout, 'processing'))).status).toBe(200);
+    expect((await post(callback(checkout, 'failure', { payment_id: 1_500_000_000 }))).status).toBe(200);
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+
+    await eventually('the posting', async () => ((await entriesOf('heat', demoAccounts.poltavaTeplo.accountId, 'PAYMENT', '-333.33')) === 1 ? true : undefined));
+    // Give a duplicate posting every chance to arrive: there is none.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesOf('heat', demoAccounts.poltavaTeplo.accountId, 'PAYMENT', '-333.33')).toBe(1);
+  });
+
+  it('ends in the right state whatever order the callbacks come in', async () => {
+    // `success` after `failure`: the payer tried again on the same page and paid.
+    const retried = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.01' }])).createCheckout;
+    await post(callback(retried, '3ds_verify'));
+    await post(callback(retried, 'failure'));
+    expect((await read(retried.id)).status).toBe('FAILED');
+    await post(callback(retried, 'success', { payment_id: 1_500_000_002 }));
+    expect((await read(retried.id)).status).toBe('CAPTURED');
+
+    // A declined payment takes nothing and posts nothing.
+    const declined = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.02' }])).createCheckout;
+    await payOnSandbox(declined.paymentUrl, 'decline');
+    expect(await read(declined.id)).toMatchObject({ status: 'FAILED', providerStatus: 'failure', receiptUrl: null });
+
+    // 3-D Secure: pending while the bank asks for the code, paid after it.
+    const secured = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.03' }])).createCheckout;
+    await payOnSandbox(secured.paymentUrl, '3ds');
+    expect((await read(secured.id)).status).toBe('CAPTURED');
+    await eventually('both postings', async () =>
+      (await entriesOf('electricity', demoAccounts.kyivEnergo.accountId, 'PAYMENT', '-10.01')) === 1 &&
+      (await entriesOf('electricity', demoAccounts.kyivEnergo.accountId, 'PAYMENT', '-10.03')) === 1
+        ? true
+        : undefined,
+    );
+    expect(await entriesOf('electricity', demoAccounts.kyivEnergo.accountId, 'PAYMENT', '-10.02')).toBe(0);
+  });
+
+  it('refuses a callback for an unknown order', async () => {
+    const unknown = callback({ id: crypto.randomUUID(), total: { amount: '10.00', currency: 'UAH' } }, 'success');
+    const response = await post(unknown);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'unknown-order' });
+  });
+
+  it('posts a reversing entry on each ledger when a captured payment is returned to the card', async () => {
+    const { kyivEnergo, kyivTeplo } = demoAccounts;
+    const before = { electricity: (await ledger('electricity', kyivEnergo.accountId)).balance.amount, heat: (await ledger('heat', kyivTeplo.accountId)).balance.amount };
+    const checkout = expectNoGraphQLErrors(
+      await create([
+        { utility: 'ELECTRICITY', accountId: kyivEnergo.accountId, amount: '77.70' },
+        { utility: 'HEAT', accountId: kyivTeplo.accountId, amount: '88.80' },
+      ]),
+    ).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    await eventually('the postings', async () => ((await entriesOf('heat', kyivTeplo.accountId, 'PAYMENT', '-88.80')) === 1 ? true : undefined));
+
+    // The merchant refunds it at LiqPay (its cabinet, or a chargeback): LiqPay calls back `reversed`.
+    const refund = signed(kabinetMerchant, { version: 3, action: 'refund', order_id: checkout.id, amount: 166.5 });
+    const refunded = await fetch(`${t.stack.liqpaySandbox!.url}/api/request`, { method: 'POST', body: new URLSearchParams(refund) });
+    expect(await refunded.json()).toMatchObject({ status: 'reversed' });
+    expect((await read(checkout.id)).status).toBe('REVERSED');
+
+    await eventually('the reversals', async () =>
+      (await entriesOf('electricity', kyivEnergo.accountId, 'PAYMENT_REVERSAL', '77.70')) === 1 && (await entriesOf('heat', kyivTeplo.accountId, 'PAYMENT_REVERSAL', '88.80')) === 1
+        ? true
+        : undefined,
+    );
+    expect((await ledger('electricity', kyivEnergo.accountId)).balance.amount).toBe(before.electricity);
+    expect((await ledger('heat', kyivTeplo.accountId)).balance.amount).toBe(before.heat);
+  });
+
+  it('never lets a just-unlinked account be paid, and never mixes currencies', async () => {
+    const neighbour = await loginAs(t, demoUsers.second);
+    const odesa = demoAccountId('electricity', 'odesa-energo', 'OD4412907');
+    const kamchatka = demoAccountId('electricity', 'kamchatka-energo', '4100112233');
+    expectErrorCode(
+      await create(
+        [
+          { utility: 'ELECTRICITY', accountId: odesa, amount: '10.00' },
+          { utility: 'ELECTRICITY', accountId: kamchatka, amount: '10.00' },
+        ],
+        undefined,
+        neighbour,
+      ),
+      'CURRENCIES_MIXED',
+    );
+
+    const unlinked = expectNoGraphQLErrors(
+      await t.gql(`mutation ($input: AccountIdInput!) { unlinkElectricityAccount(input: $input) { __typename } }`, { token: neighbour, variables: { input: { accountId: odesa } } }),
+    );
+    expect(unlinked).toBeTruthy();
+    const refused = expectErrorCode(await create([{ utility: 'ELECTRICITY', accountId: odesa, amount: '10.00' }], undefined, neighbour), 'ACCOUNT_NOT_HELD');
+    expect(refused.extensions?.accountIds).toEqual([odesa]);
+  });
+
+  it('shows a login only its own checkouts and receipts', async () => {
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.lvivEnergo.accountId, amount: '15.00' }])).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    const mine = await read(checkout.id);
+    const neighbour = await loginAs(t, demoUsers.second);
+    const theirs = await t.gql(checkoutQuery, { token: neighbour, variables: { id: checkout.id } });
+    expect(theirs.data?.checkout).toBeNull();
+    const viaEntities = await t.gql(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Checkout { id } } }`, {
+      token: neighbour,
+      variables: { r: [{ __typename: 'Checkout', id: checkout.id }] },
+    });
+    expect(viaEntities.data?._entities?.[0] ?? null).toBeNull();
+
+    // A receipt link opens only the checkout it was made for.
+    const receiptUrl = new URL(mine.receiptUrl);
+    const other = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.lvivEnergo.accountId, amount: '16.00' }])).createCheckout;
+    receiptUrl.pathname = receiptUrl.pathname.replace(checkout.id, other.id);
+    expect((await fetch(receiptUrl)).status).toBe(403);
+
+    // Operators pay nothing here; anonymous clients nothing at all.
+    expectErrorCode(await t.gql(createCheckoutMutation, { variables: { input: checkoutInput(t, [{ utility: 'HEAT', accountId: demoAccounts.kyivTeplo.accountId, amount: '1.00' }]) } }), 'UNAUTHENTICATED');
+  });
+
+  it('keeps callbacks and posting off the public API', async () => {
+    // Payments' own routes answer only the gateway; the gateway forwards only the providers' callback path.
+    const internal = await fetch(`${t.stack.subgraphs.payments.url}/internal/providers/liqpay/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(callback({ id: crypto.randomUUID(), total: { amount: '1.00', currency: 'UAH' } }, 'success')),
+    });
+    expect(internal.status).toBe(403);
+    expect((await fetch(`${gatewayOrigin}/callbacks/other-provider`, { method: 'POST' })).status).toBe(404);
+    const schema = await t.gql(`{ __schema { mutationType { fields { name } } } }`);
+    const mutations = (schema.data?.__schema.mutationType.fields ?? []).map((field: { name: string }) => field.name);
+    expect(mutations).toContain('createCheckout');
+    expect(mutations.filter((name: string) => /callback|capture|post/i.test(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,378 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@kabinet/config';
+import type { Database, Transaction } from '@kabinet/db';
+import { DomainError, type Locale, type Translations } from '@kabinet/errors';
+import { publishEvent } from '@kabinet/events';
+import { minorUnitExponent } from '@kabinet/money';
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
+import { messages } from '../messages';
+import type { PaymentProviders, ProviderNotice } from '../providers/provider';
+import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
+import { afterProviderSaid, isWithProvider } from './status';
+
+export type CheckoutRow = typeof payments.$inferSelect;
+export type CheckoutItemRow = typeof paymentItems.$inferSelect;
+
+/** A utility's answer about the items of a checkout that are its accounts (see utility-core's `payable.ts`). */
+export interface UtilityAnswer {
+  checkoutId: string;
+  utility: string;
+  items: (
+    | {
+        itemId: string;
+        accountId: string;
+        payable: true;
+        supplierCode: string;
+        supplierName: string;
+        accountNumber: string;
+        currency: string;
+        amountDueMinor: number;
+        currentBillIssuedAt: string | null;
+        paidSinceBill: boolean;
+      }
+    | { itemId: string; accountId: string; payable: false; reason: string }
+  )[];
+}
+
+/** Why a checkout was refused, as told to the client. */
+const refusals: Record<string, () => Translations> = {
+  ACCOUNT_NOT_HELD: messages.accountNotHeld,
+  CURRENCIES_MIXED: messages.currenciesMixed,
+  SUPPLIER_NOT_PAYABLE: messages.supplierNotPayable,
+  NOT_CONFIRMED: messages.notConfirmed,
+};
+
+/** The typed error a refused checkout answers with, every time it is asked for again. */
+export function refusalError(checkout: CheckoutRow, items: CheckoutItemRow[]): DomainError {
+  const code = checkout.refusal ?? 'ACCOUNT_NOT_HELD';
+  const refused = items.filter((item) => item.state === 'REFUSED').map((item) => item.accountId);
+  return new DomainError(code, (refusals[code] ?? messages.accountNotHeld)(), { checkoutId: checkout.id, ...(refused.length ? { accountIds: refused } : {}) });
+}
+
+export interface CheckoutsOptions {
+  db: Database;
+  providers: PaymentProviders;
+  /** Origins a `returnUrl` may lead to. */
+  allowedReturnOrigins: readonly string[];
+  /** Delivers the outbox after a commit. */
+  relay: { nudge(): void };
+  now: () => Date;
+  /** How long `create` waits for the utilities' answers before it returns the checkout as it is. */
+  confirmWaitMs: number;
+  logger: Logger;
+}
+
+/** Confirmations not answered in this time refuse the checkout: the payer starts again. */
+const confirmationDeadlineMs = 15 * 60_000;
+/** A checkout with the provider this long without news is asked about. */
+const reconcileAfterMs = 2 * 60_000;
+/** An order the provider has never seen, this old: the payer left without paying. */
+const abandonedAfterMs = 60 * 60_000;
+
+const pollMs = 20;
+
+export type NoticeResult = 'applied' | 'duplicate' | 'unknown-order' | 'mismatch';
+
+export function createCheckouts(options: CheckoutsOptions) {
+  const { db, logger } = options;
+
+  async function checkoutOf(executor: Database | Transaction, id: string) {
+    const [row] = await executor.select().from(payments).where(eq(payments.id, id));
+    return row;
+  }
+
+  /**
+   * Every item answered: the checkout goes to its provider (PENDING with a payment page) or is
+   * refused. Runs in the transaction that recorded the last answer, under the checkout's lock.
+   */
+  async function decide(tx: Transaction, checkout: CheckoutRow): Promise<void> {
+    const items = await tx.select().from(paymentItems).where(eq(paymentItems.paymentId, checkout.id)).orderBy(asc(paymentItems.position));
+    if (items.some((item) => item.state === 'ASKED')) return;
+    const refuse = (refusal: string) =>
+      tx.update(payments).set({ status: 'REFUSED', refusal, updatedAt: options.now() }).where(eq(payments.id, checkout.id));
+
+    if (items.some((item) => item.state === 'REFUSED')) return void (await refuse('ACCOUNT_NOT_HELD'));
+    const currencies = new Set(items.map((item) => item.currency!));
+    if (currencies.size > 1) return void (await refuse('CURRENCIES_MIXED'));
+    const [currency] = currencies as Set<string>;
+    // Amounts were read with two decimals; an account in another kind of currency cannot take them.
+    if (minorUnitExponent(currency!) !== checkoutMinorExponent) return void (await refuse('CURRENCIES_MIXED'));
+
+    const merchantRows = await tx
+      .select()
+      .from(merchants)
+      .where(or(...items.map((item) => and(eq(merchants.utility, item.utility), eq(merchants.supplierCode, item.supplierCode!)))));
+    const merchantOf = (item: CheckoutItemRow) =>
+      merchantRows.find((row) => row.utility === item.utility && row.supplierCode === item.supplierCode)?.publicKey;
+    if (items.some((item) => !merchantOf(item))) return void (await refuse('SUPPLIER_NOT_PAYABLE'));
+
+    const splits = new Map<string, number>();
+    for (const item of items) splits.set(merchantOf(item)!, (splits.get(merchantOf(item)!) ?? 0) + item.amountMinor);
+    const provider = options.providers.get(checkout.provider);
+    if (!provider) throw new Error(`checkout ${checkout.id}: provider ${checkout.provider} is not configured`);
+    const paymentUrl = provider.paymentPage({
+      orderId: checkout.id,
+      amountMinor: checkout.totalMinor,
+      currency: currency!,
+      description: describe(items, checkout.locale as Locale),
+      returnUrl: checkout.returnUrl!,
+      splits: [...splits].map(([merchantId, amountMinor]) => ({ merchantId, amountMinor })),
+      language: checkout.locale as Locale,
+    });
+    await tx.update(payments).set({ status: 'PENDING', currency, paymentUrl, updatedAt: options.now() }).where(eq(payments.id, checkout.id));
+  }
+
+  /** Events that post a capture (or its reversal) to each item's ledger, in the transaction that decided it. */
+  async function publishPostings(tx: Transaction, checkout: CheckoutRow, topic: 'payments.payment.captured' | 'payments.payment.reversed', at: Date) {
+    const items = await tx.select().from(paymentItems).where(eq(paymentItems.paymentId, checkout.id));
+    for (const item of items) {
+      await publishEvent(tx, outbox, {
+        topic,
+        payload: {
+          paymentId: checkout.id,
+          accountId: item.accountId,
+          amountMinor: item.amountMinor,
+          currency: checkout.currency,
+          capturedAt: (checkout.capturedAt ?? at).toISOString(),
+          ...(topic === 'payments.payment.reversed' ? { reversedAt: at.toISOString() } : {}),
+          description: `Kabinet, ${checkout.provider === 'LIQPAY' ? 'LiqPay' : checkout.provider} ${checkout.id.slice(0, 8)}`,
+        },
+        destinations: [item.utility],
+      });
+    }
+  }
+
+  /**
+   * What a provider said about an order (a callback, or its status answer to reconciliation),
+   * applied once: the same message twice is recorded once, and the status only moves forward.
+   */
+  async function applyNotice(providerName: string, notice: ProviderNotice): Promise<NoticeResult> {
+    if (!/^[0-9a-f-]{36}$/i.test(notice.orderId)) {
+      logger.warn({ provider: providerName, orderId: notice.orderId.slice(0, 64) }, 'provider notice for an order that is not ours');
+      return 'unknown-order';
+    }
+    const result = await db.transaction(async (tx): Promise<{ result: NoticeResult; publishes?: boolean }> => {
+      const [checkout] = await tx.select().from(payments).where(eq(payments.id, notice.orderId)).for('update');
+      if (!checkout || checkout.provider !== providerName || !isWithProvider(checkout.status)) {
+        logger.warn({ provider: providerName, orderId: notice.orderId, status: notice.status }, 'provider notice for an unknown order refused');
+        return { result: 'unknown-order' };
+      }
+      if (notice.amountMinor !== checkout.totalMinor || notice.currency !== checkout.currency) {
+        logger.error(
+          { provider: providerName, orderId: checkout.id, said: { amountMinor: notice.amountMinor, currency: notice.currency }, expected: { amountMinor: checkout.totalMinor, currency: checkout.currency } },
+          'provider notice with another amount than the checkout refused',
+        );
+        return { result: 'mismatch' };
+      }
+      const now = options.now();
+      const [recorded] = await tx
+        .insert(providerCallbacks)
+        .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
+        .onConflictDoNothing()
+        .returning({ id: providerCallbacks.id });
+      if (!recorded) return { result: 'duplicate' };
+
+      const next = afterProviderSaid(checkout.status, notice.outcome);
+      if (next === checkout.status) {
+        // News of the same standing (3ds_verify while pending) is the provider's latest word; older news is not.
+        const latest = notice.outcome === checkout.status ? { providerStatus: notice.status } : {};
+        await tx.update(payments).set({ checkedAt: now, ...latest }).where(eq(payments.id, checkout.id));
+        return { result: 'applied' };
+      }
+      const capturedAt = next === 'CAPTURED' ? now : checkout.capturedAt;
+      await tx
+        .update(payments)
+        .set({
+          status: next,
+          providerStatus: notice.status,
+          capturedAt,
+          ...(next === 'CAPTURED' ? { providerPaymentId: notice.transactionId } : {}),
+          ...(next === 'REVERSED' ? { reversedAt: now } : {}),
+          updatedAt: now,
+          checkedAt: now,
+        })
+        .where(eq(payments.id, checkout.id));
+      if (next === 'CAPTURED') await publishPostings(tx, { ...checkout, capturedAt }, 'payments.payment.captured', now);
+      // Returned after it was posted: each ledger gets the reversing entry. Never captured: nothing was posted.
+      if (next === 'REVERSED' && checkout.capturedAt) await publishPostings(tx, checkout, 'payments.payment.reversed', now);
+      return { result: 'applied', publishes: next === 'CAPTURED' || (next === 'REVERSED' && Boolean(checkout.capturedAt)) };
+    });
+    if (result.publishes) options.relay.nudge();
+    return result.result;
+  }
+
+  return {
+    /**
+     * Makes a checkout, or returns the one this key already made. The utilities are asked through
+     * the outbox; their answers usually arrive within the wait, else the checkout is returned as
+     * AWAITING_CONFIRMATION and the client reads it again.
+     */
+    async create(payer: { userId: string; email?: string | undefined }, input: RawCheckoutInput, locale: Locale): Promise<{ checkout: CheckoutRow; items: CheckoutItemRow[] }> {
+      const request = checkoutRequest(input, { providers: [...options.providers.keys()], allowedReturnOrigins: options.allowedReturnOrigins });
+      const hash = requestHash(request);
+      const now = options.now();
+      const id = crypto.randomUUID();
+      const created = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(payments)
+          .values({
+            id,
+            payerUserId: payer.userId,
+            payerEmail: payer.email ?? null,
+            status: 'AWAITING_CONFIRMATION',
+            totalMinor: request.items.reduce((sum, item) => sum + item.amountMinor, 0),
+            currency: null,
+            provider: request.provider,
+            idempotencyKey: request.idempotencyKey,
+            requestHash: hash,
+            returnUrl: request.returnUrl,
+            locale,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing({ target: [payments.payerUserId, payments.idempotencyKey] })
+          .returning();
+        if (!row) return false;
+        const items = request.items.map((item, position) => ({ id: crypto.randomUUID(), paymentId: id, position, state: 'ASKED' as const, ...item }));
+        await tx.insert(paymentItems).values(items);
+        for (const utility of new Set(items.map((item) => item.utility))) {
+          await publishEvent(tx, outbox, {
+            topic: 'payments.checkout.requested',
+            payload: {
+              checkoutId: id,
+              payerUserId: payer.userId,
+              items: items.filter((item) => item.utility === utility).map((item) => ({ itemId: item.id, accountId: item.accountId })),
+            },
+            destinations: [utility],
+          });
+        }
+        return true;
+      });
+
+      let checkoutId: string = id;
+      if (created) {
+        options.relay.nudge();
+      } else {
+        // This key made a checkout before: the same one for the same request (a retry), else an error.
+        const [existing] = await db
+          .select()
+          .from(payments)
+          .where(and(eq(payments.payerUserId, payer.userId), eq(payments.idempotencyKey, request.idempotencyKey)));
+        if (!existing || existing.requestHash !== hash) {
+          throw new DomainError('IDEMPOTENCY_KEY_REUSED', messages.idempotencyKeyReused(), { field: 'idempotencyKey' });
+        }
+        checkoutId = existing.id;
+      }
+
+      const deadline = Date.now() + options.confirmWaitMs;
+      let checkout = (await checkoutOf(db, checkoutId))!;
+      while (checkout.status === 'AWAITING_CONFIRMATION' && Date.now() < deadline) {
+        await sleep(pollMs);
+        checkout = (await checkoutOf(db, checkoutId))!;
+      }
+      const items = await db.select().from(paymentItems).where(eq(paymentItems.paymentId, checkoutId)).orderBy(asc(paymentItems.position));
+      if (checkout.status === 'REFUSED') throw refusalError(checkout, items);
+      return { checkout, items };
+    },
+
+    /** A utility answered for its items (consumer of `utility.checkout.answered`). */
+    async applyAnswer(tx: Transaction, answer: UtilityAnswer): Promise<void> {
+      const [checkout] = await tx.select().from(payments).where(eq(payments.id, answer.checkoutId)).for('update');
+      // Late (the checkout expired) or for a checkout already decided: nothing to do.
+      if (!checkout || checkout.status !== 'AWAITING_CONFIRMATION') return;
+      for (const item of answer.items) {
+        const own = and(eq(paymentItems.id, item.itemId), eq(paymentItems.paymentId, checkout.id), eq(paymentItems.utility, answer.utility), eq(paymentItems.accountId, item.accountId));
+        if (!item.payable) {
+          await tx.update(paymentItems).set({ state: 'REFUSED', refusal: item.reason }).where(own);
+          continue;
+        }
+        // Paid twice from two devices: another checkout of this login or anyone's, since the account's latest bill.
+        const since = item.currentBillIssuedAt ? new Date(item.currentBillIssuedAt) : new Date(0);
+        const [other] = await tx
+          .select({ id: payments.id })
+          .from(paymentItems)
+          .innerJoin(payments, eq(payments.id, paymentItems.paymentId))
+          .where(
+            and(
+              eq(paymentItems.accountId, item.accountId),
+              eq(paymentItems.utility, answer.utility),
+              ne(payments.id, checkout.id),
+              inArray(payments.status, ['PENDING', 'CAPTURED']),
+              sql`${payments.createdAt} > ${since.toISOString()}`,
+            ),
+          )
+          .limit(1);
+        await tx
+          .update(paymentItems)
+          .set({
+            state: 'PAYABLE',
+            supplierCode: item.supplierCode,
+            supplierName: item.supplierName,
+            accountNumber: item.accountNumber,
+            currency: item.currency,
+            alreadyPaid: item.paidSinceBill || Boolean(other),
+          })
+          .where(own);
+      }
+      await decide(tx, checkout);
+    },
+
+    applyNotice,
+
+    /**
+     * Settles what is left hanging: checkouts with the provider without news for a while are asked
+     * about (a lost callback, a timeout), and confirmations never answered expire.
+     */
+    async reconcile(): Promise<{ asked: number; settled: number; expired: number }> {
+      const now = options.now();
+      const expired = await db
+        .update(payments)
+        .set({ status: 'REFUSED', refusal: 'NOT_CONFIRMED', updatedAt: now })
+        .where(and(eq(payments.status, 'AWAITING_CONFIRMATION'), lt(payments.createdAt, new Date(now.getTime() - confirmationDeadlineMs))))
+        .returning({ id: payments.id });
+      const stale = new Date(now.getTime() - reconcileAfterMs);
+      const pending = await db
+        .select()
+        .from(payments)
+        .where(and(eq(payments.status, 'PENDING'), lt(payments.updatedAt, stale), or(isNull(payments.checkedAt), lt(payments.checkedAt, stale))))
+        .orderBy(asc(payments.updatedAt))
+        .limit(50);
+      let settled = 0;
+      for (const checkout of pending) {
+        const provider = options.providers.get(checkout.provider);
+        if (!provider) continue;
+        try {
+          const notice = await provider.queryStatus(checkout.id);
+          if (notice) {
+            await applyNotice(provider.name, notice);
+          } else if (checkout.createdAt.getTime() < now.getTime() - abandonedAfterMs) {
+            // The provider has never seen it: the payer left before paying.
+            await db
+              .update(payments)
+              .set({ status: 'FAILED', providerStatus: 'not_found', updatedAt: now, checkedAt: now })
+              .where(and(eq(payments.id, checkout.id), eq(payments.status, 'PENDING')));
+          } else {
+            await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
+          }
+          const after = await checkoutOf(db, checkout.id);
+          if (after?.status !== 'PENDING') settled += 1;
+        } catch (error) {
+          // Nothing concluded: asked again on a later pass.
+          logger.warn({ err: error, orderId: checkout.id, provider: checkout.provider }, 'provider status query failed; the checkout stays pending');
+        }
+      }
+      return { asked: pending.length, settled, expired: expired.length };
+    },
+  };
+}
+
+export type Checkouts = ReturnType<typeof createCheckouts>;
+
+/** What the payer's card statement and the provider's page say: the accounts paid. */
+function describe(items: CheckoutItemRow[], locale: Locale): string {
+  const head = { en: 'Utilities via Kabinet', uk: 'Комунальні послуги через Kabinet', ru: 'Коммунальные услуги через Kabinet' }[locale];
+  const accounts = items.map((item) => `${item.supplierName} ${item.accountNumber}`).join('; ');
+  const text = `${head}: ${accounts}`;
+  return text.length > 250 ? `${text.slice(0, 249)}…` : text;
+}

@@ -1,0 +1,45 @@
+import type { Logger } from '@kabinet/config';
+import type { Database } from '@kabinet/db';
+import { eventConsumer, PermanentEventError } from '@kabinet/events';
+import { z } from 'zod';
+import type { Checkouts, UtilityAnswer } from './checkout/service';
+import { inbox } from './db/schema';
+
+const answered = z.object({
+  checkoutId: z.uuid(),
+  utility: z.enum(['electricity', 'heat']),
+  items: z.array(
+    z.discriminatedUnion('payable', [
+      z.object({
+        itemId: z.uuid(),
+        accountId: z.uuid(),
+        payable: z.literal(true),
+        supplierCode: z.string().min(1),
+        supplierName: z.string().min(1),
+        accountNumber: z.string().min(1),
+        currency: z.string().regex(/^[A-Z]{3}$/),
+        amountDueMinor: z.number().int().min(0),
+        currentBillIssuedAt: z.iso.datetime({ offset: true }).nullable(),
+        paidSinceBill: z.boolean(),
+      }),
+      z.object({ itemId: z.uuid(), accountId: z.uuid(), payable: z.literal(false), reason: z.string().min(1) }),
+    ]),
+  ),
+});
+
+/** The endpoint the utilities' relays deliver to (mounted at /internal/events). */
+export function paymentsEventConsumer(options: { db: Database; checkouts: Checkouts; secret: string; logger: Logger }) {
+  return eventConsumer({
+    db: options.db,
+    inbox,
+    secret: options.secret,
+    logger: options.logger,
+    handlers: {
+      'utility.checkout.answered': async (payload, tx) => {
+        const parsed = answered.safeParse(payload);
+        if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
+        await options.checkouts.applyAnswer(tx, parsed.data as UtilityAnswer);
+      },
+    },
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * One interface for every way money reaches Kabinet's suppliers online: a provider takes the
+ * payer to its page, tells the outcome in callbacks, answers status queries and refunds. The
+ * checkout code knows nothing of any provider's protocol.
+ */
+
+/** What a provider's status means for a checkout. */
+export type PaymentOutcome = 'PENDING' | 'FAILED' | 'CAPTURED' | 'REVERSED';
+
+/** What a checkout asks a provider to take. */
+export interface ProviderCheckout {
+  /** Our id for the payment at the provider (the checkout's id). */
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  description: string;
+  /** Where the provider sends the payer's browser afterwards. */
+  returnUrl: string;
+  /** One credit per supplier's merchant; they sum to `amountMinor`. */
+  splits: { merchantId: string; amountMinor: number }[];
+  /** The language of the provider's page. */
+  language: 'en' | 'uk' | 'ru';
+}
+
+/** What a provider says about one order, in a callback or a status answer. */
+export interface ProviderNotice {
+  orderId: string;
+  /** The provider's own word (`success`, `3ds_verify`, ...), kept as said. */
+  status: string;
+  outcome: PaymentOutcome;
+  amountMinor: number;
+  currency: string;
+  /** The provider's id of the transaction, when it has one. */
+  transactionId: string | null;
+  /** The exact message it came in: the same message twice is the same notice. */
+  evidence: string;
+}
+
+export interface PaymentProvider {
+  /** As clients name it in `createCheckout` (`LIQPAY`). */
+  readonly name: string;
+  /** The provider's page that takes this payment. */
+  paymentPage(checkout: ProviderCheckout): string;
+  /** A callback's notice when its signature holds over what was posted; null for a forged or malformed one. */
+  verifyCallback(body: Record<string, unknown>): ProviderNotice | null;
+  /**
+   * What the provider knows of an order now; null when it has none (the payer never reached
+   * its page). Throws when the provider cannot be asked (then nothing is concluded).
+   */
+  queryStatus(orderId: string): Promise<ProviderNotice | null>;
+  /** Returns the whole payment to the card; the answer is the provider's notice about it. */
+  refund(orderId: string, amountMinor: number, currency: string): Promise<ProviderNotice>;
+}
+
+/** The configured providers, by name. */
+export type PaymentProviders = ReadonlyMap<string, PaymentProvider>;

@@ -1,0 +1,28 @@
+import type { Database } from '@kabinet/db';
+import { asc, eq } from 'drizzle-orm';
+import { paymentItems, payments } from '../db/schema';
+import type { ReceiptDocument } from './pdf';
+
+/** A checkout's receipt, once it was paid (captured, or captured and then returned); else null. */
+export async function loadReceipt(db: Database, checkoutId: string): Promise<ReceiptDocument | null> {
+  const [checkout] = await db.select().from(payments).where(eq(payments.id, checkoutId));
+  if (!checkout?.capturedAt || !checkout.currency || (checkout.status !== 'CAPTURED' && checkout.status !== 'REVERSED')) return null;
+  const items = await db.select().from(paymentItems).where(eq(paymentItems.paymentId, checkoutId)).orderBy(asc(paymentItems.position));
+  return {
+    checkoutId: checkout.id,
+    status: checkout.status,
+    capturedAt: checkout.capturedAt,
+    reversedAt: checkout.status === 'REVERSED' ? checkout.reversedAt : null,
+    provider: checkout.provider,
+    providerTransactionId: checkout.providerPaymentId,
+    payerEmail: checkout.payerEmail,
+    currency: checkout.currency,
+    totalMinor: checkout.totalMinor,
+    items: items.map((item) => ({
+      utility: item.utility as 'electricity' | 'heat',
+      supplierName: item.supplierName ?? item.supplierCode ?? '',
+      accountNumber: item.accountNumber ?? item.accountId,
+      amountMinor: item.amountMinor,
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+import { money } from '@kabinet/money';
+import type { CheckoutItemResolvers, CheckoutResolvers, PaymentProvider, Utility } from '../generated/resolvers-types';
+import type { CheckoutItemRow, CheckoutRow } from '../checkout/service';
+import type { PaymentsContext } from '../context';
+import { receiptPath } from '../receipts/links';
+
+/** An item as resolved: with its checkout's payer (its guard) and currency. */
+export type CheckoutItemView = CheckoutItemRow & { checkoutCurrency: string | null; payerUserId: string };
+
+const itemsOf = async (checkout: CheckoutRow, context: PaymentsContext): Promise<CheckoutItemView[]> =>
+  (await context.payments.itemsByPayment.load(checkout.id)).map((item) => ({ ...item, checkoutCurrency: checkout.currency, payerUserId: checkout.payerUserId }));
+
+export const checkoutResolvers: CheckoutResolvers = {
+  __resolveReference: (reference, context) => context.payments.paymentById.load(reference.id),
+  total: (checkout) => (checkout.currency ? money(checkout.totalMinor, checkout.currency) : null),
+  items: (checkout, _args, context) => itemsOf(checkout, context),
+  provider: (checkout) => checkout.provider as PaymentProvider,
+  receiptUrl: async (checkout, _args, context) => {
+    if (checkout.status !== 'CAPTURED' && checkout.status !== 'REVERSED') return null;
+    const token = await context.receiptLinks.sign(checkout.id, context.clock.now());
+    return `${context.publicOrigin}${receiptPath(checkout.id, token)}`;
+  },
+  alreadyPaid: async (checkout, _args, context) => (await itemsOf(checkout, context)).some((item) => item.alreadyPaid),
+};
+
+export const checkoutItemResolvers: CheckoutItemResolvers = {
+  // Stored lower case; graphql refuses any value outside the enum when it serializes the answer.
+  utility: (item) => item.utility.toUpperCase() as Utility,
+  amount: (item) => {
+    const currency = item.currency ?? item.checkoutCurrency;
+    return currency ? money(item.amountMinor, currency) : null;
+  },
+};

@@ -1,0 +1,9 @@
+import type { QueryResolvers } from '../generated/resolvers-types';
+
+export const queryResolvers: QueryResolvers = {
+  // Another login's checkout is not found rather than forbidden: its existence is not told.
+  checkout: async (_parent, { id }, context) => {
+    const checkout = await context.payments.paymentById.load(id);
+    return checkout && checkout.payerUserId === context.viewer?.userId ? checkout : null;
+  },
+};
