@@ -286,16 +286,18 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
   });
 
   const { httpServer, port } = await listen(app, options.port, options.host);
+  let stopped: Promise<void> | undefined;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
   logger.info({ port }, 'LiqPay sandbox listening');
   return Object.assign(sandbox, {
     url: `http://${host}:${port}`,
     port,
     order: (merchant: string, orderId: string) => orders.get(`${merchant}:${orderId}`),
+    // Once, however often asked: a test may stop it early, the stack stops it again.
     stop: () =>
-      new Promise<void>((resolve, reject) => {
+      (stopped ??= new Promise<void>((resolve, reject) => {
         httpServer.closeAllConnections();
         httpServer.close((error) => (error ? reject(error) : resolve()));
-      }),
+      })),
   });
 }

@@ -39,6 +39,8 @@ const secrets = {
   JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----test-----END PUBLIC KEY-----',
   JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----test-----END PRIVATE KEY-----',
   GATEWAY_SECRET: 'x'.repeat(40),
+  LIQPAY_PUBLIC_KEY: 'i00000000001',
+  LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay',
 };
 
 describe('docker-compose.yml', () => {
@@ -86,6 +88,21 @@ describe('docker-compose.yml', () => {
     }
     const mail = (name: string) => loadConfig(interpolate(services[name]!.environment ?? {}, { ...secrets, SMTP_URL: 'smtp://mail:25' })).mail;
     for (const name of ['identity', 'electricity', 'heat']) expect(mail(name).smtpUrl).toBe('smtp://mail:25');
+  });
+
+  it('lets payments ask the utilities and the utilities answer it, and takes real LiqPay unless told otherwise', () => {
+    const payments = loadConfig(interpolate(services.payments!.environment ?? {}, secrets));
+    for (const name of ['electricity', 'heat'] as const) {
+      expect(payments.gateway.subgraphUrls[name]).toBe(`http://${name}:${defaultPorts[name]}/graphql`);
+      expect(loadConfig(interpolate(services[name]!.environment ?? {}, secrets)).gateway.subgraphUrls.payments).toBe('http://payments:4004/graphql');
+    }
+    expect(payments.payments.liqpay).toMatchObject({
+      publicKey: 'i00000000001',
+      privateKey: 'a-merchant-key-from-liqpay',
+      checkoutUrl: 'https://www.liqpay.ua/api/3/checkout',
+      apiUrl: 'https://www.liqpay.ua/api/request',
+      sandboxMode: false,
+    });
   });
 
   it('points the gateway at each subgraph service on its own port', () => {

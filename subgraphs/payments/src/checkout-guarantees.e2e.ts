@@ -67,6 +67,14 @@ describe('checkout guarantees', () => {
 
     const changed = await create([{ ...items[0]!, amount: '121.00' }], key);
     expectErrorCode(changed, 'IDEMPOTENCY_KEY_REUSED');
+    // A day and more later the key still stands for its checkout.
+    const madeAt = t.clock.now();
+    t.clock.set(new Date(madeAt.getTime() + 25 * 3600_000));
+    try {
+      expect(expectNoGraphQLErrors(await create(items, key)).createCheckout.id).toBe(ids[0]);
+    } finally {
+      t.clock.set(madeAt);
+    }
     // Keys are per login: another login's same key is its own checkout.
     const neighbour = await loginAs(t, demoUsers.second);
     const odesa = demoAccountId('electricity', 'odesa-energo', 'OD4412907');

@@ -80,14 +80,14 @@ describe('checkout: one payment for accounts of several utilities and suppliers'
     expect(captured.capturedAt).toBeTruthy();
 
     // Each ledger gets its item once, through the outbox and the utility's consumer.
-    const electricity = await eventually('the electricity posting', async () => {
-      const account = await balanceOf('electricity', kyivEnergo.accountId);
-      return account.ledger.edges.some((edge: any) => edge.node.kind === 'PAYMENT' && edge.node.amount.amount === '-412.30') ? account : undefined;
-    });
-    const heat = await eventually('the heat posting', async () => {
-      const account = await balanceOf('heat', kyivTeplo.accountId);
-      return account.ledger.edges.some((edge: any) => edge.node.kind === 'PAYMENT' && edge.node.amount.amount === '-1000.00') ? account : undefined;
-    });
+    const posted = (account: any, amount: string) => account.ledger.edges.filter((edge: any) => edge.node.kind === 'PAYMENT' && edge.node.amount.amount === amount).length;
+    await eventually('both postings', async () =>
+      posted(await balanceOf('electricity', kyivEnergo.accountId), '-412.30') === 1 && posted(await balanceOf('heat', kyivTeplo.accountId), '-1000.00') === 1 ? true : undefined,
+    );
+    // Read once both have committed: a balance and its ledger in one answer are separate statements.
+    const electricity = await balanceOf('electricity', kyivEnergo.accountId);
+    const heat = await balanceOf('heat', kyivTeplo.accountId);
+    expect([posted(electricity, '-412.30'), posted(heat, '-1000.00')]).toEqual([1, 1]);
     expect(minor(electricity.balance.amount)).toBe(minor(before.electricity.balance.amount) - 41_230);
     expect(minor(heat.balance.amount)).toBe(minor(before.heat.balance.amount) - 100_000);
     expect(minor(electricity.amountDue.amount)).toBe(Math.max(minor(electricity.balance.amount), 0));

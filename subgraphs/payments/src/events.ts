@@ -2,9 +2,10 @@ import type { Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
 import { eventConsumer, PermanentEventError } from '@kabinet/events';
 import { z } from 'zod';
-import type { Checkouts, UtilityAnswer } from './checkout/service';
+import type { Checkouts } from './checkout/service';
 import { inbox } from './db/schema';
 
+/** A utility's answer about the items of a checkout that are its accounts (its side: utility-core's `payable.ts`). */
 const answered = z.object({
   checkoutId: z.uuid(),
   utility: z.enum(['electricity', 'heat']),
@@ -27,6 +28,8 @@ const answered = z.object({
   ),
 });
 
+export type UtilityAnswer = z.infer<typeof answered>;
+
 /** The endpoint the utilities' relays deliver to (mounted at /internal/events). */
 export function paymentsEventConsumer(options: { db: Database; checkouts: Checkouts; secret: string; logger: Logger }) {
   return eventConsumer({
@@ -38,7 +41,7 @@ export function paymentsEventConsumer(options: { db: Database; checkouts: Checko
       'utility.checkout.answered': async (payload, tx) => {
         const parsed = answered.safeParse(payload);
         if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
-        await options.checkouts.applyAnswer(tx, parsed.data as UtilityAnswer);
+        await options.checkouts.applyAnswer(tx, parsed.data);
       },
     },
   });

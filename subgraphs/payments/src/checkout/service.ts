@@ -10,30 +10,10 @@ import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
+import type { UtilityAnswer } from '../events';
 
 export type CheckoutRow = typeof payments.$inferSelect;
 export type CheckoutItemRow = typeof paymentItems.$inferSelect;
-
-/** A utility's answer about the items of a checkout that are its accounts (see utility-core's `payable.ts`). */
-export interface UtilityAnswer {
-  checkoutId: string;
-  utility: string;
-  items: (
-    | {
-        itemId: string;
-        accountId: string;
-        payable: true;
-        supplierCode: string;
-        supplierName: string;
-        accountNumber: string;
-        currency: string;
-        amountDueMinor: number;
-        currentBillIssuedAt: string | null;
-        paidSinceBill: boolean;
-      }
-    | { itemId: string; accountId: string; payable: false; reason: string }
-  )[];
-}
 
 /** Why a checkout was refused, as told to the client. */
 const refusals: Record<string, () => Translations> = {
@@ -136,7 +116,8 @@ export function createCheckouts(options: CheckoutsOptions) {
           currency: checkout.currency,
           capturedAt: (checkout.capturedAt ?? at).toISOString(),
           ...(topic === 'payments.payment.reversed' ? { reversedAt: at.toISOString() } : {}),
-          description: `Kabinet, ${checkout.provider === 'LIQPAY' ? 'LiqPay' : checkout.provider} ${checkout.id.slice(0, 8)}`,
+          // As the personal card prints it: the channel and the checkout's number, which the receipt shows too.
+          description: `Оплата через Kabinet (${checkout.provider === 'LIQPAY' ? 'LiqPay' : checkout.provider}), платіж ${checkout.id.slice(0, 8)}`,
         },
         destinations: [item.utility],
       });

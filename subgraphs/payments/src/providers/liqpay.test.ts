@@ -1,0 +1,50 @@
+import { decodeData, signed } from '@kabinet/liqpay';
+import { describe, expect, it } from 'vitest';
+import { liqPayProvider } from './liqpay';
+
+const keys = { publicKey: 'i00000000001', privateKey: 'private-key-1' };
+const provider = liqPayProvider({ keys, checkoutUrl: 'https://www.liqpay.ua/api/3/checkout', apiUrl: 'https://www.liqpay.ua/api/request', serverUrl: () => 'https://kabinet.example/callbacks/liqpay' });
+
+describe('LiqPay as a payment provider', () => {
+  it('sends the payer to a signed pay request that splits the debit among the suppliers', () => {
+    const url = new URL(
+      provider.paymentPage({
+        orderId: 'b1f8d5f2-6a65-4d1e-8c1e-000000000001',
+        amountMinor: 141_230,
+        currency: 'UAH',
+        description: 'Комунальні послуги',
+        returnUrl: 'https://app.kabinet.test/paid',
+        splits: [
+          { merchantId: 'supplier_a', amountMinor: 41_230 },
+          { merchantId: 'supplier_b', amountMinor: 100_000 },
+        ],
+        language: 'uk',
+      }),
+    );
+    expect(url.origin + url.pathname).toBe('https://www.liqpay.ua/api/3/checkout');
+    const params = decodeData(url.searchParams.get('data')!)!;
+    expect(params).toMatchObject({
+      version: 3,
+      public_key: 'i00000000001',
+      action: 'pay',
+      amount: 1412.3,
+      currency: 'UAH',
+      order_id: 'b1f8d5f2-6a65-4d1e-8c1e-000000000001',
+      result_url: 'https://app.kabinet.test/paid',
+      server_url: 'https://kabinet.example/callbacks/liqpay',
+      split_rules: [
+        { public_key: 'supplier_a', amount: 412.3, commission_payer: 'receiver' },
+        { public_key: 'supplier_b', amount: 1000, commission_payer: 'receiver' },
+      ],
+    });
+    expect(url.searchParams.get('signature')).toBe(signed(keys, params as never).signature);
+  });
+
+  it('takes a callback signed with our key for our merchant only', () => {
+    const callback = signed(keys, { version: 3, status: 'success', order_id: 'o-1', amount: 12.5, currency: 'UAH', payment_id: 77 });
+    expect(provider.verifyCallback(callback)).toMatchObject({ orderId: 'o-1', status: 'success', outcome: 'CAPTURED', amountMinor: 1250, transactionId: '77' });
+    const otherMerchant = signed({ ...keys, publicKey: 'i99' }, { version: 3, status: 'success', order_id: 'o-1', amount: 12.5, currency: 'UAH' });
+    expect(provider.verifyCallback(otherMerchant)).toBeNull();
+    expect(provider.verifyCallback({ data: callback.data })).toBeNull();
+  });
+});
