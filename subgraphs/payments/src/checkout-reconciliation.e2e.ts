@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoUsers } from '@kabinet/demo';
-import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
@@ -42,6 +42,16 @@ describe('reconciling checkouts whose outcome is unknown', () => {
     minutesLater(3);
     await eventually('the status query', async () => ((await read(checkout.id)).status === 'CAPTURED' ? true : undefined));
     await eventually('the posting', async () => ((await paymentsOf(demoAccounts.kyivTeplo.accountId, '-404.04')) === 1 ? true : undefined));
+
+    // The receipt goes to the payer by mail once it is paid, the PDF attached.
+    const mail = await t.mailbox.waitFor(demoUsers.demo.email, (candidate) => candidate.subject.includes('404.04'));
+    expect(mail.subject).toBe('Kabinet: квитанція про оплату 404.04 UAH');
+    expect(mail.text).toContain(`${demoAccounts.kyivTeplo.supplier}, особовий рахунок ${demoAccounts.kyivTeplo.number}: 404.04 UAH`);
+    const [attachment] = mail.parsed.attachments;
+    expect(attachment).toMatchObject({ contentType: 'application/pdf' });
+    expect(pdfText(attachment!.content)).toContain(demoAccounts.kyivTeplo.number);
+    await sleep(2_500);
+    expect(t.mailbox.messages.filter((candidate) => candidate.subject.includes('404.04'))).toHaveLength(1);
 
     // The lost callback turns up after all: it changes nothing and posts nothing again.
     const lost = sandbox.sentCallbacks.findLast((callback) => !callback.delivered)!;
