@@ -135,6 +135,18 @@ describe('checkout guarantees', () => {
     expect(await entriesOf('electricity', demoAccounts.kyivEnergo.accountId, 'PAYMENT', '-10.02')).toBe(0);
   });
 
+  it('warns when an account already has a pending or captured payment since its latest bill', async () => {
+    // Kamchatka's account has had no payment since its bill: the first checkout is no second payment.
+    const neighbour = await loginAs(t, demoUsers.second);
+    const kamchatka = demoAccountId('electricity', 'kamchatka-energo', '4100112233');
+    const first = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: kamchatka, amount: '400.00' }], undefined, neighbour)).createCheckout;
+    expect(first).toMatchObject({ status: 'PENDING', alreadyPaid: false, total: { currency: 'RUB' } });
+    // The same household pays again from another device while the first is pending.
+    const second = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: kamchatka, amount: '400.00' }], undefined, neighbour)).createCheckout;
+    expect(second.alreadyPaid).toBe(true);
+    expect(second.items[0].alreadyPaid).toBe(true);
+  });
+
   it('refuses a callback for an unknown order', async () => {
     const unknown = callback({ id: crypto.randomUUID(), total: { amount: '10.00', currency: 'UAH' } }, 'success');
     const response = await post(unknown);

@@ -4,7 +4,7 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
@@ -262,28 +262,31 @@ export function createCheckouts(options: CheckoutsOptions) {
       const [checkout] = await tx.select().from(payments).where(eq(payments.id, answer.checkoutId)).for('update');
       // Late (the checkout expired) or for a checkout already decided: nothing to do.
       if (!checkout || checkout.status !== 'AWAITING_CONFIRMATION') return;
+      // Paid twice from two devices: this account's other pending or captured checkouts, read at once for all items.
+      const accountIds = answer.items.filter((item) => item.payable).map((item) => item.accountId);
+      const others = accountIds.length
+        ? await tx
+            .select({ accountId: paymentItems.accountId, createdAt: payments.createdAt })
+            .from(paymentItems)
+            .innerJoin(payments, eq(payments.id, paymentItems.paymentId))
+            .where(
+              and(
+                inArray(paymentItems.accountId, accountIds),
+                eq(paymentItems.utility, answer.utility),
+                ne(payments.id, checkout.id),
+                inArray(payments.status, ['PENDING', 'CAPTURED']),
+              ),
+            )
+        : [];
       for (const item of answer.items) {
         const own = and(eq(paymentItems.id, item.itemId), eq(paymentItems.paymentId, checkout.id), eq(paymentItems.utility, answer.utility), eq(paymentItems.accountId, item.accountId));
         if (!item.payable) {
           await tx.update(paymentItems).set({ state: 'REFUSED', refusal: item.reason }).where(own);
           continue;
         }
-        // Paid twice from two devices: another checkout of this login or anyone's, since the account's latest bill.
-        const since = item.currentBillIssuedAt ? new Date(item.currentBillIssuedAt) : new Date(0);
-        const [other] = await tx
-          .select({ id: payments.id })
-          .from(paymentItems)
-          .innerJoin(payments, eq(payments.id, paymentItems.paymentId))
-          .where(
-            and(
-              eq(paymentItems.accountId, item.accountId),
-              eq(paymentItems.utility, answer.utility),
-              ne(payments.id, checkout.id),
-              inArray(payments.status, ['PENDING', 'CAPTURED']),
-              sql`${payments.createdAt} > ${since.toISOString()}`,
-            ),
-          )
-          .limit(1);
+        // Since the account's latest bill: a payment before it paid an earlier bill.
+        const since = item.currentBillIssuedAt ? new Date(item.currentBillIssuedAt).getTime() : 0;
+        const paidHereToo = others.some((other) => other.accountId === item.accountId && other.createdAt.getTime() > since);
         await tx
           .update(paymentItems)
           .set({
@@ -292,7 +295,7 @@ export function createCheckouts(options: CheckoutsOptions) {
             supplierName: item.supplierName,
             accountNumber: item.accountNumber,
             currency: item.currency,
-            alreadyPaid: item.paidSinceBill || Boolean(other),
+            alreadyPaid: item.paidSinceBill || paidHereToo,
           })
           .where(own);
       }
