@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
 import type { CryptoKey } from 'jose';
+import { parseScopeClaim, type Scope } from './scopes';
 import type { SessionRevocations } from './session-revocations';
 
 export const roles = ['CUSTOMER', 'OPERATOR', 'ADMIN'] as const;
@@ -18,7 +19,17 @@ export interface Viewer {
   supplierId?: string | undefined;
   /** The login's confirmed email (logins cannot sign in before confirming one). */
   email?: string | undefined;
+  /** The registered client a delegated token was issued to (`client_id`); absent for first-party sessions. */
+  clientId?: string | undefined;
+  /**
+   * What a delegated token allows (the customer's consent to `clientId`). Absent for a
+   * first-party session, which may do everything its role allows.
+   */
+  scopes?: readonly Scope[] | undefined;
 }
+
+/** Whether the viewer may act within `scope`: always for a first-party session, by consent for a delegated token. */
+export const viewerHasScope = (viewer: Viewer, scope: Scope): boolean => viewer.scopes === undefined || viewer.scopes.includes(scope);
 
 export interface TokenKeys {
   /** Only identity holds the private key; every other service only verifies. */
@@ -77,6 +88,8 @@ export async function signAccessToken(keys: TokenKeys, viewer: Viewer): Promise<
     sid: viewer.sessionId,
     ...(viewer.supplierId ? { sup: viewer.supplierId } : {}),
     ...(viewer.email ? { email: viewer.email } : {}),
+    ...(viewer.clientId ? { client_id: viewer.clientId } : {}),
+    ...(viewer.scopes ? { scope: viewer.scopes.join(' ') } : {}),
   })
     .setProtectedHeader({ alg: algorithm })
     .setSubject(viewer.userId)
@@ -112,6 +125,9 @@ export async function verifyAccessToken(keys: TokenKeys, token: string): Promise
       sessionId: payload.sid,
       supplierId: typeof payload.sup === 'string' ? payload.sup : undefined,
       email: typeof payload.email === 'string' ? payload.email : undefined,
+      clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+      // A delegated token without a readable scope claim allows nothing, never everything.
+      scopes: typeof payload.client_id === 'string' ? parseScopeClaim(typeof payload.scope === 'string' ? payload.scope : '') : undefined,
     };
   } catch (error) {
     if (error instanceof AccessTokenError) throw error;
