@@ -19,7 +19,6 @@ const isSelf = rule({ cache: (user: UserRow) => user.id })((user: UserRow, _args
  * Signing in and out, registering and resetting are public (their input is the proof); the
  * profile is account data; changing the login is for Kabinet's own apps only.
  */
-
 export const permissions = {
   Query: { me: needsScope('accounts:read') },
   Mutation: {
