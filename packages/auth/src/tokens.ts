@@ -119,6 +119,8 @@ export async function verifyAccessToken(keys: TokenKeys, token: string): Promise
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !roles.includes(role as Role)) {
       throw new AccessTokenError('invalid');
     }
+    // Customers delegate; staff never do: a delegated token naming another role is not ours.
+    if (payload.client_id !== undefined && role !== 'CUSTOMER') throw new AccessTokenError('invalid');
     return {
       userId: payload.sub,
       role: role as Role,

@@ -22,6 +22,32 @@ const notAllowed: Translations = { en: 'You are not allowed to do this', uk: 'В
 
 export const unauthenticated = (message: Translations = mustLogIn) => new DomainError('UNAUTHENTICATED', message);
 export const forbidden = (message: Translations = notAllowed) => new DomainError('FORBIDDEN', message);
+
+/**
+ * Refusals of a delegated token (one a customer gave a partner app): the app lacks the scope the
+ * field needs, or the field is for Kabinet's own apps only whatever the scopes. Both are
+ * FORBIDDEN with a machine-readable `reason`, so an app can ask the customer for more consent.
+ */
+export const missingScope = (requiredScope: string) =>
+  new DomainError(
+    'FORBIDDEN',
+    {
+      en: `The app you use was not allowed to do this: it needs the "${requiredScope}" permission`,
+      uk: `Застосунку, яким ви користуєтеся, це не дозволено: потрібен дозвіл "${requiredScope}"`,
+      ru: `Приложению, которым вы пользуетесь, это не разрешено: нужно разрешение "${requiredScope}"`,
+    },
+    { reason: 'MISSING_SCOPE', requiredScope },
+  );
+export const firstPartyOnlyRefusal = () =>
+  new DomainError(
+    'FORBIDDEN',
+    {
+      en: 'Only Kabinet itself can do this, not an app connected to it',
+      uk: 'Це можна зробити лише в самому Кабінеті, не через підключений застосунок',
+      ru: 'Это можно сделать только в самом Кабинете, не через подключённое приложение',
+    },
+    { reason: 'FIRST_PARTY_ONLY' },
+  );
 export const badInput = (message: Translations, details: Record<string, unknown> = {}) =>
   new DomainError('BAD_USER_INPUT', message, details);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateTokenKeyPems, importTokenKeys } from '@kabinet/auth';
+import { generateTokenKeyPems, importTokenKeys, signAccessToken, verifyAccessToken, type Scope } from '@kabinet/auth';
 import { createLogger, loadConfig, type Config, type SubgraphName } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
 import { startStack, type Stack } from '@kabinet/stack';
@@ -30,6 +30,27 @@ export async function loginAs(t: TestStack, who: { email: string; password: stri
   const response = await t.gql<{ login: { accessToken: string } }>(loginMutation, { variables: { input: { email: who.email, password: who.password } } });
   if (!response.data?.login) throw new Error(`login as ${who.email} failed: ${JSON.stringify(response.errors)}`);
   return response.data.login.accessToken;
+}
+
+/**
+ * A token a customer delegated to a partner app (`clientId`) with `scopes`, as the OAuth provider
+ * issues it: for the user and the real session (so revocation checks pass) of `login` —
+ * credentials to log in with, or a first-party access token already issued — signed with the
+ * stack's keys.
+ */
+export async function delegatedToken(
+  t: TestStack,
+  options: { login: { email: string; password: string } | string; scopes: readonly Scope[]; clientId?: string },
+): Promise<string> {
+  const firstParty = typeof options.login === 'string' ? options.login : await loginAs(t, options.login);
+  const viewer = await verifyAccessToken(t.stack.tokenKeys, firstParty);
+  return signAccessToken(t.stack.tokenKeys, {
+    userId: viewer.userId,
+    role: viewer.role,
+    sessionId: viewer.sessionId,
+    clientId: options.clientId ?? 'demo-bank',
+    scopes: options.scopes,
+  });
 }
 
 export interface TestStackOptions {

@@ -1,5 +1,5 @@
 import { Big } from '@kabinet/money';
-import { isAuthenticated } from '@kabinet/subgraph';
+import { firstPartyOnly, publicField } from '@kabinet/subgraph';
 import { assertPeriod, type UtilityContext } from '@kabinet/utility-core';
 import { desc, eq } from 'drizzle-orm';
 import { allow } from 'graphql-shield';
@@ -61,10 +61,10 @@ export function heatOwnFields() {
   } satisfies Resolvers;
 
   // Premises and buildings are reached through a guarded account, or by staff through their own
-  // supplier's root fields (checked in the services); seasons are public.
+  // supplier's root fields (checked in the services, never delegated); seasons are public.
   const permissions = {
-    Query: { heatingSeasons: allow, heatBuildings: isAuthenticated },
-    Mutation: { openHeatingSeason: isAuthenticated, closeHeatingSeason: isAuthenticated, recordBuildingReading: isAuthenticated },
+    Query: { heatingSeasons: publicField(), heatBuildings: firstPartyOnly() },
+    Mutation: { openHeatingSeason: firstPartyOnly(), closeHeatingSeason: firstPartyOnly(), recordBuildingReading: firstPartyOnly() },
     HeatPremises: allow,
     HeatBuilding: allow,
     HeatBuildingReading: allow,

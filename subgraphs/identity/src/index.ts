@@ -18,6 +18,9 @@ import { createIdentityService, type UserRow } from './services/identity';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
 
+/** Its shield rules, for tests that read every root field's declared access. */
+export { permissions as identityPermissions };
+
 
 export const identityModule: SubgraphModule = {
   name: 'identity',

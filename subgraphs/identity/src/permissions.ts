@@ -1,28 +1,38 @@
 import { forbidden, unauthenticated } from '@kabinet/errors';
-import { allow, isAuthenticated, rule } from '@kabinet/subgraph';
+import { accountDataVerdict, allow, firstPartyOnly, needsScope, publicField, rule } from '@kabinet/subgraph';
 import type { IdentityContext } from './context';
 import type { UserRow } from './services/identity';
 
-/** A user's own fields: for that user (by token, or having just logged in) and admins. */
-const isSelf = rule({ cache: 'strict' })((user: UserRow, _args, context: IdentityContext) => {
+/**
+ * A user's own fields: for that user (by token with `accounts:read` when delegated, or having
+ * just logged in) and admins. Cached per user, not per hashed row.
+ */
+const isSelf = rule({ cache: (user: UserRow) => user.id })((user: UserRow, _args, context: IdentityContext, info) => {
   if (context.authenticatedUserId === user.id) return true;
   if (!context.viewer) return unauthenticated();
+  const scoped = accountDataVerdict(context.viewer, info);
+  if (scoped !== true) return scoped;
   return context.viewer.userId === user.id || context.viewer.role === 'ADMIN' ? true : forbidden();
 });
 
+/**
+ * Signing in and out, registering and resetting are public (their input is the proof); the
+ * profile is account data; changing the login is for Kabinet's own apps only.
+ */
 export const permissions = {
-  Query: { me: isAuthenticated },
+  Query: { me: needsScope('accounts:read') },
   Mutation: {
-    register: allow,
-    confirmEmail: allow,
-    login: allow,
-    refreshSession: allow,
-    logout: allow,
-    requestPasswordReset: allow,
-    resetPassword: allow,
-    changePassword: isAuthenticated,
-    updateProfile: isAuthenticated,
-    deactivateAccount: isAuthenticated,
+    register: publicField(),
+    confirmEmail: publicField(),
+    login: publicField(),
+    refreshSession: publicField(),
+    // The refresh token it ends is the proof: a delegated token carries none of Kabinet's.
+    logout: publicField(),
+    requestPasswordReset: publicField(),
+    resetPassword: publicField(),
+    changePassword: firstPartyOnly(),
+    updateProfile: firstPartyOnly(),
+    deactivateAccount: firstPartyOnly(),
   },
   User: isSelf,
   RegisterPayload: allow,

@@ -20,6 +20,9 @@ import { seedPaymentsDemo } from './seed';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
 
+/** Its shield rules, for tests that read every root field's declared access. */
+export { permissions as paymentsPermissions };
+
 export const paymentsModule: SubgraphModule = {
   name: 'payments',
   typeDefs,

@@ -1,15 +1,22 @@
-import { allow, ownedBy, rule } from '@kabinet/subgraph';
-import type { BaseContext } from '@kabinet/subgraph';
-import { accountAccessVerdict, scopeOf, type Scoped } from '../access';
+import { allow, chain, guardedBy, isFirstParty, ownedBy, type AnswerGrant } from '@kabinet/subgraph';
+import { accountAccessVerdict, scopeOf, type AccountScope, type Scoped } from '../access';
 import { appealScope } from '../appeals';
 import type { AccountRow, AppealRow } from '../tables';
+import { renamedFor, type UtilityNames } from './cabinet-sdl';
 
 /**
- * A rule reading `parent`, so cached per object (`strict`), never per request: one object's
- * "yes" must not be reused for another's.
+ * A rule for a type scoped to an account: its holder, the supplier's staff or an admin, and a
+ * delegated token with `accounts:read` (or one of `answers`). Cached per holder and supplier.
  */
-const scopedBy = <TParent>(scopeOfParent: (parent: TParent) => Parameters<typeof accountAccessVerdict>[1]) =>
-  rule({ cache: 'strict' })((parent: TParent, _args, context: BaseContext) => accountAccessVerdict(context.viewer, scopeOfParent(parent)));
+const scopedBy = <TParent>(scopeOfParent: (parent: TParent) => AccountScope, answers: readonly AnswerGrant[] = []) =>
+  guardedBy(
+    (parent: TParent) => {
+      const scope = scopeOfParent(parent);
+      return `${scope.holderUserId}|${scope.supplierId}`;
+    },
+    (parent, context) => accountAccessVerdict(context.viewer, scopeOfParent(parent)),
+    answers,
+  );
 
 /**
  * Type rules of a utility subgraph. Account data is for its holder and the supplier's staff
@@ -18,14 +25,18 @@ const scopedBy = <TParent>(scopeOfParent: (parent: TParent) => Parameters<typeof
  * against it. The value types below are reachable only through those guarded parents or
  * through root fields that check their own input.
  */
-export function utilityTypePermissions(accountType: string) {
+export function utilityTypePermissions(names: UtilityNames) {
+  const rename = renamedFor(names);
+  // A partner app allowed to submit readings gets back the readings it submitted, nothing else of the account.
+  const submittedReadings: AnswerGrant[] = [{ mutation: rename('submitCabinetReadings'), scope: 'readings:write' }];
   return {
     User: ownedBy((user: { id: string }) => user.id),
-    [accountType]: scopedBy((account: AccountRow) => scopeOf(account)),
+    [rename('CabinetAccount')]: scopedBy((account: AccountRow) => scopeOf(account)),
     Meter: scopedBy((meter: Scoped<unknown>) => meter.scope),
-    MeterReading: scopedBy((reading: Scoped<unknown>) => reading.scope),
+    MeterReading: scopedBy((reading: Scoped<unknown>) => reading.scope, submittedReadings),
     Bill: scopedBy((bill: Scoped<unknown>) => bill.scope),
-    Appeal: scopedBy((appeal: AppealRow) => appealScope(appeal)),
+    // A conversation with the supplier is for Kabinet's own apps, like filing one.
+    Appeal: chain(isFirstParty, scopedBy((appeal: AppealRow) => appealScope(appeal))),
     // Public: supplier rules and tariffs are what a customer sees before linking anything.
     Supplier: allow,
     ReadingWindow: allow,
