@@ -180,11 +180,12 @@ describe('persisted queries, by default outside production (first-party apps fre
   });
 });
 
-describe('persisted queries with FIRST_PARTY_OPERATIONS=safelist (production default)', () => {
+describe('persisted queries in production: first-party apps safelisted by default', () => {
   let t: TestStack;
   let token: string;
   beforeAll(async () => {
-    t = await startTestStack({ env: { FIRST_PARTY_OPERATIONS: 'safelist' } });
+    t = await startTestStack({ env: { NODE_ENV: 'production', LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay' } });
+    expect(t.config.gateway.firstPartyOperations).toBe('safelist');
     token = await send(t.url, { id: web('Login').id, variables: { input: { email: demoUsers.demo.email, password: demoUsers.demo.password } } }).then(
       (response) => expectNoGraphQLErrors(response).login.accessToken as string,
     );
