@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkOperations, composeSupergraph, describeCheck, readManifest, registeredClients, supergraphFile } from './src/index';
+import { composeSupergraph, supergraphFile } from './src/index';
+import { checkOperations, describeCheck } from './src/operation-checks';
+import { readManifest, registeredClients } from './src/persisted-queries';
 
 // `pnpm check:operations [--base approved-supergraph.graphql]`: composes the subgraphs' SDL and
 // fails when a registered operation of any client no longer validates or the change from the

@@ -3,9 +3,6 @@ import { defaultPorts } from '@kabinet/config';
 import { subgraphModules } from '@kabinet/stack';
 import type { DocumentNode } from 'graphql';
 
-export * from './operation-checks';
-export * from './persisted-queries';
-
 export const supergraphFile = new URL('../supergraph.graphql', import.meta.url);
 
 export interface Composition {
