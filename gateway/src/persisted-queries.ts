@@ -172,7 +172,7 @@ export function persistedQueries<TContext extends { viewer: Viewer | null }>(opt
     request.extensions = extensions;
   };
 
-  /** Router's safelisting with `require_id`, APQ off: a partner sends an id of its own manifest and nothing else. */
+  /** Router's safelisting, APQ off; with `requireId` (partners) only an id of the manifest, never text. */
   const safelisted = (request: GraphQLRequest, safelist: Safelist, requireId: boolean, id: string | undefined) => {
     if (id !== undefined && request.query !== undefined) throw refusals.idAndBody();
     if (id !== undefined) {
@@ -195,8 +195,7 @@ export function persistedQueries<TContext extends { viewer: Viewer | null }>(opt
       // free and log-unknown: manifest ids work without registering; anything else is APQ's or free text.
       const body = id !== undefined && request.query === undefined ? firstParty.byId.get(id) : undefined;
       if (body !== undefined) return void resolveTo(request, body);
-      const known = request.query !== undefined && firstParty.bodies.has(normalized(request.query) ?? '');
-      if (mode === 'log-unknown' && !known) {
+      if (mode === 'log-unknown' && !(request.query !== undefined && firstParty.bodies.has(normalized(request.query) ?? ''))) {
         options.logger.warn(
           { client: caller.name ?? null, operationName: request.operationName ?? null, operationId: id ?? (request.query ? sha256(request.query) : null) },
           'operation not in any first-party manifest',
