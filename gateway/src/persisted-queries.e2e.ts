@@ -4,55 +4,28 @@ import { Writable } from 'node:stream';
 import { signAccessToken } from '@kabinet/auth';
 import { createLogger } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
-import { errorCodes, expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type GraphQLResponse, type TestStack } from '@kabinet/testing';
+import {
+  errorCodes,
+  expectErrorCode,
+  expectNoGraphQLErrors,
+  loginAs,
+  manifestOperation,
+  manifestOperations,
+  persistedRequest,
+  startTestStack,
+  type GraphQLResponse,
+  type PersistedRequest,
+  type TestStack,
+} from '@kabinet/testing';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-interface ManifestOperation {
-  id: string;
-  name: string;
-  body: string;
-}
-const manifest = (client: string) =>
-  JSON.parse(readFileSync(new URL(`../../schema/persisted-queries/${client}.json`, import.meta.url), 'utf8')).operations as ManifestOperation[];
-const operation = (client: string, name: string) => manifest(client).find((candidate) => candidate.name === name)!;
-const bank = (name: string) => operation('demo-bank', name);
-const web = (name: string) => operation('kabinet-web', name);
+const bank = (name: string) => manifestOperation('demo-bank', name);
+const web = (name: string) => manifestOperation('kabinet-web', name);
 // The Dashboard as clients keep it: comments and formatting of their own.
 const dashboardText = readFileSync(new URL('../../schema/operations/Dashboard.graphql', import.meta.url), 'utf8');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-interface Sent {
-  query?: string;
-  id?: string;
-  operationName?: string;
-  variables?: Record<string, unknown>;
-  token?: string;
-  clientName?: string;
-}
-
-/** A request as Apollo Client's persisted-query link sends it: the id in `extensions.persistedQuery`. */
-async function send(url: string, sent: Sent, method: 'POST' | 'GET' = 'POST'): Promise<GraphQLResponse> {
-  const body = {
-    ...(sent.query !== undefined ? { query: sent.query } : {}),
-    ...(sent.operationName ? { operationName: sent.operationName } : {}),
-    ...(sent.variables ? { variables: sent.variables } : {}),
-    ...(sent.id ? { extensions: { persistedQuery: { version: 1, sha256Hash: sent.id } } } : {}),
-  };
-  const headers: Record<string, string> = {
-    ...(sent.token ? { authorization: `Bearer ${sent.token}` } : {}),
-    ...(sent.clientName ? { 'apollographql-client-name': sent.clientName, 'apollographql-client-version': '1.0.0' } : {}),
-  };
-  const response =
-    method === 'POST'
-      ? await fetch(url, { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-      : await fetch(`${url}?${new URLSearchParams(Object.entries(body).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]))}`, {
-          // csrfPrevention: a GET must carry a header a browser would not send cross-site on its own.
-          headers: { ...headers, 'apollo-require-preflight': 'true' },
-        });
-  const json = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
-  return { ...json, status: response.status, headers: response.headers };
-}
+const send = (url: string, sent: PersistedRequest, method?: 'GET') => persistedRequest(url, { ...sent, method });
 
 /** The one code refused with, its HTTP status, and nothing run. */
 function expectRefusal(response: GraphQLResponse, code: string, status: number) {
@@ -142,7 +115,7 @@ describe('persisted queries, by default outside production (first-party apps fre
       expectRefusal(refused, 'PERSISTED_QUERY_NOT_IN_LIST', 404);
       expect(refused.errors![0]!.message).toBe(`Persisted query '${unknown}' not found in the persisted query list`);
       // The web app's login is a registered operation, but not Demo Bank's.
-      expect(manifest('demo-bank').map((entry) => entry.id)).not.toContain(web('Login').id);
+      expect(manifestOperations('demo-bank').map((entry) => entry.id)).not.toContain(web('Login').id);
       expectRefusal(await send(t.url, { id: web('Login').id, token: tokens.delegated }), 'PERSISTED_QUERY_NOT_IN_LIST', 404);
       expectRefusal(await send(t.url, { id: web('Profile').id, clientName: 'demo-bank' }), 'PERSISTED_QUERY_NOT_IN_LIST', 404);
     });
@@ -206,7 +179,7 @@ describe('persisted queries in production: first-party apps safelisted by defaul
     expectRefusal(refused, 'QUERY_NOT_IN_SAFELIST', 403);
     expect(refused.errors![0]!.message).toBe('The operation body was not found in the persisted query safelist');
     // A partner's operation is not a first-party one.
-    expect(manifest('kabinet-web').map((entry) => entry.body)).not.toContain(bank('PaymentStatus').body);
+    expect(manifestOperations('kabinet-web').map((entry) => entry.body)).not.toContain(bank('PaymentStatus').body);
     expectRefusal(await send(t.url, { query: bank('PaymentStatus').body, variables: { id: randomUUID() }, token }), 'QUERY_NOT_IN_SAFELIST', 403);
   });
 
