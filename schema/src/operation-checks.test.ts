@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '@kabinet/config';
 import { Kind, visit, type DocumentNode } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { composeSupergraph, subgraphSdls, supergraphFile } from './index';
 import { checkOperations, describeCheck } from './operation-checks';
 import { readManifest, registeredClients } from './persisted-queries';
@@ -58,4 +63,35 @@ describe('operation checks', () => {
     expect(check.ok).toBe(false);
     expect(check.breaking.flatMap((change) => change.usedBy.map((ref) => `${ref.client} ${ref.operation}`))).toContain('demo-bank SubmitElectricityReading');
   });
+});
+
+describe('pnpm check:operations', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kabinet-check-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the command against an approved schema that differs from today's composition as `edit` says. */
+  async function checkAgainst(edit: (sdl: string) => string) {
+    const base = path.join(dir, `${Math.random().toString(36).slice(2)}.graphql`);
+    const edited = edit(approved);
+    expect(edited).not.toBe(approved);
+    writeFileSync(base, edited);
+    return promisify(execFile)(process.execPath, ['--import', 'tsx', 'schema/check-operations.ts', '--base', base], { cwd: repoRoot }).then(
+      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+    );
+  }
+
+  it('passes when what changed is used by no registered operation', async () => {
+    const { code, output } = await checkAgainst((sdl) => sdl.replace('electricityTariffQuote(input: TariffQuoteInput!)', 'electricityTariffQuote(input: TariffQuoteInput!, extra: Int)'));
+    expect(output).toMatch(/safe Argument 'extra: Int' was removed from field 'Query.electricityTariffQuote'/);
+    expect(output).toContain('operation check passed');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("fails when the change breaks Demo Bank's manifest, naming its operation", async () => {
+    const { code, output } = await checkAgainst((sdl) => sdl.replace(/(\n  receiptUrl: )String\n/, '$1String!\n'));
+    expect(output).toMatch(/BREAKING .*receiptUrl.* breaks .*Demo Bank \(demo-bank\) PaymentStatus/);
+    expect(output).toContain('operation check failed');
+    expect(code).toBe(1);
+  }, 60_000);
 });
