@@ -142,7 +142,15 @@ describe('bad input in production', () => {
   let t: TestStack;
   let token: string;
   beforeAll(async () => {
-    t = await startTestStack({ env: { NODE_ENV: 'production', LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay' } });
+    t = await startTestStack({
+      env: {
+        NODE_ENV: 'production',
+        LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay',
+        // Production safelists first-party operations by default (persisted-queries.e2e.ts); these
+        // requests are free text, to prove what production does behind the safelist too.
+        FIRST_PARTY_OPERATIONS: 'free',
+      },
+    });
     token = await loginAs(t, demoUsers.demo);
   });
   afterAll(() => t?.stop());

@@ -50,7 +50,16 @@ describe('gateway over HTTP in development', () => {
 describe('gateway over HTTP in production', () => {
   let t: TestStack;
   beforeAll(async () => {
-    t = await startTestStack({ seedDemo: false, env: { NODE_ENV: 'production', LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay' } });
+    t = await startTestStack({
+      seedDemo: false,
+      env: {
+        NODE_ENV: 'production',
+        LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay',
+        // Production safelists first-party operations by default (persisted-queries.e2e.ts); these
+        // requests are free text, to prove what production does behind the safelist too.
+        FIRST_PARTY_OPERATIONS: 'free',
+      },
+    });
   });
   afterAll(() => t?.stop());
 

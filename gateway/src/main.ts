@@ -20,6 +20,8 @@ const gateway = await startGateway({
   production: config.production,
   trustProxy: config.gateway.trustProxy,
   subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+  firstPartyOperations: config.gateway.firstPartyOperations,
+  redisUrl: config.redis.url,
   port: config.port ?? defaultPorts.gateway,
 });
 

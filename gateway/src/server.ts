@@ -9,7 +9,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
-import type { Logger, SubgraphName } from '@kabinet/config';
+import type { FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import { inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
@@ -19,6 +19,7 @@ import { providerCallbackProxy, registryUploadProxy } from './uploads';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { operationResolution } from './operation-resolution';
+import { persistedQueries } from './persisted-queries';
 import { mailedLinkPages } from './pages';
 import { sandboxDocument } from './sandbox';
 import { SubgraphSource, subgraphAgent } from './subgraph-source';
@@ -39,6 +40,10 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   port: number;
   host?: string | undefined;
+  /** What first-party apps may send (docs/DEVELOPMENT.md); default `safelist` in production, `free` elsewhere. */
+  firstPartyOperations?: FirstPartyOperations;
+  /** APQ's cache is shared through Redis when set, in memory otherwise. */
+  redisUrl?: string | undefined;
 }
 
 export interface RunningGateway {
@@ -98,6 +103,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const { httpServer, port } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
+  const operations = persistedQueries<GatewayContext>({
+    firstPartyOperations: options.firstPartyOperations ?? (options.production ? 'safelist' : 'free'),
+    redisUrl: options.redisUrl,
+    logger,
+  });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,
@@ -108,7 +118,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSchemaDetailsFromClientErrors: options.production,
     formatError: maskGatewayError((error, message) => logger.error({ err: error }, message)),
     validationRules: limits.validationRules,
+    persistedQueries: operations.apq,
     plugins: [
+      operations.plugin,
       ...limits.plugins,
       operationResolution(),
       stringInputGuard(),
@@ -126,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ],
   });
   await server.start();
+  logger.info({ operations: await operations.warmQueryPlans(gateway) }, 'query plans of manifest operations warmed');
 
   app.use(
     '/graphql',
@@ -156,6 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: async () => {
       await server.stop();
       await agent.close();
+      await operations.stop();
     },
   };
 }

@@ -52,6 +52,7 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  FIRST_PARTY_OPERATIONS: z.enum(['free', 'log-unknown', 'safelist']).optional(),
   // payments: LiqPay (the local sandbox unless configured), where payers may be sent back
   LIQPAY_PUBLIC_KEY: z.string().min(1).default('sandbox_kabinet'),
   LIQPAY_PRIVATE_KEY: optionalString,
@@ -70,6 +71,13 @@ export const envSchema = z.object({
 
 export type RawEnv = z.infer<typeof envSchema>;
 export const knownEnvVariables = Object.keys(envSchema.shape);
+
+/**
+ * What the gateway lets first-party apps send (partners only ever send ids from their manifest):
+ * `free` any operation, APQ on; `log-unknown` the same, logging operations in no first-party
+ * manifest; `safelist` only manifest operations (by id or identical body), APQ off.
+ */
+export type FirstPartyOperations = 'free' | 'log-unknown' | 'safelist';
 
 export interface Config {
   env: RawEnv['NODE_ENV'];
@@ -96,7 +104,13 @@ export interface Config {
     /** How often each service re-reads the sessions identity has ended (logouts reach tokens within this). */
     sessionCheckIntervalMs: number;
   };
-  gateway: { subgraphUrls: Record<SubgraphName, string>; trustProxy: boolean; subgraphTimeoutMs: number };
+  gateway: {
+    subgraphUrls: Record<SubgraphName, string>;
+    trustProxy: boolean;
+    subgraphTimeoutMs: number;
+    /** Default: `safelist` in production, `free` elsewhere. */
+    firstPartyOperations: FirstPartyOperations;
+  };
   payments: {
     liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; version: number; sandboxMode: boolean };
     /** Origins a checkout's `returnUrl` may lead to, besides the public URL's and APP_URL's. */
@@ -169,6 +183,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
       trustProxy: env.TRUST_PROXY,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      firstPartyOperations: env.FIRST_PARTY_OPERATIONS ?? (production ? 'safelist' : 'free'),
     },
     payments: {
       liqpay: {

@@ -155,6 +155,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       production: config.production,
       trustProxy: config.gateway.trustProxy,
       subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+      firstPartyOperations: config.gateway.firstPartyOperations,
+      redisUrl: config.redis.url,
       port: portOf('gateway'),
       host: options.host,
     });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTokenKeyPems, importTokenKeys, signAccessToken, verifyAccessToken, type Scope } from '@kabinet/auth';
-import { createLogger, loadConfig, type Config, type SubgraphName } from '@kabinet/config';
+import { createLogger, loadConfig, type Config, type Logger, type SubgraphName } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
 import { startStack, type Stack } from '@kabinet/stack';
 import { ManualClock } from '@kabinet/subgraph';
@@ -60,6 +60,8 @@ export interface TestStackOptions {
   now?: string | Date;
   /** Base URLs the gateway calls instead of a subgraph's own (a `FaultProxy` in front of it). */
   gatewayRoutes?: Partial<Record<SubgraphName, string>>;
+  /** Where the stack logs (default: LOG_LEVEL, silent); tests that read what was logged pass their own. */
+  logger?: Logger;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ports: 'ephemeral',
     host: '127.0.0.1',
     seedDemo: options.seedDemo ?? true,
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     clock,
     gatewayRoutes: options.gatewayRoutes,
   });
