@@ -100,6 +100,13 @@ function expectRefusedFor(response: GraphQLResponse, reason: 'MISSING_SCOPE' | '
   return refusal!;
 }
 
+/**
+ * Delegated tokens issued to Kabinet's own web app: the gateway lets a first-party app send
+ * free text, so any root field can be tried here. A partner's token sends only its manifest's
+ * ids (persisted-queries.e2e.ts); the subgraphs' scope rules are the same for both.
+ */
+const firstPartyApp = 'kabinet-web';
+
 const allBut = (scope: Scope) => scopes.filter((candidate) => candidate !== scope);
 
 describe('delegated tokens and scopes, field by field', () => {
@@ -111,7 +118,7 @@ describe('delegated tokens and scopes, field by field', () => {
     t = await startTestStack({ now: december1 });
     // The neighbour's login: placeholders never touch the demo holder's data the explicit tests read.
     firstParty = await loginAs(t, demoUsers.second);
-    const delegate = (granted: readonly Scope[]) => delegatedToken(t, { login: firstParty, scopes: granted });
+    const delegate = (granted: readonly Scope[]) => delegatedToken(t, { login: firstParty, scopes: granted, clientId: firstPartyApp });
     tokens.none = await delegate([]);
     tokens.all = await delegate(scopes);
     tokens.only = Object.fromEntries(await Promise.all(scopes.map(async (scope) => [scope, await delegate([scope])]))) as Record<Scope, string>;
@@ -166,7 +173,7 @@ describe('the scopes a partner app asks for, as the issue words them', () => {
   let t: TestStack;
   let firstParty: string;
   const as = (token: string, query: string, variables: Record<string, unknown> = {}) => t.gql(query, { token, variables });
-  const delegate = (granted: readonly Scope[]) => delegatedToken(t, { login: firstParty, scopes: granted });
+  const delegate = (granted: readonly Scope[]) => delegatedToken(t, { login: firstParty, scopes: granted, clientId: firstPartyApp });
 
   beforeAll(async () => {
     t = await startTestStack({ now: december1 });
