@@ -9,6 +9,7 @@ import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { IdentityContext } from './context';
 import { outbox, users } from './db/schema';
+import { oauthRoutes } from './oauth/routes';
 import { permissions } from './permissions';
 import { createRateLimits } from './rate-limits';
 import { resolvers } from './resolvers';
@@ -18,14 +19,13 @@ import { createIdentityService, type UserRow } from './services/identity';
 
 export const typeDefs = subgraphTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-
 export const identityModule: SubgraphModule = {
   name: 'identity',
   typeDefs,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
   // Its own table, read on a connection view of its own so it never counts in request statistics.
   revokedSessions: (database, config) => revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds),
-  create: ({ config, database, tokenKeys, logger, gatewaySecret, subgraphUrl }) => {
+  create: ({ config, database, tokenKeys, logger, gatewaySecret, subgraphUrl, publicUrl }) => {
     const mailer = createMailer({
       smtpUrl: config.mail.smtpUrl,
       from: config.mail.from,
@@ -47,7 +47,10 @@ export const identityModule: SubgraphModule = {
       typeDefs,
       resolvers,
       permissions,
-      routes: (app) => revokedSessionsRoute(app, revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds), gatewaySecret),
+      routes: (app) => {
+        revokedSessionsRoute(app, revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds), gatewaySecret);
+        oauthRoutes(app, { db: database.db, config, tokenKeys, gatewaySecret, logger, identity, publicUrl });
+      },
       createContext: (base): IdentityContext => ({
         ...base,
         identity,
@@ -64,5 +67,5 @@ export const identityModule: SubgraphModule = {
       },
     };
   },
-  seedDemo: ({ database }) => seedIdentityDemo(database.db),
+  seedDemo: ({ database, config }) => seedIdentityDemo(database.db, config),
 };

@@ -1,5 +1,5 @@
 import { forbidden, unauthenticated } from '@kabinet/errors';
-import { allow, isAuthenticated, rule } from '@kabinet/subgraph';
+import { allow, and, isAuthenticated, rule } from '@kabinet/subgraph';
 import type { IdentityContext } from './context';
 import type { UserRow } from './services/identity';
 
@@ -9,6 +9,11 @@ const isSelf = rule({ cache: 'strict' })((user: UserRow, _args, context: Identit
   if (!context.viewer) return unauthenticated();
   return context.viewer.userId === user.id || context.viewer.role === 'ADMIN' ? true : forbidden();
 });
+
+/** Kabinet's own sessions only: an app acting for a customer (a delegated token) cannot see or revoke apps' access. */
+const isFirstParty = rule({ cache: 'contextual' })((_parent, _args, context: IdentityContext) =>
+  context.viewer?.clientId === undefined ? true : forbidden(),
+);
 
 export const permissions = {
   Query: { me: isAuthenticated },
@@ -23,8 +28,10 @@ export const permissions = {
     changePassword: isAuthenticated,
     updateProfile: isAuthenticated,
     deactivateAccount: isAuthenticated,
+    revokeAppAuthorization: and(isAuthenticated, isFirstParty),
   },
-  User: isSelf,
+  User: { '*': isSelf, authorizedApps: and(isSelf, isFirstParty) },
+  AuthorizedApp: allow,
   RegisterPayload: allow,
   ConfirmEmailPayload: allow,
   AuthPayload: allow,
