@@ -5,3 +5,4 @@ export * from './pdf-tools';
 export * from './connections';
 export * from './fault-proxy';
 export * from './browser';
+export * from './oauth';

@@ -1,19 +1,16 @@
 import { scopes } from '@kabinet/auth';
 import type { Config } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
-import { demoOperators, demoUsers } from '@kabinet/demo';
+import { demoOperators, demoPartner, demoUsers } from '@kabinet/demo';
 import { oauthClients, users } from './db/schema';
 import { registrationProblem, type ClientRegistration } from './oauth/clients';
 import { hashPassword } from './passwords';
-
-/** Where the demo partner's script (and tests) receive the authorization code. */
-export const demoBankRedirectUri = 'http://127.0.0.1:4100/callback';
 
 /** Kabinet's own apps and the demo partner, Demo Bank, which may ask for every scope. */
 export const demoClients = (config: Config): ClientRegistration[] => [
   { clientId: 'kabinet-web', name: 'Kabinet', kind: 'FIRST_PARTY', scopes: [...scopes], redirectUris: [new URL('/oauth/callback', config.mail.appUrl).toString()] },
   { clientId: 'kabinet-mobile', name: 'Kabinet (mobile)', kind: 'FIRST_PARTY', scopes: [...scopes], redirectUris: ['dev.kabinet.app:/oauth/callback'] },
-  { clientId: 'demo-bank', name: 'Demo Bank', kind: 'PARTNER', scopes: [...scopes], redirectUris: [demoBankRedirectUri] },
+  { clientId: demoPartner.clientId, name: demoPartner.name, kind: 'PARTNER', scopes: [...scopes], redirectUris: [demoPartner.redirectUri] },
 ];
 
 /** The demo logins, confirmed, the demo suppliers' operators and the registered apps; existing rows are left as they are. */
