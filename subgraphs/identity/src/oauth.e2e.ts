@@ -36,10 +36,11 @@ const password = 'Ялиця-2026-гай';
 const tokenFrom = (text: string) => /token=([\w-]+)/.exec(text)![1]!;
 const decodeJwt = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>;
 
-/** A GET whose Host header the caller chose (fetch would not let it). */
-const getWithHost = (url: string, host: string) =>
+/** A GET sent as given (a forged Host, `..` in the path), which fetch and URL would change. */
+const rawGet = (origin: string, path: string, headers: Record<string, string>) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
-    httpRequest(url, { headers: { host, 'x-forwarded-host': host, 'x-forwarded-proto': 'https' } }, (response) => {
+    const { hostname, port } = new URL(origin);
+    httpRequest({ hostname, port, path, headers }, (response) => {
       let body = '';
       response.on('data', (chunk) => (body += chunk));
       response.on('end', () => resolve({ status: response.statusCode!, body }));
@@ -268,7 +269,8 @@ describe('OAuth: a partner acting for a customer', () => {
   it('publishes its metadata at the public address', async () => {
     const origin = gatewayOrigin(t);
     // The caller's Host and X-Forwarded-* headers change nothing.
-    const response = await getWithHost(`${origin}/oauth/.well-known/openid-configuration`, 'attacker.example');
+    const forged = { host: 'attacker.example', 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' };
+    const response = await rawGet(origin, '/oauth/.well-known/openid-configuration', forged);
     expect(response.status).toBe(200);
     const metadata = JSON.parse(response.body) as Record<string, unknown>;
     expect(metadata).toMatchObject({
@@ -279,20 +281,15 @@ describe('OAuth: a partner acting for a customer', () => {
       response_types_supported: ['code'],
     });
     // Nor at identity itself, with the gateway's secret and a forged Host.
-    const direct = await new Promise<string>((resolve, reject) => {
-      httpRequest(
-        `${t.stack.subgraphs.identity.url}/oauth/.well-known/openid-configuration`,
-        { headers: { host: 'attacker.example', 'x-forwarded-host': 'attacker.example', [gatewaySecretHeader]: subgraphSecret(t.stack.gatewaySecret, 'identity') } },
-        (answer) => {
-          let body = '';
-          answer.on('data', (chunk) => (body += chunk));
-          answer.on('end', () => resolve(body));
-        },
-      )
-        .on('error', reject)
-        .end();
+    const direct = await rawGet(t.stack.subgraphs.identity.url, '/oauth/.well-known/openid-configuration', {
+      ...forged,
+      [gatewaySecretHeader]: subgraphSecret(t.stack.gatewaySecret, 'identity'),
     });
-    expect(JSON.parse(direct).token_endpoint).toBe(`${origin}/oauth/token`);
+    expect(JSON.parse(direct.body).token_endpoint).toBe(`${origin}/oauth/token`);
+    // The proxy adds identity's secret only for identity's /oauth: no `..` leads it elsewhere.
+    for (const path of ['/oauth/../graphql', '/oauth/%2e%2e/graphql', '/oauth/..%2Fgraphql']) {
+      expect((await rawGet(origin, `${path}?query=%7B__typename%7D`, { 'apollo-require-preflight': 'true' })).status, path).toBe(404);
+    }
     // Straight at identity, without the gateway's secret, nothing answers.
     expect((await fetch(`${t.stack.subgraphs.identity.url}/oauth/.well-known/openid-configuration`)).status).toBe(403);
   });
