@@ -4,11 +4,12 @@ import type { SubgraphName } from '@kabinet/config';
 import { startOutboxRelay } from '@kabinet/events';
 import { validIds } from '@kabinet/db';
 import { createMailer } from '@kabinet/mail';
-import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { every, subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { IdentityContext } from './context';
 import { outbox, users } from './db/schema';
+import { deleteExpiredArtifacts } from './oauth/adapter';
 import { oauthRoutes } from './oauth/routes';
 import { permissions } from './permissions';
 import { createRateLimits } from './rate-limits';
@@ -42,6 +43,7 @@ export const identityModule: SubgraphModule = {
       logger,
     });
     const identity = createIdentityService({ db: database.db, config, tokenKeys, mailer, limits, logger, events: relay });
+    const oauthCleanup = every(config.jobsIntervalSeconds, () => deleteExpiredArtifacts(database.db), (error) => logger.error({ err: error }, 'expired OAuth artifacts not deleted'));
     return {
       name: 'identity',
       typeDefs,
@@ -61,6 +63,7 @@ export const identityModule: SubgraphModule = {
         }),
       }),
       dispose: async () => {
+        await oauthCleanup.stop();
         await relay.stop();
         mailer.close();
         limits.close();

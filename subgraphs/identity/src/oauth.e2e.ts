@@ -19,6 +19,8 @@ import {
 } from '@kabinet/testing';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oauthArtifacts } from './db/schema';
+import { deleteExpiredArtifacts } from './oauth/adapter';
 import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, REGISTER } from './testing/operations';
 
 /*
@@ -127,8 +129,20 @@ describe('OAuth: a partner acting for a customer', () => {
     expect(me.me.id).toBe(customer.id);
     expect(me.me.electricityAccounts.length).toBeGreaterThan(0);
 
-    // The code is single use.
+    // What oidc-provider keeps is stored without the secrets themselves, and expired rows are cleaned up.
+    const db = t.stack.databases.identity.db;
+    const stored = JSON.stringify(await db.select().from(oauthArtifacts));
+    expect(stored).not.toContain(tokens.body.refresh_token!);
+    expect(stored).not.toContain(redirect.searchParams.get('code')!);
+    const kinds = async () => (await db.select({ kind: oauthArtifacts.kind }).from(oauthArtifacts)).map((row) => row.kind);
+    expect(await kinds()).toEqual(expect.arrayContaining(['Grant', 'RefreshToken', 'Session']));
+
+    // The code is single use, and a code used twice means it leaked: the grant ends, and its token with it.
     expect((await exchangeCode(t, { redirect, verifier, state: 'xyz' })).body.error).toBe('invalid_grant');
+    await expectRefused(accessToken);
+
+    expect(await deleteExpiredArtifacts(db, new Date(Date.now() + 2 * t.config.auth.refreshTokenTtlSeconds * 1000))).toBeGreaterThan(0);
+    expect(await kinds()).toEqual([]);
   });
 
   it('rotates refresh tokens and refuses a spent one', async () => {

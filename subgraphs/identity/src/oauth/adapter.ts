@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@kabinet/db';
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { oauthArtifacts } from '../db/schema';
 import { clientMetadata, findClient } from './clients';
@@ -90,4 +90,10 @@ export function drizzleAdapter(db: Database) {
       await db.delete(oauthArtifacts).where(and(eq(oauthArtifacts.kind, this.kind), eq(oauthArtifacts.grantId, grantId)));
     }
   };
+}
+
+/** Deletes what oidc-provider stored and no longer reads (expired codes, tokens, interactions, sessions, grants). */
+export async function deleteExpiredArtifacts(db: Database, now = new Date()): Promise<number> {
+  const deleted = await db.delete(oauthArtifacts).where(lt(oauthArtifacts.expiresAt, now)).returning({ id: oauthArtifacts.id });
+  return deleted.length;
 }
