@@ -21,7 +21,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oauthArtifacts } from './db/schema';
 import { deleteExpiredArtifacts } from './oauth/adapter';
-import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, REGISTER } from './testing/operations';
+import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, REGISTER, REQUEST_RESET, RESET } from './testing/operations';
 
 /*
  * A partner (Demo Bank) gets a customer's consent through OAuth 2.1 (authorization code + PKCE)
@@ -267,6 +267,17 @@ describe('OAuth: a partner acting for a customer', () => {
     expectNoGraphQLErrors(await t.gql(DEACTIVATE, { token: fresh, variables: { input: { password: newPassword } } }));
     await expectRefused(again.accessToken);
     expect((await refreshGrant(t, again.refreshToken)).body.error).toBe('invalid_grant');
+  });
+
+  it('ends a customer\'s app access when the password is reset by mail', async () => {
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    expectNoGraphQLErrors(await t.gql(ME_AND_ACCOUNTS, { token: partner.accessToken }));
+    expectNoGraphQLErrors(await t.gql(REQUEST_RESET, { variables: { input: { email: login.email } } }));
+    const mail = await t.mailbox.waitFor(login.email, (candidate) => candidate.text.includes('/reset-password?'));
+    expectNoGraphQLErrors(await t.gql(RESET, { variables: { input: { token: tokenFrom(mail.text), newPassword: 'Граб-2027-узлісся' } } }));
+    await expectRefused(partner.accessToken);
+    expect((await refreshGrant(t, partner.refreshToken)).body.error).toBe('invalid_grant');
   });
 
   it('lets only customers allow apps', async () => {
