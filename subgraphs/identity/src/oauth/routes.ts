@@ -64,10 +64,17 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
 
   const actionOf = (uid: string, what: 'login' | 'consent') => `${oauthPath}/interaction/${uid}/${what}`;
 
+  /** The interaction of the browser's cookie, which must be the one the address names. */
+  async function interactionOf(req: Request, res: Response, oidc: Provider): Promise<Awaited<ReturnType<Provider['interactionDetails']>>> {
+    const details = await oidc.interactionDetails(req, res);
+    if (details.uid !== req.params.uid) throw new errors.SessionNotFound('another interaction');
+    return details;
+  }
+
   router.get(
     '/interaction/:uid',
     step(async (req, res, oidc) => {
-      const details = await oidc.interactionDetails(req, res);
+      const details = await interactionOf(req, res, oidc);
       const client = await oidc.Client.find(String(details.params.client_id));
       const appName = client?.clientName ?? String(details.params.client_id);
       const targets = cspSourceOf(details.params.redirect_uri as string | undefined);
@@ -91,7 +98,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     '/interaction/:uid/login',
     form,
     step(async (req, res, oidc) => {
-      const details = await oidc.interactionDetails(req, res);
+      const details = await interactionOf(req, res, oidc);
       if (details.prompt.name !== 'login') throw new errors.SessionNotFound('not waiting for a login');
       const client = await oidc.Client.find(String(details.params.client_id));
       const appName = client?.clientName ?? String(details.params.client_id);
@@ -124,7 +131,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     '/interaction/:uid/consent',
     form,
     step(async (req, res, oidc) => {
-      const details = await oidc.interactionDetails(req, res);
+      const details = await interactionOf(req, res, oidc);
       if (details.prompt.name !== 'consent') throw new errors.SessionNotFound('not waiting for consent');
       if (req.body?.decision !== 'allow') {
         await oidc.interactionFinished(
