@@ -61,7 +61,7 @@ export const targets: Record<string, ResolverTypesTarget> = {
     file: subgraph('identity'),
     typeDefs: async () => (await import('./subgraphs/identity/src/index')).typeDefs,
     contextType: '../context#IdentityContext',
-    mappers: { User: '../services/identity#UserRow' },
+    mappers: { User: '../services/identity#UserRow', AuthorizedApp: '../oauth/grants#AuthorizedAppRow' },
   },
   payments: {
     file: subgraph('payments'),

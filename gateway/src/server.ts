@@ -21,6 +21,7 @@ import { requestLimits } from './limits';
 import { operationResolution } from './operation-resolution';
 import { persistedQueries } from './persisted-queries';
 import { mailedLinkPages } from './pages';
+import { oauthProxy } from './oauth';
 import { sandboxDocument } from './sandbox';
 import { SubgraphSource, subgraphAgent } from './subgraph-source';
 
@@ -99,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
+  app.use('/oauth', oauthProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use(mailedLinkPages({ supergraphSdl: options.supergraphSdl }));
 
   const { httpServer, port } = await listen(app, options.port, options.host);

@@ -137,3 +137,13 @@ export const demoPayments: DemoPayment[] = [
 export function daysAgo(days: number, now = new Date()): Date {
   return new Date(now.getTime() - days * 24 * 3600 * 1000);
 }
+
+/**
+ * The demo partner app, registered by identity's seed with every scope: its demo script (and
+ * tests) get a customer's consent through the real OAuth flow and receive the code here.
+ */
+export const demoPartner = {
+  clientId: 'demo-bank',
+  name: 'Demo Bank',
+  redirectUri: 'http://127.0.0.1:4100/callback',
+} as const;

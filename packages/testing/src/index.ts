@@ -6,3 +6,4 @@ export * from './connections';
 export * from './fault-proxy';
 export * from './browser';
 export * from './persisted';
+export * from './oauth';

@@ -4,11 +4,13 @@ import type { SubgraphName } from '@kabinet/config';
 import { startOutboxRelay } from '@kabinet/events';
 import { validIds } from '@kabinet/db';
 import { createMailer } from '@kabinet/mail';
-import { subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
+import { every, subgraphTypeDefs, type SubgraphModule } from '@kabinet/subgraph';
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { IdentityContext } from './context';
 import { outbox, users } from './db/schema';
+import { deleteExpiredArtifacts } from './oauth/adapter';
+import { oauthRoutes } from './oauth/routes';
 import { permissions } from './permissions';
 import { createRateLimits } from './rate-limits';
 import { resolvers } from './resolvers';
@@ -28,7 +30,7 @@ export const identityModule: SubgraphModule = {
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
   // Its own table, read on a connection view of its own so it never counts in request statistics.
   revokedSessions: (database, config) => revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds),
-  create: ({ config, database, tokenKeys, logger, gatewaySecret, subgraphUrl }) => {
+  create: ({ config, database, tokenKeys, logger, gatewaySecret, subgraphUrl, publicUrl }) => {
     const mailer = createMailer({
       smtpUrl: config.mail.smtpUrl,
       from: config.mail.from,
@@ -45,12 +47,16 @@ export const identityModule: SubgraphModule = {
       logger,
     });
     const identity = createIdentityService({ db: database.db, config, tokenKeys, mailer, limits, logger, events: relay });
+    const oauthCleanup = every(config.jobsIntervalSeconds, () => deleteExpiredArtifacts(database.db), (error) => logger.error({ err: error }, 'expired OAuth artifacts not deleted'));
     return {
       name: 'identity',
       typeDefs,
       resolvers,
       permissions,
-      routes: (app) => revokedSessionsRoute(app, revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds), gatewaySecret),
+      routes: (app) => {
+        revokedSessionsRoute(app, revokedSessionsSource(database.view().db, config.auth.accessTokenTtlSeconds), gatewaySecret);
+        oauthRoutes(app, { db: database.db, config, tokenKeys, gatewaySecret, logger, identity, publicUrl });
+      },
       createContext: (base): IdentityContext => ({
         ...base,
         identity,
@@ -61,11 +67,12 @@ export const identityModule: SubgraphModule = {
         }),
       }),
       dispose: async () => {
+        await oauthCleanup.stop();
         await relay.stop();
         mailer.close();
         limits.close();
       },
     };
   },
-  seedDemo: ({ database }) => seedIdentityDemo(database.db),
+  seedDemo: ({ database, config }) => seedIdentityDemo(database.db, config),
 };

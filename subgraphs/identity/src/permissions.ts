@@ -1,5 +1,5 @@
 import { forbidden, unauthenticated } from '@kabinet/errors';
-import { accountDataVerdict, allow, firstPartyOnly, needsScope, publicField, rule } from '@kabinet/subgraph';
+import { accountDataVerdict, allow, chain, firstPartyOnly, isFirstParty, needsScope, publicField, rule } from '@kabinet/subgraph';
 import type { IdentityContext } from './context';
 import type { UserRow } from './services/identity';
 
@@ -33,8 +33,11 @@ export const permissions = {
     changePassword: firstPartyOnly(),
     updateProfile: firstPartyOnly(),
     deactivateAccount: firstPartyOnly(),
+    // Which apps act for the customer is Kabinet's own business, never an app's.
+    revokeAppAuthorization: firstPartyOnly(),
   },
-  User: isSelf,
+  User: { '*': isSelf, authorizedApps: chain(isSelf, isFirstParty) },
+  AuthorizedApp: allow,
   RegisterPayload: allow,
   ConfirmEmailPayload: allow,
   AuthPayload: allow,

@@ -3,12 +3,13 @@ import type { Database } from '@kabinet/db';
 import { parseInstant } from '@kabinet/input';
 import { and, gt, isNotNull, max } from 'drizzle-orm';
 import type { Express } from 'express';
-import { refreshTokens } from './db/schema';
+import { oauthGrants, refreshTokens } from './db/schema';
 
 /**
  * Sessions (refresh-token families) ended since `since`, or within the last access-token
  * lifetime: what every service refuses tokens of. A session ends when its family is revoked
- * (logout, a reused refresh token) or all of a login's are (password changed or reset, deactivation).
+ * (logout, a reused refresh token) or all of a login's are (password changed or reset, deactivation),
+ * and a partner's access ends with its grant.
  */
 export function revokedSessionsSource(db: Database, accessTokenTtlSeconds: number): RevocationsSource {
   return async (since) => {
@@ -19,7 +20,12 @@ export function revokedSessionsSource(db: Database, accessTokenTtlSeconds: numbe
       .from(refreshTokens)
       .where(and(isNotNull(refreshTokens.revokedAt), gt(refreshTokens.revokedAt, from)))
       .groupBy(refreshTokens.familyId);
-    return { asOf, sessions: rows.map((row) => ({ sessionId: row.sessionId, revokedAt: row.revokedAt! })) };
+    // A delegated token's session is its grant: revoked by the customer, a password change or reset, deactivation.
+    const grants = await db
+      .select({ sessionId: oauthGrants.grantId, revokedAt: oauthGrants.revokedAt })
+      .from(oauthGrants)
+      .where(and(isNotNull(oauthGrants.revokedAt), gt(oauthGrants.revokedAt, from)));
+    return { asOf, sessions: [...rows, ...grants].map((row) => ({ sessionId: row.sessionId, revokedAt: row.revokedAt! })) };
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { defineOutboxTable } from '@kabinet/events';
-import { index, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const identitySchema = pgSchema('identity');
 
@@ -62,6 +62,62 @@ export const refreshTokens = identitySchema.table(
   },
   // revoked_at: every service reads the sessions ended lately, once a second (`sessions.ts`).
   (table) => [uniqueIndex().on(table.tokenHash), index().on(table.familyId), index().on(table.userId), index().on(table.revokedAt)],
+);
+
+/**
+ * Apps that may ask a customer for delegated access (OAuth 2.1): Kabinet's own apps and each
+ * partner, with the scopes they may ask for and the exact redirect URIs they may use.
+ */
+export const oauthClients = identitySchema.table('oauth_clients', {
+  /** A slug, e.g. `demo-bank`: the `client_id` the app sends. */
+  clientId: text('client_id').primaryKey(),
+  /** Shown to the customer on the consent page. */
+  name: text('name').notNull(),
+  /** FIRST_PARTY (Kabinet's web and mobile apps) or PARTNER. */
+  kind: text('kind').notNull(),
+  scopes: text('scopes').array().notNull(),
+  redirectUris: text('redirect_uris').array().notNull(),
+  /** `none`: a public app proving itself with PKCE only (the only method offered so far). */
+  tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull().default('none'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * What oidc-provider stores (authorization codes, refresh tokens, grants, interactions, its
+ * browser sessions), one row per artifact, its payload as oidc-provider made it.
+ */
+export const oauthArtifacts = identitySchema.table(
+  'oauth_artifacts',
+  {
+    kind: text('kind').notNull(),
+    id: text('id').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    grantId: text('grant_id'),
+    uid: text('uid'),
+    userCode: text('user_code'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.kind, table.id] }), index().on(table.grantId), index().on(table.uid), index().on(table.expiresAt)],
+);
+
+/**
+ * A customer's consent to an app, as the customer sees it (`authorizedApps`): one row per
+ * oidc-provider grant. `revoked_at` feeds the list of ended sessions, since a delegated token's
+ * `sid` is its grant id.
+ */
+export const oauthGrants = identitySchema.table(
+  'oauth_grants',
+  {
+    grantId: text('grant_id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    clientId: text('client_id').notNull().references(() => oauthClients.clientId),
+    scopes: text('scopes').array().notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (table) => [index().on(table.userId), index().on(table.revokedAt)],
 );
 
 /** Durable events for other subgraphs (a login deactivated), written in the same transaction as the change. */

@@ -35,4 +35,8 @@ export const Mutation: MutationResolvers = {
     await context.identity.deactivate(context.viewer!, input.password);
     return ok;
   },
+  revokeAppAuthorization: async (_, { clientId }, context) => {
+    await context.identity.revokeAppAuthorization(context.viewer!, clientId);
+    return ok;
+  },
 };

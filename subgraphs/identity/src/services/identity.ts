@@ -7,6 +7,7 @@ import type { Mailer } from '@kabinet/mail';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
 import { messages } from '../messages';
+import { authorizedApps, endGrants } from '../oauth/grants';
 import { confirmationMail, deactivationMail, passwordResetMail, registrationAttemptMail } from '../mails';
 import { assertStrongPassword, decoyHash, hashPassword, passwordMatches } from '../passwords';
 import type { RateLimits } from '../rate-limits';
@@ -144,11 +145,12 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
   const revokeFamily = (tx: Transaction | Database, familyId: string) =>
     tx.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
-  /** The one way a password changes: every session and every unused reset link end with the old one. */
+  /** The one way a password changes: every session, app consent and unused reset link end with the old one. */
   async function replacePassword(tx: Transaction, userId: string, passwordHash: string) {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
     await endEmailTokens(tx, userId, 'reset_password');
     await revokeAll(tx, userId);
+    await endGrants(tx, userId);
   }
 
   function sendInBackground(send: Promise<void>) {
@@ -161,8 +163,28 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     return user;
   }
 
+  /**
+   * The login whose email and password these are, if it may log in (its email confirmed, not
+   * deactivated), counted against the lockouts: the `login` mutation and the OAuth login page.
+   */
+  async function authenticate(input: { email: string; password: string }, clientIp: string): Promise<UserRow> {
+    const email = normalizeEmail(input.email);
+    await limits.consume('loginByIp', clientIp);
+    await limits.consume('loginByEmail', email);
+    const user = await userByEmail(email);
+    const matches = await passwordMatches(user?.passwordHash ?? decoyHash, input.password);
+    if (!user || !matches) throw invalidCredentials();
+    // Told only to someone who knows the password.
+    if (user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', messages.deactivated());
+    if (!user.emailConfirmedAt) {
+      throw new DomainError('EMAIL_NOT_CONFIRMED', messages.emailNotConfirmed());
+    }
+    return user;
+  }
+
   return {
     userById,
+
 
     /**
      * Answers alike whether or not the address has a login, so that it never tells: a new or
@@ -217,19 +239,10 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
         });
     },
 
+    authenticate,
+
     async login(input: { email: string; password: string }, clientIp: string): Promise<Session> {
-      const email = normalizeEmail(input.email);
-      await limits.consume('loginByIp', clientIp);
-      await limits.consume('loginByEmail', email);
-      const user = await userByEmail(email);
-      const matches = await passwordMatches(user?.passwordHash ?? decoyHash, input.password);
-      if (!user || !matches) throw invalidCredentials();
-      // Told only to someone who knows the password.
-      if (user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', messages.deactivated());
-      if (!user.emailConfirmedAt) {
-        throw new DomainError('EMAIL_NOT_CONFIRMED', messages.emailNotConfirmed());
-      }
-      return issueSession(db, user);
+      return issueSession(db, await authenticate(input, clientIp));
     },
 
     async refreshSession(token: string): Promise<Session> {
@@ -327,6 +340,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       await db.transaction(async (tx) => {
         await tx.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id));
         await revokeAll(tx, user.id);
+        await endGrants(tx, user.id);
         await endEmailTokens(tx, user.id);
         // Utility subgraphs release this login's accounts when they consume the event.
         await publishEvent(tx, outbox, { topic: 'identity.user.deactivated', payload: { userId: user.id }, destinations: ['electricity', 'heat'] });
@@ -337,6 +351,18 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     },
 
     me: requireUser,
+
+    /** The apps this customer has allowed to act for them, and what each may do. */
+    authorizedApps: (user: UserRow) => authorizedApps(db, user.id),
+
+    /** Ends this customer's consent to an app: its tokens stop working everywhere. */
+    async revokeAppAuthorization(viewer: Viewer, clientId: string) {
+      const user = await requireUser(viewer);
+      await db.transaction(async (tx) => {
+        const ended = await endGrants(tx, user.id, clientId);
+        if (!ended.length) throw new DomainError('APP_NOT_AUTHORIZED', messages.appNotAuthorized(), { clientId });
+      });
+    },
   };
 }
 

@@ -1,0 +1,132 @@
+import { createHmac, KeyObject } from 'node:crypto';
+import { scopes as kabinetScopes, type TokenKeys } from '@kabinet/auth';
+import type { Config, Logger } from '@kabinet/config';
+import type { Database } from '@kabinet/db';
+import { eq } from 'drizzle-orm';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { users } from '../db/schema';
+import { drizzleAdapter } from './adapter';
+import { markGrantEnded } from './grants';
+import { renderErrorPage } from './pages';
+
+/** Where the authorization server lives on the public (gateway) address. */
+export const oauthPath = '/oauth';
+/** The one resource Kabinet's tokens are for: every delegated access token is a JWT for it. */
+export const kabinetResource = 'urn:kabinet:api';
+/** The audience `verifyAccessToken` expects. */
+const audience = 'kabinet';
+
+export interface OAuthProviderOptions {
+  db: Database;
+  config: Config;
+  tokenKeys: TokenKeys;
+  gatewaySecret: string;
+  logger: Logger;
+  /** The public URL (PUBLIC_URL, else the gateway's address), from configuration, never from a request. */
+  publicUrl: string;
+}
+
+/** oidc-provider signs its cookies with a key derived from the gateway secret for this purpose only. */
+const cookieKey = (masterSecret: string) => createHmac('sha256', masterSecret).update('kabinet-oauth-cookies').digest('base64url');
+
+/** A login that may still hold delegated access: an active, confirmed customer. */
+export async function activeCustomer(db: Database, userId: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  return user && !user.deactivatedAt && user.emailConfirmedAt && user.role === 'CUSTOMER' ? user : null;
+}
+
+/**
+ * OAuth 2.1 for registered apps: authorization code with PKCE (S256) only, exact redirect URIs,
+ * scopes within what each client may ask, JWT access tokens for Kabinet signed with identity's
+ * key and verified like a first-party token (`sid` = the grant), rotating refresh tokens.
+ */
+export function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logger, publicUrl }: OAuthProviderOptions): Provider {
+  if (!tokenKeys.privateKey) throw new Error('identity needs the token signing key');
+  const issuer = `${publicUrl}${oauthPath}`;
+  const signingJwk = { ...KeyObject.from(tokenKeys.privateKey).export({ format: 'jwk' }), alg: 'ES256', use: 'sig' };
+  const ttl = { access: config.auth.accessTokenTtlSeconds, refresh: config.auth.refreshTokenTtlSeconds };
+
+  const configuration: Configuration = {
+    adapter: drizzleAdapter(db),
+    jwks: { keys: [signingJwk] },
+    // openid stays on oidc-provider's list but no client may ask for it: this is OAuth for Kabinet's API.
+    scopes: ['openid', 'offline_access', ...kabinetScopes],
+    claims: { openid: ['sub'] },
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      id_token_signed_response_alg: 'ES256',
+    },
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: false },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => kabinetResource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource, client) => {
+          if (resource !== kabinetResource) throw new errors.InvalidTarget();
+          return {
+            scope: client.scope ?? '',
+            audience,
+            accessTokenTTL: ttl.access,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
+    },
+    extraTokenClaims: (_ctx, token) =>
+      // The grant is the delegated "session": revoking it ends the token like a logout ends a first-party one.
+      token.kind === 'AccessToken' ? { role: 'CUSTOMER', sid: token.grantId } : undefined,
+    formats: {
+      customizers: {
+        // Kabinet's services verify one issuer for every token identity signs (JWT_ISSUER), whatever the public URL.
+        jwt: (_ctx, _token, jwt) => {
+          jwt.payload.iss = tokenKeys.issuer;
+        },
+      },
+    },
+    findAccount: async (_ctx, sub) => {
+      // A deactivated login (or one no longer a customer) refreshes nothing.
+      const user = await activeCustomer(db, sub);
+      return user ? { accountId: user.id, claims: () => ({ sub: user.id }) } : undefined;
+    },
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    expiresWithSession: () => false,
+    ttl: {
+      AccessToken: ttl.access,
+      AuthorizationCode: 60,
+      RefreshToken: ttl.refresh,
+      Grant: ttl.refresh,
+      Interaction: 15 * 60,
+      Session: 60 * 60,
+    },
+    interactions: { url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}` },
+    cookies: {
+      names: { session: 'kabinet_oauth_session', interaction: 'kabinet_oauth_interaction', resume: 'kabinet_oauth_resume' },
+      long: { httpOnly: true, sameSite: 'lax', path: oauthPath, signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+      keys: [cookieKey(gatewaySecret)],
+    },
+    // Browsers may call the token endpoint only from a public client's own redirect origins.
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.clientAuthMethod === 'none' && (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
+    renderError: (ctx, out) => renderErrorPage(ctx, { ...out }),
+  };
+
+  const provider = new Provider(issuer, configuration);
+  // Host and scheme come from the public URL (set on every request by `oauthRoutes`), never from the caller.
+  provider.proxy = true;
+  provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
+    markGrantEnded(db, grantId).catch((error) => logger.error({ err: error, grantId }, 'revoked grant not recorded'));
+  });
+  provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => logger.error({ err: error }, 'authorization server error'));
+  return provider;
+}

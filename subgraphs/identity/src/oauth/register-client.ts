@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { isScope, scopes } from '@kabinet/auth';
+import { loadConfigOrExit } from '@kabinet/config';
+import { openConfiguredDatabase } from '@kabinet/subgraph';
+import { identityModule } from '../index';
+import { clientKinds, registerClient, registrationProblem, type ClientKind, type ClientRegistration } from './clients';
+
+export const usage = `corepack pnpm --filter @kabinet/identity client:register -- \\
+  --id demo-bank --name "Demo Bank" [--kind PARTNER|FIRST_PARTY] \\
+  --scope accounts:read [--scope readings:write ...] \\
+  --redirect-uri https://bank.example/kabinet/callback [--redirect-uri ...]
+
+Registers an app that may ask customers for access (or replaces the name, scopes and redirect URIs
+of the one with that id). Scopes: ${scopes.join(', ')}. Apps are public clients: PKCE, no secret.`;
+
+/** The registration the command line asks for, or why it cannot be made. */
+export function parseRegistration(argv: string[]): { registration: ClientRegistration } | { problem: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        kind: { type: 'string', default: 'PARTNER' },
+        scope: { type: 'string', multiple: true, default: [] },
+        'redirect-uri': { type: 'string', multiple: true, default: [] },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  const requested = values.scope.flatMap((scope) => scope.split(/[\s,]+/)).filter(Boolean);
+  const unknown = requested.filter((scope) => !isScope(scope));
+  if (unknown.length) return { problem: `unknown scope ${unknown.join(', ')}: use ${scopes.join(', ')}` };
+  if (!clientKinds.includes(values.kind as ClientKind)) return { problem: `kind: one of ${clientKinds.join(', ')}` };
+  const registration: ClientRegistration = {
+    clientId: values.id ?? '',
+    name: values.name ?? '',
+    kind: values.kind as ClientKind,
+    scopes: [...new Set(requested.filter(isScope))],
+    redirectUris: values['redirect-uri'],
+  };
+  const problem = registrationProblem(registration);
+  return problem ? { problem } : { registration };
+}
+
+async function main() {
+  const parsed = parseRegistration(process.argv.slice(2).filter((arg) => arg !== '--'));
+  if ('problem' in parsed) {
+    console.error(`${parsed.problem}\n\n${usage}`);
+    process.exit(2);
+  }
+  const config = loadConfigOrExit();
+  const database = await openConfiguredDatabase(config);
+  try {
+    await database.migrate('identity', identityModule.migrationsFolder);
+    await registerClient(database.db, parsed.registration);
+    const { clientId, name, scopes: allowed, redirectUris } = parsed.registration;
+    console.log(`registered ${clientId} (${name}): scopes ${allowed.join(' ')}; redirect URIs ${redirectUris.join(' ')}`);
+  } finally {
+    await database.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
