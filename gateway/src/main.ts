@@ -20,6 +20,9 @@ const gateway = await startGateway({
   production: config.production,
   trustProxy: config.gateway.trustProxy,
   subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+  costs: config.gateway.costs,
+  redisUrl: config.redis.url,
+  metricsToken: config.gateway.metricsToken,
   port: config.port ?? defaultPorts.gateway,
 });
 

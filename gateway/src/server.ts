@@ -9,15 +9,17 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
-import type { Logger, SubgraphName } from '@kabinet/config';
+import type { CostLimits, Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import { inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
+import { Budgets, queryBudgets } from './budget';
 import type { GatewayContext } from './context';
 import { providerCallbackProxy, registryUploadProxy } from './uploads';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
+import { GatewayMetrics, metricsEndpoint, requestFacts, requestFactsPlugin, requestLog } from './observability';
 import { operationResolution } from './operation-resolution';
 import { mailedLinkPages } from './pages';
 import { sandboxDocument } from './sandbox';
@@ -37,6 +39,12 @@ export interface GatewayOptions {
   trustProxy: boolean;
   /** How long a subgraph may take to answer one call. */
   subgraphTimeoutMs: number;
+  /** Query-cost budgets and the most one operation may cost (budget.ts). */
+  costs: CostLimits;
+  /** Budgets in Redis, shared by every replica; unset: in this process's memory. */
+  redisUrl: string | undefined;
+  /** The bearer token `/metrics` asks for; unset: served only outside production. */
+  metricsToken: string | undefined;
   port: number;
   host?: string | undefined;
 }
@@ -91,6 +99,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: 'ok' });
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  const metrics = new GatewayMetrics();
+  app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
@@ -98,6 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const { httpServer, port } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
+  const budgets = new Budgets({ ...options.costs, redisUrl: options.redisUrl });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,
@@ -109,6 +120,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: maskGatewayError((error, message) => logger.error({ err: error }, message)),
     validationRules: limits.validationRules,
     plugins: [
+      // First: its responseForOperation (a refusal over budget) must come before any other's.
+      queryBudgets(budgets, logger),
+      requestFactsPlugin(),
       ...limits.plugins,
       operationResolution(),
       stringInputGuard(),
@@ -129,6 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   app.use(
     '/graphql',
+    requestLog(logger, metrics),
     express.json({ limit: requestBodyLimit }),
     inRequestedLocale(),
     expressMiddleware(server, {
@@ -140,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           authorization,
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           acceptLanguage: req.get('accept-language'),
+          facts: requestFacts(req),
         };
       },
     }),
@@ -156,6 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: async () => {
       await server.stop();
       await agent.close();
+      await budgets.close();
     },
   };
 }

@@ -155,6 +155,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       production: config.production,
       trustProxy: config.gateway.trustProxy,
       subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+      costs: config.gateway.costs,
+      redisUrl: config.redis.url,
+      metricsToken: config.gateway.metricsToken,
       port: portOf('gateway'),
       host: options.host,
     });

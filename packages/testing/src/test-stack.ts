@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTokenKeyPems, importTokenKeys } from '@kabinet/auth';
-import { createLogger, loadConfig, type Config, type SubgraphName } from '@kabinet/config';
+import { createLogger, loadConfig, type Config, type DestinationStream, type SubgraphName } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
 import { startStack, type Stack } from '@kabinet/stack';
 import { ManualClock } from '@kabinet/subgraph';
@@ -39,6 +39,8 @@ export interface TestStackOptions {
   now?: string | Date;
   /** Base URLs the gateway calls instead of a subgraph's own (a `FaultProxy` in front of it). */
   gatewayRoutes?: Partial<Record<SubgraphName, string>>;
+  /** Where the stack's logs go, at level `info` (default: nowhere, unless LOG_LEVEL says otherwise). */
+  logs?: DestinationStream;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ports: 'ephemeral',
     host: '127.0.0.1',
     seedDemo: options.seedDemo ?? true,
-    logger: createLogger(config.logLevel),
+    logger: options.logs ? createLogger('info', 'kabinet', options.logs) : createLogger(config.logLevel),
     clock,
     gatewayRoutes: options.gatewayRoutes,
   });

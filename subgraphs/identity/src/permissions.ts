@@ -11,7 +11,7 @@ const isSelf = rule({ cache: 'strict' })((user: UserRow, _args, context: Identit
 });
 
 export const permissions = {
-  Query: { me: isAuthenticated },
+  Query: { me: isAuthenticated, rateLimitInfo: allow },
   Mutation: {
     register: allow,
     confirmEmail: allow,
@@ -30,4 +30,7 @@ export const permissions = {
   AuthPayload: allow,
   UpdateProfilePayload: allow,
   OperationResult: allow,
+  // The caller's own budgets, as the gateway counted them: anyone's, delegated tokens' included.
+  RateLimitInfo: allow,
+  RateLimitBudget: allow,
 };
