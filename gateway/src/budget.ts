@@ -148,12 +148,13 @@ export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlug
       if (contextValue.facts) Object.assign(contextValue.facts, { client: caller.client, clientVersion: caller.clientVersion });
       let requested = 0;
       let charged = 0;
-      let states: Record<BudgetName, PointsState> | undefined;
-
-      const report = (): CostReport => {
+      // Told as instants once, when read: the extensions and `rateLimitInfo` name the same reset time.
+      let budgetsNow: Pick<CostReport, BudgetName> | undefined;
+      const settle = (states: Record<BudgetName, PointsState>) => {
         const now = Date.now();
-        return { requested, charged, maxOperationCost, customer: budgetReport(states!.customer, now), client: budgetReport(states!.client, now) };
+        budgetsNow = { customer: budgetReport(states.customer, now), client: budgetReport(states.client, now) };
       };
+      const report = (): CostReport => ({ requested, charged, maxOperationCost, ...budgetsNow! });
 
       return {
         async didResolveOperation({ operation, document, request: { variables }, schema }) {
@@ -175,10 +176,10 @@ export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlug
             return null;
           });
           if (!charge) return budgetsUnavailableResponse();
-          states = charge.states;
+          settle(charge.states);
           if (!charge.granted) {
             if (contextValue.facts) contextValue.facts.rateLimited = charge.refusedBy;
-            return overBudgetResponse(charge.refusedBy, states[charge.refusedBy]);
+            return overBudgetResponse(charge.refusedBy, charge.states[charge.refusedBy]);
           }
           charged = requested;
           contextValue.costReport = report();
@@ -187,11 +188,13 @@ export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlug
 
         async willSendResponse({ response }) {
           // Refused before it was priced or charged (parse, validation, too expensive): the budgets as they stand.
-          states ??= await budgets.peek(caller).catch((error: unknown) => {
-            logger.error({ err: error }, 'query budgets unavailable');
-            return undefined;
-          });
-          if (!states) return;
+          if (!budgetsNow) {
+            const states = await budgets.peek(caller).catch((error: unknown) => {
+              logger.error({ err: error }, 'query budgets unavailable');
+            });
+            if (!states) return;
+            settle(states);
+          }
           const cost = report();
           if (response.body?.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
