@@ -118,6 +118,7 @@ describe('query cost and budgets at the gateway', () => {
       [await t.gql('{ rateLimitInfo {', options), 'GRAPHQL_PARSE_FAILED'],
       [await t.gql('{ noSuchField }', options), 'GRAPHQL_VALIDATION_FAILED'],
       [await page(100, options), 'GRAPHQL_VALIDATION_FAILED'],
+      [await t.gql(PAGE, { ...options, variables: { first: 'many' } }), 'BAD_USER_INPUT'],
     ] as const) {
       expectErrorCode(response, code);
       expect(response.status).toBe(400);

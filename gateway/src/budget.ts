@@ -19,7 +19,8 @@ export interface BudgetOptions extends CostLimits {
 /** Redis keys: `kabinet:cost:<customer|client>:<key>`. */
 const keyPrefix = 'kabinet:cost';
 
-type Charge = { granted: true; states: Record<BudgetName, PointsState> } | { granted: false; refusedBy: BudgetName; states: Record<BudgetName, PointsState> };
+type BudgetStates = Record<BudgetName, PointsState>;
+type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; states: BudgetStates };
 
 /** The customer's and the client's budgets, in memory or in Redis. */
 export class Budgets {
@@ -39,7 +40,9 @@ export class Budgets {
   /** Takes `cost` from both budgets, or from neither when one of them cannot pay it. */
   async charge(caller: Caller, cost: number): Promise<Charge> {
     const customer = await this.points.spend('customer', caller.customerKey, cost);
-    if (!customer.granted) return { granted: false, refusedBy: 'customer', states: { customer: customer.state, client: await this.points.peek('client', caller.clientKey) } };
+    if (!customer.granted) {
+      return { granted: false, refusedBy: 'customer', states: { customer: customer.state, client: await this.points.peek('client', caller.clientKey) } };
+    }
     const client = await this.points.spend('client', caller.clientKey, cost);
     if (client.granted) return { granted: true, states: { customer: customer.state, client: client.state } };
     await this.points.refund('customer', caller.customerKey, cost);
@@ -47,7 +50,7 @@ export class Budgets {
     return { granted: false, refusedBy: 'client', states: { customer: refunded, client: client.state } };
   }
 
-  async peek(caller: Caller): Promise<Record<BudgetName, PointsState>> {
+  async peek(caller: Caller): Promise<BudgetStates> {
     const [customer, client] = await Promise.all([this.points.peek('customer', caller.customerKey), this.points.peek('client', caller.clientKey)]);
     return { customer, client };
   }
@@ -128,10 +131,14 @@ function budgetsUnavailableResponse(): GraphQLResponse {
   };
 }
 
-/** Variables that do not fit their definitions cannot be priced: refused as execution would refuse them. */
-function unpriceable(error: unknown): GraphQLError {
-  const message = error instanceof Error ? error.message : 'Variables do not fit the operation.';
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+/**
+ * Variables that do not fit their definitions cannot be priced: refused as execution would refuse
+ * them, with graphql-js' words. Anything else stays an internal error. (By name: graphql-query-complexity
+ * may raise it from another copy of graphql than ours.)
+ */
+function unpriceable(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'GraphQLError') return error;
+  return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
 /**
@@ -150,7 +157,7 @@ export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlug
       let charged = 0;
       // Told as instants once, when read: the extensions and `rateLimitInfo` name the same reset time.
       let budgetsNow: Pick<CostReport, BudgetName> | undefined;
-      const settle = (states: Record<BudgetName, PointsState>) => {
+      const settle = (states: BudgetStates) => {
         const now = Date.now();
         budgetsNow = { customer: budgetReport(states.customer, now), client: budgetReport(states.client, now) };
       };
