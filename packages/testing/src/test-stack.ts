@@ -62,6 +62,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     GATEWAY_SECRET: randomBytes(32).toString('base64url'),
     // Off unless a test asks (e-receipts): a job's queries would blur statement counts.
     JOBS_INTERVAL_SECONDS: '0',
+    // Tests poll and repeat far faster than people do: budgets out of their way, unless a test sets
+    // its own (gateway/src/budget.e2e.ts). The per-operation maximum stays the product's.
+    COST_BUDGET_PER_CUSTOMER: '100000000',
+    COST_BUDGET_PER_CLIENT: '1000000000',
     ...options.env,
   });
   const database = await openTestDatabase();
