@@ -311,17 +311,16 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
   let t: TestStack;
   let second: RunningGateway;
   let redis: Redis;
-  const stopSessions: (() => void)[] = [];
-  beforeAll(async () => {
-    redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    await redis.connect();
-    t = await startTestStack({ seedDemo: false, env: { ...budgetEnv, REDIS_URL: isolatedUrl } });
+  const stops: (() => Promise<void> | void)[] = [];
+
+  /** Another gateway in front of the same subgraphs, as a replica would be. */
+  async function replica(budgetsAt: string): Promise<RunningGateway> {
     const identityUrl = `${t.stack.subgraphs.identity.url}/graphql`;
     const logger = createLogger('silent');
     const sessions = openSessionRevocations(t.config, logger, httpRevocationsSource(identityUrl, t.stack.gatewaySecret));
     sessions.start();
-    stopSessions.push(() => sessions.stop());
-    second = await startGateway({
+    stops.push(() => sessions.stop());
+    const gateway = await startGateway({
       supergraphSdl: readSupergraphSdl(),
       subgraphUrls: {
         identity: identityUrl,
@@ -337,15 +336,23 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
       trustProxy: true,
       subgraphTimeoutMs: 5_000,
       costs: t.config.gateway.costs,
-      redisUrl: isolatedUrl,
+      redisUrl: budgetsAt,
       metricsToken: undefined,
       port: 0,
       host: '127.0.0.1',
     });
+    stops.unshift(() => gateway.stop());
+    return gateway;
+  }
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await redis.connect();
+    t = await startTestStack({ seedDemo: false, env: { ...budgetEnv, REDIS_URL: isolatedUrl } });
+    second = await replica(isolatedUrl);
   });
   afterAll(async () => {
-    await second?.stop();
-    for (const stop of stopSessions) stop();
+    for (const stop of stops) await stop();
     await t?.stop();
     if (redis?.status !== 'ready') return;
     const keys = await redis.keys(`${runPrefix}*`);
@@ -373,5 +380,13 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
     const refused = await t.gql(PAGE, { ...options, variables: { first: 99 } });
     expect(refused.status).toBe(429);
     expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'customer' });
+  });
+
+  it('runs nothing uncharged while Redis is unreachable: 503 SERVICE_UNAVAILABLE, not an internal error', async () => {
+    const cut = await replica('redis://127.0.0.1:1');
+    const response = await graphqlRequest(`http://127.0.0.1:${cut.port}/graphql`, INFO, caller(uniqueClient('cut-off')));
+    expect(response.status).toBe(503);
+    expect(expectErrorCode(response, 'SERVICE_UNAVAILABLE').extensions).toMatchObject({ reason: 'BUDGETS_UNAVAILABLE' });
+    expect(response.data ?? null).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ export type BudgetName = 'customer' | 'client';
 export interface BudgetOptions extends CostLimits {
   /** Budgets in Redis, shared by every gateway replica; unset: in this process's memory. */
   redisUrl: string | undefined;
+  logger: Logger;
 }
 
 /** Redis keys: `kabinet:cost:<customer|client>:<key>`. */
@@ -27,13 +28,13 @@ export class Budgets {
   readonly limits: CostLimits;
   private readonly points: RateLimits<BudgetName>;
 
-  constructor(options: BudgetOptions) {
-    this.limits = options;
-    const window = options.windowSeconds;
+  constructor({ redisUrl, logger, ...limits }: BudgetOptions) {
+    this.limits = limits;
+    const window = limits.windowSeconds;
     this.points = createRateLimits(
-      options.redisUrl,
-      { customer: { points: options.perCustomer, duration: window }, client: { points: options.perClient, duration: window } },
-      { keyPrefix },
+      redisUrl,
+      { customer: { points: limits.perCustomer, duration: window }, client: { points: limits.perClient, duration: window } },
+      { keyPrefix, onRedisError: (error) => logger.warn({ err: error }, 'query budgets: Redis unreachable') },
     );
   }
 

@@ -108,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const { httpServer, port } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
-  const budgets = new Budgets({ ...options.costs, redisUrl: options.redisUrl });
+  const budgets = new Budgets({ ...options.costs, redisUrl: options.redisUrl, logger });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,

@@ -49,6 +49,8 @@ export interface RateLimitsOptions {
   keyPrefix?: string;
   /** How long the first attempts after start wait for the first Redis connection. */
   connectWaitMs?: number;
+  /** Told each Redis connection error (ioredis prints them to the console when no one listens). */
+  onRedisError?: (error: Error) => void;
 }
 
 export const defaultKeyPrefix = 'kabinet:rl';
@@ -72,6 +74,7 @@ export function createRateLimits<Policy extends string>(
   // No offline queue: while Redis is unreachable an attempt fails at once (and is masked as an
   // internal error) instead of waiting, uncounted, for a reconnection.
   const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : null;
+  if (redis && options.onRedisError) redis.on('error', options.onRedisError);
   const limiters = new Map<string, RateLimiterAbstract>(
     (Object.entries(policies) as [Policy, RateLimitPolicy][]).map(([name, { points, duration }]) => [
       name,
