@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@kabinet/errors';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimits, type RateLimits } from './index';
+import { createRateLimits, decodeCostReport, encodeCostReport, type CostReport, type RateLimits } from './index';
 
 // Redis runs on developer machines and in CI: a missing Redis is a failure, not a skip.
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -78,6 +78,21 @@ describe('points budgets in memory', () => {
     await limits.spend('perCustomer', 'U1', 40);
     await limits.refund('perCustomer', 'U1', 40);
     expect(await limits.peek('perCustomer', 'U1')).toMatchObject({ used: 0, remaining: 100 });
+  });
+});
+
+describe('the cost report the gateway sends to subgraphs', () => {
+  const budget = { limit: 100, used: 12, remaining: 88, resetAt: '2026-11-30T10:00:00.000Z' };
+  const report: CostReport = { requested: 12, charged: 12, maxOperationCost: 50, customer: budget, client: { ...budget, limit: 1000, remaining: 988 } };
+
+  it('reads back what was written', () => {
+    expect(decodeCostReport(encodeCostReport(report))).toEqual(report);
+  });
+
+  it('is null when absent or not a report', () => {
+    expect(decodeCostReport(undefined)).toBeNull();
+    expect(decodeCostReport('not base64 json')).toBeNull();
+    expect(decodeCostReport(Buffer.from(JSON.stringify({ ...report, customer: { limit: '100' } })).toString('base64url'))).toBeNull();
   });
 });
 
