@@ -73,10 +73,10 @@ function captureLogs() {
 
 /** Waits for what is recorded once an answer has gone out (the log line, the metrics). */
 async function eventually<T>(read: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 100; attempt++) {
     const value = await read();
     if (value !== undefined) return value;
-    await sleep(20);
+    await sleep(50);
   }
   throw new Error('not recorded in time');
 }
@@ -93,6 +93,7 @@ describe('query cost and budgets at the gateway', () => {
 
   it('tells every answer\'s cost and both budgets in extensions.cost and X-RateLimit-* headers', async () => {
     const options = caller(uniqueClient('every-answer'));
+    const sent = Date.now();
     const ok = await t.gql(INFO, options);
     expectNoGraphQLErrors(ok);
     const cost = costOf(ok);
@@ -101,7 +102,7 @@ describe('query cost and budgets at the gateway', () => {
     expect(cost.customer).toMatchObject({ limit: 300, used: cost.requested, remaining: 300 - cost.requested });
     expect(cost.client).toMatchObject({ limit: 600, used: cost.requested, remaining: 600 - cost.requested });
     const resetIn = Date.parse(cost.customer.resetAt) - Date.now();
-    expect(resetIn).toBeGreaterThan(50_000);
+    expect(resetIn).toBeGreaterThan(60_000 - (Date.now() - sent) - 1_000);
     expect(resetIn).toBeLessThanOrEqual(60_000);
     // The headers tell the tighter budget, the customer's here.
     expect(Object.fromEntries([...ok.headers].filter(([name]) => name.startsWith('x-ratelimit-')))).toEqual({
@@ -350,6 +351,8 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
     await redis.connect();
     t = await startTestStack({ seedDemo: false, env: { ...budgetEnv, REDIS_URL: isolatedUrl } });
     second = await replica(isolatedUrl);
+    // Its first request waits (briefly) for its Redis connection: made here, on a budget of its own.
+    costOf(await graphqlRequest(`http://127.0.0.1:${second.port}/graphql`, '{ __typename }', caller(uniqueClient('warm-up'))));
   });
   afterAll(async () => {
     for (const stop of stops) await stop();
@@ -364,6 +367,7 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
     const client = uniqueClient('replicas');
     const options = caller(client);
     const address = options.headers!['x-forwarded-for']!;
+    const started = Date.now();
     const viaFirst = costOf(await t.gql(PAGE, { ...options, variables: { first: 40 } }));
     const viaSecond = costOf(await graphqlRequest(`http://127.0.0.1:${second.port}/graphql`, PAGE, { ...options, variables: { first: 40 } }));
     expect(viaSecond.charged).toBe(viaSecond.requested);
@@ -373,7 +377,7 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
     expect(await redis.get(`${runPrefix}kabinet:cost:customer:ip:${address}`)).toBe(String(viaSecond.customer.used));
     expect(await redis.get(`${runPrefix}kabinet:cost:client:named:${client}`)).toBe(String(viaSecond.client.used));
     const ttl = await redis.ttl(`${runPrefix}kabinet:cost:customer:ip:${address}`);
-    expect(ttl).toBeGreaterThan(50);
+    expect(ttl).toBeGreaterThanOrEqual(60 - Math.ceil((Date.now() - started) / 1000) - 1);
     expect(ttl).toBeLessThanOrEqual(60);
 
     // The first gateway refuses what the two spent together.
