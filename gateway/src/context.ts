@@ -1,4 +1,6 @@
 import type { Viewer } from '@kabinet/auth';
+import type { CostReport } from '@kabinet/rate-limits';
+import type { RequestFacts } from './observability';
 
 export interface GatewayContext {
   /** The caller's verified identity; `null` for anonymous requests. */
@@ -8,4 +10,8 @@ export interface GatewayContext {
   clientIp: string;
   /** Forwarded so that every subgraph answers in the caller's language. */
   acceptLanguage: string | undefined;
+  /** What is learnt of the request on its way, for its log line and the metrics (observability.ts). */
+  facts?: RequestFacts;
+  /** The request's cost and budgets once charged (budget.ts): told to the subgraphs for `rateLimitInfo`. */
+  costReport?: CostReport;
 }

@@ -29,7 +29,7 @@ const paymentsPage = `{ me { payments(first: 10) { edges { cursor node { id stat
   items { utility accountId amount { amount currency } } } } pageInfo { hasNextPage endCursor } } } }`;
 const hundredPayments = (alias: string) =>
   `${alias}: payments(first: 100) { edges { node { id status total { amount currency } createdAt items { utility accountId amount { amount currency } } } } }`;
-/** One full page of 100 payments is fine; three in one request cost more than the limit. */
+/** One full page of 100 payments is fine; three in one request cost more than an operation may (MAX_OPERATION_COST). */
 const expensive = `{ me { ${['a', 'b', 'c'].map(hundredPayments).join(' ')} } }`;
 
 const aliases = (count: number) =>
@@ -45,17 +45,37 @@ function expectRefused(response: GraphQLResponse, message: string) {
   return error;
 }
 
-describe('request limits at the gateway (graphql-armor)', () => {
+/**
+ * Refused before execution for its cost. Unlike the limits above, this one is no secret: the
+ * message, `extensions` and `rateLimitInfo` tell the maximum, and the answer what the query costs.
+ */
+function expectTooExpensive(response: GraphQLResponse, maxOperationCost: number) {
+  const error = expectErrorCode(response, limitRefusalCode);
+  expect(response.status).toBe(400);
+  expect(response.data ?? null).toBeNull();
+  const cost = response.extensions?.cost;
+  expect(cost.requested).toBeGreaterThan(maxOperationCost);
+  expect(cost.charged).toBe(0);
+  expect(error.message).toBe(`Query is too expensive: it costs ${cost.requested} points, an operation may cost at most ${maxOperationCost}.`);
+  expect(error.extensions).toMatchObject({ cost: cost.requested, maxOperationCost });
+  return error;
+}
+
+describe('request limits at the gateway (graphql-armor, and the per-operation cost maximum)', () => {
   let t: TestStack;
   let token: string;
+  let maxOperationCost: number;
   beforeAll(async () => {
     t = await startTestStack();
     token = await loginAs(t, demoUsers.demo);
+    maxOperationCost = expectNoGraphQLErrors(await t.gql('{ rateLimitInfo { maxOperationCost } }')).rateLimitInfo.maxOperationCost;
   });
   afterAll(() => t?.stop());
 
-  it('lets the Dashboard operation through exactly as written', async () => {
-    const { me } = expectNoGraphQLErrors(await t.gql(dashboard, { token }));
+  it('lets the Dashboard operation through exactly as written, at a modest cost', async () => {
+    const response = await t.gql(dashboard, { token });
+    expect(response.extensions?.cost.requested).toBeLessThan(50);
+    const { me } = expectNoGraphQLErrors(response);
     expect(me.email).toBe(demoUsers.demo.email);
     expect(me.payments.edges.length).toBeGreaterThan(0);
   });
@@ -108,9 +128,13 @@ describe('request limits at the gateway (graphql-armor)', () => {
     expectRefused(await t.gql(long), 'Query is too long.');
   });
 
-  it('refuses an expensive query', async () => {
+  it('refuses an operation costing more than the maximum rateLimitInfo tells, before it runs', async () => {
+    expect(maxOperationCost).toBe(t.config.gateway.costs.maxOperationCost);
     expectNoGraphQLErrors(await t.gql(`{ me { ${hundredPayments('a')} } }`, { token }));
-    expectRefused(await t.gql(expensive, { token }), 'Query is too expensive.');
+    expectTooExpensive(await t.gql(expensive, { token }), maxOperationCost);
+    // `first` in a variable is priced as a literal one: no way around the maximum.
+    const viaVariable = `query ($n: Int) { me { ${['a', 'b', 'c'].map(hundredPayments).join(' ').replaceAll('first: 100', 'first: $n')} } }`;
+    expectTooExpensive(await t.gql(viaVariable, { token, variables: { n: 100 } }), maxOperationCost);
   });
 
   it('counts a fragment or an operation named __schema against depth and cost', async () => {
@@ -122,8 +146,8 @@ describe('request limits at the gateway (graphql-armor)', () => {
 
     const costlyFragment = `query { me { ...__schema } }
       fragment __schema on User { ${['a', 'b', 'c'].map(hundredPayments).join(' ')} }`;
-    expectRefused(await t.gql(costlyFragment, { token }), 'Query is too expensive.');
-    expectRefused(await t.gql(`query __schema ${expensive}`, { token }), 'Query is too expensive.');
+    expectTooExpensive(await t.gql(costlyFragment, { token }), maxOperationCost);
+    expectTooExpensive(await t.gql(`query __schema ${expensive}`, { token }), maxOperationCost);
   });
 
   it('suggests no field, argument or type names in errors', async () => {

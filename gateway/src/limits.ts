@@ -4,10 +4,11 @@ import { GraphQLError, type ValidationContext, type ValidationRule } from 'graph
 
 /**
  * Code of every limit refusal, with HTTP 400. Apollo Server gives it to whatever a validation
- * rule reports (depth, aliases, directives, cost: armor's BAD_USER_INPUT there is overwritten),
+ * rule reports (depth, aliases, directives: armor's BAD_USER_INPUT there is overwritten),
  * armor's own hook gave it to the token limit, and we keep that: the document was refused
  * before anything ran and the client must change the query. BAD_USER_INPUT would point at
- * argument or variable values, which are not at fault.
+ * argument or variable values, which are not at fault. The per-operation cost maximum (budget.ts)
+ * refuses with it too.
  */
 export const limitRefusalCode = 'GRAPHQL_VALIDATION_FAILED';
 
@@ -17,7 +18,6 @@ const messages = {
   maxAliases: 'Query uses too many aliases.',
   maxDirectives: 'Query uses too many directives.',
   maxTokens: 'Query is too long.',
-  costLimit: 'Query is too expensive.',
 } as const;
 
 /** A token-limit refusal: raised while parsing, where Apollo only has its "unexpected error" path. */
@@ -40,17 +40,15 @@ const refuseTokens = (_context: ValidationContext | null, error: GraphQLError) =
 };
 
 /**
- * armor's defaults (aliases 15, directives 50, tokens 1000) but cost 20 000 and depth 8, with limits
- * never told to the client. Our schema has no cycles, so depth only has to admit the deepest
- * page a client has a reason to ask for: a bill's lines (me > electricityAccounts > bills >
- * edges > node > lines > amount > amount). Fragments are flattened before counting, so a client
- * using named fragments is not charged extra levels for them. Cost 5000 refused one page of the
- * advertised 100 items (armor multiplies by a literal `first`); 20 000 admits one full page of
- * payments (~13 300) and refuses three. A `first` in a variable is not multiplied: the
- * subgraphs' cap of 100 bounds it.
- * schema/operations/Dashboard.graphql is at depth 6 and cost ~420. Sandbox's introspection is
- * ~200 tokens and `__schema` is exempt from depth and cost (only the real introspection field:
- * a fragment or operation named `__schema` is counted, see limits.e2e.ts).
+ * armor's defaults (aliases 15, directives 50, tokens 1000) but depth 8, with limits never told to
+ * the client. Our schema has no cycles, so depth only has to admit the deepest page a client has a
+ * reason to ask for: a bill's lines (me > electricityAccounts > bills > edges > node > lines >
+ * amount > amount). Fragments are flattened before counting, so a client using named fragments is
+ * not charged extra levels for them. schema/operations/Dashboard.graphql is at depth 6. Sandbox's
+ * introspection is ~200 tokens and `__schema` is exempt from depth (only the real introspection
+ * field: a fragment or operation named `__schema` is counted, see limits.e2e.ts).
+ * armor's cost limit is off: cost is ours (cost.ts), priced with the variables, told to the client
+ * on every response and charged to visible budgets (budget.ts).
  */
 function armorConfig() {
   const validationRule = { exposeLimits: false, propagateOnRejection: false, onReject: [reportToValidation] };
@@ -58,7 +56,7 @@ function armorConfig() {
     maxDepth: { ...validationRule, n: 8, flattenFragments: true, errorMessage: messages.maxDepth },
     maxAliases: { ...validationRule, n: 15, errorMessage: messages.maxAliases },
     maxDirectives: { ...validationRule, n: 50, errorMessage: messages.maxDirectives },
-    costLimit: { ...validationRule, maxCost: 20_000, errorMessage: messages.costLimit },
+    costLimit: { enabled: false },
     maxTokens: { n: 1000, exposeLimits: false, errorMessage: messages.maxTokens, propagateOnRejection: false, onReject: [refuseTokens] },
     blockFieldSuggestion: { enabled: true },
   };

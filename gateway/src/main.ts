@@ -21,7 +21,9 @@ const gateway = await startGateway({
   trustProxy: config.gateway.trustProxy,
   subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
   firstPartyOperations: config.gateway.firstPartyOperations,
+  costs: config.gateway.costs,
   redisUrl: config.redis.url,
+  metricsToken: config.gateway.metricsToken,
   port: config.port ?? defaultPorts.gateway,
 });
 

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { signAccessToken } from '@kabinet/auth';
-import { createLogger } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
 import {
   errorCodes,
@@ -207,7 +206,7 @@ describe('persisted queries with FIRST_PARTY_OPERATIONS=log-unknown', () => {
         done();
       },
     });
-    t = await startTestStack({ env: { FIRST_PARTY_OPERATIONS: 'log-unknown' }, logger: createLogger('info', 'test', destination) });
+    t = await startTestStack({ env: { FIRST_PARTY_OPERATIONS: 'log-unknown' }, logs: destination });
   });
   afterAll(() => t?.stop());
 

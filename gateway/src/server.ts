@@ -9,15 +9,17 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
-import type { FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
+import type { CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import { inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
+import { Budgets, queryBudgets } from './budget';
 import type { GatewayContext } from './context';
 import { providerCallbackProxy, registryUploadProxy } from './uploads';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
+import { GatewayMetrics, metricsEndpoint, requestFacts, requestFactsPlugin, requestLog } from './observability';
 import { operationResolution } from './operation-resolution';
 import { persistedQueries } from './persisted-queries';
 import { mailedLinkPages } from './pages';
@@ -39,12 +41,16 @@ export interface GatewayOptions {
   trustProxy: boolean;
   /** How long a subgraph may take to answer one call. */
   subgraphTimeoutMs: number;
+  /** Query-cost budgets and the most one operation may cost (budget.ts). */
+  costs: CostLimits;
+  /** Budgets and APQ's cache in Redis, shared by every replica; unset: in this process's memory. */
+  redisUrl: string | undefined;
+  /** The bearer token `/metrics` asks for; unset: served only outside production. */
+  metricsToken: string | undefined;
   port: number;
   host?: string | undefined;
   /** What first-party apps may send (docs/DEVELOPMENT.md); default `safelist` in production, `free` elsewhere. */
   firstPartyOperations?: FirstPartyOperations;
-  /** APQ's cache is shared through Redis when set, in memory otherwise. */
-  redisUrl?: string | undefined;
 }
 
 export interface RunningGateway {
@@ -97,6 +103,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: 'ok' });
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  const metrics = new GatewayMetrics();
+  app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
@@ -110,6 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     redisUrl: options.redisUrl,
     logger,
   });
+  const budgets = new Budgets({ ...options.costs, redisUrl: options.redisUrl, logger });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !options.production,
@@ -122,6 +131,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     validationRules: limits.validationRules,
     persistedQueries: operations.apq,
     plugins: [
+      // First: its responseForOperation (a refusal over budget) must come before any other's.
+      queryBudgets(budgets, logger),
+      requestFactsPlugin(),
       operations.plugin,
       ...limits.plugins,
       operationResolution(),
@@ -144,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   app.use(
     '/graphql',
+    requestLog(logger, metrics),
     express.json({ limit: requestBodyLimit }),
     inRequestedLocale(),
     expressMiddleware(server, {
@@ -155,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           authorization,
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           acceptLanguage: req.get('accept-language'),
+          facts: requestFacts(req),
         };
       },
     }),
@@ -172,6 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await server.stop();
       await agent.close();
       await operations.stop();
+      await budgets.close();
     },
   };
 }

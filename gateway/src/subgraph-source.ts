@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
 import { localize, type Translations } from '@kabinet/errors';
+import { costReportHeader, encodeCostReport } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import type { GatewayContext } from './context';
@@ -86,6 +87,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.authorization) headers.set('authorization', context.authorization);
     if (context.clientIp) headers.set(clientIpHeader, context.clientIp);
     if (context.acceptLanguage) headers.set('accept-language', context.acceptLanguage);
+    if (context.costReport) headers.set(costReportHeader, encodeCostReport(context.costReport));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {

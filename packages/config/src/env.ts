@@ -53,6 +53,12 @@ export const envSchema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   FIRST_PARTY_OPERATIONS: z.enum(['free', 'log-unknown', 'safelist']).optional(),
+  // gateway: query-cost budgets (points per window) and who may read /metrics
+  COST_BUDGET_PER_CUSTOMER: z.coerce.number().int().min(1).default(50_000),
+  COST_BUDGET_PER_CLIENT: z.coerce.number().int().min(1).default(1_000_000),
+  COST_BUDGET_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  MAX_OPERATION_COST: z.coerce.number().int().min(1).default(1_000),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16).optional()),
   // payments: LiqPay (the local sandbox unless configured), where payers may be sent back
   LIQPAY_PUBLIC_KEY: z.string().min(1).default('sandbox_kabinet'),
   LIQPAY_PRIVATE_KEY: optionalString,
@@ -110,6 +116,9 @@ export interface Config {
     subgraphTimeoutMs: number;
     /** Default: `safelist` in production, `free` elsewhere. */
     firstPartyOperations: FirstPartyOperations;
+    costs: CostLimits;
+    /** Bearer token `/metrics` asks for; unset: served only outside production. */
+    metricsToken: string | undefined;
   };
   payments: {
     liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; version: number; sandboxMode: boolean };
@@ -120,6 +129,15 @@ export interface Config {
   };
   /** How often background jobs (e-receipt mail) look for work, in seconds; 0 turns them off. */
   jobsIntervalSeconds: number;
+}
+
+/** Query-cost budgets: points per window, per customer and per client application. */
+export interface CostLimits {
+  perCustomer: number;
+  perClient: number;
+  windowSeconds: number;
+  /** Most one operation may cost; a costlier one is refused before it runs, whatever the budgets. */
+  maxOperationCost: number;
 }
 
 /**
@@ -153,6 +171,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.GATEWAY_SECRET !== undefined && env.GATEWAY_SECRET.length < 32) {
     problems.push('GATEWAY_SECRET: must be at least 32 characters');
   }
+  // An operation no budget could ever pay would be refused as "over budget, retry later" for good.
+  if (env.MAX_OPERATION_COST > Math.min(env.COST_BUDGET_PER_CUSTOMER, env.COST_BUDGET_PER_CLIENT)) {
+    problems.push('MAX_OPERATION_COST: must not exceed COST_BUDGET_PER_CUSTOMER or COST_BUDGET_PER_CLIENT');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -184,6 +206,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       trustProxy: env.TRUST_PROXY,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       firstPartyOperations: env.FIRST_PARTY_OPERATIONS ?? (production ? 'safelist' : 'free'),
+      costs: {
+        perCustomer: env.COST_BUDGET_PER_CUSTOMER,
+        perClient: env.COST_BUDGET_PER_CLIENT,
+        windowSeconds: env.COST_BUDGET_WINDOW_SECONDS,
+        maxOperationCost: env.MAX_OPERATION_COST,
+      },
+      metricsToken: env.METRICS_TOKEN,
     },
     payments: {
       liqpay: {

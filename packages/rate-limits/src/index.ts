@@ -2,15 +2,41 @@ import { DomainError, type Translations } from '@kabinet/errors';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
+export * from './cost-report';
+
 /** `points` attempts per `duration` seconds, counted per key (an email, an IP, an account…). */
 export interface RateLimitPolicy {
   points: number;
   duration: number;
 }
 
+/** Where one key's budget stands in its current window. */
+export interface PointsState {
+  /** Points per window (the policy's `points`). */
+  limit: number;
+  /** Points spent in this window. */
+  used: number;
+  remaining: number;
+  /** Until the window ends and the budget is whole again; a key not used yet has a whole window ahead. */
+  resetInMs: number;
+}
+
+export interface Spending {
+  /** Whether the points were taken; a refused spend takes none. */
+  granted: boolean;
+  /** The budget after the spend (or after the refusal). */
+  state: PointsState;
+}
+
 export interface RateLimits<Policy extends string> {
   /** Counts one attempt against `key`; refuses with RATE_LIMITED (and `retryAfterSeconds`) once the policy is exhausted. */
   consume(policy: Policy, key: string): Promise<void>;
+  /** Takes `points` from `key`'s budget when they all fit; otherwise takes none and tells when the budget is whole again. */
+  spend(policy: Policy, key: string, points: number): Promise<Spending>;
+  /** Gives back points a spend took (another budget refused the same request). */
+  refund(policy: Policy, key: string, points: number): Promise<void>;
+  /** `key`'s budget as it stands, taking nothing. */
+  peek(policy: Policy, key: string): Promise<PointsState>;
   /** Closes the Redis connection, if any. Never rejects, so callers may leave it unawaited. */
   close(): Promise<void>;
 }
@@ -23,6 +49,8 @@ export interface RateLimitsOptions {
   keyPrefix?: string;
   /** How long the first attempts after start wait for the first Redis connection. */
   connectWaitMs?: number;
+  /** Told each Redis connection error (ioredis prints them to the console when no one listens). */
+  onRedisError?: (error: Error) => void;
 }
 
 export const defaultKeyPrefix = 'kabinet:rl';
@@ -46,6 +74,7 @@ export function createRateLimits<Policy extends string>(
   // No offline queue: while Redis is unreachable an attempt fails at once (and is masked as an
   // internal error) instead of waiting, uncounted, for a reconnection.
   const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : null;
+  if (redis && options.onRedisError) redis.on('error', options.onRedisError);
   const limiters = new Map<string, RateLimiterAbstract>(
     (Object.entries(policies) as [Policy, RateLimitPolicy][]).map(([name, { points, duration }]) => [
       name,
@@ -59,11 +88,21 @@ export function createRateLimits<Policy extends string>(
   // connection is being made: that one is worth waiting for, briefly.
   const firstConnection = redis ? waitForReady(redis, options.connectWaitMs ?? 2_000) : null;
 
+  const limiterOf = async (policy: Policy) => {
+    const limiter = limiters.get(policy);
+    if (!limiter) throw new Error(`unknown rate-limit policy ${policy}`);
+    if (firstConnection) await firstConnection;
+    return limiter;
+  };
+  const stateOf = (policy: Policy, res: RateLimiterRes | null, givenBack = 0): PointsState => {
+    const { points, duration } = policies[policy];
+    const used = Math.max((res?.consumedPoints ?? 0) - givenBack, 0);
+    return { limit: points, used, remaining: Math.max(points - used, 0), resetInMs: res ? Math.max(res.msBeforeNext, 0) : duration * 1000 };
+  };
+
   return {
     consume: async (policy, key) => {
-      const limiter = limiters.get(policy);
-      if (!limiter) throw new Error(`unknown rate-limit policy ${policy}`);
-      if (firstConnection) await firstConnection;
+      const limiter = await limiterOf(policy);
       try {
         await limiter.consume(key);
       } catch (rejection) {
@@ -72,6 +111,22 @@ export function createRateLimits<Policy extends string>(
         throw new DomainError('RATE_LIMITED', tooManyAttempts(retryAfterSeconds), { retryAfterSeconds });
       }
     },
+    spend: async (policy, key, points) => {
+      const limiter = await limiterOf(policy);
+      if (points <= 0) return { granted: true, state: stateOf(policy, await limiter.get(key)) };
+      try {
+        return { granted: true, state: stateOf(policy, await limiter.consume(key, points)) };
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        // The limiter counted the refused points: they are given back, so a refusal costs nothing.
+        await limiter.reward(key, points);
+        return { granted: false, state: stateOf(policy, rejection, points) };
+      }
+    },
+    refund: async (policy, key, points) => {
+      if (points > 0) await (await limiterOf(policy)).reward(key, points);
+    },
+    peek: async (policy, key) => stateOf(policy, await (await limiterOf(policy)).get(key)),
     close: async () => {
       if (!redis) return;
       // QUIT lets replies in flight arrive; without a connection there is nothing to wait for.

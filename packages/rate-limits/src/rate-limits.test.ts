@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@kabinet/errors';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimits, type RateLimits } from './index';
+import { createRateLimits, decodeCostReport, encodeCostReport, type CostReport, type RateLimits } from './index';
 
 // Redis runs on developer machines and in CI: a missing Redis is a failure, not a skip.
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -52,11 +52,55 @@ describe('rate limits in memory (no REDIS_URL)', () => {
   });
 });
 
+describe('points budgets in memory', () => {
+  const budgets = { perCustomer: { points: 100, duration: 60 } };
+
+  it('takes points while they fit, tells what is left, and refuses a spend that does not fit without taking it', async () => {
+    const limits = createRateLimits(undefined, budgets);
+    expect(await limits.peek('perCustomer', 'U1')).toEqual({ limit: 100, used: 0, remaining: 100, resetInMs: 60_000 });
+    const first = await limits.spend('perCustomer', 'U1', 30);
+    expect(first.granted).toBe(true);
+    expect(first.state).toMatchObject({ limit: 100, used: 30, remaining: 70 });
+    expect(first.state.resetInMs).toBeGreaterThan(59_000);
+    expect((await limits.spend('perCustomer', 'U1', 60)).state).toMatchObject({ used: 90, remaining: 10 });
+
+    const refused = await limits.spend('perCustomer', 'U1', 11);
+    expect(refused.granted).toBe(false);
+    expect(refused.state).toMatchObject({ used: 90, remaining: 10 });
+    expect(refused.state.resetInMs).toBeGreaterThan(0);
+    // The refusal took nothing: the last 10 points still fit.
+    expect((await limits.spend('perCustomer', 'U1', 10)).state).toMatchObject({ used: 100, remaining: 0 });
+    expect(await limits.peek('perCustomer', 'U2')).toMatchObject({ used: 0, remaining: 100 });
+  });
+
+  it('gives back refunded points', async () => {
+    const limits = createRateLimits(undefined, budgets);
+    await limits.spend('perCustomer', 'U1', 40);
+    await limits.refund('perCustomer', 'U1', 40);
+    expect(await limits.peek('perCustomer', 'U1')).toMatchObject({ used: 0, remaining: 100 });
+  });
+});
+
+describe('the cost report the gateway sends to subgraphs', () => {
+  const budget = { limit: 100, used: 12, remaining: 88, resetAt: '2026-11-30T10:00:00.000Z' };
+  const report: CostReport = { requested: 12, charged: 12, maxOperationCost: 50, customer: budget, client: { ...budget, limit: 1000, remaining: 988 } };
+
+  it('reads back what was written', () => {
+    expect(decodeCostReport(encodeCostReport(report))).toEqual(report);
+  });
+
+  it('is null when absent or not a report', () => {
+    expect(decodeCostReport(undefined)).toBeNull();
+    expect(decodeCostReport('not base64 json')).toBeNull();
+    expect(decodeCostReport(Buffer.from(JSON.stringify({ ...report, customer: { limit: '100' } })).toString('base64url'))).toBeNull();
+  });
+});
+
 describe('rate limits in Redis', () => {
   // A fresh prefix per run: parallel runs (and CI jobs sharing one Redis) never see each other's keys.
   const keyPrefix = `kabinet-test:${randomUUID()}:rl`;
   let inspect: Redis;
-  const opened: RateLimits<Policy>[] = [];
+  const opened: { close(): Promise<void> }[] = [];
   const open = () => {
     const limits = createRateLimits(redisUrl, policies, { keyPrefix });
     opened.push(limits);
@@ -108,6 +152,19 @@ describe('rate limits in Redis', () => {
     await consumeTimes(open(), 'perAccount', 'A-200', 2);
     await consumeTimes(other, 'perAccount', 'A-200', 2);
     await expect(other.consume('perAccount', 'A-200')).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('keeps points budgets in Redis, shared by two instances, with the window\'s time to live', async () => {
+    const budgets = { perClient: { points: 50, duration: 120 } };
+    const [one, two] = [createRateLimits(redisUrl, budgets, { keyPrefix }), createRateLimits(redisUrl, budgets, { keyPrefix })];
+    opened.push(one, two);
+    expect((await one.spend('perClient', 'partner-app', 20)).state).toMatchObject({ used: 20, remaining: 30 });
+    expect((await two.spend('perClient', 'partner-app', 25)).state).toMatchObject({ used: 45, remaining: 5 });
+    const refused = await one.spend('perClient', 'partner-app', 6);
+    expect(refused).toMatchObject({ granted: false, state: { used: 45, remaining: 5 } });
+    expect(await inspect.get(`${keyPrefix}:perClient:partner-app`)).toBe('45');
+    expect(await inspect.ttl(`${keyPrefix}:perClient:partner-app`)).toBeGreaterThan(110);
+    expect((await two.peek('perClient', 'partner-app')).resetInMs).toBeGreaterThan(110_000);
   });
 
   it('counts the very first attempt after start (waits for the connection)', async () => {

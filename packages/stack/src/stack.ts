@@ -156,7 +156,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       trustProxy: config.gateway.trustProxy,
       subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
       firstPartyOperations: config.gateway.firstPartyOperations,
+      costs: config.gateway.costs,
       redisUrl: config.redis.url,
+      metricsToken: config.gateway.metricsToken,
       port: portOf('gateway'),
       host: options.host,
     });

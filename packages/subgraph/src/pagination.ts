@@ -1,9 +1,8 @@
 import { isUuid, type Position } from '@kabinet/db';
 import { badInput } from '@kabinet/errors';
-import { isCalendarDate, parseInstant } from '@kabinet/input';
+import { defaultPageSize, isCalendarDate, maxPageSize, parseInstant } from '@kabinet/input';
 
-/** No list answers more than this many items at once (SECURITY.md: pagination is capped). */
-export const maxPageSize = 100;
+export { maxPageSize };
 
 export type { Position };
 
@@ -32,7 +31,7 @@ export interface PageArgs {
 }
 
 /** Validated page arguments of the list named `list`; a cursor it did not hand out is refused, not ignored. */
-export function pageArguments(args: PageArgs, list: string, defaultFirst = 20): { first: number; after: Position | null } {
+export function pageArguments(args: PageArgs, list: string, defaultFirst = defaultPageSize): { first: number; after: Position | null } {
   const first = args.first ?? defaultFirst;
   if (!Number.isInteger(first) || first < 0 || first > maxPageSize) {
     throw badInput(

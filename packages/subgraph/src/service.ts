@@ -22,6 +22,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { inRequestedLocale, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
+import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
@@ -33,6 +34,8 @@ export interface BaseContext {
   clock: Clock;
   /** Where clients reach the gateway (scheme, host, port): links handed out start here. */
   publicOrigin: string;
+  /** This request's cost and budgets as the gateway charged them (only the gateway reaches a subgraph). */
+  costReport: CostReport | null;
 }
 
 /** Everything a subgraph needs from its process; built once by `main.ts` or the stack launcher. */
@@ -164,6 +167,7 @@ export async function startSubgraph<TContext extends BaseContext>(
       logger,
       clock: runtime.clock,
       publicOrigin: runtime.publicUrl(),
+      costReport: decodeCostReport(req.get(costReportHeader)),
     });
   };
 

@@ -4,6 +4,8 @@ export interface GraphQLResponse<TData = Record<string, any>> {
   status: number;
   data?: TData | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  /** The response's own extensions (the gateway's `cost`). */
+  extensions?: Record<string, any>;
   headers: Headers;
 }
 
@@ -29,13 +31,13 @@ export async function graphqlRequest<TData = Record<string, any>>(
     body: JSON.stringify({ query, variables: options.variables }),
   });
   const text = await response.text();
-  let body: { data?: TData; errors?: GraphQLResponse['errors'] };
+  let body: { data?: TData; errors?: GraphQLResponse['errors']; extensions?: GraphQLResponse['extensions'] };
   try {
     body = JSON.parse(text);
   } catch {
     throw new Error(`non-JSON response (${response.status}): ${text.slice(0, 300)}`);
   }
-  return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+  return { status: response.status, data: body.data, errors: body.errors, extensions: body.extensions, headers: response.headers };
 }
 
 /** The response's data, failing the test with the errors if there are any. */

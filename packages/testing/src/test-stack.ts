@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTokenKeyPems, importTokenKeys, signAccessToken, verifyAccessToken, type Scope } from '@kabinet/auth';
-import { createLogger, loadConfig, type Config, type Logger, type SubgraphName } from '@kabinet/config';
+import { createLogger, loadConfig, type Config, type DestinationStream, type SubgraphName } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
 import { startStack, type Stack } from '@kabinet/stack';
 import { ManualClock } from '@kabinet/subgraph';
@@ -60,8 +60,8 @@ export interface TestStackOptions {
   now?: string | Date;
   /** Base URLs the gateway calls instead of a subgraph's own (a `FaultProxy` in front of it). */
   gatewayRoutes?: Partial<Record<SubgraphName, string>>;
-  /** Where the stack logs (default: LOG_LEVEL, silent); tests that read what was logged pass their own. */
-  logger?: Logger;
+  /** Where the stack's logs go, at level `info` (default: nowhere, unless LOG_LEVEL says otherwise). */
+  logs?: DestinationStream;
 }
 
 /**
@@ -83,6 +83,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     GATEWAY_SECRET: randomBytes(32).toString('base64url'),
     // Off unless a test asks (e-receipts): a job's queries would blur statement counts.
     JOBS_INTERVAL_SECONDS: '0',
+    // Tests poll and repeat far faster than people do: budgets out of their way, unless a test sets
+    // its own (gateway/src/budget.e2e.ts). The per-operation maximum stays the product's.
+    COST_BUDGET_PER_CUSTOMER: '100000000',
+    COST_BUDGET_PER_CLIENT: '1000000000',
     ...options.env,
   });
   const database = await openTestDatabase();
@@ -95,7 +99,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ports: 'ephemeral',
     host: '127.0.0.1',
     seedDemo: options.seedDemo ?? true,
-    logger: options.logger ?? createLogger(config.logLevel),
+    logger: options.logs ? createLogger('info', 'kabinet', options.logs) : createLogger(config.logLevel),
     clock,
     gatewayRoutes: options.gatewayRoutes,
   });

@@ -8,7 +8,7 @@ import { accountIdOf, demoLogins, loginAs, startElectricityStack, supplierIds } 
 
 const meterFields = `id serialNumber zones digits installedOn lastVerifiedOn verificationIntervalYears nextVerificationDue
   verificationOverdue removedOn latestReadings { zone value period source }`;
-// `first` as a variable, as the app sends it (the gateway's cost limit multiplies a literal `first`).
+// `first` as a variable, as the app sends it (the gateway prices it as it would a literal one).
 const metersQuery = `query Meters($id: ID!, $includeRemoved: Boolean) { electricityAccount(id: $id) { meters(includeRemoved: $includeRemoved) { ${meterFields} } } }`;
 const historyQuery = `query History($id: ID!, $first: Int) { electricityAccount(id: $id) {
   meters(includeRemoved: true) { serialNumber readings(first: $first) { edges { node { zone value period source } } } } } }`;

@@ -16,7 +16,7 @@ const submitMutation = `mutation Submit($input: SubmitReadingsInput!) { submitEl
   account { id } readings { zone value period readAt source } preliminaryCharge { ${chargeFields} } } }`;
 const anonymousMutation = `mutation SubmitAnonymously($input: SubmitReadingsAnonymouslyInput!) {
   submitElectricityReadingsAnonymously(input: $input) { period acceptedReadings preliminaryCharge { ${chargeFields} } } }`;
-// `first` as a variable, as the app sends it (the gateway's cost limit multiplies a literal `first`).
+// `first` as a variable, as the app sends it (the gateway prices it as it would a literal one).
 const accountQuery = `query Account($id: ID!, $first: Int = 100) { electricityAccount(id: $id) {
   meters { id serialNumber zones readings(first: $first) { edges { node { zone value period readAt source } } } } } }`;
 const metersQuery = `query Meters($id: ID!) { electricityAccount(id: $id) { meters { serialNumber zones digits installedOn lastVerifiedOn

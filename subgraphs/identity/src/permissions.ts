@@ -20,7 +20,7 @@ const isSelf = rule({ cache: (user: UserRow) => user.id })((user: UserRow, _args
  * profile is account data; changing the login is for Kabinet's own apps only.
  */
 export const permissions = {
-  Query: { me: needsScope('accounts:read') },
+  Query: { me: needsScope('accounts:read'), rateLimitInfo: publicField() },
   Mutation: {
     register: publicField(),
     confirmEmail: publicField(),
@@ -43,4 +43,7 @@ export const permissions = {
   AuthPayload: allow,
   UpdateProfilePayload: allow,
   OperationResult: allow,
+  // The caller's own budgets, as the gateway counted them: anyone's, delegated tokens' included.
+  RateLimitInfo: allow,
+  RateLimitBudget: allow,
 };

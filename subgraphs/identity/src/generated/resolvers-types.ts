@@ -62,6 +62,41 @@ export type Query = {
   __typename?: 'Query';
   /** The logged-in user. Anonymous callers get UNAUTHENTICATED. */
   me: User;
+  /** The caller's query-cost budgets after this very request. Anyone may ask, logged in or not. */
+  rateLimitInfo: RateLimitInfo;
+};
+
+/**
+ * Every operation costs points, computed from the query before it runs: an object 1, a scalar 0, a page
+ * (a field with `first`) what it selects once per item it may return (`first`, or the field's default,
+ * at most 100), a mutation 10 more. Points are charged to two budgets per window: the customer's and
+ * the client application's. Every response tells the same in `extensions.cost`.
+ */
+export type RateLimitInfo = {
+  __typename?: 'RateLimitInfo';
+  /** What this request costs (this query included). */
+  cost: Scalars['Int']['output'];
+  /** The most one operation may cost: a costlier one is refused before it runs (GRAPHQL_VALIDATION_FAILED). */
+  maxOperationCost: Scalars['Int']['output'];
+  /** The customer's budget: the logged-in user's, or the caller's IP address's when anonymous. */
+  customer: RateLimitBudget;
+  /**
+   * The client application's budget: a delegated token's client, else the one the `apollographql-client-name`
+   * header names, else `anonymous`.
+   */
+  client: RateLimitBudget;
+};
+
+/** Points to spend per window. A request costing more than `remaining` is refused with RATE_LIMITED (HTTP 429, `retryAfter` seconds) and nothing runs. */
+export type RateLimitBudget = {
+  __typename?: 'RateLimitBudget';
+  /** Points per window. */
+  limit: Scalars['Int']['output'];
+  /** Points spent in this window. */
+  used: Scalars['Int']['output'];
+  remaining: Scalars['Int']['output'];
+  /** When the window ends and `remaining` is back to `limit`. */
+  resetAt: Scalars['DateTime']['output'];
 };
 
 export type RegisterInput = {
@@ -361,6 +396,9 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AuthorizedApp: ResolverTypeWrapper<AuthorizedAppRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateLimitInfo: ResolverTypeWrapper<RateLimitInfo>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RateLimitBudget: ResolverTypeWrapper<RateLimitBudget>;
   RegisterInput: RegisterInput;
   RegisterPayload: ResolverTypeWrapper<RegisterPayload>;
   ConfirmEmailInput: ConfirmEmailInput;
@@ -391,6 +429,9 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   AuthorizedApp: AuthorizedAppRow;
   Query: Record<PropertyKey, never>;
+  RateLimitInfo: RateLimitInfo;
+  Int: Scalars['Int']['output'];
+  RateLimitBudget: RateLimitBudget;
   RegisterInput: RegisterInput;
   RegisterPayload: RegisterPayload;
   ConfirmEmailInput: ConfirmEmailInput;
@@ -436,6 +477,21 @@ export type AuthorizedAppResolvers<ContextType = IdentityContext, ParentType ext
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  rateLimitInfo?: Resolver<ResolversTypes['RateLimitInfo'], ParentType, ContextType>;
+};
+
+export type RateLimitInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RateLimitInfo'] = ResolversParentTypes['RateLimitInfo']> = {
+  cost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxOperationCost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['RateLimitBudget'], ParentType, ContextType>;
+  client?: Resolver<ResolversTypes['RateLimitBudget'], ParentType, ContextType>;
+};
+
+export type RateLimitBudgetResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RateLimitBudget'] = ResolversParentTypes['RateLimitBudget']> = {
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  used?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resetAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type RegisterPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RegisterPayload'] = ResolversParentTypes['RegisterPayload']> = {
@@ -498,6 +554,8 @@ export type Resolvers<ContextType = IdentityContext> = {
   User?: UserResolvers<ContextType>;
   AuthorizedApp?: AuthorizedAppResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateLimitInfo?: RateLimitInfoResolvers<ContextType>;
+  RateLimitBudget?: RateLimitBudgetResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
   ConfirmEmailPayload?: ConfirmEmailPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;

@@ -1,0 +1,396 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Writable } from 'node:stream';
+import { httpRevocationsSource, openSessionRevocations, signAccessToken } from '@kabinet/auth';
+import { createLogger } from '@kabinet/config';
+import { demoUsers } from '@kabinet/demo';
+import {
+  expectErrorCode,
+  expectNoGraphQLErrors,
+  graphqlRequest,
+  loginAs,
+  startTestStack,
+  type GraphQLResponse,
+  type RequestOptions,
+  type TestStack,
+} from '@kabinet/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from './server';
+import { readSupergraphSdl } from './supergraph';
+
+/** Small budgets, so that a few requests spend them: 300 points per customer, 600 per client, 200 per operation. */
+const budgetEnv = {
+  COST_BUDGET_PER_CUSTOMER: '300',
+  COST_BUDGET_PER_CLIENT: '600',
+  COST_BUDGET_WINDOW_SECONDS: '60',
+  MAX_OPERATION_COST: '200',
+  // Anonymous customers are told apart by address: each test takes its own from X-Forwarded-For.
+  TRUST_PROXY: 'true',
+};
+
+/** A page of payments whose size, and so its cost, comes from a variable. Anonymous callers get UNAUTHENTICATED, but it ran. */
+const PAGE = `query Page($first: Int) { me { payments(first: $first) { edges { node { id } } } } }`;
+const INFO = `{ rateLimitInfo { cost maxOperationCost customer { limit used remaining resetAt } client { limit used remaining resetAt } } }`;
+
+interface Budget {
+  limit: number;
+  used: number;
+  remaining: number;
+  resetAt: string;
+}
+interface Cost {
+  requested: number;
+  charged: number;
+  maxOperationCost: number;
+  customer: Budget;
+  client: Budget;
+}
+
+const costOf = (response: GraphQLResponse): Cost => {
+  expect(response.extensions?.cost, JSON.stringify(response)).toBeDefined();
+  return response.extensions!.cost as Cost;
+};
+
+let addresses = 0;
+/** A caller of its own: an address no other test uses, and the client it names. */
+const caller = (client: string, extra: RequestOptions = {}): RequestOptions => ({
+  ...extra,
+  headers: { 'x-forwarded-for': `203.0.113.${++addresses}`, 'apollographql-client-name': client, ...extra.headers },
+});
+const uniqueClient = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+function captureLogs() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { stream, text: () => lines.join('\n'), entries: () => lines.map((line) => JSON.parse(line) as Record<string, any>) };
+}
+
+/** Waits for what is recorded once an answer has gone out (the log line, the metrics). */
+async function eventually<T>(read: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await sleep(50);
+  }
+  throw new Error('not recorded in time');
+}
+
+describe('query cost and budgets at the gateway', () => {
+  let t: TestStack;
+  const logs = captureLogs();
+  beforeAll(async () => {
+    t = await startTestStack({ env: budgetEnv, logs: logs.stream });
+  });
+  afterAll(() => t?.stop());
+
+  const page = (first: number, options: RequestOptions) => t.gql(PAGE, { ...options, variables: { first } });
+
+  it('tells every answer\'s cost and both budgets in extensions.cost and X-RateLimit-* headers', async () => {
+    const options = caller(uniqueClient('every-answer'));
+    const sent = Date.now();
+    const ok = await t.gql(INFO, options);
+    expectNoGraphQLErrors(ok);
+    const cost = costOf(ok);
+    expect(cost.requested).toBeGreaterThan(0);
+    expect(cost).toMatchObject({ charged: cost.requested, maxOperationCost: 200 });
+    expect(cost.customer).toMatchObject({ limit: 300, used: cost.requested, remaining: 300 - cost.requested });
+    expect(cost.client).toMatchObject({ limit: 600, used: cost.requested, remaining: 600 - cost.requested });
+    const resetIn = Date.parse(cost.customer.resetAt) - Date.now();
+    expect(resetIn).toBeGreaterThan(60_000 - (Date.now() - sent) - 1_000);
+    expect(resetIn).toBeLessThanOrEqual(60_000);
+    // The headers tell the tighter budget, the customer's here.
+    expect(Object.fromEntries([...ok.headers].filter(([name]) => name.startsWith('x-ratelimit-')))).toEqual({
+      'x-ratelimit-limit': '300',
+      'x-ratelimit-remaining': String(300 - cost.requested),
+      'x-ratelimit-used': String(cost.requested),
+      'x-ratelimit-reset': String(Math.ceil(Date.parse(cost.customer.resetAt) / 1000)),
+      'x-ratelimit-resource': 'customer',
+    });
+
+    // Refused before running (syntax, validation, too expensive): told, not charged.
+    const spent = cost.customer.used;
+    for (const [response, code] of [
+      [await t.gql('{ rateLimitInfo {', options), 'GRAPHQL_PARSE_FAILED'],
+      [await t.gql('{ noSuchField }', options), 'GRAPHQL_VALIDATION_FAILED'],
+      [await page(100, options), 'GRAPHQL_VALIDATION_FAILED'],
+      [await t.gql(PAGE, { ...options, variables: { first: 'many' } }), 'BAD_USER_INPUT'],
+    ] as const) {
+      expectErrorCode(response, code);
+      expect(response.status).toBe(400);
+      expect(costOf(response)).toMatchObject({ charged: 0, customer: { used: spent, remaining: 300 - spent } });
+      expect(response.headers.get('x-ratelimit-remaining')).toBe(String(300 - spent));
+    }
+    // An operation that ran and failed was charged.
+    const failed = await page(5, options);
+    expectErrorCode(failed, 'UNAUTHENTICATED');
+    expect(costOf(failed).charged).toBe(costOf(failed).requested);
+    expect(costOf(failed).customer.used).toBe(spent + costOf(failed).requested);
+  });
+
+  it('refuses one operation over the per-operation maximum before it runs, and says both numbers', async () => {
+    const response = await page(100, caller(uniqueClient('too-expensive')));
+    const error = expectErrorCode(response, 'GRAPHQL_VALIDATION_FAILED');
+    const { requested, charged } = costOf(response);
+    expect(requested).toBeGreaterThan(200);
+    expect(charged).toBe(0);
+    expect(error.message).toContain(String(requested));
+    expect(error.message).toContain('200');
+    expect(error.extensions).toMatchObject({ cost: requested, maxOperationCost: 200 });
+    expect(response.data ?? null).toBeNull();
+  });
+
+  it('takes each operation\'s cost from the budget, `first` from a variable included', async () => {
+    const options = caller(uniqueClient('decreasing'));
+    const small = costOf(await page(10, options));
+    const large = costOf(await page(40, options));
+    expect(large.requested).toBeGreaterThan(small.requested);
+    expect(large.customer.used).toBe(small.requested + large.requested);
+    expect(large.customer.remaining).toBe(small.customer.remaining - large.requested);
+    expect(large.client.remaining).toBe(small.client.remaining - large.requested);
+  });
+
+  it('answers rateLimitInfo with the numbers extensions.cost tells, for anyone', async () => {
+    const token = await loginAs(t, demoUsers.demo);
+    const delegated = await signAccessToken(t.stack.tokenKeys, {
+      userId: demoUsers.demo.id,
+      role: 'CUSTOMER',
+      sessionId: randomUUID(),
+      clientId: uniqueClient('partner'),
+      scopes: ['accounts:read'],
+    });
+    for (const options of [caller(uniqueClient('info')), caller(uniqueClient('info'), { token }), caller(uniqueClient('info'), { token: delegated })]) {
+      await page(3, options);
+      const response = await t.gql(INFO, options);
+      const { rateLimitInfo } = expectNoGraphQLErrors(response);
+      const cost = costOf(response);
+      expect(rateLimitInfo.cost).toBe(cost.requested);
+      expect(rateLimitInfo.maxOperationCost).toBe(200);
+      for (const budget of ['customer', 'client'] as const) {
+        const { resetAt, ...numbers } = rateLimitInfo[budget];
+        expect(numbers).toEqual({ limit: cost[budget].limit, used: cost[budget].used, remaining: cost[budget].remaining });
+        expect(Date.parse(resetAt)).toBe(Date.parse(cost[budget].resetAt));
+      }
+      // This query's own cost is in: the page before it and itself.
+      expect(rateLimitInfo.client.used).toBeGreaterThan(rateLimitInfo.cost);
+    }
+  });
+
+  it('refuses an operation over budget with 429 RATE_LIMITED and retryAfter, and runs none of it', async () => {
+    const token = await loginAs(t, demoUsers.second);
+    const options = caller(uniqueClient('over-budget'), { token });
+    // Spend the customer's budget down to a few points, fewer than the mutation costs.
+    let remaining = 300;
+    for (let round = 0; round < 10 && remaining > 11; round++) {
+      const cost = costOf(await page(Math.min(99, Math.floor((remaining - 7) / 2)), options));
+      expect(cost.customer.remaining).toBe(remaining - cost.charged);
+      remaining = cost.customer.remaining;
+    }
+    expect(remaining).toBeLessThanOrEqual(11);
+
+    const refused = await t.gql(`mutation { updateProfile(input: { displayName: "Spent Budget" }) { user { displayName } } }`, options);
+    expect(refused.status).toBe(429);
+    const error = expectErrorCode(refused, 'RATE_LIMITED');
+    expect(error.extensions).toMatchObject({ budget: 'customer' });
+    expect(error.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(error.extensions!.retryAfter).toBeLessThanOrEqual(60);
+    expect(error.extensions!.retryAfterSeconds).toBe(error.extensions!.retryAfter);
+    expect(refused.headers.get('retry-after')).toBe(String(error.extensions!.retryAfter));
+    expect(refused.data ?? null).toBeNull();
+    const cost = costOf(refused);
+    expect(cost.requested).toBeGreaterThan(remaining);
+    expect(cost).toMatchObject({ charged: 0, customer: { remaining } });
+
+    // The refusal took nothing: a query that fits still runs, and shows the name never changed.
+    const { me } = expectNoGraphQLErrors(await t.gql('{ me { displayName } }', options));
+    expect(me.displayName).toBe(demoUsers.second.displayName);
+  });
+
+  it('counts two customers of one client against the client\'s budget, each against their own', async () => {
+    const client = uniqueClient('shared-client');
+    const spenders = [caller(client), caller(client), caller(client)];
+    for (const options of spenders) costOf(await page(99, options));
+    const next = caller(client);
+    const refused = await page(10, next);
+    expect(refused.status).toBe(429);
+    expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'client' });
+    const cost = costOf(refused);
+    expect(cost.client).toMatchObject({ used: 600, remaining: 0 });
+    expect(cost.customer).toMatchObject({ used: 0, remaining: 300 });
+  });
+
+  it('counts one customer through two clients against the customer\'s budget', async () => {
+    const [one, two] = [uniqueClient('app-one'), uniqueClient('app-two')];
+    const first = caller(one);
+    const address = first.headers!['x-forwarded-for']!;
+    costOf(await page(99, first));
+    const spent = costOf(await page(40, first)).customer;
+    const refused = await page(10, { headers: { 'x-forwarded-for': address, 'apollographql-client-name': two } });
+    expect(refused.status).toBe(429);
+    expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'customer' });
+    expect(costOf(refused).customer).toMatchObject({ used: spent.used, remaining: spent.remaining });
+    expect(costOf(refused).client).toMatchObject({ used: 0, remaining: 600 });
+  });
+
+  it('charges a delegated token\'s client, whatever name a header gives, and no header can spend it', async () => {
+    const clientId = uniqueClient('partner');
+    const token = await signAccessToken(t.stack.tokenKeys, { userId: demoUsers.demo.id, role: 'CUSTOMER', sessionId: randomUUID(), clientId, scopes: ['accounts:read'] });
+    const first = costOf(await t.gql(INFO, caller('impostor', { token })));
+    const claimed = costOf(await t.gql(INFO, caller(clientId)));
+    expect(claimed.client.used).toBe(claimed.requested);
+    const again = costOf(await t.gql(INFO, caller(clientId, { token })));
+    expect(again.client.used).toBe(first.requested + again.requested);
+  });
+
+  it('counts requests, cost and refusals per client in /metrics', async () => {
+    const client = uniqueClient('metrics');
+    const options = caller(client);
+    const charged = costOf(await t.gql(INFO, options)).charged + costOf(await t.gql(INFO, options)).charged;
+    await page(5, options);
+    const metricsUrl = `${t.stack.gateway.url.replace('localhost', '127.0.0.1')}/metrics`;
+    const text = await eventually(async () => {
+      const body = await (await fetch(metricsUrl)).text();
+      return body.includes(`kabinet_gateway_graphql_request_duration_seconds_count{client="${client}",operation_type="query"} 3`) ? body : undefined;
+    });
+    expect(text).toContain(`kabinet_gateway_graphql_requests_total{client="${client}",operation_type="query",outcome="ok"} 2`);
+    expect(text).toContain(`kabinet_gateway_graphql_requests_total{client="${client}",operation_type="query",outcome="UNAUTHENTICATED"} 1`);
+    const pageCost = Number(new RegExp(`kabinet_gateway_graphql_cost_points_total\\{client="${client}"\\} (\\d+)`).exec(text)?.[1]);
+    expect(pageCost).toBeGreaterThan(charged);
+    // The shared client's refusal above, and the process' own metrics.
+    expect(text).toMatch(/kabinet_gateway_graphql_rate_limited_total\{client="shared-client-[0-9a-f]+",budget="client"\} 1/);
+    expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('logs each request once: client, operation name and id, cost, duration and status, never variables or tokens', async () => {
+    const token = await loginAs(t, demoUsers.demo);
+    const client = uniqueClient('logged');
+    const query = `query LoggedPage($first: Int) { me { payments(first: $first) { edges { node { id } } } } }`;
+    const ok = await t.gql(query, { ...caller(client, { token, headers: { 'apollographql-client-version': '1.2.3' } }), variables: { first: 3 } });
+    expectNoGraphQLErrors(ok);
+    const secret = 'password-never-logged-1';
+    const login = 'mutation LoggedLogin($input: LoginInput!) { login(input: $input) { accessToken } }';
+    const failed = await t.gql(login, { ...caller(client), variables: { input: { email: demoUsers.demo.email, password: secret } } });
+    expectErrorCode(failed, 'INVALID_CREDENTIALS');
+    const lines = await eventually(() => {
+      const found = logs.entries().filter((entry) => entry.msg === 'graphql request' && entry.client?.name === client);
+      return found.length === 2 ? found : undefined;
+    });
+    expect(lines[0]).toMatchObject({
+      client: { name: client, version: '1.2.3' },
+      operation: { name: 'LoggedPage', id: createHash('sha256').update(query).digest('hex'), type: 'query' },
+      cost: { requested: costOf(ok).requested, charged: costOf(ok).requested },
+      status: 200,
+    });
+    expect(lines[0]!.durationMs).toBeGreaterThan(0);
+    expect(lines[0]!.errors).toBeUndefined();
+    expect(lines[1]).toMatchObject({
+      operation: { name: 'LoggedLogin', id: createHash('sha256').update(login).digest('hex'), type: 'mutation' },
+      cost: { charged: costOf(failed).charged },
+      errors: ['INVALID_CREDENTIALS'],
+    });
+    expect(logs.text()).not.toContain(secret);
+    expect(logs.text()).not.toContain(token);
+  });
+});
+
+// Redis runs on developer machines and in CI: a missing Redis is a failure, not a skip.
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// ioredis reads `keyPrefix` from the URL: this run's keys stay apart from any other's.
+const runPrefix = `kabinet-test:${randomUUID()}:`;
+const isolatedUrl = (() => {
+  const url = new URL(redisUrl);
+  url.searchParams.set('keyPrefix', runPrefix);
+  return url.toString();
+})();
+
+describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
+  let t: TestStack;
+  let second: RunningGateway;
+  let redis: Redis;
+  const stops: (() => Promise<void> | void)[] = [];
+
+  /** Another gateway in front of the same subgraphs, as a replica would be. */
+  async function replica(budgetsAt: string): Promise<RunningGateway> {
+    const identityUrl = `${t.stack.subgraphs.identity.url}/graphql`;
+    const logger = createLogger('silent');
+    const sessions = openSessionRevocations(t.config, logger, httpRevocationsSource(identityUrl, t.stack.gatewaySecret));
+    sessions.start();
+    stops.push(() => sessions.stop());
+    const gateway = await startGateway({
+      supergraphSdl: readSupergraphSdl(),
+      subgraphUrls: {
+        identity: identityUrl,
+        electricity: `${t.stack.subgraphs.electricity.url}/graphql`,
+        heat: `${t.stack.subgraphs.heat.url}/graphql`,
+        payments: `${t.stack.subgraphs.payments.url}/graphql`,
+      },
+      tokenKeys: t.stack.tokenKeys,
+      sessions,
+      gatewaySecret: t.stack.gatewaySecret,
+      logger,
+      production: false,
+      trustProxy: true,
+      subgraphTimeoutMs: 5_000,
+      costs: t.config.gateway.costs,
+      redisUrl: budgetsAt,
+      metricsToken: undefined,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    stops.unshift(() => gateway.stop());
+    return gateway;
+  }
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await redis.connect();
+    t = await startTestStack({ seedDemo: false, env: { ...budgetEnv, REDIS_URL: isolatedUrl } });
+    second = await replica(isolatedUrl);
+    // Its first request waits (briefly) for its Redis connection: made here, on a budget of its own.
+    costOf(await graphqlRequest(`http://127.0.0.1:${second.port}/graphql`, '{ __typename }', caller(uniqueClient('warm-up'))));
+  });
+  afterAll(async () => {
+    for (const stop of stops) await stop();
+    await t?.stop();
+    if (redis?.status !== 'ready') return;
+    const keys = await redis.keys(`${runPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('spends one budget through either gateway, kept in Redis for the window', async () => {
+    const client = uniqueClient('replicas');
+    const options = caller(client);
+    const address = options.headers!['x-forwarded-for']!;
+    const started = Date.now();
+    const viaFirst = costOf(await t.gql(PAGE, { ...options, variables: { first: 40 } }));
+    const viaSecond = costOf(await graphqlRequest(`http://127.0.0.1:${second.port}/graphql`, PAGE, { ...options, variables: { first: 40 } }));
+    expect(viaSecond.charged).toBe(viaSecond.requested);
+    expect(viaSecond.customer.used).toBe(viaFirst.requested + viaSecond.requested);
+    expect(viaSecond.client.used).toBe(viaFirst.requested + viaSecond.requested);
+
+    expect(await redis.get(`${runPrefix}kabinet:cost:customer:ip:${address}`)).toBe(String(viaSecond.customer.used));
+    expect(await redis.get(`${runPrefix}kabinet:cost:client:named:${client}`)).toBe(String(viaSecond.client.used));
+    const ttl = await redis.ttl(`${runPrefix}kabinet:cost:customer:ip:${address}`);
+    expect(ttl).toBeGreaterThanOrEqual(60 - Math.ceil((Date.now() - started) / 1000) - 1);
+    expect(ttl).toBeLessThanOrEqual(60);
+
+    // The first gateway refuses what the two spent together.
+    const refused = await t.gql(PAGE, { ...options, variables: { first: 99 } });
+    expect(refused.status).toBe(429);
+    expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'customer' });
+  });
+
+  it('runs nothing uncharged while Redis is unreachable: 503 SERVICE_UNAVAILABLE, not an internal error', async () => {
+    const cut = await replica('redis://127.0.0.1:1');
+    const response = await graphqlRequest(`http://127.0.0.1:${cut.port}/graphql`, INFO, caller(uniqueClient('cut-off')));
+    expect(response.status).toBe(503);
+    expect(expectErrorCode(response, 'SERVICE_UNAVAILABLE').extensions).toMatchObject({ reason: 'BUDGETS_UNAVAILABLE' });
+    expect(response.data ?? null).toBeNull();
+  });
+});

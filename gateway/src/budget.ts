@@ -1,0 +1,216 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { CostLimits, Logger } from '@kabinet/config';
+import { DomainError, localize, type Translations } from '@kabinet/errors';
+import { createRateLimits, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
+import { GraphQLError } from 'graphql';
+import { callerOf, type Caller } from './caller';
+import type { GatewayContext } from './context';
+import { operationCost } from './cost';
+import { limitRefusalCode } from './limits';
+
+/** The two budgets every operation is charged to. */
+export type BudgetName = 'customer' | 'client';
+
+export interface BudgetOptions extends CostLimits {
+  /** Budgets in Redis, shared by every gateway replica; unset: in this process's memory. */
+  redisUrl: string | undefined;
+  logger: Logger;
+}
+
+/** Redis keys: `kabinet:cost:<customer|client>:<key>`. */
+const keyPrefix = 'kabinet:cost';
+
+type BudgetStates = Record<BudgetName, PointsState>;
+type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; states: BudgetStates };
+
+/** The customer's and the client's budgets, in memory or in Redis. */
+export class Budgets {
+  readonly limits: CostLimits;
+  private readonly points: RateLimits<BudgetName>;
+
+  constructor({ redisUrl, logger, ...limits }: BudgetOptions) {
+    this.limits = limits;
+    const window = limits.windowSeconds;
+    this.points = createRateLimits(
+      redisUrl,
+      { customer: { points: limits.perCustomer, duration: window }, client: { points: limits.perClient, duration: window } },
+      { keyPrefix, onRedisError: (error) => logger.warn({ err: error }, 'query budgets: Redis unreachable') },
+    );
+  }
+
+  /** Takes `cost` from both budgets, or from neither when one of them cannot pay it. */
+  async charge(caller: Caller, cost: number): Promise<Charge> {
+    const customer = await this.points.spend('customer', caller.customerKey, cost);
+    if (!customer.granted) {
+      return { granted: false, refusedBy: 'customer', states: { customer: customer.state, client: await this.points.peek('client', caller.clientKey) } };
+    }
+    const client = await this.points.spend('client', caller.clientKey, cost);
+    if (client.granted) return { granted: true, states: { customer: customer.state, client: client.state } };
+    await this.points.refund('customer', caller.customerKey, cost);
+    const refunded = { ...customer.state, used: customer.state.used - cost, remaining: customer.state.remaining + cost };
+    return { granted: false, refusedBy: 'client', states: { customer: refunded, client: client.state } };
+  }
+
+  async peek(caller: Caller): Promise<BudgetStates> {
+    const [customer, client] = await Promise.all([this.points.peek('customer', caller.customerKey), this.points.peek('client', caller.clientKey)]);
+    return { customer, client };
+  }
+
+  close(): Promise<void> {
+    return this.points.close();
+  }
+}
+
+const messages = {
+  tooExpensive: (cost: number, max: number): Translations => ({
+    en: `Query is too expensive: it costs ${cost} points, an operation may cost at most ${max}.`,
+    uk: `Запит задорогий: він коштує ${cost} балів, а операція може коштувати щонайбільше ${max}.`,
+    ru: `Запрос слишком дорогой: он стоит ${cost} баллов, а операция может стоить не больше ${max}.`,
+  }),
+  overBudget: (budget: BudgetName, seconds: number): Translations =>
+    budget === 'customer'
+      ? {
+          en: `Your query budget is spent. Try again in ${seconds} s.`,
+          uk: `Ваш бюджет запитів вичерпано. Спробуйте знову за ${seconds} с.`,
+          ru: `Ваш бюджет запросов исчерпан. Попробуйте снова через ${seconds} с.`,
+        }
+      : {
+          en: `This application's query budget is spent. Try again in ${seconds} s.`,
+          uk: `Бюджет запитів цього застосунку вичерпано. Спробуйте знову за ${seconds} с.`,
+          ru: `Бюджет запросов этого приложения исчерпан. Попробуйте снова через ${seconds} с.`,
+        },
+};
+
+const budgetReport = (state: PointsState, now: number): BudgetReport => ({
+  limit: state.limit,
+  used: state.used,
+  remaining: state.remaining,
+  resetAt: new Date(now + state.resetInMs).toISOString(),
+});
+
+/**
+ * GitHub's rate-limit headers, for the tighter budget: its limit, what is used and left, when it
+ * resets (Unix seconds), and which one it is.
+ */
+function rateLimitHeaders(report: CostReport): [string, string][] {
+  // The budget a client runs out of first: the one with fewer points left.
+  const name = report.client.remaining < report.customer.remaining ? 'client' : 'customer';
+  const budget = report[name];
+  return [
+    ['x-ratelimit-limit', String(budget.limit)],
+    ['x-ratelimit-remaining', String(budget.remaining)],
+    ['x-ratelimit-used', String(budget.used)],
+    ['x-ratelimit-reset', String(Math.ceil(Date.parse(budget.resetAt) / 1000))],
+    ['x-ratelimit-resource', name],
+  ];
+}
+
+/** Refused before anything ran: RATE_LIMITED with 429 and when to come back (seconds), in the body and in `Retry-After`. */
+function overBudgetResponse(budget: BudgetName, state: PointsState): GraphQLResponse {
+  const retryAfter = Math.max(Math.ceil(state.resetInMs / 1000), 1);
+  // `retryAfterSeconds` as well: the login limits' RATE_LIMITED says it so, and a client may already read it.
+  const extensions = { code: 'RATE_LIMITED', budget, retryAfter, retryAfterSeconds: retryAfter };
+  return {
+    http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+    body: { kind: 'single', singleResult: { errors: [{ message: localize(messages.overBudget(budget, retryAfter)), extensions }] } },
+  };
+}
+
+/**
+ * The budgets' store (Redis) failed: nothing is run uncharged, as the login limits do, but the client
+ * is told it is a passing outage rather than an internal error.
+ */
+function budgetsUnavailableResponse(): GraphQLResponse {
+  const message = localize({
+    en: 'Query budgets cannot be checked right now. Try again shortly.',
+    uk: 'Зараз неможливо перевірити бюджет запитів. Спробуйте трохи згодом.',
+    ru: 'Сейчас невозможно проверить бюджет запросов. Попробуйте чуть позже.',
+  });
+  return {
+    http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) },
+    body: { kind: 'single', singleResult: { errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'BUDGETS_UNAVAILABLE' } }] } },
+  };
+}
+
+/**
+ * Variables that do not fit their definitions cannot be priced: refused as execution would refuse
+ * them, with graphql-js' words. Anything else stays an internal error. (By name: graphql-query-complexity
+ * may raise it from another copy of graphql than ours.)
+ */
+function unpriceable(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'GraphQLError') return error;
+  return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+}
+
+/**
+ * Prices every operation (cost.ts) once its document is resolved, refuses one over the per-operation
+ * maximum, charges the rest to the customer's and the client's budgets before it runs (or refuses it
+ * with RATE_LIMITED), and tells the cost and both budgets on every response: `extensions.cost` and
+ * `X-RateLimit-*` headers.
+ */
+export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlugin<GatewayContext> {
+  const { maxOperationCost } = budgets.limits;
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const caller = callerOf(contextValue.viewer, contextValue.clientIp, (name) => request.http?.headers.get(name));
+      if (contextValue.facts) Object.assign(contextValue.facts, { client: caller.client, clientVersion: caller.clientVersion });
+      let requested = 0;
+      let charged = 0;
+      // Told as instants once, when read: the extensions and `rateLimitInfo` name the same reset time.
+      let budgetsNow: Pick<CostReport, BudgetName> | undefined;
+      const settle = (states: BudgetStates) => {
+        const now = Date.now();
+        budgetsNow = { customer: budgetReport(states.customer, now), client: budgetReport(states.client, now) };
+      };
+      const report = (): CostReport => ({ requested, charged, maxOperationCost, ...budgetsNow! });
+
+      return {
+        async didResolveOperation({ operation, document, request: { variables }, schema }) {
+          if (!operation) return;
+          try {
+            requested = operationCost({ schema, document, operationName: operation.name?.value, variables });
+          } catch (error) {
+            throw unpriceable(error);
+          }
+          if (requested > maxOperationCost) {
+            throw new DomainError(limitRefusalCode, messages.tooExpensive(requested, maxOperationCost), { cost: requested, maxOperationCost }, 400);
+          }
+        },
+
+        // After every check of didResolveOperation passed, right before execution: only what runs is charged.
+        async responseForOperation(): Promise<GraphQLResponse | null> {
+          const charge = await budgets.charge(caller, requested).catch((error: unknown) => {
+            logger.error({ err: error }, 'query budgets unavailable');
+            return null;
+          });
+          if (!charge) return budgetsUnavailableResponse();
+          settle(charge.states);
+          if (!charge.granted) {
+            if (contextValue.facts) contextValue.facts.rateLimited = charge.refusedBy;
+            return overBudgetResponse(charge.refusedBy, charge.states[charge.refusedBy]);
+          }
+          charged = requested;
+          contextValue.costReport = report();
+          return null;
+        },
+
+        async willSendResponse({ response }) {
+          // Refused before it was priced or charged (parse, validation, too expensive): the budgets as they stand.
+          if (!budgetsNow) {
+            const states = await budgets.peek(caller).catch((error: unknown) => {
+              logger.error({ err: error }, 'query budgets unavailable');
+            });
+            if (!states) return;
+            settle(states);
+          }
+          const cost = report();
+          if (response.body?.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
+          }
+          for (const [name, value] of rateLimitHeaders(cost)) response.http.headers.set(name, value);
+          if (contextValue.facts) contextValue.facts.cost = cost;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { defaultPageSize, maxPageSize } from '@kabinet/input';
+import type { DocumentNode, GraphQLOutputType, GraphQLSchema } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+
+/** What a root mutation field costs on top of what it selects: it writes, and writes cost more than reads. */
+export const mutationSurcharge = 10;
+
+/**
+ * The cost model clients are told about (README, "Query cost"): an object 1 point, a scalar 0; a
+ * field with a `first` argument (a page) counts what it selects once per item it may return,
+ * `first` literal or from a variable, the field's default page size without one, never more than
+ * the 100 a page can hold; a root mutation field 10 more.
+ */
+const estimateField: ComplexityEstimator = ({ field, args, childComplexity, type, context }) => {
+  const own = isComposite(field.type) ? 1 : 0;
+  const pageArgument = field.args.find((argument) => argument.name === 'first');
+  const items = pageArgument ? pageSize(args.first, pageArgument.defaultValue) : 1;
+  const surcharge = type === (context as EstimateContext).mutationType ? mutationSurcharge : 0;
+  return own + items * childComplexity + surcharge;
+};
+
+/**
+ * Whether a field selects an object (object, interface or union type). Told by shape, not by
+ * graphql-js' `isCompositeType`: under vitest the schema Apollo builds and this module may come from
+ * two copies of graphql (its CommonJS and ESM builds), and graphql refuses the other copy's objects.
+ */
+function isComposite(type: GraphQLOutputType): boolean {
+  let named: object = type;
+  while ('ofType' in named && named.ofType) named = named.ofType as object;
+  return 'getFields' in named || 'getTypes' in named;
+}
+
+interface EstimateContext {
+  mutationType: unknown;
+}
+
+/** As the subgraphs read `first` (`pageArguments`): null means the default; outside 0..100 is refused there, priced at the cap here. */
+function pageSize(first: unknown, sdlDefault: unknown): number {
+  const size = typeof first === 'number' ? first : typeof sdlDefault === 'number' ? sdlDefault : defaultPageSize;
+  return Math.min(Math.max(Math.trunc(size), 0), maxPageSize);
+}
+
+export interface CostedOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  /** The operation to price (the one Apollo resolved); others in the document cost nothing. */
+  operationName?: string | undefined;
+  variables?: Record<string, unknown> | undefined;
+}
+
+/**
+ * An operation's cost in points, at least 1 (an empty query still takes a round trip). Throws the
+ * GraphQLError graphql-js raises when the variables do not fit their definitions.
+ */
+export function operationCost({ schema, document, operationName, variables }: CostedOperation): number {
+  const cost = getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables: variables ?? {},
+    estimators: [estimateField],
+    context: { mutationType: schema.getMutationType() } satisfies EstimateContext,
+  });
+  return Math.max(cost, 1);
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { secretsMatch } from '@kabinet/auth';
+import type { Logger } from '@kabinet/config';
+import type { CostReport } from '@kabinet/rate-limits';
+import type { Request, RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { BudgetName } from './budget';
+import { clientFromHeaders } from './caller';
+import type { GatewayContext } from './context';
+
+/** What the gateway learns about one GraphQL request on its way: logged and counted once it is answered. */
+export interface RequestFacts {
+  client?: string;
+  clientVersion?: string | undefined;
+  operationName?: string | undefined;
+  /** The persisted query's sha256 when the client sent one, else the sha256 of the document. */
+  operationId?: string | undefined;
+  operationType?: string | undefined;
+  cost?: CostReport;
+  errorCodes: string[];
+  rateLimited?: BudgetName;
+}
+
+const factsOfRequest = new WeakMap<Request, RequestFacts>();
+
+/** This request's facts, for the GraphQL context: the plugins fill them in. */
+export function requestFacts(req: Request): RequestFacts {
+  let facts = factsOfRequest.get(req);
+  if (!facts) factsOfRequest.set(req, (facts = { errorCodes: [] }));
+  return facts;
+}
+
+/**
+ * Client names come from a header anyone can set: a label per distinct value would let a caller
+ * grow the metrics without end. The first names seen keep their own label, later ones share one.
+ */
+const maxClientLabels = 100;
+const otherClients = 'other';
+
+/** The gateway's Prometheus metrics, in a registry of its own (each gateway in a process counts apart). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly labelledClients = new Set<string>();
+  private readonly requests = new Counter({
+    name: 'kabinet_gateway_graphql_requests_total',
+    help: 'GraphQL requests answered, by client, operation type and outcome (ok or the first error code).',
+    labelNames: ['client', 'operation_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: 'kabinet_gateway_graphql_cost_points_total',
+    help: 'Query-cost points charged to budgets, by client.',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: 'kabinet_gateway_graphql_rate_limited_total',
+    help: 'Requests refused with RATE_LIMITED, by client and the budget that was spent.',
+    labelNames: ['client', 'budget'] as const,
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'kabinet_gateway_graphql_request_duration_seconds',
+    help: 'Time from receiving a GraphQL request to the end of its answer, by client and operation type.',
+    labelNames: ['client', 'operation_type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  record(facts: RequestFacts, client: string, seconds: number): void {
+    const label = this.clientLabel(client);
+    const operationType = facts.operationType ?? 'unknown';
+    this.requests.inc({ client: label, operation_type: operationType, outcome: facts.errorCodes[0] ?? 'ok' });
+    this.duration.observe({ client: label, operation_type: operationType }, seconds);
+    if (facts.cost?.charged) this.cost.inc({ client: label }, facts.cost.charged);
+    if (facts.rateLimited) this.rateLimited.inc({ client: label, budget: facts.rateLimited });
+  }
+
+  private clientLabel(client: string): string {
+    if (this.labelledClients.has(client)) return client;
+    if (this.labelledClients.size >= maxClientLabels) return otherClients;
+    this.labelledClients.add(client);
+    return client;
+  }
+}
+
+/**
+ * Mounted before the GraphQL endpoint: when the answer has gone out, one log line (never variables
+ * or tokens) and the metrics, from the facts the plugins gathered and the HTTP status. Requests
+ * refused before GraphQL saw them (a malformed body, an invalid token) are logged and counted too.
+ */
+export function requestLog(logger: Logger, metrics: GatewayMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const facts = requestFacts(req);
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const named = clientFromHeaders((name) => req.get(name));
+      const client = facts.client ?? named.client;
+      metrics.record(facts, client, seconds);
+      logger.info(
+        {
+          client: { name: client, version: facts.clientVersion ?? named.clientVersion },
+          operation: { name: facts.operationName, id: facts.operationId, type: facts.operationType },
+          cost: facts.cost ? { requested: facts.cost.requested, charged: facts.cost.charged } : undefined,
+          durationMs: Math.round(seconds * 1e5) / 100,
+          status: res.statusCode,
+          errors: facts.errorCodes.length > 0 ? facts.errorCodes : undefined,
+          rateLimited: facts.rateLimited,
+        },
+        'graphql request',
+      );
+    });
+    next();
+  };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Fills a request's facts from Apollo's view of it: the operation and the error codes answered. */
+export function requestFactsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ contextValue, request, queryHash, source }) {
+          if (!contextValue.facts) return;
+          const persisted = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+          contextValue.facts.operationId = typeof persisted === 'string' ? persisted : (queryHash ?? sha256(source));
+        },
+        async didResolveOperation({ contextValue, operation, operationName }) {
+          if (!contextValue.facts) return;
+          contextValue.facts.operationName = operationName ?? undefined;
+          contextValue.facts.operationType = operation?.operation;
+        },
+        async willSendResponse({ contextValue, request, response }) {
+          const facts = contextValue.facts;
+          if (!facts) return;
+          facts.operationName ??= request.operationName ?? undefined;
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+          facts.errorCodes = [...new Set((errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+        },
+      };
+    },
+  };
+}
+
+/**
+ * `GET /metrics` in Prometheus' text format. With METRICS_TOKEN set, only for `Authorization:
+ * Bearer <token>`; without one, only outside production (in production the endpoint does not exist
+ * until a token is configured). It shows no customer's data, but how the service is used.
+ */
+export function metricsEndpoint(metrics: GatewayMetrics, options: { token: string | undefined; production: boolean }): RequestHandler {
+  return async (req, res, next) => {
+    if (!options.token && options.production) return next();
+    if (options.token) {
+      const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      if (!secretsMatch(options.token, bearer)) {
+        res.status(401).set('www-authenticate', 'Bearer').json({ error: 'a bearer token is required' });
+        return;
+      }
+    }
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('query-cost configuration', () => {
+  it('has budgets by default and reads them from the environment', () => {
+    expect(loadConfig({}).gateway.costs).toEqual({ perCustomer: 50_000, perClient: 1_000_000, windowSeconds: 60, maxOperationCost: 1_000 });
+    const config = loadConfig({ COST_BUDGET_PER_CUSTOMER: '300', COST_BUDGET_PER_CLIENT: '600', COST_BUDGET_WINDOW_SECONDS: '10', MAX_OPERATION_COST: '200' });
+    expect(config.gateway.costs).toEqual({ perCustomer: 300, perClient: 600, windowSeconds: 10, maxOperationCost: 200 });
+  });
+
+  it('refuses an operation maximum no budget could pay', () => {
+    expect(problemsOf({ COST_BUDGET_PER_CUSTOMER: '300', MAX_OPERATION_COST: '301' })).toEqual([
+      'MAX_OPERATION_COST: must not exceed COST_BUDGET_PER_CUSTOMER or COST_BUDGET_PER_CLIENT',
+    ]);
+  });
+
+  it('takes a metrics token of 16 characters or more, none when empty', () => {
+    expect(loadConfig({ METRICS_TOKEN: '' }).gateway.metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).gateway.metricsToken).toBe('a'.repeat(16));
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toHaveLength(1);
+  });
+});
