@@ -9,6 +9,8 @@ import {
   expectNoGraphQLErrors,
   graphqlRequest,
   loginAs,
+  manifestOperation,
+  persistedRequest,
   startTestStack,
   type GraphQLResponse,
   type RequestOptions,
@@ -157,16 +159,25 @@ describe('query cost and budgets at the gateway', () => {
 
   it('answers rateLimitInfo with the numbers extensions.cost tells, for anyone', async () => {
     const token = await loginAs(t, demoUsers.demo);
+    // A partner sends only its manifest's ids: Demo Bank asks by the id of its RateLimit operation.
     const delegated = await signAccessToken(t.stack.tokenKeys, {
       userId: demoUsers.demo.id,
       role: 'CUSTOMER',
       sessionId: randomUUID(),
-      clientId: uniqueClient('partner'),
+      clientId: 'demo-bank',
       scopes: ['accounts:read'],
     });
-    for (const options of [caller(uniqueClient('info')), caller(uniqueClient('info'), { token }), caller(uniqueClient('info'), { token: delegated })]) {
+    const partnerInfo = () => persistedRequest(t.url, { id: manifestOperation('demo-bank', 'RateLimit').id, token: delegated });
+    const callers = [caller(uniqueClient('info')), caller(uniqueClient('info'), { token })].map((options) => async () => {
       await page(3, options);
-      const response = await t.gql(INFO, options);
+      return t.gql(INFO, options);
+    });
+    callers.push(async () => {
+      await partnerInfo();
+      return partnerInfo();
+    });
+    for (const ask of callers) {
+      const response = await ask();
       const { rateLimitInfo } = expectNoGraphQLErrors(response);
       const cost = costOf(response);
       expect(rateLimitInfo.cost).toBe(cost.requested);
@@ -176,7 +187,7 @@ describe('query cost and budgets at the gateway', () => {
         expect(numbers).toEqual({ limit: cost[budget].limit, used: cost[budget].used, remaining: cost[budget].remaining });
         expect(Date.parse(resetAt)).toBe(Date.parse(cost[budget].resetAt));
       }
-      // This query's own cost is in: the page before it and itself.
+      // This query's own cost is in: the request before it and itself.
       expect(rateLimitInfo.client.used).toBeGreaterThan(rateLimitInfo.cost);
     }
   });
@@ -238,13 +249,14 @@ describe('query cost and budgets at the gateway', () => {
   });
 
   it('charges a delegated token\'s client, whatever name a header gives, and no header can spend it', async () => {
-    const clientId = uniqueClient('partner');
-    const token = await signAccessToken(t.stack.tokenKeys, { userId: demoUsers.demo.id, role: 'CUSTOMER', sessionId: randomUUID(), clientId, scopes: ['accounts:read'] });
-    const first = costOf(await t.gql(INFO, caller('impostor', { token })));
-    const claimed = costOf(await t.gql(INFO, caller(clientId)));
+    // Demo Bank's own token, with a header claiming another name; then its name in a header alone.
+    const token = await signAccessToken(t.stack.tokenKeys, { userId: demoUsers.demo.id, role: 'CUSTOMER', sessionId: randomUUID(), clientId: 'demo-bank', scopes: ['accounts:read'] });
+    const id = manifestOperation('demo-bank', 'RateLimit').id;
+    const first = costOf(await persistedRequest(t.url, { id, token, clientName: 'impostor' }));
+    const claimed = costOf(await persistedRequest(t.url, { id, clientName: 'demo-bank' }));
     expect(claimed.client.used).toBe(claimed.requested);
-    const again = costOf(await t.gql(INFO, caller(clientId, { token })));
-    expect(again.client.used).toBe(first.requested + again.requested);
+    const again = costOf(await persistedRequest(t.url, { id, token, clientName: 'demo-bank' }));
+    expect(again.client.used).toBe(first.client.used + again.requested);
   });
 
   it('counts requests, cost and refusals per client in /metrics', async () => {

@@ -55,6 +55,6 @@ export async function persistedRequest(url: string, sent: PersistedRequest): Pro
           headers: { ...headers, 'apollo-require-preflight': 'true' },
         })
       : await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await response.json()) as Pick<GraphQLResponse, 'data' | 'errors'>;
-  return { data: json.data, errors: json.errors, status: response.status, headers: response.headers };
+  const json = (await response.json()) as Pick<GraphQLResponse, 'data' | 'errors' | 'extensions'>;
+  return { data: json.data, errors: json.errors, extensions: json.extensions, status: response.status, headers: response.headers };
 }
