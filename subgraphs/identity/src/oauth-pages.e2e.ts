@@ -6,6 +6,8 @@ import {
   expectNoGraphQLErrors,
   gatewayOrigin,
   launchChromium,
+  manifestOperation,
+  persistedRequest,
   pkcePair,
   skipWithoutBrowser,
   startTestStack,
@@ -22,7 +24,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 if (skipWithoutBrowser) console.warn('oauth-pages.e2e.ts skipped: no /usr/bin/chromium (apt-get install chromium)');
 
-const ME = `{ me { id } }`;
 
 interface Tab {
   page: Page;
@@ -120,7 +121,9 @@ describe.skipIf(skipWithoutBrowser)('OAuth login and consent pages, in a browser
     expect(redirect.searchParams.get('state')).toBe('uk-state');
     const tokens = await exchangeCode(t, { redirect, verifier, state: 'uk-state' });
     expect(tokens.body.scope).toBe('accounts:read payments:write');
-    expect(expectNoGraphQLErrors(await t.gql(ME, { token: tokens.body.access_token })).me.id).toBe(demoUsers.demo.id);
+    // Demo Bank reads the Dashboard with it, by id as a partner must.
+    const dashboard = await persistedRequest(t.url, { id: manifestOperation('demo-bank', 'Dashboard').id, token: tokens.body.access_token });
+    expect((expectNoGraphQLErrors(dashboard) as { me: { email: string } }).me.email).toBe(demoUsers.demo.email);
   });
 
   it('sends the customer back to the bank with access_denied when they refuse, in English', async () => {
