@@ -103,25 +103,38 @@ export async function authorizeAs(
   t: TestStack,
   request: AuthorizationRequest & { login: { email: string; password: string }; decision?: 'allow' | 'refuse'; browser?: OAuthBrowser },
 ): Promise<Authorization> {
-  const origin = gatewayOrigin(t);
-  const browser = request.browser ?? new OAuthBrowser();
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(8).toString('hex');
-  let page = await browser.follow(await browser.request(authorizationUrl(t, { ...request, challenge, state })), origin);
+  const redirect = await followPartnerLink(t, authorizationUrl(t, { ...request, challenge, state }), request);
+  return { redirect, verifier, state };
+}
+
+/**
+ * The customer's part alone: opens a partner's authorization link, logs in when asked, allows or
+ * refuses, and gives where the browser was sent back to the app.
+ */
+export async function followPartnerLink(
+  t: TestStack,
+  link: URL,
+  customer: { login: { email: string; password: string }; decision?: 'allow' | 'refuse'; browser?: OAuthBrowser },
+): Promise<URL> {
+  const origin = gatewayOrigin(t);
+  const browser = customer.browser ?? new OAuthBrowser();
+  let page = await browser.follow(await browser.request(link), origin);
   if (page.status === 200) {
     const html = await page.text();
     if (html.includes('name="password"')) {
-      page = await browser.follow(await browser.request(new URL(formAction(html), origin), { form: request.login }), origin);
+      page = await browser.follow(await browser.request(new URL(formAction(html), origin), { form: customer.login }), origin);
     }
   }
   if (page.status === 200) {
     const html = await page.text();
     if (!html.includes('name="decision"')) throw new Error(`expected the consent page, got: ${html.slice(0, 800)}`);
-    page = await browser.follow(await browser.request(new URL(formAction(html), origin), { form: { decision: request.decision ?? 'allow' } }), origin);
+    page = await browser.follow(await browser.request(new URL(formAction(html), origin), { form: { decision: customer.decision ?? 'allow' } }), origin);
   }
   const location = page.headers.get('location');
   if (!location) throw new Error(`the flow did not return to the app (${page.status}): ${(await page.text()).slice(0, 800)}`);
-  return { redirect: new URL(location, origin), verifier, state };
+  return new URL(location, origin);
 }
 
 export interface TokenResponse {
