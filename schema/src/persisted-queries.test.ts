@@ -30,8 +30,10 @@ describe('persisted query manifests', () => {
     expect(clients.map(({ name, kind }) => `${name}:${kind}`)).toEqual(['kabinet-web:first-party', 'demo-bank:partner']);
     expect(readManifest('demo-bank').operations.map((operation) => operation.name)).toEqual([
       'Dashboard',
+      'Meters',
       'PayBills',
       'PaymentStatus',
+      'RateLimit',
       'SubmitElectricityReading',
       'SubmitHeatReading',
     ]);
