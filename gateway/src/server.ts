@@ -98,7 +98,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy);
+  // One hop: the client's address is what the load balancer in front of us appended to
+  // X-Forwarded-For. `true` would take the leftmost entry, which the caller writes itself, and
+  // hand every request a fresh address for budgets and login lockouts.
+  app.set('trust proxy', options.trustProxy ? 1 : false);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
