@@ -82,6 +82,23 @@ describe('Demo Bank acting for a customer, end to end through the gateway', () =
     for (const reading of readings) expect(latest).toContainEqual({ ...reading, value: Number(reading.value) });
   });
 
+  it('given only readings:write, submits a reading and reads back just what it submitted', async () => {
+    const neighbour = demoUsers.second;
+    const readingsOnly = new DemoBankApp({ kabinetUrl: new URL(t.url).origin, scopes: ['readings:write'] });
+    await readingsOnly.connect(await followPartnerLink(t, readingsOnly.authorizationUrl(), { login: neighbour }));
+    expect(refusalOf(await readingsOnly.call('Meters'))).toMatchObject({ code: 'FORBIDDEN', reason: 'MISSING_SCOPE', requiredScope: 'accounts:read' });
+
+    // The customer tells the bank's app their meter; the app itself may not look it up.
+    const mine = expectNoGraphQLErrors(await t.gql(manifestOperation('demo-bank', 'Meters').body, { token: await loginAs(t, neighbour) }));
+    const account: AccountForReadings = mine.me.electricityAccounts.find((candidate: AccountForReadings) => candidate.meters.length);
+    if (!account.readingWindow.isOpen) t.clock.set(`${account.readingWindow.opensOn}T09:00:00Z`);
+    const readings = nextReadings(account, 7);
+    const submitted = dataOf(await readingsOnly.call('SubmitElectricityReading', { input: { accountId: account.id, readings } }));
+    expect(submitted.submitElectricityReadings.readings.map((reading: { value: string }) => Number(reading.value)).sort()).toEqual(
+      readings.map((reading) => Number(reading.value)).sort(),
+    );
+  });
+
   it('is refused free-form text and operations outside its manifest, with the Router\'s codes and statuses', async () => {
     const token = bank.tokens!.accessToken;
     const text = await t.gql(manifestOperation('demo-bank', 'Dashboard').body, { token });
