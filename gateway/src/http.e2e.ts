@@ -71,3 +71,28 @@ describe('gateway over HTTP in production', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
+
+describe('gateway behind a load balancer (TRUST_PROXY)', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ seedDemo: false, env: { TRUST_PROXY: 'true' } });
+  });
+  afterAll(() => t?.stop());
+
+  /** An anonymous caller's budget is kept per address: what it has used tells which address the gateway saw. */
+  const usedBy = async (forwardedFor: string) => {
+    const response = await t.gql('{ rateLimitInfo { cost } }', { headers: { 'x-forwarded-for': forwardedFor } });
+    return response.extensions!.cost as { requested: number; customer: { used: number } };
+  };
+
+  it('takes the address the load balancer appended, not the ones the caller wrote before it', async () => {
+    const first = await usedBy('198.51.100.1, 203.0.113.77');
+    expect(first.customer.used).toBe(first.requested);
+    // Another made-up address in front: still the same caller, charged on the same budget.
+    const again = await usedBy('198.51.100.2, 203.0.113.77');
+    expect(again.customer.used).toBe(first.requested + again.requested);
+    // Another address from the load balancer: another caller.
+    const other = await usedBy('203.0.113.78');
+    expect(other.customer.used).toBe(other.requested);
+  });
+});
