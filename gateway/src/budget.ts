@@ -22,7 +22,8 @@ const keyPrefix = 'kabinet:cost';
 
 /** The client's is `null` for a caller without a token-proven client: it has no client budget. */
 type BudgetStates = { customer: PointsState; client: PointsState | null };
-type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; states: BudgetStates };
+/** A refusal names the budget that could not pay, and where it stands. */
+type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; refusing: PointsState; states: BudgetStates };
 
 /** The customer's and the client's budgets, in memory or in Redis. */
 export class Budgets {
@@ -46,7 +47,8 @@ export class Budgets {
   async charge(caller: Caller, cost: number): Promise<Charge> {
     const customer = await this.points.spend('customer', caller.customerKey, cost);
     if (!customer.granted) {
-      return { granted: false, refusedBy: 'customer', states: { customer: customer.state, client: await this.peekClient(caller) } };
+      const states = { customer: customer.state, client: await this.peekClient(caller) };
+      return { granted: false, refusedBy: 'customer', refusing: customer.state, states };
     }
     if (caller.clientKey === null) return { granted: true, states: { customer: customer.state, client: null } };
     const client = await this.points.spend('client', caller.clientKey, cost).catch(async (error: unknown) => {
@@ -57,7 +59,7 @@ export class Budgets {
     if (client.granted) return { granted: true, states: { customer: customer.state, client: client.state } };
     await this.points.refund('customer', caller.customerKey, cost);
     const refunded = { ...customer.state, used: customer.state.used - cost, remaining: customer.state.remaining + cost };
-    return { granted: false, refusedBy: 'client', states: { customer: refunded, client: client.state } };
+    return { granted: false, refusedBy: 'client', refusing: client.state, states: { customer: refunded, client: client.state } };
   }
 
   async peek(caller: Caller): Promise<BudgetStates> {
@@ -119,8 +121,7 @@ function rateLimitHeaders(report: CostReport): [string, string][] {
 }
 
 /** Refused before anything ran: RATE_LIMITED with 429 and when to come back (seconds), in the body and in `Retry-After`. */
-function overBudgetResponse(budget: BudgetName, state: PointsState | null): GraphQLResponse {
-  if (!state) throw new Error(`refused by a ${budget} budget the caller does not have`);
+function overBudgetResponse(budget: BudgetName, state: PointsState): GraphQLResponse {
   const retryAfter = Math.max(Math.ceil(state.resetInMs / 1000), 1);
   // `retryAfterSeconds` as well: the login limits' RATE_LIMITED says it so, and a client may already read it.
   const extensions = { code: 'RATE_LIMITED', budget, retryAfter, retryAfterSeconds: retryAfter };
@@ -201,7 +202,7 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
           settle(charge.states);
           if (!charge.granted) {
             if (contextValue.facts) contextValue.facts.rateLimited = charge.refusedBy;
-            return overBudgetResponse(charge.refusedBy, charge.states[charge.refusedBy]);
+            return overBudgetResponse(charge.refusedBy, charge.refusing);
           }
           charged = requested;
           contextValue.costReport = report();
