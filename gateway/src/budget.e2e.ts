@@ -46,7 +46,8 @@ interface Cost {
   charged: number;
   maxOperationCost: number;
   customer: Budget;
-  client: Budget;
+  /** Only for a client proven by a delegated token. */
+  client: Budget | null;
 }
 
 const costOf = (response: GraphQLResponse): Cost => {
@@ -61,6 +62,16 @@ const caller = (client: string, extra: RequestOptions = {}): RequestOptions => (
   headers: { 'x-forwarded-for': `203.0.113.${++addresses}`, 'apollographql-client-name': client, ...extra.headers },
 });
 const uniqueClient = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+/**
+ * A customer's token of their own (a new user each time unless given): with `clientId`, a delegated
+ * token of that app, the only way a client is proven and has a budget. A `kabinet-web` one may send
+ * text, as first-party apps may; a partner's (`demo-bank`) only its manifest's ids.
+ */
+const customerToken = (stack: TestStack, clientId?: string, userId: string = randomUUID()) =>
+  signAccessToken(stack.stack.tokenKeys, { userId, role: 'CUSTOMER', sessionId: randomUUID(), clientId, scopes: clientId ? ['accounts:read'] : undefined });
+
+const rateLimitHeaders = (response: GraphQLResponse) => Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('x-ratelimit-')));
 
 function captureLogs() {
   const lines: string[] = [];
@@ -93,7 +104,7 @@ describe('query cost and budgets at the gateway', () => {
 
   const page = (first: number, options: RequestOptions) => t.gql(PAGE, { ...options, variables: { first } });
 
-  it('tells every answer\'s cost and both budgets in extensions.cost and X-RateLimit-* headers', async () => {
+  it('tells every answer\'s cost and the customer\'s budget in extensions.cost and X-RateLimit-* headers; no client budget without a token', async () => {
     const options = caller(uniqueClient('every-answer'));
     const sent = Date.now();
     const ok = await t.gql(INFO, options);
@@ -102,12 +113,13 @@ describe('query cost and budgets at the gateway', () => {
     expect(cost.requested).toBeGreaterThan(0);
     expect(cost).toMatchObject({ charged: cost.requested, maxOperationCost: 200 });
     expect(cost.customer).toMatchObject({ limit: 300, used: cost.requested, remaining: 300 - cost.requested });
-    expect(cost.client).toMatchObject({ limit: 600, used: cost.requested, remaining: 600 - cost.requested });
+    // A client named by a header is only a claim: it has no budget.
+    expect(cost.client).toBeNull();
     const resetIn = Date.parse(cost.customer.resetAt) - Date.now();
     expect(resetIn).toBeGreaterThan(60_000 - (Date.now() - sent) - 1_000);
     expect(resetIn).toBeLessThanOrEqual(60_000);
-    // The headers tell the tighter budget, the customer's here.
-    expect(Object.fromEntries([...ok.headers].filter(([name]) => name.startsWith('x-ratelimit-')))).toEqual({
+    // The headers tell the tighter budget, the customer's here (the only one).
+    expect(rateLimitHeaders(ok)).toEqual({
       'x-ratelimit-limit': '300',
       'x-ratelimit-remaining': String(300 - cost.requested),
       'x-ratelimit-used': String(cost.requested),
@@ -154,7 +166,6 @@ describe('query cost and budgets at the gateway', () => {
     expect(large.requested).toBeGreaterThan(small.requested);
     expect(large.customer.used).toBe(small.requested + large.requested);
     expect(large.customer.remaining).toBe(small.customer.remaining - large.requested);
-    expect(large.client.remaining).toBe(small.client.remaining - large.requested);
   });
 
   it('answers rateLimitInfo with the numbers extensions.cost tells, for anyone', async () => {
@@ -176,20 +187,29 @@ describe('query cost and budgets at the gateway', () => {
       await partnerInfo();
       return partnerInfo();
     });
+    const clients: unknown[] = [];
     for (const ask of callers) {
       const response = await ask();
+      clients.push(costOf(response).client);
       const { rateLimitInfo } = expectNoGraphQLErrors(response);
       const cost = costOf(response);
       expect(rateLimitInfo.cost).toBe(cost.requested);
       expect(rateLimitInfo.maxOperationCost).toBe(200);
       for (const budget of ['customer', 'client'] as const) {
+        const told = cost[budget];
+        if (!told) {
+          expect(rateLimitInfo[budget]).toBeNull();
+          continue;
+        }
         const { resetAt, ...numbers } = rateLimitInfo[budget];
-        expect(numbers).toEqual({ limit: cost[budget].limit, used: cost[budget].used, remaining: cost[budget].remaining });
-        expect(Date.parse(resetAt)).toBe(Date.parse(cost[budget].resetAt));
+        expect(numbers).toEqual({ limit: told.limit, used: told.used, remaining: told.remaining });
+        expect(Date.parse(resetAt)).toBe(Date.parse(told.resetAt));
       }
       // This query's own cost is in: the request before it and itself.
-      expect(rateLimitInfo.client.used).toBeGreaterThan(rateLimitInfo.cost);
+      expect(rateLimitInfo.customer.used).toBeGreaterThan(rateLimitInfo.cost);
     }
+    // Only the partner's token proves a client: the other two have no client budget.
+    expect(clients).toEqual([null, null, expect.objectContaining({ limit: 600 })]);
   });
 
   it('refuses an operation over budget with 429 RATE_LIMITED and retryAfter, and runs none of it', async () => {
@@ -222,60 +242,97 @@ describe('query cost and budgets at the gateway', () => {
     expect(me.displayName).toBe(demoUsers.second.displayName);
   });
 
-  it('counts two customers of one client against the client\'s budget, each against their own', async () => {
-    const client = uniqueClient('shared-client');
-    const spenders = [caller(client), caller(client), caller(client)];
-    for (const options of spenders) costOf(await page(99, options));
-    const next = caller(client);
-    const refused = await page(10, next);
+  it('gives the users of our web app, and anyone claiming its name, no shared budget to exhaust', async () => {
+    // Under a budget shared by name, these three would spend the whole of `kabinet-web`'s 600 points.
+    for (let spender = 0; spender < 3; spender++) expect(costOf(await page(99, caller('kabinet-web'))).charged).toBe(200);
+    const users = [await loginAs(t, demoUsers.demo), await customerToken(t)];
+    for (const token of users) {
+      const response = await t.gql(INFO, caller('kabinet-web', { token }));
+      expectNoGraphQLErrors(response);
+      expect(costOf(response).client).toBeNull();
+      expect(response.headers.get('x-ratelimit-resource')).toBe('customer');
+    }
+    const anonymous = await page(10, { headers: { 'x-forwarded-for': `203.0.113.${++addresses}` } });
+    expect(anonymous.status).toBe(200);
+    expect(costOf(anonymous).client).toBeNull();
+  });
+
+  it('counts two customers of one token-proven client against the client\'s budget, each against their own', async () => {
+    // The only test here spending `kabinet-web` tokens' budget: it starts whole.
+    const spenders = await Promise.all([1, 2, 3].map(() => customerToken(t, 'kabinet-web')));
+    for (const token of spenders) expect(costOf(await page(99, caller('impostor', { token }))).charged).toBe(200);
+    const refused = await page(10, caller('impostor', { token: await customerToken(t, 'kabinet-web') }));
     expect(refused.status).toBe(429);
     expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'client' });
     const cost = costOf(refused);
     expect(cost.client).toMatchObject({ used: 600, remaining: 0 });
     expect(cost.customer).toMatchObject({ used: 0, remaining: 300 });
+    expect(rateLimitHeaders(refused)).toMatchObject({ 'x-ratelimit-resource': 'client', 'x-ratelimit-remaining': '0' });
   });
 
-  it('counts one customer through two clients against the customer\'s budget', async () => {
-    const [one, two] = [uniqueClient('app-one'), uniqueClient('app-two')];
-    const first = caller(one);
-    const address = first.headers!['x-forwarded-for']!;
-    costOf(await page(99, first));
-    const spent = costOf(await page(40, first)).customer;
-    const refused = await page(10, { headers: { 'x-forwarded-for': address, 'apollographql-client-name': two } });
+  it('counts one customer through two apps against the customer\'s budget', async () => {
+    const userId = randomUUID();
+    const [session, bank] = [await customerToken(t, undefined, userId), await customerToken(t, 'demo-bank', userId)];
+    const rateLimit = { id: manifestOperation('demo-bank', 'RateLimit').id, token: bank };
+    const probe = costOf(await persistedRequest(t.url, rateLimit));
+    // Spent through the web session until less than Demo Bank's query costs is left.
+    let remaining = probe.customer.remaining;
+    while (remaining >= probe.requested) {
+      const room = remaining - probe.requested + 1;
+      const response = room >= 4 ? await page(Math.min(99, Math.floor((room - 2) / 2)), { token: session }) : await t.gql('{ __typename }', { token: session });
+      const cost = costOf(response);
+      expect(cost.customer.remaining).toBe(remaining - cost.charged);
+      remaining = cost.customer.remaining;
+    }
+    const refused = await persistedRequest(t.url, rateLimit);
     expect(refused.status).toBe(429);
     expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'customer' });
-    expect(costOf(refused).customer).toMatchObject({ used: spent.used, remaining: spent.remaining });
-    expect(costOf(refused).client).toMatchObject({ used: 0, remaining: 600 });
+    expect(costOf(refused).customer).toMatchObject({ used: 300 - remaining, remaining });
+    expect(costOf(refused).client).toMatchObject({ limit: 600 });
   });
 
   it('charges a delegated token\'s client, whatever name a header gives, and no header can spend it', async () => {
     // Demo Bank's own token, with a header claiming another name; then its name in a header alone.
-    const token = await signAccessToken(t.stack.tokenKeys, { userId: demoUsers.demo.id, role: 'CUSTOMER', sessionId: randomUUID(), clientId: 'demo-bank', scopes: ['accounts:read'] });
+    const token = await customerToken(t, 'demo-bank', demoUsers.demo.id);
     const id = manifestOperation('demo-bank', 'RateLimit').id;
     const first = costOf(await persistedRequest(t.url, { id, token, clientName: 'impostor' }));
+    expect(first.client!.used).toBeGreaterThanOrEqual(first.requested);
     const claimed = costOf(await persistedRequest(t.url, { id, clientName: 'demo-bank' }));
-    expect(claimed.client.used).toBe(claimed.requested);
+    expect(claimed.client).toBeNull();
     const again = costOf(await persistedRequest(t.url, { id, token, clientName: 'demo-bank' }));
-    expect(again.client.used).toBe(first.client.used + again.requested);
+    expect(again.client!.used).toBe(first.client!.used + again.requested);
   });
 
-  it('counts requests, cost and refusals per client in /metrics', async () => {
-    const client = uniqueClient('metrics');
-    const options = caller(client);
-    const charged = costOf(await t.gql(INFO, options)).charged + costOf(await t.gql(INFO, options)).charged;
-    await page(5, options);
+  it('counts requests, cost and refusals per registered client in /metrics; any other name is "other"', async () => {
     const metricsUrl = `${t.stack.gateway.url.replace('localhost', '127.0.0.1')}/metrics`;
-    const text = await eventually(async () => {
-      const body = await (await fetch(metricsUrl)).text();
-      return body.includes(`kabinet_gateway_graphql_request_duration_seconds_count{client="${client}",operation_type="query"} 3`) ? body : undefined;
+    const metricsText = async () => (await fetch(metricsUrl)).text();
+    const valueIn = (text: string, series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
+    const series = {
+      ok: 'kabinet_gateway_graphql_requests_total{client="kabinet-web",operation_type="query",outcome="ok"}',
+      unauthenticated: 'kabinet_gateway_graphql_requests_total{client="kabinet-web",operation_type="query",outcome="UNAUTHENTICATED"}',
+      count: 'kabinet_gateway_graphql_request_duration_seconds_count{client="kabinet-web",operation_type="query"}',
+      cost: 'kabinet_gateway_graphql_cost_points_total{client="kabinet-web"}',
+      other: 'kabinet_gateway_graphql_requests_total{client="other",operation_type="query",outcome="ok"}',
+    };
+    const before = await metricsText();
+    const options = caller('kabinet-web');
+    const charged = costOf(await t.gql(INFO, options)).charged + costOf(await t.gql(INFO, options)).charged;
+    const pageCost = costOf(await page(5, options)).charged;
+    const junk = uniqueClient('metrics');
+    expectNoGraphQLErrors(await t.gql(INFO, caller(junk)));
+    const after = await eventually(async () => {
+      const text = await metricsText();
+      return valueIn(text, series.count) === valueIn(before, series.count) + 3 && valueIn(text, series.other) > valueIn(before, series.other) ? text : undefined;
     });
-    expect(text).toContain(`kabinet_gateway_graphql_requests_total{client="${client}",operation_type="query",outcome="ok"} 2`);
-    expect(text).toContain(`kabinet_gateway_graphql_requests_total{client="${client}",operation_type="query",outcome="UNAUTHENTICATED"} 1`);
-    const pageCost = Number(new RegExp(`kabinet_gateway_graphql_cost_points_total\\{client="${client}"\\} (\\d+)`).exec(text)?.[1]);
-    expect(pageCost).toBeGreaterThan(charged);
-    // The shared client's refusal above, and the process' own metrics.
-    expect(text).toMatch(/kabinet_gateway_graphql_rate_limited_total\{client="shared-client-[0-9a-f]+",budget="client"\} 1/);
-    expect(text).toContain('process_cpu_user_seconds_total');
+    const grown = (name: keyof typeof series) => valueIn(after, series[name]) - valueIn(before, series[name]);
+    expect(grown('ok')).toBe(2);
+    expect(grown('unauthenticated')).toBe(1);
+    expect(grown('cost')).toBe(charged + pageCost);
+    expect(grown('other')).toBe(1);
+    expect(after).not.toContain(junk);
+    // The refusal of `kabinet-web` tokens' client budget above, and the process' own metrics.
+    expect(after).toContain('kabinet_gateway_graphql_rate_limited_total{client="kabinet-web",budget="client"} 1');
+    expect(after).toContain('process_cpu_user_seconds_total');
   });
 
   it('logs each request once: client, operation name and id, cost, duration and status, never variables or tokens', async () => {
@@ -376,19 +433,20 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
   });
 
   it('spends one budget through either gateway, kept in Redis for the window', async () => {
-    const client = uniqueClient('replicas');
-    const options = caller(client);
-    const address = options.headers!['x-forwarded-for']!;
+    const userId = randomUUID();
+    const options = caller('kabinet-web', { token: await customerToken(t, 'kabinet-web', userId) });
     const started = Date.now();
     const viaFirst = costOf(await t.gql(PAGE, { ...options, variables: { first: 40 } }));
     const viaSecond = costOf(await graphqlRequest(`http://127.0.0.1:${second.port}/graphql`, PAGE, { ...options, variables: { first: 40 } }));
     expect(viaSecond.charged).toBe(viaSecond.requested);
     expect(viaSecond.customer.used).toBe(viaFirst.requested + viaSecond.requested);
-    expect(viaSecond.client.used).toBe(viaFirst.requested + viaSecond.requested);
+    expect(viaSecond.client!.used).toBe(viaFirst.requested + viaSecond.requested);
 
-    expect(await redis.get(`${runPrefix}kabinet:cost:customer:ip:${address}`)).toBe(String(viaSecond.customer.used));
-    expect(await redis.get(`${runPrefix}kabinet:cost:client:named:${client}`)).toBe(String(viaSecond.client.used));
-    const ttl = await redis.ttl(`${runPrefix}kabinet:cost:customer:ip:${address}`);
+    expect(await redis.get(`${runPrefix}kabinet:cost:customer:user:${userId}`)).toBe(String(viaSecond.customer.used));
+    expect(await redis.get(`${runPrefix}kabinet:cost:client:token:kabinet-web`)).toBe(String(viaSecond.client!.used));
+    // A client named by a header alone (the warm-up's) has no budget kept anywhere.
+    expect(await redis.keys(`${runPrefix}kabinet:cost:client:named:*`)).toEqual([]);
+    const ttl = await redis.ttl(`${runPrefix}kabinet:cost:customer:user:${userId}`);
     expect(ttl).toBeGreaterThanOrEqual(60 - Math.ceil((Date.now() - started) / 1000) - 1);
     expect(ttl).toBeLessThanOrEqual(60);
 

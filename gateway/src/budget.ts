@@ -3,12 +3,12 @@ import type { CostLimits, Logger } from '@kabinet/config';
 import { DomainError, localize, type Translations } from '@kabinet/errors';
 import { createRateLimits, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
-import { callerOf, type Caller } from './caller';
+import { callerOf, type Caller, type ClientKinds } from './caller';
 import type { GatewayContext } from './context';
 import { operationCost } from './cost';
 import { limitRefusalCode } from './limits';
 
-/** The two budgets every operation is charged to. */
+/** The budgets an operation is charged to: the customer's always, the client's when a token proves one (caller.ts). */
 export type BudgetName = 'customer' | 'client';
 
 export interface BudgetOptions extends CostLimits {
@@ -20,40 +20,55 @@ export interface BudgetOptions extends CostLimits {
 /** Redis keys: `kabinet:cost:<customer|client>:<key>`. */
 const keyPrefix = 'kabinet:cost';
 
-type BudgetStates = Record<BudgetName, PointsState>;
-type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; states: BudgetStates };
+/** The client's is `null` for a caller without a token-proven client: it has no client budget. */
+type BudgetStates = { customer: PointsState; client: PointsState | null };
+/** A refusal names the budget that could not pay, and where it stands. */
+type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; refusing: PointsState; states: BudgetStates };
 
 /** The customer's and the client's budgets, in memory or in Redis. */
 export class Budgets {
   readonly limits: CostLimits;
   private readonly points: RateLimits<BudgetName>;
 
-  constructor({ redisUrl, logger, ...limits }: BudgetOptions) {
+  /** `points`: the store itself, for tests; by default from `redisUrl`. */
+  constructor({ redisUrl, logger, ...limits }: BudgetOptions, points?: RateLimits<BudgetName>) {
     this.limits = limits;
     const window = limits.windowSeconds;
-    this.points = createRateLimits(
-      redisUrl,
-      { customer: { points: limits.perCustomer, duration: window }, client: { points: limits.perClient, duration: window } },
-      { keyPrefix, onRedisError: (error) => logger.warn({ err: error }, 'query budgets: Redis unreachable') },
-    );
+    this.points =
+      points ??
+      createRateLimits(
+        redisUrl,
+        { customer: { points: limits.perCustomer, duration: window }, client: { points: limits.perClient, duration: window } },
+        { keyPrefix, onRedisError: (error) => logger.warn({ err: error }, 'query budgets: Redis unreachable') },
+      );
   }
 
-  /** Takes `cost` from both budgets, or from neither when one of them cannot pay it. */
+  /** Takes `cost` from the caller's budgets, or from none when one of them cannot pay it. */
   async charge(caller: Caller, cost: number): Promise<Charge> {
     const customer = await this.points.spend('customer', caller.customerKey, cost);
     if (!customer.granted) {
-      return { granted: false, refusedBy: 'customer', states: { customer: customer.state, client: await this.points.peek('client', caller.clientKey) } };
+      const states = { customer: customer.state, client: await this.peekClient(caller) };
+      return { granted: false, refusedBy: 'customer', refusing: customer.state, states };
     }
-    const client = await this.points.spend('client', caller.clientKey, cost);
+    if (caller.clientKey === null) return { granted: true, states: { customer: customer.state, client: null } };
+    const client = await this.points.spend('client', caller.clientKey, cost).catch(async (error: unknown) => {
+      // The request will not run (503): the customer's points go back, as after a refusal.
+      await this.points.refund('customer', caller.customerKey, cost);
+      throw error;
+    });
     if (client.granted) return { granted: true, states: { customer: customer.state, client: client.state } };
     await this.points.refund('customer', caller.customerKey, cost);
     const refunded = { ...customer.state, used: customer.state.used - cost, remaining: customer.state.remaining + cost };
-    return { granted: false, refusedBy: 'client', states: { customer: refunded, client: client.state } };
+    return { granted: false, refusedBy: 'client', refusing: client.state, states: { customer: refunded, client: client.state } };
   }
 
   async peek(caller: Caller): Promise<BudgetStates> {
-    const [customer, client] = await Promise.all([this.points.peek('customer', caller.customerKey), this.points.peek('client', caller.clientKey)]);
+    const [customer, client] = await Promise.all([this.points.peek('customer', caller.customerKey), this.peekClient(caller)]);
     return { customer, client };
+  }
+
+  private async peekClient(caller: Caller): Promise<PointsState | null> {
+    return caller.clientKey === null ? null : this.points.peek('client', caller.clientKey);
   }
 
   close(): Promise<void> {
@@ -90,12 +105,12 @@ const budgetReport = (state: PointsState, now: number): BudgetReport => ({
 
 /**
  * GitHub's rate-limit headers, for the tighter budget: its limit, what is used and left, when it
- * resets (Unix seconds), and which one it is.
+ * resets (Unix seconds), and which one it is. Without a client budget, the customer's.
  */
 function rateLimitHeaders(report: CostReport): [string, string][] {
   // The budget a client runs out of first: the one with fewer points left.
-  const name = report.client.remaining < report.customer.remaining ? 'client' : 'customer';
-  const budget = report[name];
+  const name = report.client && report.client.remaining < report.customer.remaining ? 'client' : 'customer';
+  const budget = report[name]!;
   return [
     ['x-ratelimit-limit', String(budget.limit)],
     ['x-ratelimit-remaining', String(budget.remaining)],
@@ -144,15 +159,15 @@ function unpriceable(error: unknown): unknown {
 
 /**
  * Prices every operation (cost.ts) once its document is resolved, refuses one over the per-operation
- * maximum, charges the rest to the customer's and the client's budgets before it runs (or refuses it
- * with RATE_LIMITED), and tells the cost and both budgets on every response: `extensions.cost` and
- * `X-RateLimit-*` headers.
+ * maximum, charges the rest to the customer's budget and, for a token-proven client, the client's
+ * before it runs (or refuses it with RATE_LIMITED), and tells the cost and the budgets on every
+ * response: `extensions.cost` and `X-RateLimit-*` headers.
  */
-export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlugin<GatewayContext> {
+export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Logger): ApolloServerPlugin<GatewayContext> {
   const { maxOperationCost } = budgets.limits;
   return {
     async requestDidStart({ contextValue, request }) {
-      const caller = callerOf(contextValue.viewer, contextValue.clientIp, (name) => request.http?.headers.get(name));
+      const caller = callerOf(clients, contextValue.viewer, contextValue.clientIp, (name) => request.http?.headers.get(name));
       if (contextValue.facts) Object.assign(contextValue.facts, { client: caller.client, clientVersion: caller.clientVersion });
       let requested = 0;
       let charged = 0;
@@ -160,7 +175,7 @@ export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlug
       let budgetsNow: Pick<CostReport, BudgetName> | undefined;
       const settle = (states: BudgetStates) => {
         const now = Date.now();
-        budgetsNow = { customer: budgetReport(states.customer, now), client: budgetReport(states.client, now) };
+        budgetsNow = { customer: budgetReport(states.customer, now), client: states.client && budgetReport(states.client, now) };
       };
       const report = (): CostReport => ({ requested, charged, maxOperationCost, ...budgetsNow! });
 
@@ -187,7 +202,7 @@ export function queryBudgets(budgets: Budgets, logger: Logger): ApolloServerPlug
           settle(charge.states);
           if (!charge.granted) {
             if (contextValue.facts) contextValue.facts.rateLimited = charge.refusedBy;
-            return overBudgetResponse(charge.refusedBy, charge.states[charge.refusedBy]);
+            return overBudgetResponse(charge.refusedBy, charge.refusing);
           }
           charged = requested;
           contextValue.costReport = report();

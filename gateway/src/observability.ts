@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { secretsMatch } from '@kabinet/auth';
 import type { Logger } from '@kabinet/config';
@@ -6,8 +5,9 @@ import type { CostReport } from '@kabinet/rate-limits';
 import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { BudgetName } from './budget';
-import { clientFromHeaders } from './caller';
+import { anonymousClient, clientFromHeaders } from './caller';
 import type { GatewayContext } from './context';
+import { persistedQueryId, sha256 } from './operation-id';
 
 /** What the gateway learns about one GraphQL request on its way: logged and counted once it is answered. */
 export interface RequestFacts {
@@ -33,15 +33,15 @@ export function requestFacts(req: Request): RequestFacts {
 
 /**
  * Client names come from a header anyone can set: a label per distinct value would let a caller
- * grow the metrics without end. The first names seen keep their own label, later ones share one.
+ * grow the metrics without end, or crowd out the names that matter. Only registered clients
+ * (schema/clients.json) and `anonymous` have a label of their own; any other name is `other`.
  */
-const maxClientLabels = 100;
 const otherClients = 'other';
 
 /** The gateway's Prometheus metrics, in a registry of its own (each gateway in a process counts apart). */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly labelledClients = new Set<string>();
+  private readonly labelledClients: ReadonlySet<string>;
   private readonly requests = new Counter({
     name: 'kabinet_gateway_graphql_requests_total',
     help: 'GraphQL requests answered, by client, operation type and outcome (ok or the first error code).',
@@ -68,7 +68,9 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `clients`: the registered clients' names, each labelled as itself. */
+  constructor(clients: Iterable<string>) {
+    this.labelledClients = new Set([...clients, anonymousClient]);
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -82,10 +84,7 @@ export class GatewayMetrics {
   }
 
   private clientLabel(client: string): string {
-    if (this.labelledClients.has(client)) return client;
-    if (this.labelledClients.size >= maxClientLabels) return otherClients;
-    this.labelledClients.add(client);
-    return client;
+    return this.labelledClients.has(client) ? client : otherClients;
   }
 }
 
@@ -120,8 +119,6 @@ export function requestLog(logger: Logger, metrics: GatewayMetrics): RequestHand
   };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /** Fills a request's facts from Apollo's view of it: the operation and the error codes answered. */
 export function requestFactsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -129,8 +126,7 @@ export function requestFactsPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveSource({ contextValue, request, queryHash, source }) {
           if (!contextValue.facts) return;
-          const persisted = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
-          contextValue.facts.operationId = typeof persisted === 'string' ? persisted : (queryHash ?? sha256(source));
+          contextValue.facts.operationId = persistedQueryId(request) ?? queryHash ?? sha256(source);
         },
         async didResolveOperation({ contextValue, operation, operationName }) {
           if (!contextValue.facts) return;

@@ -1,34 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import type { Viewer } from '@kabinet/auth';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apqCache, callerOf, readClientManifests, warmQueryPlans } from './persisted-queries';
+import { apqCache, readClientManifests, warmQueryPlans } from './persisted-queries';
 import { readSupergraphSdl } from './supergraph';
 
 const clients = readClientManifests();
-const viewer = (clientId?: string): Viewer => ({ userId: 'u', role: 'CUSTOMER', sessionId: 's', clientId, scopes: clientId ? ['accounts:read'] : undefined });
-
-describe('who a request comes from', () => {
-  it("is a partner by its delegated token's client, whatever the header claims", () => {
-    expect(callerOf(clients, viewer('demo-bank'), undefined)).toEqual({ kind: 'partner', name: 'demo-bank' });
-    expect(callerOf(clients, viewer('demo-bank'), 'kabinet-web')).toEqual({ kind: 'partner', name: 'demo-bank' });
-    // A delegated token of a client without a manifest is a partner with no operations.
-    expect(callerOf(clients, viewer('unknown-app'), 'kabinet-web')).toEqual({ kind: 'partner', name: 'unknown-app' });
-  });
-
-  it("is a partner by the header's name alone, with or without a first-party session", () => {
-    expect(callerOf(clients, null, 'demo-bank')).toEqual({ kind: 'partner', name: 'demo-bank' });
-    expect(callerOf(clients, viewer(), 'demo-bank')).toEqual({ kind: 'partner', name: 'demo-bank' });
-  });
-
-  it('is first-party otherwise: our apps, unnamed clients, anonymous callers', () => {
-    expect(callerOf(clients, viewer(), 'kabinet-web')).toEqual({ kind: 'first-party', name: 'kabinet-web' });
-    expect(callerOf(clients, viewer('kabinet-web'), undefined)).toEqual({ kind: 'first-party', name: 'kabinet-web' });
-    expect(callerOf(clients, null, undefined)).toEqual({ kind: 'first-party', name: undefined });
-    expect(callerOf(clients, null, 'some-script')).toEqual({ kind: 'first-party', name: 'some-script' });
-  });
-});
 
 describe('query plans of manifest operations', () => {
   const servers: ApolloServer[] = [];

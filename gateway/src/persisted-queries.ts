@@ -1,39 +1,23 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { ApolloServerPlugin, GraphQLRequest, PersistedQueryOptions } from '@apollo/server';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import type { Viewer } from '@kabinet/auth';
+import { readManifest, registeredClients, type PersistedQueryManifest, type RegisteredClient } from '@kabinet/clients';
 import type { FirstPartyOperations, Logger } from '@kabinet/config';
 import { DomainError } from '@kabinet/errors';
 import { createKeyvNonBlocking } from '@keyv/redis';
 import { parse, print } from 'graphql';
+import { callerOf } from './caller';
+import { persistedQueryId, sha256 } from './operation-id';
 
-/** Apollo's persisted query manifest (schema/persisted-queries/<client>.json, built by `pnpm pq:manifests`). */
-export interface PersistedQueryManifest {
-  format: 'apollo-persisted-query-manifest';
-  version: 1;
-  operations: { id: string; name: string; type: string; body: string }[];
-}
-
-export interface ClientManifest {
-  /** As sent in `apollographql-client-name`, and a partner's `client_id` in its delegated tokens. */
-  name: string;
-  kind: 'first-party' | 'partner';
+/** A registered client (schema/clients.json) with its checked-in manifest. */
+export interface ClientManifest extends Pick<RegisteredClient, 'name' | 'kind'> {
   manifest: PersistedQueryManifest;
 }
 
-const schemaDir = new URL('../../schema/', import.meta.url);
-
-/** Every registered client (schema/clients.json) with its checked-in manifest. */
 export function readClientManifests(): ClientManifest[] {
-  const clients = JSON.parse(readFileSync(new URL('clients.json', schemaDir), 'utf8')) as Record<string, { kind: ClientManifest['kind'] }>;
-  return Object.entries(clients).map(([name, { kind }]) => ({
-    name,
-    kind,
-    manifest: JSON.parse(readFileSync(new URL(`persisted-queries/${name}.json`, schemaDir), 'utf8')) as PersistedQueryManifest,
-  }));
+  return registeredClients().map(({ name, kind }) => ({ name, kind, manifest: readManifest(name) }));
 }
 
 /** A request refused by the safelist; raised in `requestDidStart`, where Apollo has only its "unexpected error" path. */
@@ -96,8 +80,6 @@ function normalized(body: string): string | undefined {
   }
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 interface Safelist {
   byId: Map<string, string>;
   bodies: Set<string>;
@@ -109,23 +91,6 @@ function safelistOf(manifests: PersistedQueryManifest[]): Safelist {
     byId: new Map(operations.map((operation) => [operation.id, operation.body])),
     bodies: new Set(operations.map((operation) => normalized(operation.body)!)),
   };
-}
-
-export type Caller = { kind: 'partner'; name: string } | { kind: 'first-party'; name: string | undefined };
-
-/**
- * Who sends the request: a delegated token's `client_id` first (a client that is not a registered
- * first-party app is a partner, with only its own manifest, possibly none), then a partner's name in
- * `apollographql-client-name`; anything else (our apps, Sandbox, anonymous) is first-party.
- */
-export function callerOf(clients: ClientManifest[], viewer: Viewer | null, clientNameHeader: string | undefined): Caller {
-  const registered = (name: string | undefined) => clients.find((client) => client.name === name);
-  if (viewer?.clientId) {
-    return registered(viewer.clientId)?.kind === 'first-party' ? { kind: 'first-party', name: viewer.clientId } : { kind: 'partner', name: viewer.clientId };
-  }
-  const named = registered(clientNameHeader);
-  if (named?.kind === 'partner') return { kind: 'partner', name: named.name };
-  return { kind: 'first-party', name: clientNameHeader };
 }
 
 /** APQ's cache: shared by every gateway replica through Redis when it is configured, else in memory. */
@@ -143,7 +108,7 @@ export interface PersistedQueriesOptions {
   clients?: ClientManifest[];
 }
 
-export interface PersistedQueries<TContext extends { viewer: Viewer | null }> {
+export interface PersistedQueries<TContext extends { viewer: Viewer | null; clientIp: string }> {
   plugin: ApolloServerPlugin<TContext>;
   /** Apollo Server's `persistedQueries` (APQ): off when first-party apps are safelisted, as Router requires. */
   apq: PersistedQueryOptions | false;
@@ -158,7 +123,7 @@ export interface PersistedQueries<TContext extends { viewer: Viewer | null }> {
  * manifest id is replaced here by its body and the extension removed, so APQ never answers
  * PERSISTED_QUERY_NOT_FOUND for it and a partner's request never reaches APQ at all.
  */
-export function persistedQueries<TContext extends { viewer: Viewer | null }>(options: PersistedQueriesOptions): PersistedQueries<TContext> {
+export function persistedQueries<TContext extends { viewer: Viewer | null; clientIp: string }>(options: PersistedQueriesOptions): PersistedQueries<TContext> {
   const clients = options.clients ?? readClientManifests();
   const partners = new Map(clients.filter((client) => client.kind === 'partner').map((client) => [client.name, safelistOf([client.manifest])]));
   const noOperations = safelistOf([]);
@@ -186,10 +151,9 @@ export function persistedQueries<TContext extends { viewer: Viewer | null }>(opt
 
   const plugin: ApolloServerPlugin<TContext> = {
     async requestDidStart({ request, contextValue }) {
-      const persisted = request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
-      const id = typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
-      const caller = callerOf(clients, contextValue.viewer, request.http?.headers.get('apollographql-client-name'));
-      if (caller.kind === 'partner') return void safelisted(request, partners.get(caller.name) ?? noOperations, true, id);
+      const id = persistedQueryId(request);
+      const caller = callerOf(clients, contextValue.viewer, contextValue.clientIp, (name) => request.http?.headers.get(name));
+      if (caller.kind === 'partner') return void safelisted(request, partners.get(caller.client) ?? noOperations, true, id);
       if (mode === 'safelist') return void safelisted(request, firstParty, false, id);
 
       // free and log-unknown: manifest ids work without registering; anything else is APQ's or free text.
@@ -197,7 +161,7 @@ export function persistedQueries<TContext extends { viewer: Viewer | null }>(opt
       if (body !== undefined) return void resolveTo(request, body);
       if (mode === 'log-unknown' && !(request.query !== undefined && firstParty.bodies.has(normalized(request.query) ?? ''))) {
         options.logger.warn(
-          { client: caller.name ?? null, operationName: request.operationName ?? null, operationId: id ?? (request.query ? sha256(request.query) : null) },
+          { client: caller.client, operationName: request.operationName ?? null, operationId: id ?? (request.query ? sha256(request.query) : null) },
           'operation not in any first-party manifest',
         );
       }
@@ -244,7 +208,7 @@ export async function warmQueryPlans(gateway: ApolloGateway, clients: ClientMani
       nonLocalSelectionsLimitDisabled: planning.nonLocalSelectionsLimitDisabled,
     });
     await planning.queryPlanStore.set(id, plan);
-    await planning.queryPlanStore.set(createHash('sha256').update(id).update(name).digest('hex'), plan);
+    await planning.queryPlanStore.set(sha256(id + name), plan);
   }
   return operations.size;
 }

@@ -21,7 +21,7 @@ import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { GatewayMetrics, metricsEndpoint, requestFacts, requestFactsPlugin, requestLog } from './observability';
 import { operationResolution } from './operation-resolution';
-import { persistedQueries } from './persisted-queries';
+import { persistedQueries, readClientManifests } from './persisted-queries';
 import { mailedLinkPages } from './pages';
 import { oauthProxy } from './oauth';
 import { sandboxDocument } from './sandbox';
@@ -106,7 +106,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: 'ok' });
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
-  const metrics = new GatewayMetrics();
+  const clients = readClientManifests();
+  const metrics = new GatewayMetrics(clients.map((client) => client.name));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
@@ -120,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     firstPartyOperations: options.firstPartyOperations ?? (options.production ? 'safelist' : 'free'),
     redisUrl: options.redisUrl,
     logger,
+    clients,
   });
   const budgets = new Budgets({ ...options.costs, redisUrl: options.redisUrl, logger });
   const server = new ApolloServer<GatewayContext>({
@@ -135,7 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     persistedQueries: operations.apq,
     plugins: [
       // First: its responseForOperation (a refusal over budget) must come before any other's.
-      queryBudgets(budgets, logger),
+      queryBudgets(budgets, clients, logger),
       requestFactsPlugin(),
       operations.plugin,
       ...limits.plugins,

@@ -22,7 +22,8 @@ export interface CostReport {
   /** Most an operation may cost; a costlier one is refused before it runs. */
   maxOperationCost: number;
   customer: BudgetReport;
-  client: BudgetReport;
+  /** The client application's budget: `null` unless a delegated token proves the client. */
+  client: BudgetReport | null;
 }
 
 export const encodeCostReport = (report: CostReport): string => Buffer.from(JSON.stringify(report)).toString('base64url');
@@ -43,7 +44,7 @@ export function decodeCostReport(header: string | undefined): CostReport | null 
   try {
     const report = JSON.parse(Buffer.from(header, 'base64url').toString()) as Partial<CostReport>;
     const numbers = [report.requested, report.charged, report.maxOperationCost].every(Number.isInteger);
-    return numbers && isBudget(report.customer) && isBudget(report.client) ? (report as CostReport) : null;
+    return numbers && isBudget(report.customer) && (report.client === null || isBudget(report.client)) ? (report as CostReport) : null;
   } catch {
     return null;
   }

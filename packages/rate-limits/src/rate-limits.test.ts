@@ -89,10 +89,16 @@ describe('the cost report the gateway sends to subgraphs', () => {
     expect(decodeCostReport(encodeCostReport(report))).toEqual(report);
   });
 
+  it('reads back a report without a client budget (no token-proven client)', () => {
+    const customerOnly: CostReport = { ...report, client: null };
+    expect(decodeCostReport(encodeCostReport(customerOnly))).toEqual(customerOnly);
+  });
+
   it('is null when absent or not a report', () => {
     expect(decodeCostReport(undefined)).toBeNull();
     expect(decodeCostReport('not base64 json')).toBeNull();
     expect(decodeCostReport(Buffer.from(JSON.stringify({ ...report, customer: { limit: '100' } })).toString('base64url'))).toBeNull();
+    expect(decodeCostReport(Buffer.from(JSON.stringify({ ...report, client: undefined })).toString('base64url'))).toBeNull();
   });
 });
 

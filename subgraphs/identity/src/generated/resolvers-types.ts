@@ -69,8 +69,9 @@ export type Query = {
 /**
  * Every operation costs points, computed from the query before it runs: an object 1, a scalar 0, a page
  * (a field with `first`) what it selects once per item it may return (`first`, or the field's default,
- * at most 100), a mutation 10 more. Points are charged to two budgets per window: the customer's and
- * the client application's. Every response tells the same in `extensions.cost`.
+ * at most 100), a mutation 10 more. Points are charged per window to the customer's budget and, for an
+ * app calling with a delegated token, to that client application's. Every response tells the same in
+ * `extensions.cost`.
  */
 export type RateLimitInfo = {
   __typename?: 'RateLimitInfo';
@@ -81,10 +82,10 @@ export type RateLimitInfo = {
   /** The customer's budget: the logged-in user's, or the caller's IP address's when anonymous. */
   customer: RateLimitBudget;
   /**
-   * The client application's budget: a delegated token's client, else the one the `apollographql-client-name`
-   * header names, else `anonymous`.
+   * The client application's budget, shared by all its users: only for an app whose delegated token
+   * proves it (a partner's); `null` otherwise, when the customer's budget alone applies.
    */
-  client: RateLimitBudget;
+  client?: Maybe<RateLimitBudget>;
 };
 
 /** Points to spend per window. A request costing more than `remaining` is refused with RATE_LIMITED (HTTP 429, `retryAfter` seconds) and nothing runs. */
@@ -484,7 +485,7 @@ export type RateLimitInfoResolvers<ContextType = IdentityContext, ParentType ext
   cost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   maxOperationCost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['RateLimitBudget'], ParentType, ContextType>;
-  client?: Resolver<ResolversTypes['RateLimitBudget'], ParentType, ContextType>;
+  client?: Resolver<Maybe<ResolversTypes['RateLimitBudget']>, ParentType, ContextType>;
 };
 
 export type RateLimitBudgetResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RateLimitBudget'] = ResolversParentTypes['RateLimitBudget']> = {
