@@ -33,7 +33,14 @@ export interface BankAnswer<TData = any> {
   status: number;
   data?: TData;
   errors?: { message: string; extensions?: Record<string, any> }[];
-  cost?: { requested: number; charged: number; maxOperationCost: number; customer: Budget; client: Budget };
+  cost?: {
+    requested: number;
+    charged: number;
+    maxOperationCost: number;
+    customer: Budget;
+    /** This app's own budget: there whenever it calls with its token. */
+    client: Budget | null;
+  };
 }
 
 export interface Tokens {

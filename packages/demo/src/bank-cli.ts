@@ -14,7 +14,7 @@ const bank = new DemoBankApp({ kabinetUrl });
 const callback = new URL(bank.redirectUri);
 
 const budgetLine = (answer: BankAnswer) =>
-  answer.cost ? `cost ${answer.cost.requested}; left: customer ${answer.cost.customer.remaining}/${answer.cost.customer.limit}, Demo Bank ${answer.cost.client.remaining}/${answer.cost.client.limit}` : 'no cost reported';
+  answer.cost ? `cost ${answer.cost.requested}; left: customer ${answer.cost.customer.remaining}/${answer.cost.customer.limit}, Demo Bank ${answer.cost.client ? `${answer.cost.client.remaining}/${answer.cost.client.limit}` : '-'}` : 'no cost reported';
 
 function refusal(answer: BankAnswer): string | null {
   const [error] = answer.errors ?? [];
