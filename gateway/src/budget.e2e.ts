@@ -15,6 +15,7 @@ import {
   type GraphQLResponse,
   type RequestOptions,
   type TestStack,
+  isolatedRedis,
 } from '@kabinet/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -367,15 +368,7 @@ describe('query cost and budgets at the gateway', () => {
   });
 });
 
-// Redis runs on developer machines and in CI: a missing Redis is a failure, not a skip.
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-// ioredis reads `keyPrefix` from the URL: this run's keys stay apart from any other's.
-const runPrefix = `kabinet-test:${randomUUID()}:`;
-const isolatedUrl = (() => {
-  const url = new URL(redisUrl);
-  url.searchParams.set('keyPrefix', runPrefix);
-  return url.toString();
-})();
+const { url: isolatedUrl, prefix: runPrefix, serverUrl: redisUrl } = isolatedRedis();
 
 describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
   let t: TestStack;

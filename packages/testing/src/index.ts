@@ -7,3 +7,4 @@ export * from './fault-proxy';
 export * from './browser';
 export * from './persisted';
 export * from './oauth';
+export * from './redis';

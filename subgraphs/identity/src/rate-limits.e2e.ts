@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, expectErrorCode, startTestStack, type TestStack } from '@kabinet/testing';
+import { errorCodes, expectErrorCode, isolatedRedis, startTestStack, type TestStack } from '@kabinet/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimits } from './rate-limits';
 
-// Redis runs on developer machines and in CI: a missing Redis is a failure, not a skip.
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-// ioredis reads client options from the URL's query: `keyPrefix` puts this run's keys apart from
-// any other run's (and from real ones) with nothing to change in production config.
-const runPrefix = `kabinet-test:${randomUUID()}:`;
-const isolatedUrl = (() => {
-  const url = new URL(redisUrl);
-  url.searchParams.set('keyPrefix', runPrefix);
-  return url.toString();
-})();
+const { url: isolatedUrl, prefix: runPrefix, serverUrl: redisUrl } = isolatedRedis();
 
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`;
 
