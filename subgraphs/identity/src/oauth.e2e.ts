@@ -20,9 +20,10 @@ import {
   type TestStack,
 } from '@kabinet/testing';
 import { request as httpRequest } from 'node:http';
+import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oauthArtifacts } from './db/schema';
-import { deleteExpiredArtifacts } from './oauth/adapter';
+import { deleteExpiredArtifacts, drizzleAdapter } from './oauth/adapter';
 import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, REGISTER, REQUEST_RESET, RESET } from './testing/operations';
 
 /*
@@ -164,6 +165,48 @@ describe('OAuth: a partner acting for a customer', () => {
     // A spent token used again means it leaked: the whole grant ends, the new refresh token and its access token too.
     expect((await refreshGrant(t, rotated.body.refresh_token!)).body.error).toBe('invalid_grant');
     await expectRefused(rotated.body.access_token!);
+  });
+
+  it('lets only one of two concurrent refreshes with the same token through, and ends the grant', async () => {
+    // A thief and the app refreshing with one stolen token at once: at most one gets a new pair,
+    // and the reuse ends the grant for both, as a sequential reuse does.
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login: await newCustomer() });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => refreshGrant(t, partner.refreshToken)));
+    const succeeded = answers.filter((answer) => answer.status === 200);
+    expect(succeeded.length).toBeLessThanOrEqual(1);
+    for (const answer of answers.filter((candidate) => candidate.status !== 200)) expect(answer.body.error).toBe('invalid_grant');
+    await expectRefused(partner.accessToken);
+    for (const answer of succeeded) {
+      await expectRefused(answer.body.access_token!);
+      expect((await refreshGrant(t, answer.body.refresh_token!)).body.error).toBe('invalid_grant');
+    }
+  });
+
+  it('consumes a refresh token once even when two requests reach the store at the same moment', async () => {
+    // PGlite runs the requests above one after another; this drives the same race in the store itself.
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    const RefreshTokens = drizzleAdapter(t.stack.databases.identity.db);
+    const store = new RefreshTokens('RefreshToken');
+    const [first, second] = await Promise.allSettled([store.consume(partner.refreshToken), store.consume(partner.refreshToken)]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const refusal = (first.status === 'rejected' ? first : second) as PromiseRejectedResult;
+    expect(refusal.reason).toBeInstanceOf(errors.InvalidGrant);
+    await expectRefused(partner.accessToken);
+    const token = await loginAs(t, login);
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps).toEqual([]);
+  });
+
+  it('exchanges a code exchanged twice at once at most once, and ends the grant', async () => {
+    const authorization = await authorizeAs(t, { scopes: ['accounts:read'], login: await newCustomer() });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => exchangeCode(t, authorization)));
+    const succeeded = answers.filter((answer) => answer.status === 200);
+    expect(succeeded.length).toBeLessThanOrEqual(1);
+    for (const answer of answers.filter((candidate) => candidate.status !== 200)) expect(answer.body.error).toBe('invalid_grant');
+    for (const answer of succeeded) {
+      await expectRefused(answer.body.access_token!);
+      expect((await refreshGrant(t, answer.body.refresh_token!)).body.error).toBe('invalid_grant');
+    }
   });
 
   it('refuses a wrong verifier, a request without PKCE, an unregistered redirect URI and a scope the client may not ask for', async () => {
