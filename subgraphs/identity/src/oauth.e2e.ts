@@ -15,6 +15,7 @@ import {
   persistedRequest,
   pkcePair,
   refreshGrant,
+  revokeToken,
   startTestStack,
   type GraphQLResponse,
   type TestStack,
@@ -22,7 +23,8 @@ import {
 import { request as httpRequest } from 'node:http';
 import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oauthArtifacts } from './db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { oauthArtifacts, users } from './db/schema';
 import { deleteExpiredArtifacts, drizzleAdapter } from './oauth/adapter';
 import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, REGISTER, REQUEST_RESET, RESET } from './testing/operations';
 
@@ -298,6 +300,34 @@ describe('OAuth: a partner acting for a customer', () => {
     expectNoGraphQLErrors(await t.gql(ME_AND_ACCOUNTS, { token }));
     // Revoking what is not allowed is told.
     expectErrorCode(await t.gql(REVOKE, { token, variables: { clientId: 'demo-bank' } }), 'APP_NOT_AUTHORIZED');
+  });
+
+  it('ends the consent when the partner gives its refresh token back', async () => {
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    const token = await loginAs(t, login);
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps).toHaveLength(1);
+    expect(await revokeToken(t, partner.refreshToken, 'refresh_token')).toBe(200);
+    // Recorded before the answer: the customer's list is already without the app.
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps).toEqual([]);
+    await expectRefused(partner.accessToken);
+    expect((await refreshGrant(t, partner.refreshToken)).body.error).toBe('invalid_grant');
+  });
+
+  it('answers a server error, not success, when the end of a consent cannot be recorded', async () => {
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    const db = t.stack.databases.identity.db;
+    // The customer's record of this one consent refuses to change, as a database failing would.
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, login.email));
+    await db.execute(sql.raw(`create function identity.refuse_grant_update() returns trigger language plpgsql as $$ begin raise exception 'grant record unavailable'; end $$`));
+    await db.execute(sql.raw(`create trigger refuse_grant_update before update on identity.oauth_grants for each row when (old.user_id = '${user!.id}') execute function identity.refuse_grant_update()`));
+    try {
+      expect(await revokeToken(t, partner.refreshToken, 'refresh_token')).toBe(500);
+    } finally {
+      await db.execute(sql.raw('drop trigger refuse_grant_update on identity.oauth_grants'));
+      await db.execute(sql.raw('drop function identity.refuse_grant_update()'));
+    }
   });
 
   it('ends a customer\'s app access when the password changes and when the login is deactivated', async () => {

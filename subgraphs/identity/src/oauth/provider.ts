@@ -63,7 +63,8 @@ export function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logg
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: false },
-      revocation: { enabled: true },
+      // An app gives back only its own tokens; a refresh token given back ends its whole grant (see PARTNERS.md §2).
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => kabinetResource,
