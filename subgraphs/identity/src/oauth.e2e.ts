@@ -233,8 +233,12 @@ describe('OAuth: a partner acting for a customer', () => {
     const errorPage = await elsewhere.text();
     expect(errorPage).toContain('invalid_redirect_uri');
     expect(errorPage).toContain('/pages/mailed-link.css');
+    // A loopback redirect URI is matched with its port: another local listener gets no code.
+    const otherPort = await browser.request(authorizationUrl(t, { scopes: ['accounts:read'], challenge: pkcePair().challenge, state: 's', redirectUri: 'http://127.0.0.1:4101/callback' }));
+    expect(otherPort.status).toBe(400);
+    expect(otherPort.headers.get('location')).toBeNull();
 
-    const unknownScope = await browser.request(authorizationUrl(t, { clientId: 'kabinet-web', redirectUri: 'https://app.kabinet.test/oauth/callback', scopes: ['openid'], challenge: pkcePair().challenge, state: 's' }));
+    const unknownScope = await browser.request(authorizationUrl(t, { scopes: ['openid'], challenge: pkcePair().challenge, state: 's' }));
     expect(new URL(unknownScope.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
   });
 
@@ -243,7 +247,6 @@ describe('OAuth: a partner acting for a customer', () => {
     await registerClient(t.stack.databases.identity.db, {
       clientId: 'meter-app',
       name: 'Meter App',
-      kind: 'PARTNER',
       scopes: ['readings:write'],
       redirectUris: ['http://127.0.0.1:4200/callback'],
     });
