@@ -260,6 +260,22 @@ describe('OAuth: a partner acting for a customer', () => {
     expect(error.searchParams.get('error')).toBe('invalid_scope');
   });
 
+  it('shows on the consent page exactly what allowing adds to the app\'s access', async () => {
+    const login = await newCustomer();
+    const browser = new OAuthBrowser();
+    const origin = gatewayOrigin(t);
+    await exchangeCode(t, await authorizeAs(t, { scopes: ['accounts:read'], login, browser }));
+    // The same browser, the app now asking for more: only what is not yet allowed is asked.
+    const page = await browser.follow(await browser.request(authorizationUrl(t, { scopes: ['accounts:read', 'payments:write'], challenge: pkcePair().challenge, state: 's' })), origin);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('pay your accounts');
+    expect(html).not.toContain('see your accounts, balances, bills, meters and payments');
+    await browser.follow(await browser.request(new URL(formAction(html), origin), { form: { decision: 'allow' } }), origin);
+    const token = await loginAs(t, login);
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps[0].scopes).toEqual(['accounts:read', 'payments:write']);
+  });
+
   it('sends the customer back with access_denied when they refuse', async () => {
     const login = await newCustomer();
     const refused = await authorizeAs(t, { scopes: allScopes, login, decision: 'refuse' });
