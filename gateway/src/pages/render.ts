@@ -1,18 +1,5 @@
+import { Html, html, page, statusRegion } from '@kabinet/http/html';
 import { texts, type ActionText, type Language, type LanguageText, type PageText } from './text';
-
-/** HTML that is already escaped: interpolating it into `html` keeps it as it is. */
-class Html {
-  constructor(readonly value: string) {}
-}
-
-const escapeText = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-
-/** A template whose interpolated values are escaped, unless they are `Html` themselves. */
-function html(strings: TemplateStringsArray, ...values: (string | Html | undefined)[]): Html {
-  return new Html(strings.reduce((out, text, index) => out + valueHtml(values[index - 1]) + text));
-}
-
-const valueHtml = (value: string | Html | undefined) => (value instanceof Html ? value.value : value === undefined ? '' : escapeText(value));
 
 /** What the page's script acts on: which mutation to send and what to say. */
 export interface ClientConfig {
@@ -32,34 +19,15 @@ function layout({ language, switchHref }: PageLayout, title: string, main: Html,
   const other: Language = language === 'uk' ? 'en' : 'uk';
   // A data block, not a script: the page's CSP allows no inline script. `<` is escaped so the JSON cannot close the element.
   const config = client ? new Html(`<script type="application/json" id="page-config">${JSON.stringify(client).replace(/</g, '\\u003c')}</script>`) : undefined;
-  return html`<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex">
-<title>${title} — Kabinet</title>
-<link rel="stylesheet" href="/pages/mailed-link.css">
-${client ? new Html('<script type="module" src="/pages/mailed-link.js"></script>') : undefined}
-</head>
-<body>
-<header class="top">
-<p class="brand">Kabinet</p>
-<nav aria-label="${texts[language].languageNav}"><a class="language" href="${switchHref}" lang="${other}" hreflang="${other}">${texts[other].name}</a></nav>
-</header>
-<main>
-<h1>${title}</h1>
-${main}
-</main>
-${config}
-</body>
-</html>
-`.value;
+  return page({
+    language,
+    title,
+    main,
+    head: client ? new Html('<script type="module" src="/pages/mailed-link.js"></script>') : undefined,
+    nav: html`<nav aria-label="${texts[language].languageNav}"><a class="language" href="${switchHref}" lang="${other}" hreflang="${other}">${texts[other].name}</a></nav>`,
+    end: config,
+  });
 }
-
-const statusRegion = (message?: string) =>
-  html`<div id="status" class="status" role="status" aria-live="polite" tabindex="-1"${message ? new Html(' data-tone="error"') : undefined}>${message}</div>`;
 
 /** A page that can only explain (a broken link, a utility without e-receipts). */
 export function messagePage(page: PageLayout, title: string, message: string): string {

@@ -152,6 +152,17 @@ export async function tokenRequest(t: TestStack, params: Record<string, string>)
   return { status: response.status, body: (await response.json()) as TokenResponse['body'] };
 }
 
+/** POST /oauth/token/revocation as the partner gives a token back (its answer is 200 whatever the token). */
+export async function revokeToken(t: TestStack, token: string, hint: 'refresh_token' | 'access_token', clientId: string = demoPartner.clientId): Promise<number> {
+  const response = await fetch(new URL('/oauth/token/revocation', gatewayOrigin(t)), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: clientId, token, token_type_hint: hint }).toString(),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** The code of an authorization exchanged for tokens, as the partner does. */
 export const exchangeCode = (t: TestStack, authorization: Authorization, options: { clientId?: string; redirectUri?: string; verifier?: string } = {}) =>
   tokenRequest(t, {

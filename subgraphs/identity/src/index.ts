@@ -74,5 +74,5 @@ export const identityModule: SubgraphModule = {
       },
     };
   },
-  seedDemo: ({ database, config }) => seedIdentityDemo(database.db, config),
+  seedDemo: ({ database }) => seedIdentityDemo(database.db),
 };

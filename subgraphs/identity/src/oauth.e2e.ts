@@ -15,14 +15,17 @@ import {
   persistedRequest,
   pkcePair,
   refreshGrant,
+  revokeToken,
   startTestStack,
   type GraphQLResponse,
   type TestStack,
 } from '@kabinet/testing';
 import { request as httpRequest } from 'node:http';
+import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oauthArtifacts } from './db/schema';
-import { deleteExpiredArtifacts } from './oauth/adapter';
+import { eq, sql } from 'drizzle-orm';
+import { oauthArtifacts, users } from './db/schema';
+import { deleteExpiredArtifacts, drizzleAdapter } from './oauth/adapter';
 import { CHANGE_PASSWORD, CONFIRM, DEACTIVATE, REGISTER, REQUEST_RESET, RESET } from './testing/operations';
 
 /*
@@ -166,6 +169,48 @@ describe('OAuth: a partner acting for a customer', () => {
     await expectRefused(rotated.body.access_token!);
   });
 
+  it('lets only one of two concurrent refreshes with the same token through, and ends the grant', async () => {
+    // A thief and the app refreshing with one stolen token at once: at most one gets a new pair,
+    // and the reuse ends the grant for both, as a sequential reuse does.
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login: await newCustomer() });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => refreshGrant(t, partner.refreshToken)));
+    const succeeded = answers.filter((answer) => answer.status === 200);
+    expect(succeeded.length).toBeLessThanOrEqual(1);
+    for (const answer of answers.filter((candidate) => candidate.status !== 200)) expect(answer.body.error).toBe('invalid_grant');
+    await expectRefused(partner.accessToken);
+    for (const answer of succeeded) {
+      await expectRefused(answer.body.access_token!);
+      expect((await refreshGrant(t, answer.body.refresh_token!)).body.error).toBe('invalid_grant');
+    }
+  });
+
+  it('consumes a refresh token once even when two requests reach the store at the same moment', async () => {
+    // PGlite runs the requests above one after another; this drives the same race in the store itself.
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    const RefreshTokens = drizzleAdapter(t.stack.databases.identity.db);
+    const store = new RefreshTokens('RefreshToken');
+    const [first, second] = await Promise.allSettled([store.consume(partner.refreshToken), store.consume(partner.refreshToken)]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const refusal = (first.status === 'rejected' ? first : second) as PromiseRejectedResult;
+    expect(refusal.reason).toBeInstanceOf(errors.InvalidGrant);
+    await expectRefused(partner.accessToken);
+    const token = await loginAs(t, login);
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps).toEqual([]);
+  });
+
+  it('exchanges a code exchanged twice at once at most once, and ends the grant', async () => {
+    const authorization = await authorizeAs(t, { scopes: ['accounts:read'], login: await newCustomer() });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => exchangeCode(t, authorization)));
+    const succeeded = answers.filter((answer) => answer.status === 200);
+    expect(succeeded.length).toBeLessThanOrEqual(1);
+    for (const answer of answers.filter((candidate) => candidate.status !== 200)) expect(answer.body.error).toBe('invalid_grant');
+    for (const answer of succeeded) {
+      await expectRefused(answer.body.access_token!);
+      expect((await refreshGrant(t, answer.body.refresh_token!)).body.error).toBe('invalid_grant');
+    }
+  });
+
   it('refuses a wrong verifier, a request without PKCE, an unregistered redirect URI and a scope the client may not ask for', async () => {
     const login = await newCustomer();
     const authorization = await authorizeAs(t, { scopes: ['accounts:read'], login });
@@ -188,8 +233,12 @@ describe('OAuth: a partner acting for a customer', () => {
     const errorPage = await elsewhere.text();
     expect(errorPage).toContain('invalid_redirect_uri');
     expect(errorPage).toContain('/pages/mailed-link.css');
+    // A loopback redirect URI is matched with its port: another local listener gets no code.
+    const otherPort = await browser.request(authorizationUrl(t, { scopes: ['accounts:read'], challenge: pkcePair().challenge, state: 's', redirectUri: 'http://127.0.0.1:4101/callback' }));
+    expect(otherPort.status).toBe(400);
+    expect(otherPort.headers.get('location')).toBeNull();
 
-    const unknownScope = await browser.request(authorizationUrl(t, { clientId: 'kabinet-web', redirectUri: 'https://app.kabinet.test/oauth/callback', scopes: ['openid'], challenge: pkcePair().challenge, state: 's' }));
+    const unknownScope = await browser.request(authorizationUrl(t, { scopes: ['openid'], challenge: pkcePair().challenge, state: 's' }));
     expect(new URL(unknownScope.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
   });
 
@@ -198,7 +247,6 @@ describe('OAuth: a partner acting for a customer', () => {
     await registerClient(t.stack.databases.identity.db, {
       clientId: 'meter-app',
       name: 'Meter App',
-      kind: 'PARTNER',
       scopes: ['readings:write'],
       redirectUris: ['http://127.0.0.1:4200/callback'],
     });
@@ -210,6 +258,22 @@ describe('OAuth: a partner acting for a customer', () => {
     const error = new URL(asked.headers.get('location')!);
     expect(error.origin + error.pathname).toBe('http://127.0.0.1:4200/callback');
     expect(error.searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('shows on the consent page exactly what allowing adds to the app\'s access', async () => {
+    const login = await newCustomer();
+    const browser = new OAuthBrowser();
+    const origin = gatewayOrigin(t);
+    await exchangeCode(t, await authorizeAs(t, { scopes: ['accounts:read'], login, browser }));
+    // The same browser, the app now asking for more: only what is not yet allowed is asked.
+    const page = await browser.follow(await browser.request(authorizationUrl(t, { scopes: ['accounts:read', 'payments:write'], challenge: pkcePair().challenge, state: 's' })), origin);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('pay your accounts');
+    expect(html).not.toContain('see your accounts, balances, bills, meters and payments');
+    await browser.follow(await browser.request(new URL(formAction(html), origin), { form: { decision: 'allow' } }), origin);
+    const token = await loginAs(t, login);
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps[0].scopes).toEqual(['accounts:read', 'payments:write']);
   });
 
   it('sends the customer back with access_denied when they refuse', async () => {
@@ -255,6 +319,34 @@ describe('OAuth: a partner acting for a customer', () => {
     expectNoGraphQLErrors(await t.gql(ME_AND_ACCOUNTS, { token }));
     // Revoking what is not allowed is told.
     expectErrorCode(await t.gql(REVOKE, { token, variables: { clientId: 'demo-bank' } }), 'APP_NOT_AUTHORIZED');
+  });
+
+  it('ends the consent when the partner gives its refresh token back', async () => {
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    const token = await loginAs(t, login);
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps).toHaveLength(1);
+    expect(await revokeToken(t, partner.refreshToken, 'refresh_token')).toBe(200);
+    // Recorded before the answer: the customer's list is already without the app.
+    expect(expectNoGraphQLErrors(await t.gql(AUTHORIZED_APPS, { token })).me.authorizedApps).toEqual([]);
+    await expectRefused(partner.accessToken);
+    expect((await refreshGrant(t, partner.refreshToken)).body.error).toBe('invalid_grant');
+  });
+
+  it('answers a server error, not success, when the end of a consent cannot be recorded', async () => {
+    const login = await newCustomer();
+    const partner = await consentAs(t, { scopes: ['accounts:read'], login });
+    const db = t.stack.databases.identity.db;
+    // The customer's record of this one consent refuses to change, as a database failing would.
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, login.email));
+    await db.execute(sql.raw(`create function identity.refuse_grant_update() returns trigger language plpgsql as $$ begin raise exception 'grant record unavailable'; end $$`));
+    await db.execute(sql.raw(`create trigger refuse_grant_update before update on identity.oauth_grants for each row when (old.user_id = '${user!.id}') execute function identity.refuse_grant_update()`));
+    try {
+      expect(await revokeToken(t, partner.refreshToken, 'refresh_token')).toBe(500);
+    } finally {
+      await db.execute(sql.raw('drop trigger refuse_grant_update on identity.oauth_grants'));
+      await db.execute(sql.raw('drop function identity.refuse_grant_update()'));
+    }
   });
 
   it('ends a customer\'s app access when the password changes and when the login is deactivated', async () => {

@@ -65,16 +65,15 @@ export const refreshTokens = identitySchema.table(
 );
 
 /**
- * Apps that may ask a customer for delegated access (OAuth 2.1): Kabinet's own apps and each
- * partner, with the scopes they may ask for and the exact redirect URIs they may use.
+ * Apps that may ask a customer for delegated access (OAuth 2.1): partners, with the scopes they
+ * may ask for and the exact redirect URIs they may use. Kabinet's own apps log in with `login`,
+ * not here; whether a client is first-party is the gateway's `schema/clients.json`.
  */
 export const oauthClients = identitySchema.table('oauth_clients', {
   /** A slug, e.g. `demo-bank`: the `client_id` the app sends. */
   clientId: text('client_id').primaryKey(),
   /** Shown to the customer on the consent page. */
   name: text('name').notNull(),
-  /** FIRST_PARTY (Kabinet's web and mobile apps) or PARTNER. */
-  kind: text('kind').notNull(),
   scopes: text('scopes').array().notNull(),
   redirectUris: text('redirect_uris').array().notNull(),
   /** `none`: a public app proving itself with PKCE only (the only method offered so far). */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@kabinet/db';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { oauthArtifacts } from '../db/schema';
 import { clientMetadata, findClient } from './clients';
+import { endGrant } from './grants';
 
 /**
  * Models whose id is the secret itself (what the partner holds): stored under its SHA-256, and
@@ -78,11 +79,31 @@ export function drizzleAdapter(db: Database) {
       return this.loaded(row);
     }
 
+    /**
+     * oidc-provider checks `consumed` on what it loaded, then consumes later, with awaits in
+     * between: two requests with one code or refresh token (a thief and the app) would both pass.
+     * Only the request whose update finds the row unconsumed goes on; any other means the token
+     * was used twice, so the grant ends (as oidc-provider does on a reuse it sees) and the
+     * request gets `invalid_grant`.
+     */
     async consume(id: string): Promise<void> {
-      await db.update(oauthArtifacts).set({ consumedAt: new Date() }).where(this.where(id));
+      const consumed = await db
+        .update(oauthArtifacts)
+        .set({ consumedAt: new Date() })
+        .where(and(this.where(id), isNull(oauthArtifacts.consumedAt)))
+        .returning({ grantId: oauthArtifacts.grantId });
+      if (consumed.length) return;
+      const [spent] = await db.select({ grantId: oauthArtifacts.grantId }).from(oauthArtifacts).where(this.where(id));
+      if (spent?.grantId) await endGrant(db, spent.grantId);
+      throw new errors.InvalidGrant(`${this.kind === 'AuthorizationCode' ? 'authorization code' : 'token'} already used`);
     }
 
+    /** A grant oidc-provider destroys (its revocation of one) ends in the customer's record too, before it answers. */
     async destroy(id: string): Promise<void> {
+      if (this.kind === 'Grant') {
+        await endGrant(db, id);
+        return;
+      }
       await db.delete(oauthArtifacts).where(this.where(id));
     }
 

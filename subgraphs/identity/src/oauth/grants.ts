@@ -59,7 +59,16 @@ export async function endGrants(tx: Transaction | Database, userId: string, clie
   return grantIds;
 }
 
-/** oidc-provider ended a grant itself (a refresh token used twice, a partner revoking its token). */
-export async function markGrantEnded(db: Database, grantId: string): Promise<void> {
-  await db.update(oauthGrants).set({ revokedAt: new Date() }).where(and(eq(oauthGrants.grantId, grantId), isNull(oauthGrants.revokedAt)));
+/**
+ * Ends one grant by its id, whoever holds it: the customer's record is marked revoked (its access
+ * tokens, whose `sid` is the grant id, are then refused) and oidc-provider's codes, refresh
+ * tokens and the grant itself are deleted. Used when oidc-provider ends a grant (a partner
+ * revoking its refresh token, a spent code or refresh token used again) and when our adapter
+ * catches two uses of one token at the same moment.
+ */
+export async function endGrant(db: Database, grantId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(oauthGrants).set({ revokedAt: new Date() }).where(and(eq(oauthGrants.grantId, grantId), isNull(oauthGrants.revokedAt)));
+    await tx.delete(oauthArtifacts).where(or(eq(oauthArtifacts.grantId, grantId), and(eq(oauthArtifacts.kind, 'Grant'), eq(oauthArtifacts.id, grantId))));
+  });
 }

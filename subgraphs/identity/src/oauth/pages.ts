@@ -1,21 +1,7 @@
 import { scopeDescriptions, type Scope } from '@kabinet/auth';
 import { defaultLocale, locales, type Locale, type Translations } from '@kabinet/errors';
+import { html, joinHtml as join, page, statusRegion, type Html } from '@kabinet/http/html';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-
-/** HTML that is already escaped: interpolating it into `html` keeps it as it is. */
-class Html {
-  constructor(readonly value: string) {}
-}
-
-const escapeText = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-const valueHtml = (value: string | Html | undefined) => (value instanceof Html ? value.value : value === undefined ? '' : escapeText(value));
-
-/** A template whose interpolated values are escaped, unless they are `Html` themselves. */
-function html(strings: TemplateStringsArray, ...values: (string | Html | undefined)[]): Html {
-  return new Html(strings.reduce((out, text, index) => out + valueHtml(values[index - 1]) + text));
-}
-
-const join = (parts: Html[]) => new Html(parts.map((part) => part.value).join('\n'));
 
 /** The page's language from Accept-Language among ours; English without one, like the API. */
 export function pageLocale(acceptsLanguages: (...languages: string[]) => string | false): Locale {
@@ -93,32 +79,7 @@ const text = {
 
 export const oauthTexts = text;
 
-function layout(locale: Locale, title: string, main: Html): string {
-  return html`<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex">
-<title>${title} — Kabinet</title>
-<link rel="stylesheet" href="/pages/mailed-link.css">
-</head>
-<body>
-<header class="top">
-<p class="brand">Kabinet</p>
-</header>
-<main>
-<h1>${title}</h1>
-${main}
-</main>
-</body>
-</html>
-`.value;
-}
-
-const statusRegion = (message?: string) =>
-  html`<div id="status" class="status" role="status" aria-live="polite" tabindex="-1"${message ? new Html(' data-tone="error"') : undefined}>${message}</div>`;
+const layout = (locale: Locale, title: string, main: Html): string => page({ language: locale, title, main });
 
 export function loginPage(locale: Locale, options: { action: string; appName: string; email?: string; error?: string }): string {
   const main = html`<p>${text.loginIntro(options.appName)[locale]}</p>

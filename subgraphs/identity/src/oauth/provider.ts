@@ -6,7 +6,6 @@ import { eq } from 'drizzle-orm';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { users } from '../db/schema';
 import { drizzleAdapter } from './adapter';
-import { markGrantEnded } from './grants';
 import { renderErrorPage } from './pages';
 
 /** Where the authorization server lives on the public (gateway) address. */
@@ -64,7 +63,8 @@ export function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logg
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: false },
-      revocation: { enabled: true },
+      // An app gives back only its own tokens; a refresh token given back ends its whole grant (see PARTNERS.md §2).
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => kabinetResource,
@@ -124,9 +124,9 @@ export function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logg
   const provider = new Provider(issuer, configuration);
   // Host and scheme come from the public URL (set on every request by `oauthRoutes`), never from the caller.
   provider.proxy = true;
-  provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
-    markGrantEnded(db, grantId).catch((error) => logger.error({ err: error, grantId }, 'revoked grant not recorded'));
-  });
+  // A grant oidc-provider ends (a partner revoking its refresh token, a spent token used again) is
+  // ended in our record by the adapter's `destroy`, awaited before it answers: a failure there is a
+  // server_error, logged here, never a grant left half alive.
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => logger.error({ err: error }, 'authorization server error'));
   return provider;
 }

@@ -6,7 +6,7 @@ describe('client:register arguments', () => {
     expect(
       parseRegistration(['--id', 'acme-bank', '--name', 'Acme Bank', '--scope', 'accounts:read,payments:write', '--redirect-uri', 'https://acme.example/cb']),
     ).toEqual({
-      registration: { clientId: 'acme-bank', name: 'Acme Bank', kind: 'PARTNER', scopes: ['accounts:read', 'payments:write'], redirectUris: ['https://acme.example/cb'] },
+      registration: { clientId: 'acme-bank', name: 'Acme Bank', scopes: ['accounts:read', 'payments:write'], redirectUris: ['https://acme.example/cb'] },
     });
   });
 
@@ -15,7 +15,7 @@ describe('client:register arguments', () => {
     [['--id', 'acme', '--name', 'Acme', '--scope', 'everything', '--redirect-uri', 'https://acme.example/cb'], /unknown scope everything/],
     [['--id', 'acme', '--name', 'Acme', '--scope', 'accounts:read'], /redirect URIs/],
     [['--id', 'acme', '--name', 'Acme', '--scope', 'accounts:read', '--redirect-uri', 'https://acme.example/cb#x'], /fragment/],
-    [['--id', 'acme', '--name', 'Acme', '--kind', 'ADMIN', '--scope', 'accounts:read', '--redirect-uri', 'https://acme.example/cb'], /kind/],
+    [['--id', 'acme', '--name', 'Acme', '--kind', 'PARTNER', '--scope', 'accounts:read', '--redirect-uri', 'https://acme.example/cb'], /Unknown option .--kind/],
     [['--id', 'acme', '--secret', 'x'], /Unknown option/],
   ])('refuses %j', (argv, problem) => {
     const parsed = parseRegistration(argv);

@@ -3,15 +3,17 @@ import { isScope, scopes } from '@kabinet/auth';
 import { loadConfigOrExit } from '@kabinet/config';
 import { openConfiguredDatabase } from '@kabinet/subgraph';
 import { identityModule } from '../index';
-import { clientKinds, registerClient, registrationProblem, type ClientKind, type ClientRegistration } from './clients';
+import { registerClient, registrationProblem, type ClientRegistration } from './clients';
 
 export const usage = `corepack pnpm --filter @kabinet/identity client:register -- \\
-  --id demo-bank --name "Demo Bank" [--kind PARTNER|FIRST_PARTY] \\
+  --id demo-bank --name "Demo Bank" \\
   --scope accounts:read [--scope readings:write ...] \\
   --redirect-uri https://bank.example/kabinet/callback [--redirect-uri ...]
 
 Registers an app that may ask customers for access (or replaces the name, scopes and redirect URIs
-of the one with that id). Scopes: ${scopes.join(', ')}. Apps are public clients: PKCE, no secret.`;
+of the one with that id). Scopes: ${scopes.join(', ')}. Redirect URIs: https, http on loopback
+(127.0.0.1, [::1], localhost), or a private-use scheme in reverse-domain form
+(com.example.app:/callback). Apps are public clients: PKCE, no secret.`;
 
 /** The registration the command line asks for, or why it cannot be made. */
 export function parseRegistration(argv: string[]): { registration: ClientRegistration } | { problem: string } {
@@ -22,7 +24,6 @@ export function parseRegistration(argv: string[]): { registration: ClientRegistr
       options: {
         id: { type: 'string' },
         name: { type: 'string' },
-        kind: { type: 'string', default: 'PARTNER' },
         scope: { type: 'string', multiple: true, default: [] },
         'redirect-uri': { type: 'string', multiple: true, default: [] },
       },
@@ -34,11 +35,9 @@ export function parseRegistration(argv: string[]): { registration: ClientRegistr
   const requested = values.scope.flatMap((scope) => scope.split(/[\s,]+/)).filter(Boolean);
   const unknown = requested.filter((scope) => !isScope(scope));
   if (unknown.length) return { problem: `unknown scope ${unknown.join(', ')}: use ${scopes.join(', ')}` };
-  if (!clientKinds.includes(values.kind as ClientKind)) return { problem: `kind: one of ${clientKinds.join(', ')}` };
   const registration: ClientRegistration = {
     clientId: values.id ?? '',
     name: values.name ?? '',
-    kind: values.kind as ClientKind,
     scopes: [...new Set(requested.filter(isScope))],
     redirectUris: values['redirect-uri'],
   };

@@ -19,6 +19,20 @@ export interface OAuthRoutesOptions extends Omit<OAuthProviderOptions, 'publicUr
 
 const requestedScopes = (scope: unknown): Scope[] => [...new Set(String(scope ?? '').split(' ').filter(isScope))];
 
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+interface ConsentPrompt {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+/**
+ * What allowing adds to the app's grant: oidc-provider's missing scopes, not the request's
+ * `scope` (of which some may be allowed already). The consent page shows exactly these.
+ */
+const consentPromptOf = (details: Interaction) => details.prompt.details as ConsentPrompt;
+const scopesAsked = (details: Interaction): Scope[] => requestedScopes((consentPromptOf(details).missingResourceScopes?.[kabinetResource] ?? []).join(' '));
+
 /**
  * The authorization server under `/oauth`, reached only through the gateway (its secret), with
  * the login and consent pages it sends the customer to. Every URL it builds starts with the
@@ -65,7 +79,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
   const actionOf = (uid: string, what: 'login' | 'consent') => `${oauthPath}/interaction/${uid}/${what}`;
 
   /** The interaction of the browser's cookie, which must be the one the address names. */
-  async function interactionOf(req: Request, res: Response, oidc: Provider): Promise<Awaited<ReturnType<Provider['interactionDetails']>>> {
+  async function interactionOf(req: Request, res: Response, oidc: Provider): Promise<Interaction> {
     const details = await oidc.interactionDetails(req, res);
     if (details.uid !== req.params.uid) throw new errors.SessionNotFound('another interaction');
     return details;
@@ -88,7 +102,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
         req,
         res,
         200,
-        (locale) => consentPage(locale, { action: actionOf(details.uid, 'consent'), appName, email: user.email, scopes: requestedScopes(details.params.scope) }),
+        (locale) => consentPage(locale, { action: actionOf(details.uid, 'consent'), appName, email: user.email, scopes: scopesAsked(details) }),
         targets,
       );
     }),
@@ -148,14 +162,12 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
       const clientId = String(details.params.client_id);
       const existing = details.grantId ? await oidc.Grant.find(details.grantId) : undefined;
       const grant = existing ?? new oidc.Grant({ accountId: user.id, clientId });
-      const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details as {
-        missingOIDCScope?: string[];
-        missingOIDCClaims?: string[];
-        missingResourceScopes?: Record<string, string[]>;
-      };
+      const { missingOIDCScope, missingOIDCClaims } = consentPromptOf(details);
       if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
       if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
-      for (const [resource, scopes] of Object.entries(missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+      // Exactly what the page showed: Kabinet's scopes for its one resource.
+      const asked = scopesAsked(details);
+      if (asked.length) grant.addResourceScope(kabinetResource, asked.join(' '));
       const grantId = await grant.save();
       await recordGrant(db, {
         grantId,

@@ -1,0 +1,1 @@
+ALTER TABLE "identity"."oauth_clients" DROP COLUMN "kind";
