@@ -27,7 +27,7 @@ describe('persisted query manifests', () => {
   });
 
   it('has a web app and Demo Bank, a partner', () => {
-    expect(clients.map(({ name, kind }) => `${name}:${kind}`)).toEqual(['kabinet-web:first-party', 'demo-bank:partner']);
+    expect(clients.map(({ name, kind }) => `${name}:${kind}`)).toEqual(['kabinet-web:first-party', 'kabinet-mobile:first-party', 'demo-bank:partner']);
     expect(readManifest('demo-bank').operations.map((operation) => operation.name)).toEqual([
       'Dashboard',
       'Meters',
