@@ -8,9 +8,11 @@ import {
   skipWithoutBrowser,
   startTestStack,
   type CapturedMail,
+  type Tab,
   type TestStack,
+  WatchedTabs,
 } from '@kabinet/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 /*
@@ -32,25 +34,17 @@ const password = 'Смерека-2026-ліс';
 let counter = 0;
 const uniqueEmail = () => `pages${Date.now()}${(counter += 1)}@example.com`;
 
-interface Tab {
-  page: Page;
-  /** Every URL the page requested, in order. */
-  requests: string[];
-  /** Console errors and warnings (a CSP violation is one) and uncaught script errors. */
-  problems: string[];
-}
-
 describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a browser', { timeout: 90_000 }, () => {
   let t: TestStack;
   let browser: Browser;
   let gatewayOrigin: string;
-  let contexts: BrowserContext[] = [];
-  let tabs: Tab[] = [];
+  let tabs: WatchedTabs;
 
   beforeAll(async () => {
     t = await startTestStack();
     gatewayOrigin = new URL(t.url).origin;
     browser = await launchChromium();
+    tabs = new WatchedTabs(browser);
   });
   afterAll(async () => {
     await browser?.close();
@@ -59,32 +53,13 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
 
   // Whatever a test did, its pages asked nothing of another origin and hit no CSP refusal or script error.
   afterEach(async () => {
-    const opened = tabs;
-    tabs = [];
-    await Promise.all(contexts.map((context) => context.close()));
-    contexts = [];
-    for (const tab of opened) {
+    for (const tab of await tabs.closeAll()) {
       expect(tab.requests.filter((url) => new URL(url).origin !== gatewayOrigin)).toEqual([]);
       expect(tab.problems).toEqual([]);
     }
   });
 
-  async function openTab(options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Tab> {
-    const context = await browser.newContext({ locale: options.locale ?? 'uk-UA', viewport: options.viewport ?? { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    const tab: Tab = { page, requests: [], problems: [] };
-    page.on('request', (request) => tab.requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() !== 'error' && message.type() !== 'warning') return;
-      // A page that answers 400 or 404 on purpose (a broken link) is logged as a failed load of the document itself.
-      if (message.text().startsWith('Failed to load resource') && message.location().url === page.url()) return;
-      tab.problems.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => tab.problems.push(error.message));
-    tabs.push(tab);
-    return tab;
-  }
+  const openTab = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) => tabs.open(options);
 
   /** The link in a mail, checked to point at APP_URL, moved onto the test gateway. */
   function linkIn(mail: CapturedMail): URL {

@@ -11,9 +11,11 @@ import {
   pkcePair,
   skipWithoutBrowser,
   startTestStack,
+  type Tab,
   type TestStack,
+  WatchedTabs,
 } from '@kabinet/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 /*
@@ -25,24 +27,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 if (skipWithoutBrowser) console.warn('oauth-pages.e2e.ts skipped: no /usr/bin/chromium (apt-get install chromium)');
 
 
-interface Tab {
-  page: Page;
-  requests: string[];
-  /** Console errors and warnings (a CSP refusal is one) and script errors. */
-  problems: string[];
-}
-
 describe.skipIf(skipWithoutBrowser)('OAuth login and consent pages, in a browser', { timeout: 90_000 }, () => {
   let t: TestStack;
   let browser: Browser;
   let origin: string;
-  let contexts: BrowserContext[] = [];
-  let tabs: Tab[] = [];
+  let tabs: WatchedTabs;
 
   beforeAll(async () => {
     t = await startTestStack();
     origin = gatewayOrigin(t);
     browser = await launchChromium();
+    tabs = new WatchedTabs(browser);
   });
   afterAll(async () => {
     await browser?.close();
@@ -51,32 +46,16 @@ describe.skipIf(skipWithoutBrowser)('OAuth login and consent pages, in a browser
 
   // Nothing but the gateway and the app's own redirect URI was asked, with no CSP refusal or script error.
   afterEach(async () => {
-    const opened = tabs;
-    tabs = [];
-    await Promise.all(contexts.map((context) => context.close()));
-    contexts = [];
-    for (const tab of opened) {
+    for (const tab of await tabs.closeAll()) {
       expect(tab.requests.filter((url) => new URL(url).origin !== origin && !url.startsWith(demoPartner.redirectUri))).toEqual([]);
       expect(tab.problems).toEqual([]);
     }
   });
 
   async function openTab(locale: string): Promise<Tab> {
-    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
+    const tab = await tabs.open({ locale });
     // Demo Bank's callback: the browser gets there, and the test reads the address it was sent to.
-    await page.route(`${demoPartner.redirectUri}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'Demo Bank' }));
-    const tab: Tab = { page, requests: [], problems: [] };
-    page.on('request', (request) => tab.requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() !== 'error' && message.type() !== 'warning') return;
-      // The login page answers a wrong password with 400 on purpose: logged as a failed load of the document itself.
-      if (message.text().startsWith('Failed to load resource') && message.location().url === page.url()) return;
-      tab.problems.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => tab.problems.push(error.message));
-    tabs.push(tab);
+    await tab.page.route(`${demoPartner.redirectUri}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'Demo Bank' }));
     return tab;
   }
 
