@@ -1,5 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { and, eq, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
@@ -60,6 +63,36 @@ function viewOf(handle: DatabaseHandle, newDb: (logger: DrizzleLogger) => Databa
   return view;
 }
 
+/**
+ * PGlite's Postgres with a 16 MB buffer pool instead of 128 MB: Postgres writes its whole pool
+ * at start, so the default alone costs 120 MB of memory, and our databases (the demo data, a
+ * test's rows) are a few megabytes.
+ */
+const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * Creates a new PGlite cluster in `dir` (Postgres' initdb) in a child process. In this process,
+ * the memory initdb's own Postgres instance touched (some 400 MB) would stay taken for good after it
+ * ends; a child gives it back to the system when it exits.
+ */
+async function initPgliteCluster(dir: string): Promise<void> {
+  const script = 'const { PGlite } = require(process.argv[1]); PGlite.create(process.argv[2]).then((db) => db.close());';
+  try {
+    await promisify(execFile)(process.execPath, ['-e', script, createRequire(import.meta.url).resolve('@electric-sql/pglite'), dir]);
+  } catch (error) {
+    const failed = error as Error & { stderr?: string };
+    throw new Error(`could not create the embedded database in ${dir}: ${failed.stderr || failed.message}`, { cause: error });
+  }
+}
+
+async function openPglite(dir: string): Promise<PGlite> {
+  if (!dir.startsWith('memory://')) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) await initPgliteCluster(dir);
+  }
+  return PGlite.create(dir, { startParams: pgliteStartParams });
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const stats = { statements: 0 };
   const logger = countingLogger(stats);
@@ -96,9 +129,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     return handle;
   }
 
-  const dir = options.pgliteDir ?? 'memory://';
-  if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
-  const client = await PGlite.create(dir);
+  const client = await openPglite(options.pgliteDir ?? 'memory://');
   const newDb = (counting: DrizzleLogger) => drizzlePglite(client, { logger: counting }) as unknown as Database;
   const handle: DatabaseHandle = {
     db: newDb(logger),
