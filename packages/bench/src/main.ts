@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { repoRoot } from '@kabinet/config';
 import { dashboard } from './benchmarks/dashboard';
+import { readings } from './benchmarks/readings';
 import { formatFigure, type Benchmark, type Figure } from './figure';
 
 // `pnpm bench [name ...]`: each benchmark against the same machine's baseline, one after another
 // (never in parallel: they would measure each other). Figures are printed, never asserted.
-const benchmarks: readonly Benchmark[] = [dashboard];
+const benchmarks: readonly Benchmark[] = [dashboard, readings];
 
 const micro: Benchmark = {
   name: 'micro',
