@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readManifest } from '@kabinet/clients';
+import { repoRoot, type SubgraphName } from '@kabinet/config';
+import type { DatabaseHandle } from '@kabinet/db';
+import { electricityTables } from '@kabinet/electricity';
+import { heatTables } from '@kabinet/heat';
+import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture';
+import { sql } from 'drizzle-orm';
+import type { Benchmark, Figure } from '../figure';
+import { ensureHiveGateway, startHiveGateway } from '../hive';
+import { autocannonRun, closedLoop, expectAnswer, postGraphQL } from '../load';
+import type { ServiceProcess } from '../processes';
+import { startProductionStack, subgraphNames, type ProductionStack } from '../production-stack';
+import { stagesOf, startRecorder, type RecordedFetch } from '../recorder';
+
+/** Per-user traffic: this many logins, each with one account of each utility. */
+const users = 100;
+/** Requests whose CPU time is divided among them; enough that the 10 ms clock tick is noise. */
+const cpuRequests = Number(process.env.BENCH_CPU_REQUESTS ?? 3000);
+const loadSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+const loadConnections = 32;
+
+const dashboardText = readFileSync(path.join(repoRoot, 'schema', 'operations', 'Dashboard.graphql'), 'utf8');
+const dashboardId = readManifest('kabinet-web').operations.find((operation) => operation.name === 'Dashboard')!.id;
+/** What Kabinet's web app sends: the Dashboard's id from its manifest (the production safelist). */
+const kabinetBody = JSON.stringify({ operationName: 'Dashboard', extensions: { persistedQuery: { version: 1, sha256Hash: dashboardId } } });
+const kabinetHeaders = { 'apollographql-client-name': 'kabinet-web', 'apollographql-client-version': '1.0.0' };
+/** The peer knows no manifest of ours: it gets the text. */
+const textBody = JSON.stringify({ operationName: 'Dashboard', query: dashboardText });
+
+async function seedHolder(database: DatabaseHandle, accounts: number, label: string): Promise<string> {
+  const userId = await seedHolderAccounts(database.db, electricityTables, { count: accounts });
+  await seedHolderAccounts(database.db, heatTables, { count: accounts, userId });
+  await database.db.execute(sql`insert into identity.users (id, email, display_name, password_hash, email_confirmed_at)
+    values (${userId}, ${`bench-${label}@kabinet.test`}, 'Bench', 'not-a-password-hash', now())`);
+  return userId;
+}
+
+/** CPU milliseconds per request each process spends while `work` runs `requests` requests. */
+async function cpuPerRequest(processes: readonly ServiceProcess[], requests: number, work: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = processes.map((service) => service.cpuMs());
+  await work();
+  return Object.fromEntries(processes.map((service, index) => [service.name, (service.cpuMs() - before[index]!) / requests]));
+}
+
+const sum = (values: Record<string, number>, names: readonly string[]) => names.reduce((total, name) => total + (values[name] ?? 0), 0);
+
+/** The same fetches a gateway made for one Dashboard, sent straight to the subgraphs stage by stage. */
+async function replay(stages: readonly RecordedFetch[][]): Promise<boolean> {
+  let ok = true;
+  for (const stage of stages) {
+    const answers = await Promise.all(stage.map((fetch) => postGraphQL(fetch.url, fetch.body, fetch.headers)));
+    ok &&= answers.every(Boolean);
+  }
+  return ok;
+}
+
+export const dashboard: Benchmark = {
+  name: 'dashboard',
+  description: 'The Dashboard (DESIGN.md §6) against separate production processes on PostgreSQL: CPU per request, throughput, latency and scaling',
+  async run() {
+    const holders: Record<string, string[]> = { one: [], ten: [], hundred: [] };
+    const stack: ProductionStack = await startProductionStack({
+      label: 'dashboard',
+      seed: async (database) => {
+        for (let index = 0; index < users; index += 1) holders.one!.push(await seedHolder(database, 1, `one-${index}`));
+        holders.ten!.push(await seedHolder(database, 10, 'ten'));
+        holders.hundred!.push(await seedHolder(database, 100, 'hundred'));
+      },
+    });
+    const figures: Figure[] = [];
+    let hive: ServiceProcess | undefined;
+    try {
+      const perUser = await Promise.all(holders.one!.map(async (userId) => ({ authorization: `Bearer ${await stack.tokenFor(userId)}` })));
+      const kabinetSets = perUser.map((auth) => ({ ...auth, ...kabinetHeaders }));
+      const gatewayUrl = stack.gatewayUrl;
+      await expectAnswer('the Dashboard through the gateway', gatewayUrl, kabinetBody, kabinetSets[0]!);
+      console.log(`  services run ${stack.compiled ? 'compiled JavaScript (pnpm build)' : 'TypeScript through tsx (run `corepack pnpm build` for production output)'}`);
+
+      if (ensureHiveGateway()) {
+        hive = await startHiveGateway(stack.subgraphUrls, stack.gatewaySecret);
+        await expectAnswer('the Dashboard through Hive Gateway', `${hive.origin}/graphql`, textBody, perUser[0]!);
+      }
+      const hiveUrl = hive ? `${hive.origin}/graphql` : undefined;
+
+      // Warm-up: JIT, connection pools, query plans, token caches, on both gateways.
+      const warm = (url: string, body: string, sets: readonly Record<string, string>[]) =>
+        closedLoop({ connections: 8, total: 600, send: (index) => postGraphQL(url, body, sets[index % sets.length]!) });
+      await warm(gatewayUrl, kabinetBody, kabinetSets);
+      if (hiveUrl) await warm(hiveUrl, textBody, perUser);
+
+      // 1. CPU per Dashboard: each process's CPU time over a fixed number of per-user requests.
+      const subgraphProcesses = subgraphNames.map((name) => stack.subgraphs[name]);
+      const measureCpu = (url: string, body: string, sets: readonly Record<string, string>[], gateway: ServiceProcess) =>
+        cpuPerRequest([gateway, ...subgraphProcesses], cpuRequests, () =>
+          closedLoop({ connections: 16, total: cpuRequests, send: (index) => postGraphQL(url, body, sets[index % sets.length]!) }),
+        );
+      const ours = await measureCpu(gatewayUrl, kabinetBody, kabinetSets, stack.gateway);
+      const peers = hive && hiveUrl ? await measureCpu(hiveUrl, textBody, perUser, hive) : undefined;
+
+      // The floor: a bare `{ __typename }` to each subgraph as many times as the Dashboard calls it.
+      const recorder = await startRecorder(stack.subgraphUrls);
+      const recordingGateway = await stack.startGateway({
+        IDENTITY_URL: recorder.routes.identity,
+        ELECTRICITY_URL: recorder.routes.electricity,
+        HEAT_URL: recorder.routes.heat,
+        PAYMENTS_URL: recorder.routes.payments,
+      });
+      const recordingUrl = `${recordingGateway.origin}/graphql`;
+      await postGraphQL(recordingUrl, kabinetBody, kabinetSets[0]!);
+      recorder.take();
+      await postGraphQL(recordingUrl, kabinetBody, kabinetSets[0]!);
+      const oneDashboard = recorder.take();
+      await recordingGateway.stop();
+      await recorder.stop();
+      const stages = stagesOf(oneDashboard);
+      const bare = JSON.stringify({ query: '{ __typename }' });
+      const floor = await cpuPerRequest(subgraphProcesses, cpuRequests, () =>
+        closedLoop({
+          connections: 16,
+          total: cpuRequests,
+          send: async (index) => {
+            const headers = kabinetSets[index % kabinetSets.length]!;
+            const answers = await Promise.all(
+              oneDashboard.map((fetch) => postGraphQL(fetch.url, bare, { ...fetch.headers, authorization: headers.authorization! })),
+            );
+            return answers.every(Boolean);
+          },
+        }),
+      );
+      console.log(`  one Dashboard = ${oneDashboard.length} subgraph calls in ${stages.length} stages: ${stages.map((stage) => stage.map((fetch) => fetch.subgraph).join(' + ')).join(' → ')}`);
+
+      figures.push({
+        name: 'gateway CPU per Dashboard',
+        value: ours.gateway!,
+        unit: 'ms',
+        ...(peers ? { baseline: { name: 'Hive Gateway', value: peers['hive-gateway']! } } : {}),
+        goal: '≤ 1.5 ms',
+      });
+      figures.push({
+        name: 'subgraph CPU per Dashboard (all four)',
+        value: sum(ours, subgraphNames),
+        unit: 'ms',
+        baseline: { name: 'bare requests, one per subgraph call', value: sum(floor, subgraphNames) },
+        goal: '≤ 4 ms',
+      });
+      for (const name of subgraphNames) figures.push({ name: `  ${name} CPU per Dashboard`, value: ours[name]!, unit: 'ms', baseline: { name: 'its bare requests', value: floor[name]! } });
+
+      // 2. Throughput under per-user load, and the same request repeated, against the peer.
+      const load = (url: string, body: string, headerSets: readonly Record<string, string>[]) =>
+        autocannonRun({ url, body, headerSets, connections: loadConnections, seconds: loadSeconds });
+      const oursLoad = await load(gatewayUrl, kabinetBody, kabinetSets);
+      const peerLoad = hiveUrl ? await load(hiveUrl, textBody, perUser) : undefined;
+      const oursRepeated = await load(gatewayUrl, kabinetBody, kabinetSets.slice(0, 1));
+      const peerRepeated = hiveUrl ? await load(hiveUrl, textBody, perUser.slice(0, 1)) : undefined;
+      const peer = (value: number | undefined) => (value === undefined ? {} : { baseline: { name: 'Hive Gateway', value } });
+      figures.push({ name: `Dashboard throughput, ${users} users' tokens, ${loadConnections} connections`, value: oursLoad.rps, unit: 'req/s', ...peer(peerLoad?.rps), goal: '≥ 2× Hive' });
+      figures.push({ name: '  p99 under that load', value: oursLoad.p99, unit: 'ms', ...peer(peerLoad?.p99) });
+      figures.push({ name: 'the same Dashboard repeated (one token)', value: oursRepeated.rps, unit: 'req/s', ...peer(peerRepeated?.rps), goal: '≥ 1× Hive' });
+      const failures = oursLoad.failures + oursRepeated.failures;
+      if (failures > 0) console.log(`  ! ${failures} failed answers from Kabinet's gateway under load`);
+      if (peerLoad && peerLoad.failures + (peerRepeated?.failures ?? 0) > 0) console.log(`  ! ${peerLoad.failures + (peerRepeated?.failures ?? 0)} failed answers from Hive Gateway under load`);
+
+      // 3. Latency one request at a time: the gateway against the same calls made straight to the subgraphs.
+      const sequential = (send: (index: number) => Promise<boolean>) => closedLoop({ connections: 1, total: 500, send });
+      const through = await sequential(() => postGraphQL(gatewayUrl, kabinetBody, kabinetSets[0]!));
+      const direct = await sequential(() => replay(stages));
+      figures.push({ name: 'Dashboard p50 through the gateway', value: through.p50, unit: 'ms', baseline: { name: 'the same calls straight to the subgraphs', value: direct.p50 }, goal: '≤ 1.25×' });
+
+      // 4. Scaling with the accounts a login holds.
+      const p50For = async (userId: string) => {
+        const headers = { authorization: `Bearer ${await stack.tokenFor(userId)}`, ...kabinetHeaders };
+        await closedLoop({ connections: 1, total: 50, send: () => postGraphQL(gatewayUrl, kabinetBody, headers) });
+        return (await sequential(() => postGraphQL(gatewayUrl, kabinetBody, headers))).p50;
+      };
+      const single = await p50For(holders.one![0]!);
+      figures.push({ name: 'Dashboard p50, 10 accounts of each utility', value: await p50For(holders.ten![0]!), unit: 'ms', baseline: { name: '1 account of each', value: single } });
+      figures.push({ name: 'Dashboard p50, 100 accounts of each utility', value: await p50For(holders.hundred![0]!), unit: 'ms', baseline: { name: '1 account of each', value: single }, goal: '≤ 3×' });
+      return figures;
+    } finally {
+      await hive?.stop();
+      await stack.stop();
+    }
+  },
+};

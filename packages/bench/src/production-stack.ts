@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { generateTokenKeyPems, importTokenKeys, signAccessToken, type TokenKeys } from '@kabinet/auth';
+import { createLogger, loadConfig, repoRoot, type SubgraphName } from '@kabinet/config';
+import { openDatabase, type DatabaseHandle } from '@kabinet/db';
+import { startStack } from '@kabinet/stack';
+import postgres from 'postgres';
+import { freePort, spawnService, type ServiceProcess } from './processes';
+
+/** The PostgreSQL server benchmarks create their databases on (and drop them from). */
+export const benchServerUrl = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
+const redisServerUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const subgraphNames: readonly SubgraphName[] = ['identity', 'electricity', 'heat', 'payments'];
+
+/** Where each deployable's entry lives: source for tsx, and what `pnpm build` writes. */
+const deployables: Record<SubgraphName | 'gateway', string> = {
+  gateway: 'gateway',
+  identity: 'subgraphs/identity',
+  electricity: 'subgraphs/electricity',
+  heat: 'subgraphs/heat',
+  payments: 'subgraphs/payments',
+};
+
+/** How production runs a deployable: its compiled entry when built, else its source through tsx (said in the output). */
+export function commandOf(deployable: keyof typeof deployables): { command: string[]; compiled: boolean } {
+  const folder = path.join(repoRoot, deployables[deployable]);
+  const built = path.join(folder, 'dist', 'main.js');
+  if (existsSync(built)) return { command: [process.execPath, built], compiled: true };
+  return { command: [process.execPath, '--import', 'tsx', path.join(folder, 'src', 'main.ts')], compiled: false };
+}
+
+/** A new empty database on the benchmark server, dropped by `drop()`. */
+export async function createBenchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `kabinet_bench_${label}_${process.pid}_${Date.now()}`;
+  const admin = postgres(benchServerUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(benchServerUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = postgres(benchServerUrl, { max: 1, onnotice: () => {} });
+      await again.unsafe(`drop database if exists "${name}" with (force)`);
+      await again.end();
+    },
+  };
+}
+
+export interface ProductionStack {
+  gatewayUrl: string;
+  gateway: ServiceProcess;
+  subgraphs: Record<SubgraphName, ServiceProcess>;
+  /** The subgraphs' GraphQL URLs and the secret each wants: what a gateway (ours or a peer) needs. */
+  subgraphUrls: Record<SubgraphName, string>;
+  gatewaySecret: string;
+  database: DatabaseHandle;
+  tokenKeys: TokenKeys;
+  /** Whether the services run their compiled output (`pnpm build`) rather than tsx. */
+  compiled: boolean;
+  /** An hour-long customer token for `userId`, with a session of its own. */
+  tokenFor(userId: string): Promise<string>;
+  /** A second gateway process with its own environment (another subgraph route, another worker count). */
+  startGateway(env?: Record<string, string>): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export interface ProductionStackOptions {
+  label: string;
+  /** Writes the benchmark's data once the schema and demo data are in. */
+  seed?(database: DatabaseHandle): Promise<void>;
+  /** Extra environment for every service (over the production defaults below). */
+  env?: Record<string, string>;
+}
+
+/**
+ * The deployment's shape on one machine: each subgraph and the gateway in its own process in
+ * production mode, on a fresh PostgreSQL database and Redis, as docker-compose runs them. The
+ * schema and demo data are put in first by the in-process stack, then it is stopped.
+ */
+export async function startProductionStack(options: ProductionStackOptions): Promise<ProductionStack> {
+  const created = await createBenchDatabase(options.label);
+  const pems = await generateTokenKeyPems();
+  const gatewaySecret = randomBytes(32).toString('base64url');
+  const database = await openDatabase({ url: created.url, poolSize: 4 });
+  const started: ServiceProcess[] = [];
+  try {
+    const seedConfig = loadConfig({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: created.url,
+      JWT_PRIVATE_KEY: pems.privateKeyPem,
+      JWT_PUBLIC_KEY: pems.publicKeyPem,
+      GATEWAY_SECRET: gatewaySecret,
+      JOBS_INTERVAL_SECONDS: '0',
+    });
+    const seeding = await startStack({ config: seedConfig, database, ports: 'ephemeral', host: '127.0.0.1', seedDemo: true, liqpaySandbox: false, logger: createLogger('silent') });
+    await seeding.stop();
+    await options.seed?.(database);
+
+    const tokenKeys = await importTokenKeys({ ...seedConfig.auth, publicKeyPem: pems.publicKeyPem, accessTokenTtlSeconds: 3600 });
+    const redis = new URL(redisServerUrl);
+    redis.searchParams.set('keyPrefix', `kabinet-bench:${randomUUID()}:`);
+    const common: Record<string, string> = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: created.url,
+      REDIS_URL: redis.toString(),
+      JWT_PUBLIC_KEY: pems.publicKeyPem,
+      GATEWAY_SECRET: gatewaySecret,
+      // A fixed, known load: budgets are measured (two Redis calls a request), never exhausted.
+      COST_BUDGET_PER_CUSTOMER: '1000000000',
+      COST_BUDGET_PER_CLIENT: '1000000000',
+      // Payments refuses the sandbox's published key in production; nothing is paid here.
+      LIQPAY_PUBLIC_KEY: 'bench_public',
+      LIQPAY_PRIVATE_KEY: 'bench-private-key-not-a-real-one',
+      ...options.env,
+    };
+    const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
+    const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+    const urlsEnv = {
+      IDENTITY_URL: subgraphUrls.identity,
+      ELECTRICITY_URL: subgraphUrls.electricity,
+      HEAT_URL: subgraphUrls.heat,
+      PAYMENTS_URL: subgraphUrls.payments,
+    };
+    let compiled = true;
+    const subgraphs = {} as Record<SubgraphName, ServiceProcess>;
+    // Identity first: the others read ended sessions from it.
+    for (const name of subgraphNames) {
+      const { command, compiled: built } = commandOf(name);
+      compiled &&= built;
+      const env = { ...common, ...urlsEnv, ...(name === 'identity' ? { JWT_PRIVATE_KEY: pems.privateKeyPem } : {}) };
+      subgraphs[name] = await spawnService({ name, command, env, port: ports[name], readyPath: '/readyz' });
+      started.push(subgraphs[name]);
+    }
+    const startGateway = async (env: Record<string, string> = {}) => {
+      const { command, compiled: built } = commandOf('gateway');
+      compiled &&= built;
+      const port = await freePort();
+      const gateway = await spawnService({
+        name: 'gateway',
+        command,
+        env: { ...common, ...urlsEnv, PUBLIC_URL: `http://127.0.0.1:${port}`, ...env },
+        port,
+        // /healthz answers as soon as the port is open; GraphQL is mounted once plans are warmed.
+        readyPath: async (origin) => (await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status !== 404,
+      });
+      started.push(gateway);
+      return gateway;
+    };
+    const gateway = await startGateway();
+    return {
+      gatewayUrl: `${gateway.origin}/graphql`,
+      gateway,
+      subgraphs,
+      subgraphUrls,
+      gatewaySecret,
+      database,
+      tokenKeys,
+      compiled,
+      tokenFor: (userId) => signAccessToken(tokenKeys, { userId, role: 'CUSTOMER', sessionId: randomUUID() }),
+      startGateway,
+      stop: async () => {
+        await Promise.all(started.map((service) => service.stop()));
+        await database.close();
+        await created.drop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((service) => service.stop()));
+    await database.close();
+    await created.drop();
+    throw error;
+  }
+}
