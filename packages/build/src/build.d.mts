@@ -26,5 +26,6 @@ export interface BuiltFile {
   bytes: number;
 }
 
-export declare function buildDeployables(selected?: readonly Deployable[]): Promise<BuiltFile[]>;
+/** With `whenChanged`, only deployables whose sources changed since their last build (none built: []). */
+export declare function buildDeployables(selected?: readonly Deployable[], options?: { whenChanged?: boolean }): Promise<BuiltFile[]>;
 export declare function stopBuilder(): Promise<void>;

@@ -1,10 +1,9 @@
 // Plain JavaScript on purpose: `pnpm start` and `pnpm build` run this with bare `node`, before
 // anything could compile TypeScript. Types for TypeScript callers: build.d.mts.
-import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
@@ -47,6 +46,29 @@ function packageNameOf(specifier) {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/** The directory of the workspace package a source file belongs to (its nearest package.json). */
+function packageDirOf(file) {
+  let dir = path.dirname(file);
+  while (!existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+}
+
+const installed = new Map();
+/** Where Node finds package `name` from `dir` (the first node_modules/<name> up the tree), resolved; memoized. */
+function installedPackageDir(dir, name) {
+  const key = `${dir}\0${name}`;
+  if (!installed.has(key)) {
+    let found;
+    for (let current = dir; !found; current = path.dirname(current)) {
+      const candidate = path.join(current, 'node_modules', name);
+      if (existsSync(candidate)) found = realpathSync(candidate);
+      else if (current === path.dirname(current)) break;
+    }
+    installed.set(key, found);
+  }
+  return installed.get(key);
+}
+
 const fromRoot = (file) => path.relative(repoRoot, file).split(path.sep).join('/');
 
 /**
@@ -67,28 +89,25 @@ function workspacePlugin(deployable, outdir, problems) {
   const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
   const declared = new Set(Object.keys(manifest.dependencies ?? {}));
   const builtins = new Set(builtinModules);
-  const checking = { checking: true };
   return {
     name: 'kabinet-workspace',
     setup(build) {
       // Bare specifiers only: relative and absolute paths are our own files.
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData === checking) return undefined;
+      const reported = new Set();
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.path.startsWith('node:') || builtins.has(args.path)) return { path: args.path, external: true };
         const name = packageNameOf(args.path);
         if (name.startsWith('@kabinet/')) return undefined;
+        if (reported.has(name)) return { path: args.path, external: true };
         if (!declared.has(name)) {
+          reported.add(name);
           problems.add(`${deployable.name} (${deployable.dir}/package.json) must list ${name} in "dependencies": its build imports it (${fromRoot(args.importer)})`);
         } else {
-          const options = { kind: args.kind, pluginData: checking };
-          const [asImported, asRun] = await Promise.all([
-            build.resolve(args.path, { ...options, resolveDir: args.resolveDir }),
-            build.resolve(args.path, { ...options, resolveDir: packageDir }),
-          ]);
-          if (asImported.errors.length === 0 && asRun.errors.length === 0 && realpathSync(asImported.path) !== realpathSync(asRun.path)) {
-            problems.add(
-              `${deployable.name} gets another ${name} than ${fromRoot(args.importer)} does (${fromRoot(realpathSync(asRun.path))} vs ${fromRoot(realpathSync(asImported.path))}): declare the same version range`,
-            );
+          const imported = installedPackageDir(packageDirOf(args.importer), name);
+          const run = installedPackageDir(packageDir, name);
+          if (imported && run && imported !== run) {
+            reported.add(name);
+            problems.add(`${deployable.name} gets another ${name} than ${fromRoot(args.importer)} does (${fromRoot(run)} vs ${fromRoot(imported)}): declare the same version range`);
           }
         }
         return { path: args.path, external: true };
@@ -112,11 +131,37 @@ function writeAtomically(file, contents) {
   renameSync(temporary, file);
 }
 
-async function buildOne(deployable) {
+const recordOf = (deployable) => path.join(repoRoot, deployable.dir, 'dist', 'build.json');
+const builderFile = fileURLToPath(import.meta.url);
+
+/**
+ * Whether the deployable's outputs are there and newer than everything they were made from: its
+ * sources as the last build read them, its package.json (what it may import) and this builder.
+ */
+function isUpToDate(deployable) {
+  let record;
+  try {
+    record = JSON.parse(readFileSync(recordOf(deployable), 'utf8'));
+  } catch {
+    return false;
+  }
+  const outputs = Object.keys(deployable.entries).map((entry) => path.join(repoRoot, outputOf(deployable, entry)));
+  const inputs = [...record.inputs.map((input) => path.join(repoRoot, input)), path.join(repoRoot, deployable.dir, 'package.json'), builderFile];
+  if (JSON.stringify(record.entries) !== JSON.stringify(deployable.entries)) return false;
+  try {
+    return outputs.every((output) => statSync(output).isFile()) && inputs.every((input) => statSync(input).mtimeMs < record.startedAt);
+  } catch {
+    return false; // a source gone
+  }
+}
+
+async function buildOne(deployable, { whenChanged }) {
+  if (whenChanged && isUpToDate(deployable)) return { deployable, problems: [], outputs: [] };
+  const startedAt = Date.now();
   const packageDir = path.join(repoRoot, deployable.dir);
   const outdir = path.join(packageDir, 'dist');
   const problems = new Set();
-  const result = await esbuild.build({
+  const result = await (await builder()).build({
     absWorkingDir: repoRoot,
     entryPoints: Object.entries(deployable.entries).map(([out, source]) => ({ in: path.join(packageDir, source), out })),
     outdir,
@@ -128,6 +173,7 @@ async function buildOne(deployable) {
     keepNames: true,
     // A map beside each output for a debugger or a reader of a stack trace; production never loads it.
     sourcemap: 'linked',
+    metafile: true,
     write: false,
     logLevel: 'silent',
     plugins: [workspacePlugin(deployable, outdir, problems)],
@@ -140,19 +186,27 @@ async function buildOne(deployable) {
   }
   if (problems.size > 0) return { deployable, problems: [...problems], outputs: [] };
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  writeAtomically(recordOf(deployable), `${JSON.stringify({ startedAt, entries: deployable.entries, inputs: Object.keys(result.metafile.inputs) }, null, 1)}\n`);
   return { deployable, problems: [], outputs: result.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => ({ file: fromRoot(file.path), bytes: file.contents.length })) };
 }
 
 /**
- * Builds the deployables (all by default) into their `dist/` directories. Throws a BuildError
- * listing every problem of every deployable; writes only deployables without any.
+ * Builds the deployables (all by default) into their `dist/` directories; with `whenChanged`, only
+ * those whose sources changed since their last build. Throws a BuildError listing every problem of
+ * every deployable; writes only deployables without any.
  */
-export async function buildDeployables(selected = deployables) {
-  const results = await Promise.all(selected.map(buildOne));
+export async function buildDeployables(selected = deployables, { whenChanged = false } = {}) {
+  const results = await Promise.all(selected.map((deployable) => buildOne(deployable, { whenChanged })));
   const problems = results.flatMap((result) => result.problems);
   if (problems.length > 0) throw new BuildError(problems);
   return results.flatMap((result) => result.outputs);
 }
 
-/** Ends esbuild's helper process (the JS API keeps one running); a later build starts another. */
-export const stopBuilder = () => esbuild.stop();
+// esbuild, loaded on the first build: a start with nothing to build never loads it.
+let loaded;
+const builder = () => (loaded ??= import('esbuild'));
+
+/** Ends esbuild's helper process (the JS API keeps one running), if a build started it; a later build starts another. */
+export async function stopBuilder() {
+  if (loaded) await (await loaded).stop();
+}

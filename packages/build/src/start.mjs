@@ -7,7 +7,8 @@ import { BuildError, buildDeployables, deployableNamed, outputOf, repoRoot, stop
 
 const stack = deployableNamed('@kabinet/stack');
 try {
-  await buildDeployables([stack]);
+  // Built again only when a source changed since the last start.
+  await buildDeployables([stack], { whenChanged: true });
 } catch (error) {
   if (!(error instanceof BuildError)) throw error;
   console.error(error.message);
