@@ -90,6 +90,8 @@ describe.runIf(databaseUrl)('the production build', { timeout: 60_000 }, () => {
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
       DATABASE_URL: url.toString(),
+      // Seven processes on a server other tests use too: a few connections each are plenty here.
+      DATABASE_POOL_SIZE: '2',
       JWT_PRIVATE_KEY: keys.privateKeyPem,
       JWT_PUBLIC_KEY: keys.publicKeyPem,
       GATEWAY_SECRET: randomBytes(32).toString('base64url'),
