@@ -3,11 +3,12 @@ import { cpus } from 'node:os';
 import { repoRoot } from '@kabinet/config';
 import { dashboard } from './benchmarks/dashboard';
 import { readings } from './benchmarks/readings';
+import { start } from './benchmarks/start';
 import { formatFigure, type Benchmark, type Figure } from './figure';
 
 // `pnpm bench [name ...]`: each benchmark against the same machine's baseline, one after another
 // (never in parallel: they would measure each other). Figures are printed, never asserted.
-const benchmarks: readonly Benchmark[] = [dashboard, readings];
+const benchmarks: readonly Benchmark[] = [dashboard, readings, start];
 
 const micro: Benchmark = {
   name: 'micro',

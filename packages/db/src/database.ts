@@ -1,5 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, openAsBlob, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { and, eq, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
@@ -60,6 +64,48 @@ function viewOf(handle: DatabaseHandle, newDb: (logger: DrizzleLogger) => Databa
   return view;
 }
 
+/**
+ * PGlite's Postgres with a 16 MB buffer pool instead of 128 MB: Postgres writes its whole pool
+ * at start, so the default alone costs 120 MB of memory, and our databases (the demo data, a
+ * test's rows) are a few megabytes.
+ */
+const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+
+/**
+ * A new cluster as Postgres' initdb makes it, for every new embedded database to start from:
+ * initdb takes seconds of CPU and, in this process, would keep some 400 MB of memory taken for
+ * good; copying its result takes a fraction of a second. Made once per PGlite version, in a child
+ * process, and kept under node_modules/.cache: as a directory for databases on disk, and as
+ * PGlite's dump (`dumpDataDir`) for those in memory (`loadDataDir`).
+ */
+async function pristineCluster(): Promise<{ directory: string; tar: string }> {
+  const { version } = JSON.parse(readFileSync(path.join(path.dirname(pgliteEntry), '..', 'package.json'), 'utf8')) as { version: string };
+  const cache = fileURLToPath(new URL(`../node_modules/.cache/kabinet/pglite-${version}`, import.meta.url));
+  const made = { directory: path.join(cache, 'cluster'), tar: path.join(cache, 'cluster.tar') };
+  if (!existsSync(made.directory) || !existsSync(made.tar)) {
+    try {
+      await promisify(execFile)(process.execPath, [fileURLToPath(new URL('./pristine-cluster.cjs', import.meta.url)), pgliteEntry, cache]);
+    } catch (error) {
+      const failed = error as Error & { stderr?: string };
+      throw new Error(`could not create an embedded database: ${failed.stderr || failed.message}`, { cause: error });
+    }
+  }
+  return made;
+}
+
+async function openPglite(dir: string): Promise<PGlite> {
+  if (dir.startsWith('memory://')) {
+    return PGlite.create(dir, { startParams: pgliteStartParams, loadDataDir: await openAsBlob((await pristineCluster()).tar) });
+  }
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    cpSync((await pristineCluster()).directory, dir, { recursive: true });
+  }
+  return PGlite.create(dir, { startParams: pgliteStartParams });
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const stats = { statements: 0 };
   const logger = countingLogger(stats);
@@ -96,9 +142,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     return handle;
   }
 
-  const dir = options.pgliteDir ?? 'memory://';
-  if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
-  const client = await PGlite.create(dir);
+  const client = await openPglite(options.pgliteDir ?? 'memory://');
   const newDb = (counting: DrizzleLogger) => drizzlePglite(client, { logger: counting }) as unknown as Database;
   const handle: DatabaseHandle = {
     db: newDb(logger),

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import { BOLD, loadFonts, REGULAR } from './fonts';
 import { MARGIN } from './layout';
 
@@ -16,12 +16,18 @@ export interface DocumentInfo {
   date: Date;
 }
 
+// pdfkit and its font and Unicode tables take a good part of a second to load: loaded with the
+// first document a process makes, not at its start.
+let loading: Promise<typeof PDFKitDocument> | undefined;
+const pdfkit = () => (loading ??= import('pdfkit').then((module) => module.default));
+
 /**
  * An A4 Ukrainian document with DejaVu Sans registered, and its bytes, which resolve once the
  * caller has drawn everything and called `doc.end()`. Pages are buffered so that footers can
  * be drawn last (see `drawPageFooters`).
  */
-export function openDocument(info: DocumentInfo): { doc: PdfDocument; output: Promise<Buffer> } {
+export async function openDocument(info: DocumentInfo): Promise<{ doc: PdfDocument; output: Promise<Buffer> }> {
+  const PDFDocument = await pdfkit();
   const fonts = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { deployables, outputOf } from '@kabinet/build';
 import { defaultPorts, knownEnvVariables, loadConfig, repoRoot, subgraphNames } from '@kabinet/config';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,7 +22,7 @@ const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'u
   services: Record<string, ComposeService>;
 };
 const services = compose.services;
-const deployables = [...subgraphNames, 'gateway'] as const;
+const appServices = [...subgraphNames, 'gateway'] as const;
 
 /** Resolves `${NAME:?msg}` / `${NAME:-default}` as docker compose would, with test values. */
 function interpolate(environment: Record<string, string>, given: Record<string, string>): Record<string, string> {
@@ -49,18 +50,30 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(services)) expect(service.healthcheck?.test.length).toBeGreaterThan(0);
   });
 
-  it.each(deployables)('%s runs its real entry file from a real workspace package', (name) => {
+  it.each(appServices)('%s runs the build of its own workspace package\'s entry, with plain node', (name) => {
     const service = services[name]!;
-    const entry = service.command?.at(-1);
-    expect(entry).toBe(name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`);
-    expect(existsSync(path.join(repoRoot, entry!))).toBe(true);
     expect(service.build?.dockerfile).toBe('Dockerfile');
     expect(existsSync(path.join(repoRoot, 'Dockerfile'))).toBe(true);
-    const packageJson = JSON.parse(readFileSync(path.join(repoRoot, path.dirname(path.dirname(entry!)), 'package.json'), 'utf8'));
-    expect(service.build?.args?.PACKAGE).toBe(packageJson.name);
+    // The image is built for the package the service names, and runs that package's build output.
+    const deployable = deployables.find((candidate) => candidate.name === service.build?.args?.PACKAGE);
+    expect(deployable?.dir).toBe(name === 'gateway' ? 'gateway' : `subgraphs/${name}`);
+    expect(service.command).toEqual(['node', outputOf(deployable!, 'main')]);
+    expect(existsSync(path.join(repoRoot, deployable!.dir, deployable!.entries.main!))).toBe(true);
+    const packageJson = JSON.parse(readFileSync(path.join(repoRoot, deployable!.dir, 'package.json'), 'utf8'));
+    expect(packageJson.name).toBe(deployable!.name);
+    // The package's own `start` runs the same output.
+    expect(path.posix.join(deployable!.dir, packageJson.scripts.start.replace(/^node /, ''))).toBe(outputOf(deployable!, 'main'));
   });
 
-  it.each(deployables)('%s listens on its port and its health check asks that port', (name) => {
+  it('builds the image from the deployable\'s build, on production dependencies only', () => {
+    const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('RUN pnpm build "$PACKAGE"');
+    expect(dockerfile).toMatch(/pnpm install --frozen-lockfile --prod --filter-prod "\$\{PACKAGE\}\.\.\."/);
+    expect(dockerfile).not.toContain('tsx');
+    expect(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).toContain('"build": "node packages/build/src/cli.mjs"');
+  });
+
+  it.each(appServices)('%s listens on its port and its health check asks that port', (name) => {
     const service = services[name]!;
     const port = String(defaultPorts[name]);
     expect(service.environment?.PORT).toBe(port);
@@ -68,7 +81,7 @@ describe('docker-compose.yml', () => {
     expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/`);
   });
 
-  it.each(deployables)('%s gets only known variables, and they make a valid production config', (name) => {
+  it.each(appServices)('%s gets only known variables, and they make a valid production config', (name) => {
     const environment = interpolate(services[name]!.environment ?? {}, secrets);
     for (const key of Object.keys(environment)) expect(knownEnvVariables).toContain(key);
     const config = loadConfig(environment);

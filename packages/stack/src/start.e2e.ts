@@ -7,7 +7,8 @@ import { demoUsers } from '@kabinet/demo';
 import { connectionRecorderEnv, graphqlRequest, offLoopback, recordedConnections } from '@kabinet/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// `pnpm start` as a new user runs it: one process, embedded database under DATA_DIR, fixed ports.
+// `pnpm start` as a new user runs it: the stack built and run in one process, embedded database under
+// DATA_DIR, fixed ports.
 const gatewayUrl = 'http://127.0.0.1:4000/graphql';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kabinet-start-'));
 // Every connection the product's process attempts (not pnpm's): all must stay on this machine.
@@ -22,7 +23,7 @@ function start(): Promise<{ child: ChildProcess; output: () => string }> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
-    ...connectionRecorderEnv(connectionLog, 'packages/stack/src/main.ts'),
+    ...connectionRecorderEnv(connectionLog, 'packages/build/src/start.mjs'),
   };
   delete env.DATABASE_URL;
   delete env.APOLLO_TELEMETRY_DISABLED;

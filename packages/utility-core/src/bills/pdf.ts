@@ -37,7 +37,7 @@ export { formatAmount };
  * same file, so a stored copy can be compared with a re-rendered one.
  */
 export async function renderBillPdf(document: BillDocument): Promise<Buffer> {
-  const { doc, output } = openDocument({
+  const { doc, output } = await openDocument({
     title: `${document.title}, ${formatPeriod(document.period)}`,
     subject: `Особовий рахунок ${document.account.number}, код квитанції ${document.receiptCode}`,
     author: document.supplier.name,

@@ -1,50 +1,10 @@
-import { parseArgs } from 'node:util';
-import { isScope, scopes } from '@kabinet/auth';
 import { loadConfigOrExit } from '@kabinet/config';
 import { openConfiguredDatabase } from '@kabinet/subgraph';
 import { identityModule } from '../index';
-import { registerClient, registrationProblem, type ClientRegistration } from './clients';
+import { registerClient } from './clients';
+import { parseRegistration, usage } from './registration-args';
 
-export const usage = `corepack pnpm --filter @kabinet/identity client:register -- \\
-  --id demo-bank --name "Demo Bank" \\
-  --scope accounts:read [--scope readings:write ...] \\
-  --redirect-uri https://bank.example/kabinet/callback [--redirect-uri ...]
-
-Registers an app that may ask customers for access (or replaces the name, scopes and redirect URIs
-of the one with that id). Scopes: ${scopes.join(', ')}. Redirect URIs: https, http on loopback
-(127.0.0.1, [::1], localhost), or a private-use scheme in reverse-domain form
-(com.example.app:/callback). Apps are public clients: PKCE, no secret.`;
-
-/** The registration the command line asks for, or why it cannot be made. */
-export function parseRegistration(argv: string[]): { registration: ClientRegistration } | { problem: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        scope: { type: 'string', multiple: true, default: [] },
-        'redirect-uri': { type: 'string', multiple: true, default: [] },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
-  const requested = values.scope.flatMap((scope) => scope.split(/[\s,]+/)).filter(Boolean);
-  const unknown = requested.filter((scope) => !isScope(scope));
-  if (unknown.length) return { problem: `unknown scope ${unknown.join(', ')}: use ${scopes.join(', ')}` };
-  const registration: ClientRegistration = {
-    clientId: values.id ?? '',
-    name: values.name ?? '',
-    scopes: [...new Set(requested.filter(isScope))],
-    redirectUris: values['redirect-uri'],
-  };
-  const problem = registrationProblem(registration);
-  return problem ? { problem } : { registration };
-}
-
+// `corepack pnpm --filter @kabinet/identity client:register -- --id … --name … --scope … --redirect-uri …`
 async function main() {
   const parsed = parseRegistration(process.argv.slice(2).filter((arg) => arg !== '--'));
   if ('problem' in parsed) {
@@ -63,4 +23,4 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+await main();

@@ -58,7 +58,7 @@ const TITLE = 'Квитанція про оплату';
  * Byte-for-byte reproducible: the file is dated by the capture, never by the clock.
  */
 export async function renderReceiptPdf(receipt: ReceiptDocument): Promise<Buffer> {
-  const { doc, output } = openDocument({
+  const { doc, output } = await openDocument({
     title: `${TITLE} ${receipt.checkoutId}`,
     subject: `Оплата ${formatMoney(formatMinor(receipt.totalMinor, receipt.currency), receipt.currency)}`,
     author: 'Kabinet',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegistration } from './register-client';
+import { parseRegistration } from './registration-args';
 
 describe('client:register arguments', () => {
   it('reads a partner with its scopes and redirect URIs', () => {
