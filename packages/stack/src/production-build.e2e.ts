@@ -90,6 +90,8 @@ describe.runIf(databaseUrl)('the production build', { timeout: 60_000 }, () => {
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
       DATABASE_URL: url.toString(),
+      // Seven processes on a server other tests use too: a few connections each are plenty here.
+      DATABASE_POOL_SIZE: '2',
       JWT_PRIVATE_KEY: keys.privateKeyPem,
       JWT_PUBLIC_KEY: keys.publicKeyPem,
       GATEWAY_SECRET: randomBytes(32).toString('base64url'),
@@ -100,6 +102,8 @@ describe.runIf(databaseUrl)('the production build', { timeout: 60_000 }, () => {
       LIQPAY_CHECKOUT_URL: 'http://127.0.0.1:9/api/3/checkout',
       LIQPAY_API_URL: 'http://127.0.0.1:9/api/request',
       JOBS_INTERVAL_SECONDS: '0',
+      // Links to bill PDFs start here.
+      PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
     };
 
     // The demo data, written by the stack from the sources (production seeds nothing).
@@ -163,6 +167,19 @@ describe.runIf(databaseUrl)('the production build', { timeout: 60_000 }, () => {
     expect(dashboard.data!.me.electricityAccounts.length).toBeGreaterThanOrEqual(2);
     expect(dashboard.data!.me.heatAccounts.length).toBeGreaterThanOrEqual(2);
     expect(dashboard.data!.me.electricityAccounts[0].latestBill.amountDue.currency).toBeTruthy();
+
+    // A bill's PDF, through the gateway's link: the built subgraph renders it with its fonts.
+    const bills = await persistedRequest(gatewayUrl, {
+      id: manifestOperation('kabinet-web', 'ElectricityBills').id,
+      variables: { id: dashboard.data!.me.electricityAccounts[0].id },
+      token,
+      clientName: 'kabinet-web',
+    });
+    expect(bills.errors).toBeUndefined();
+    const pdf = await fetch(bills.data!.electricityAccount.bills.edges[0].node.pdfUrl);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
 
     // Production's rules hold in the build: operations outside the manifests are refused.
     const freeForm = await persistedRequest(gatewayUrl, { query: '{ __typename }', clientName: 'kabinet-web' });
