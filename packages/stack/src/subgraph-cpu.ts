@@ -102,6 +102,8 @@ try {
     JWT_PUBLIC_KEY: pems.publicKeyPem,
     GATEWAY_SECRET: gatewaySecret,
     JOBS_INTERVAL_SECONDS: '0',
+    // The logins' tokens outlast every run (a day).
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
   });
   const tokenKeys = await importTokenKeys({ ...config.auth, publicKeyPem: pems.publicKeyPem });
   const database = await openDatabase({ url: databaseUrl, poolSize: 4 });
@@ -167,8 +169,11 @@ try {
     }
   }
   async function stopProcesses() {
-    for (const { child } of children) child.kill('SIGTERM');
-    await Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
+    // Identity last: the others read ended sessions from it until they stop.
+    for (const { child } of [...children].reverse()) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    }
     children.length = 0;
   }
 

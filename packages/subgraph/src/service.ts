@@ -1,6 +1,10 @@
 import { ApolloServer, type ContextFunction } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import {
@@ -18,12 +22,12 @@ import type { Database, DatabaseHandle } from '@kabinet/db';
 import { forbidden, maskSubgraphError } from '@kabinet/errors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { DocumentNode } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { allow, deny, shield, type IRules } from 'graphql-shield';
+import { allow, deny, type IRules } from 'graphql-shield';
 import { inRequestedLocale, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
 import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
+import { guardSchema } from './guard';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
 export interface BaseContext {
@@ -106,14 +110,7 @@ function withFederationPlumbing(rules: IRules): IRules {
 
 export function buildSubgraphGraphQLSchema<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>) {
   const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
-  return applyMiddleware(
-    schema,
-    shield(withFederationPlumbing(definition.permissions), {
-      fallbackRule: deny,
-      allowExternalErrors: true,
-      fallbackError: () => forbidden(),
-    }),
-  );
+  return guardSchema(schema, withFederationPlumbing(definition.permissions), { fallbackRule: deny, fallbackError: () => forbidden() });
 }
 
 export async function startSubgraph<TContext extends BaseContext>(
@@ -154,6 +151,9 @@ export async function startSubgraph<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Query-plan traces are for Apollo Studio, which Kabinet does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // No type or field declares a cache hint (the gateway caches nothing by them): without the
+      // plugin, Apollo Server leaves every field resolver unwrapped.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await server.start();
