@@ -139,6 +139,8 @@ try {
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
+    // Few connections each: the database server may be shared.
+    DATABASE_POOL_SIZE: '4',
     JWT_PUBLIC_KEY: pems.publicKeyPem,
     JWT_PRIVATE_KEY: pems.privateKeyPem,
     GATEWAY_SECRET: gatewaySecret,
