@@ -6,7 +6,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import {
   clientIpHeader,
   gatewaySecretHeader,
@@ -20,13 +19,14 @@ import {
 import type { Config, Logger, SubgraphName } from '@kabinet/config';
 import type { Database, DatabaseHandle } from '@kabinet/db';
 import { forbidden, maskSubgraphError } from '@kabinet/errors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
 import { allow, deny, type IRules } from 'graphql-shield';
-import { inRequestedLocale, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
 import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
+import { graphqlHttpHandler } from './graphql-http';
 import { guardSchema } from './guard';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
@@ -38,8 +38,8 @@ export interface BaseContext {
   clock: Clock;
   /** Where clients reach the gateway (scheme, host, port): links handed out start here. */
   publicOrigin: string;
-  /** This request's cost and budgets as the gateway charged them (only the gateway reaches a subgraph). */
-  costReport: CostReport | null;
+  /** This request's cost and budgets as the gateway charged them (only the gateway reaches a subgraph); read when asked. */
+  costReport(): CostReport | null;
 }
 
 /** Everything a subgraph needs from its process; built once by `main.ts` or the stack launcher. */
@@ -83,7 +83,7 @@ export interface StartOptions {
   host?: string | undefined;
 }
 
-const requestBodyLimit = '256kb';
+const requestBodyLimitBytes = 256 * 1024;
 
 /** Refuses any request without the gateway's per-subgraph secret: subgraphs answer only the gateway. */
 export function requireGateway(expected: string): RequestHandler {
@@ -158,7 +158,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   });
   await server.start();
 
-  const context: ContextFunction<[ExpressContextFunctionArgument], TContext> = async ({ req }) => {
+  const context: ContextFunction<[{ req: Request; res: Response }], TContext> = async ({ req }) => {
     const viewer = await viewerFromAuthorization(runtime.tokenKeys, req.get('authorization'), runtime.sessions);
     return definition.createContext({
       viewer,
@@ -167,16 +167,14 @@ export async function startSubgraph<TContext extends BaseContext>(
       logger,
       clock: runtime.clock,
       publicOrigin: runtime.publicUrl(),
-      costReport: decodeCostReport(req.get(costReportHeader)),
+      costReport: () => decodeCostReport(req.get(costReportHeader)),
     });
   };
 
   app.use(
     '/graphql',
     requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)),
-    express.json({ limit: requestBodyLimit }),
-    inRequestedLocale(),
-    expressMiddleware(server, { context }),
+    graphqlHttpHandler(server, { context, bodyLimitBytes: requestBodyLimitBytes }),
   );
 
   app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
