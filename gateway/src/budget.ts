@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { CostLimits, Logger } from '@kabinet/config';
 import { DomainError, localize, type Translations } from '@kabinet/errors';
-import { createRateLimits, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
+import { createRateLimits, encodeCostReport, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
 import { callerOf, type Caller, type ClientKinds } from './caller';
 import type { GatewayContext } from './context';
@@ -205,7 +205,7 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
             return overBudgetResponse(charge.refusedBy, charge.refusing);
           }
           charged = requested;
-          contextValue.costReport = report();
+          contextValue.costReportHeader = encodeCostReport(report());
           return null;
         },
 
