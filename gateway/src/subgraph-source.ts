@@ -101,6 +101,8 @@ export interface SubgraphSourceOptions {
   secret: string;
   agent: Agent;
   timeoutMs: number;
+  /** Told of every call: `shared` when an identical query in flight answered it. */
+  onCall?: (shared: boolean) => void;
 }
 
 /**
@@ -116,6 +118,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   private readonly origin: string;
   private readonly path: string;
   private readonly timeoutMs: number;
+  private readonly onCall: (shared: boolean) => void;
   /**
    * Queries on their way, by everything their answer depends on: the body (query, variables) and
    * the headers that differ between callers (token, address, language). Another caller sending
@@ -132,6 +135,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     this.origin = url.origin;
     this.path = url.pathname + url.search;
     this.timeoutMs = options.timeoutMs;
+    this.onCall = options.onCall ?? (() => {});
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
@@ -152,7 +156,11 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const retriable = isQuery(query);
     let answer: RawAnswer;
     try {
-      answer = await (retriable && !answersPerRequest(query) ? this.shared(body, headers) : this.sendWithRetry(body, headers, retriable));
+      if (retriable && !answersPerRequest(query)) answer = await this.shared(body, headers);
+      else {
+        this.onCall(false);
+        answer = await this.sendWithRetry(body, headers, retriable);
+      }
     } catch (error) {
       throw this.unavailable(error);
     }
@@ -168,11 +176,11 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   /** The answer to a query already on its way with the same body and headers, or a new call that others may share. */
   private shared(body: string, headers: Record<string, string>): Promise<RawAnswer> {
     const key = `${headers.authorization ?? ''}\n${headers[clientIpHeader] ?? ''}\n${headers['accept-language'] ?? ''}\n${body}`;
-    let answer = this.inFlight.get(key);
-    if (!answer) {
-      answer = this.sendWithRetry(body, headers, true).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, answer);
-    }
+    const waiting = this.inFlight.get(key);
+    this.onCall(waiting !== undefined);
+    if (waiting) return waiting;
+    const answer = this.sendWithRetry(body, headers, true).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, answer);
     return answer;
   }
 
