@@ -5,7 +5,7 @@ import { createRateLimits, encodeCostReport, type BudgetReport, type CostReport,
 import { GraphQLError } from 'graphql';
 import { callerOf, type Caller, type ClientKinds } from './caller';
 import type { GatewayContext } from './context';
-import { operationCost } from './cost';
+import { rememberedOperationCost } from './cost';
 import { limitRefusalCode } from './limits';
 
 /** The budgets an operation is charged to: the customer's always, the client's when a token proves one (caller.ts). */
@@ -183,7 +183,7 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
         async didResolveOperation({ operation, document, request: { variables }, schema }) {
           if (!operation) return;
           try {
-            requested = operationCost({ schema, document, operationName: operation.name?.value, variables });
+            requested = rememberedOperationCost({ schema, document, operationName: operation.name?.value, variables });
           } catch (error) {
             throw unpriceable(error);
           }

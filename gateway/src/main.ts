@@ -1,12 +1,13 @@
 import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations } from '@kabinet/auth';
-import { createLogger, defaultPorts, loadConfigOrExit } from '@kabinet/config';
+import { backgroundStdout, createLogger, defaultPorts, loadConfigOrExit } from '@kabinet/config';
 import { stopOnSignals } from '@kabinet/http';
 import { startGateway } from './server';
 import { readSupergraphSdl } from './supergraph';
 
 // The gateway's own process (production): subgraph URLs come from IDENTITY_URL & co.
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel, 'gateway');
+// A line per request: written off the request's path.
+const logger = createLogger(config.logLevel, 'gateway', backgroundStdout());
 const gatewaySecret = loadGatewaySecret(config);
 const sessions = openSessionRevocations(config, logger, httpRevocationsSource(config.gateway.subgraphUrls.identity, gatewaySecret));
 sessions.start();

@@ -166,6 +166,10 @@ function childrenOf(pid: number): number[] {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
 await load(Number(args.warmup));
+// What the gateway spends with nothing to answer (its session poller, metrics): part of every figure below.
+const idleBefore = cpuMs();
+await new Promise((resolve) => setTimeout(resolve, 5_000));
+console.log(`idle: gateway CPU ${((cpuMs() - idleBefore) / 5).toFixed(1)} ms/s`);
 console.log(`measuring from ${Number((process.hrtime.bigint() - spawnedAt) / 1_000_000n)} ms after the gateway was spawned (cpuprofile-summary --skip-ms)`);
 const mode = `${args.same ? 'same request' : `${tokens.length} logins`}, ${args.accounts}+${args.accounts} accounts, ${args['by-id'] ? 'by id' : 'text'}${redis ? ', Redis' : ''}`;
 for (let round = 0; round < Number(args.rounds); round += 1) {
