@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { ApolloServerPlugin, GraphQLRequest, PersistedQueryOptions } from '@apollo/server';
@@ -228,6 +229,9 @@ export async function warmQueryPlans(gateway: ApolloGateway, clients: ClientMani
     });
     await planning.queryPlanStore.set(id, plan);
     await planning.queryPlanStore.set(sha256(id + name), plan);
+    // Planning is CPU work without I/O: between operations, connections opened at start (Redis)
+    // and the health check get their turn instead of waiting for the last plan.
+    await nextTurn();
   }
   return operations.size;
 }
