@@ -2,6 +2,7 @@ import { byKey, groupBy, validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import { estimatesCorrectedBy } from '../bills/bill-document';
+import { balanceSum, happenedBy } from '../ledger';
 import type { AccountRow, AppealMessageRow, BillConsumptionRow, BillLineRow, BillRow, EReceiptSubscriptionRow, MeterRow, ReadingRow, SupplierRow, UtilityTables } from '../tables';
 
 type Tables = UtilityTables;
@@ -12,7 +13,7 @@ type Tables = UtilityTables;
  * are not shown yet.
  */
 export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
-  return {
+  const loaders = {
     accountsByHolder: new DataLoader<string, AccountRow[]>(async (userIds) => {
       const valid = validIds(userIds);
       const rows = valid.length
@@ -21,10 +22,18 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
       return groupBy(userIds, rows, (row) => row.holderUserId!);
     }),
 
+    /** With its supplier, read in the same statement: what comes next for an account (its reading window, a submission) needs it. */
     accountById: new DataLoader<string, AccountRow | null>(async (ids) => {
       const valid = validIds(ids);
-      const rows = valid.length ? await db.select().from(t.accounts).where(inArray(t.accounts.id, valid)) : [];
-      return byKey(ids, rows, (row) => row.id);
+      const rows = valid.length
+        ? await db.select({ account: t.accounts, supplier: t.suppliers }).from(t.accounts).innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId)).where(inArray(t.accounts.id, valid))
+        : [];
+      for (const { supplier } of rows) loaders.supplierById.prime(supplier.id, supplier);
+      return byKey(
+        ids,
+        rows.map((row) => row.account),
+        (row) => row.id,
+      );
     }),
 
     supplierById: new DataLoader<string, SupplierRow | null>(async (ids) => {
@@ -36,9 +45,9 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
     /** Debt positive, overpayment negative, in minor units. */
     balanceByAccount: new DataLoader<string, number>(async (accountIds) => {
       const rows = await db
-        .select({ accountId: t.ledgerEntries.accountId, total: sql<string>`coalesce(sum(${t.ledgerEntries.amountMinor}), 0)` })
+        .select({ accountId: t.ledgerEntries.accountId, total: balanceSum(t) })
         .from(t.ledgerEntries)
-        .where(and(inArray(t.ledgerEntries.accountId, [...accountIds]), lte(t.ledgerEntries.occurredAt, now)))
+        .where(and(inArray(t.ledgerEntries.accountId, [...accountIds]), happenedBy(t, now)))
         .groupBy(t.ledgerEntries.accountId);
       const totals = new Map(rows.map((row) => [row.accountId, Number(row.total)]));
       return accountIds.map((id) => totals.get(id) ?? 0);
@@ -115,6 +124,7 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
       return groupBy(appealIds, rows, (row) => row.appealId);
     }),
   };
+  return loaders;
 }
 
 export type UtilityLoaders = ReturnType<typeof createUtilityLoaders>;
