@@ -1,5 +1,5 @@
 import type { Transaction } from '@kabinet/db';
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql, type Placeholder } from 'drizzle-orm';
 import type { UtilityTables } from './tables';
 
 /*
@@ -25,6 +25,13 @@ export function signedLedgerAmount(kind: LedgerKind, amountMinor: number): numbe
   if (amountMinor < 0) throw new RangeError(`a ${kind.toLowerCase()} amount is positive: ${amountMinor}`);
   return kind === 'PAYMENT' ? -amountMinor : amountMinor;
 }
+
+/**
+ * What the balance shown at `now` sums: the entries that happened by then, debt positive and
+ * overpayment negative, in minor units (a numeric as text).
+ */
+export const balanceSum = (t: UtilityTables) => sql<string>`coalesce(sum(${t.ledgerEntries.amountMinor}), 0)`;
+export const happenedBy = (t: UtilityTables, now: Date | Placeholder) => lte(t.ledgerEntries.occurredAt, now);
 
 /** A payment received for one account, from any channel. */
 export interface ReceivedPayment {

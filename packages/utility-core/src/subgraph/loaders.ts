@@ -2,6 +2,7 @@ import { byKey, groupBy, isAnyOf, validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, lte, ne, sql } from 'drizzle-orm';
 import { estimatesCorrectedBy } from '../bills/bill-document';
+import { balanceSum, happenedBy } from '../ledger';
 import type { AccountRow, AppealMessageRow, BillConsumptionRow, BillLineRow, BillRow, EReceiptSubscriptionRow, MeterRow, ReadingRow, SupplierRow, UtilityTables } from '../tables';
 
 type Tables = UtilityTables;
@@ -17,12 +18,17 @@ const now = sql.placeholder('now');
 export function prepareUtilityQueries(db: Database, t: Tables) {
   return {
     accountsByHolder: db.select().from(t.accounts).where(isAnyOf(t.accounts.holderUserId, ids)).orderBy(asc(t.accounts.accountNumber)).prepare('accounts_by_holder'),
-    accountById: db.select().from(t.accounts).where(isAnyOf(t.accounts.id, ids)).prepare('account_by_id'),
+    accountById: db
+      .select({ account: t.accounts, supplier: t.suppliers })
+      .from(t.accounts)
+      .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
+      .where(isAnyOf(t.accounts.id, ids))
+      .prepare('account_by_id'),
     supplierById: db.select().from(t.suppliers).where(isAnyOf(t.suppliers.id, ids)).prepare('supplier_by_id'),
     balanceByAccount: db
-      .select({ accountId: t.ledgerEntries.accountId, total: sql<string>`coalesce(sum(${t.ledgerEntries.amountMinor}), 0)` })
+      .select({ accountId: t.ledgerEntries.accountId, total: balanceSum(t) })
       .from(t.ledgerEntries)
-      .where(and(isAnyOf(t.ledgerEntries.accountId, ids), lte(t.ledgerEntries.occurredAt, now)))
+      .where(and(isAnyOf(t.ledgerEntries.accountId, ids), happenedBy(t, now)))
       .groupBy(t.ledgerEntries.accountId)
       .prepare('balance_by_account'),
     metersByAccount: db
@@ -76,17 +82,23 @@ export type UtilityQueries = ReturnType<typeof prepareUtilityQueries>;
 export function createUtilityLoaders(queries: UtilityQueries, requestTime: Date) {
   // Timestamps go to either driver as text, as drizzle's own columns send them.
   const at = requestTime.toISOString();
-  return {
+  const loaders = {
     accountsByHolder: new DataLoader<string, AccountRow[]>(async (userIds) => {
       const valid = validIds(userIds);
       const rows = valid.length ? await queries.accountsByHolder.execute({ ids: valid }) : [];
       return groupBy(userIds, rows, (row) => row.holderUserId!);
     }),
 
+    /** With its supplier, read in the same statement: what comes next for an account (its reading window, a submission) needs it. */
     accountById: new DataLoader<string, AccountRow | null>(async (keys) => {
       const valid = validIds(keys);
       const rows = valid.length ? await queries.accountById.execute({ ids: valid }) : [];
-      return byKey(keys, rows, (row) => row.id);
+      for (const { supplier } of rows) loaders.supplierById.prime(supplier.id, supplier);
+      return byKey(
+        keys,
+        rows.map((row) => row.account),
+        (row) => row.id,
+      );
     }),
 
     supplierById: new DataLoader<string, SupplierRow | null>(async (keys) => {
@@ -149,6 +161,7 @@ export function createUtilityLoaders(queries: UtilityQueries, requestTime: Date)
       return groupBy(appealIds, rows, (row) => row.appealId);
     }),
   };
+  return loaders;
 }
 
 export type UtilityLoaders = ReturnType<typeof createUtilityLoaders>;
