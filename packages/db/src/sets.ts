@@ -3,28 +3,38 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from './database';
 
 /*
- * Set-based writes: any number of rows in one statement of constant text, the rows travelling
- * as one JSON parameter that Postgres reads back as rows of the table's own type
- * (`json_populate_recordset`), so each value is converted by its column's type. A batch job
+ * Set-based writes: any number of rows in one statement of constant text. The rows travel as
+ * one JSON parameter, an array of arrays of values (no keys repeated), that Postgres reads back
+ * element by element (`jsonb_array_elements`), each value cast to its column's type. A batch job
  * (a billing run) writes a thousand rows in the time a statement per row would take for one.
  */
 
 type Executor = Database | Transaction;
 
 /** A JSON value as Postgres reads it into a column: instants as ISO strings, the rest (jsonb objects too) as they are. */
-const jsonValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+const jsonValue = (value: unknown) => (value === undefined ? null : value instanceof Date ? value.toISOString() : value);
 
-/** The rows of `table` in `rows`, keyed by column names, and the columns they set (the keys of the first row). */
+/** The value at `index` of a row's array, as `column`'s type. */
+function valueAt(column: PgColumn, index: number): SQL {
+  const type = column.getSQLType();
+  const at = sql.raw(String(index));
+  // A JSON null in a jsonb column is SQL's null, as everywhere else.
+  if (type === 'jsonb') return sql`nullif("row"->${at}, 'null'::jsonb)`;
+  if (type.endsWith('[]')) throw new TypeError(`set-based writes take no array columns (${column.name})`);
+  return sql`("row"->>${at})::${sql.raw(type)}`;
+}
+
+/**
+ * The rows of `table` in `rows` as a JSON parameter, the columns they set (the keys of the first
+ * row), and each column's value read from a row: `select <values> from <source>`.
+ */
 function records<TTable extends PgTable>(table: TTable, rows: Partial<TTable['$inferInsert']>[]) {
   const all = getTableColumns(table) as Record<string, PgColumn>;
   const keys = Object.keys(rows[0]!).filter((key) => all[key] !== undefined);
   const columns = keys.map((key) => all[key]!);
-  const json = JSON.stringify(
-    rows.map((row) => Object.fromEntries(keys.map((key, index) => [columns[index]!.name, jsonValue((row as Record<string, unknown>)[key] ?? null)]))),
-  );
-  // The rows, typed by the table: `select "a", "b" from json_populate_recordset(null::"schema"."table", $1) as "row"`.
-  const source = sql`json_populate_recordset(null::${table}, ${json}::json) as "row"`;
-  return { columns, source };
+  const json = JSON.stringify(rows.map((row) => keys.map((key) => jsonValue((row as Record<string, unknown>)[key]))));
+  const values = columns.map((column, index) => valueAt(column, index));
+  return { columns, values, source: sql`jsonb_array_elements(${json}::jsonb) as "row"` };
 }
 
 const names = (columns: PgColumn[]) => sql.join(columns.map((column) => sql.identifier(column.name)), sql`, `);
@@ -46,9 +56,9 @@ export async function insertRows<TTable extends PgTable>(
   options: { onConflictDoNothing?: boolean } = {},
 ): Promise<string[]> {
   if (!rows.length) return [];
-  const { columns, source } = records(table, rows);
+  const { columns, values, source } = records(table, rows);
   const conflict = options.onConflictDoNothing ? sql` on conflict do nothing returning "id"` : sql``;
-  const result = await executor.execute(sql`insert into ${table} (${names(columns)}) select ${names(columns)} from ${source}${conflict}`);
+  const result = await executor.execute(sql`insert into ${table} (${names(columns)}) select ${sql.join(values, sql`, `)} from ${source}${conflict}`);
   return options.onConflictDoNothing ? rowsOf<{ id: string }>(result).map((row) => row.id) : [];
 }
 
@@ -63,13 +73,18 @@ export async function updateRows<TTable extends PgTable>(
   rows: Partial<TTable['$inferSelect']>[],
 ): Promise<void> {
   if (!rows.length) return;
-  const { columns, source } = records(table, rows as Partial<TTable['$inferInsert']>[]);
+  const { columns, values, source } = records(table, rows as Partial<TTable['$inferInsert']>[]);
   const keyColumn = (getTableColumns(table) as Record<string, PgColumn>)[key]!;
-  const set = sql.join(
-    columns.filter((column) => column !== keyColumn).map((column) => sql`${sql.identifier(column.name)} = "row".${sql.identifier(column.name)}`),
+  const given = sql.join(
+    columns.map((column, index) => sql`${values[index]!} as ${sql.identifier(column.name)}`),
     sql`, `,
   );
-  await executor.execute(sql`update ${table} set ${set} from ${source} where ${table}.${sql.identifier(keyColumn.name)} = "row".${sql.identifier(keyColumn.name)}`);
+  const set = sql.join(
+    columns.filter((column) => column !== keyColumn).map((column) => sql`${sql.identifier(column.name)} = "given".${sql.identifier(column.name)}`),
+    sql`, `,
+  );
+  const keyName = sql.identifier(keyColumn.name);
+  await executor.execute(sql`update ${table} set ${set} from (select ${given} from ${source}) as "given" where ${table}.${keyName} = "given".${keyName}`);
 }
 
 /** `column = any($values)`: a list as one array parameter (of the column's type), whatever its length. */

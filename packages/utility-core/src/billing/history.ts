@@ -25,20 +25,31 @@ export async function loadBillingHistories(executor: Executor, t: UtilityTables,
   const [meters, readingRows, billedRows] = await Promise.all([
     executor.select().from(t.meters).where(anyOf(t.meters.accountId, accountIds)),
     executor
-      .select({ reading: t.readings, accountId: t.meters.accountId })
+      .select({ meterId: t.readings.meterId, zone: t.readings.zone, period: t.readings.period, value: t.readings.value, source: t.readings.source, accountId: t.meters.accountId })
       .from(t.readings)
       .innerJoin(t.meters, eq(t.meters.id, t.readings.meterId))
       .where(and(anyOf(t.meters.accountId, accountIds), lte(t.readings.period, firstDayOf(period)))),
     executor
-      .select({ row: t.billConsumption, period: t.bills.period, accountId: t.bills.accountId })
+      .select({
+        id: t.billConsumption.id,
+        billId: t.billConsumption.billId,
+        meterId: t.billConsumption.meterId,
+        zone: t.billConsumption.zone,
+        consumption: t.billConsumption.consumption,
+        correctedConsumption: t.billConsumption.correctedConsumption,
+        correctedByBillId: t.billConsumption.correctedByBillId,
+        estimated: t.billConsumption.estimated,
+        period: t.bills.period,
+        accountId: t.bills.accountId,
+      })
       .from(t.billConsumption)
       .innerJoin(t.bills, eq(t.bills.id, t.billConsumption.billId))
       .where(and(anyOf(t.bills.accountId, accountIds), lt(t.bills.period, firstDayOf(period)))),
   ]);
 
   for (const meter of meters) histories.get(meter.accountId)!.meters.push(meter);
-  for (const { reading, accountId } of readingRows) {
-    histories.get(accountId)!.readings.push({
+  for (const reading of readingRows) {
+    histories.get(reading.accountId)!.readings.push({
       meterId: reading.meterId,
       zone: reading.zone,
       period: periodOf(reading.period),
@@ -46,11 +57,11 @@ export async function loadBillingHistories(executor: Executor, t: UtilityTables,
       estimated: reading.source === 'ESTIMATE',
     });
   }
-  for (const { row, period: billPeriod, accountId } of billedRows) {
-    histories.get(accountId)!.billed.push({
+  for (const row of billedRows) {
+    histories.get(row.accountId)!.billed.push({
       id: row.id,
       billId: row.billId,
-      period: periodOf(billPeriod),
+      period: periodOf(row.period),
       meterId: row.meterId,
       zone: row.zone,
       consumption: new Big(row.correctedConsumption ?? row.consumption),
