@@ -122,7 +122,9 @@ export function priceConsumption(segments: TariffSegment[], consumption: ZoneCon
         lines.push({
           scheme: entry.scheme,
           zone: entry.zone,
-          consumption: filled.times(entry.consumption).div(total),
+          // A zone's share of the tier; a meter's only zone takes all of it (what the division
+          // would give: the quotient rounded to Big.DP places by Big.RM, without dividing).
+          consumption: consumption.length === 1 ? filled.round(Big.DP, Big.RM as Big.RoundingMode) : filled.times(entry.consumption).div(total),
           from: segment.from,
           to: segment.to,
           tier: tierIndex,
