@@ -1,11 +1,11 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { CostLimits, Logger } from '@kabinet/config';
 import { DomainError, localize, type Translations } from '@kabinet/errors';
-import { createRateLimits, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
+import { createRateLimits, encodeCostReport, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
 import { callerOf, type Caller, type ClientKinds } from './caller';
 import type { GatewayContext } from './context';
-import { operationCost } from './cost';
+import { rememberedOperationCost } from './cost';
 import { limitRefusalCode } from './limits';
 
 /** The budgets an operation is charged to: the customer's always, the client's when a token proves one (caller.ts). */
@@ -183,7 +183,7 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
         async didResolveOperation({ operation, document, request: { variables }, schema }) {
           if (!operation) return;
           try {
-            requested = operationCost({ schema, document, operationName: operation.name?.value, variables });
+            requested = rememberedOperationCost({ schema, document, operationName: operation.name?.value, variables });
           } catch (error) {
             throw unpriceable(error);
           }
@@ -205,7 +205,7 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
             return overBudgetResponse(charge.refusedBy, charge.refusing);
           }
           charged = requested;
-          contextValue.costReport = report();
+          contextValue.costReportHeader = encodeCostReport(report());
           return null;
         },
 

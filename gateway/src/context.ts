@@ -1,5 +1,4 @@
 import type { Viewer } from '@kabinet/auth';
-import type { CostReport } from '@kabinet/rate-limits';
 import type { RequestFacts } from './observability';
 
 export interface GatewayContext {
@@ -12,6 +11,9 @@ export interface GatewayContext {
   acceptLanguage: string | undefined;
   /** What is learnt of the request on its way, for its log line and the metrics (observability.ts). */
   facts?: RequestFacts;
-  /** The request's cost and budgets once charged (budget.ts): told to the subgraphs for `rateLimitInfo`. */
-  costReport?: CostReport;
+  /**
+   * The request's cost and budgets once charged (budget.ts), encoded once for the header that tells
+   * the subgraphs (`costReportHeader`, for `rateLimitInfo`).
+   */
+  costReportHeader?: string;
 }

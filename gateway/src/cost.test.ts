@@ -3,14 +3,14 @@ import { createRequire } from 'node:module';
 import { ApolloGateway } from '@apollo/gateway';
 import type * as GraphQL from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { operationCost } from './cost';
+import { operationCost, rememberedOperationCost } from './cost';
 import { readSupergraphSdl } from './supergraph';
 
 // The copy of graphql graphql-query-complexity and Apollo load (CommonJS), as at run time; under
 // vitest an `import` here would give the ESM copy, whose schema the library would not recognise.
 const { buildSchema, parse } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
-const schema = buildSchema(`
+const sdl = `
   type Query { me: User, greeting: String }
   type Mutation { pay(amount: Int!): Payment! }
   type User { id: ID! email: String! payments(first: Int = 10, after: String): PaymentConnection! accounts: [Account!]! }
@@ -22,7 +22,8 @@ const schema = buildSchema(`
   type BillConnection { edges: [BillEdge!]! }
   type BillEdge { node: Bill! }
   type Bill { id: ID! }
-`);
+`;
+const schema = buildSchema(sdl);
 
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
   operationCost({ schema, document: parse(query), variables, operationName });
@@ -98,6 +99,34 @@ describe('operation cost', () => {
   it('refuses variables that do not fit their definitions, as execution would', () => {
     expect(() => cost(`query ($first: Int) { me { ${paymentsPage('(first: $first)')} } }`, { first: 'many' })).toThrow(/\$first/);
     expect(() => cost('mutation ($amount: Int!) { pay(amount: $amount) { id } }', {})).toThrow(/\$amount/);
+  });
+});
+
+describe('remembered operation costs', () => {
+  const query = `query Page($first: Int) { me { ${paymentsPage('(first: $first)')} } }`;
+
+  it('price the same document anew for other variables or another operation', () => {
+    const document = parse(`${query} query Cheap { me { id } }`);
+    const remembered = (variables: Record<string, unknown>, operationName = 'Page') => rememberedOperationCost({ schema, document, variables, operationName });
+    expect(remembered({ first: 5 })).toBe(cost(query, { first: 5 }));
+    expect(remembered({ first: 100 })).toBe(cost(query, { first: 100 }));
+    expect(remembered({ first: 5 })).toBe(cost(query, { first: 5 }));
+    expect(remembered({ first: 100 }, 'Cheap')).toBe(1);
+    for (let first = 0; first < 200; first += 1) expect(remembered({ first })).toBe(cost(query, { first }));
+  });
+
+  it('never remember a refusal: bad variables are refused every time', () => {
+    const document = parse(query);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect(() => rememberedOperationCost({ schema, document, variables: { first: 'many' } })).toThrow(/\$first/);
+    }
+  });
+
+  it('are the schema\'s: the same document priced against another schema is priced anew', () => {
+    const other = buildSchema(sdl.replace('payments(first: Int = 10, after: String)', 'payments(first: Int = 30, after: String)'));
+    const document = parse(`{ me { ${paymentsPage('')} } }`);
+    expect(rememberedOperationCost({ schema, document })).toBe(1 + 1 + 10 * 3);
+    expect(rememberedOperationCost({ schema: other, document })).toBe(1 + 1 + 30 * 3);
   });
 });
 

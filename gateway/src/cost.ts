@@ -63,3 +63,28 @@ export function operationCost({ schema, document, operationName, variables }: Co
   });
   return Math.max(cost, 1);
 }
+
+/**
+ * Costs already worked out, by parsed document: Apollo keeps one document per query text (its
+ * document store), so an operation the clients keep sending is priced once per set of variables
+ * rather than walked again on every request. Bounded: a document remembers a few dozen sets of
+ * variables, and long ones not at all.
+ */
+const remembered = new WeakMap<DocumentNode, { schema: GraphQLSchema; costs: Map<string, number> }>();
+const maxRememberedPerDocument = 64;
+const maxRememberedKeyLength = 2_000;
+
+/** `operationCost`, remembered for the document (see `remembered`); what throws is never remembered. */
+export function rememberedOperationCost(operation: CostedOperation): number {
+  const key = `${operation.operationName ?? ''}\n${JSON.stringify(operation.variables ?? {})}`;
+  if (key.length > maxRememberedKeyLength) return operationCost(operation);
+  let entry = remembered.get(operation.document);
+  if (!entry || entry.schema !== operation.schema) remembered.set(operation.document, (entry = { schema: operation.schema, costs: new Map() }));
+  let cost = entry.costs.get(key);
+  if (cost === undefined) {
+    cost = operationCost(operation);
+    if (entry.costs.size >= maxRememberedPerDocument) entry.costs.clear();
+    entry.costs.set(key, cost);
+  }
+  return cost;
+}

@@ -1,33 +1,19 @@
-import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations } from '@kabinet/auth';
-import { createLogger, defaultPorts, loadConfigOrExit } from '@kabinet/config';
-import { stopOnSignals } from '@kabinet/http';
-import { startGateway } from './server';
-import { readSupergraphSdl } from './supergraph';
+import cluster from 'node:cluster';
+import { backgroundStdout, createLogger, loadConfigOrExit } from '@kabinet/config';
+import { superviseWorkers } from './workers';
 
-// The gateway's own process (production): subgraph URLs come from IDENTITY_URL & co.
+// The gateway's own process (production): one gateway, or GATEWAY_WORKERS of them on the same port.
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel, 'gateway');
-const gatewaySecret = loadGatewaySecret(config);
-const sessions = openSessionRevocations(config, logger, httpRevocationsSource(config.gateway.subgraphUrls.identity, gatewaySecret));
-sessions.start();
-const gateway = await startGateway({
-  supergraphSdl: readSupergraphSdl(),
-  subgraphUrls: config.gateway.subgraphUrls,
-  tokenKeys: await loadTokenKeys(config),
-  sessions,
-  gatewaySecret,
-  logger,
-  production: config.production,
-  trustProxy: config.gateway.trustProxy,
-  subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
-  firstPartyOperations: config.gateway.firstPartyOperations,
-  costs: config.gateway.costs,
-  redisUrl: config.redis.url,
-  metricsToken: config.gateway.metricsToken,
-  port: config.port ?? defaultPorts.gateway,
-});
+// A line per request: written off the request's path.
+const logger = createLogger(config.logLevel, 'gateway', backgroundStdout());
 
-stopOnSignals(async () => {
-  await gateway.stop();
-  sessions.stop();
-});
+if (cluster.isPrimary && config.gateway.workers > 1) {
+  if (!config.redis.url) {
+    logger.warn({ workers: config.gateway.workers }, 'without REDIS_URL each gateway worker keeps its own query budgets and APQ cache');
+  }
+  superviseWorkers(config.gateway.workers, logger);
+} else {
+  // Loaded only where a gateway runs: the primary of several workers stays small.
+  const { serveGateway } = await import('./serve');
+  await serveGateway(config, logger);
+}

@@ -68,6 +68,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly subgraphCalls = new Counter({
+    name: 'kabinet_gateway_subgraph_calls_total',
+    help: 'Subgraph calls of query plans, by subgraph; shared="true": answered by an identical query already on its way, nothing sent.',
+    labelNames: ['subgraph', 'shared'] as const,
+    registers: [this.registry],
+  });
+
   /** `clients`: the registered clients' names, each labelled as itself. */
   constructor(clients: Iterable<string>) {
     this.labelledClients = new Set([...clients, anonymousClient]);
@@ -81,6 +88,13 @@ export class GatewayMetrics {
     this.duration.observe({ client: label, operation_type: operationType }, seconds);
     if (facts.cost?.charged) this.cost.inc({ client: label }, facts.cost.charged);
     if (facts.rateLimited) this.rateLimited.inc({ client: label, budget: facts.rateLimited });
+  }
+
+  /** Counts one subgraph's calls (subgraph-source.ts): sent, or shared with an identical one in flight. */
+  subgraphCallCounter(subgraph: string): (shared: boolean) => void {
+    const sent = this.subgraphCalls.labels({ subgraph, shared: 'false' });
+    const shared = this.subgraphCalls.labels({ subgraph, shared: 'true' });
+    return (wasShared) => (wasShared ? shared : sent).inc();
   }
 
   private clientLabel(client: string): string {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { ApolloServerPlugin, GraphQLRequest, PersistedQueryOptions } from '@apollo/server';
@@ -82,14 +83,33 @@ function normalized(body: string): string | undefined {
 
 interface Safelist {
   byId: Map<string, string>;
-  bodies: Set<string>;
+  /** Whether a text is a manifest operation once normalized. */
+  allows(text: string): boolean;
 }
+
+/**
+ * Texts already found in a safelist, so that the operation an app sends on every request is not
+ * parsed and printed again each time. Bounded (a caller can vary the formatting without end): only
+ * texts of a manifest operation's size, and at most `maxRemembered` of them.
+ */
+const maxRemembered = 1_000;
+const maxRememberedLength = 20_000;
 
 function safelistOf(manifests: PersistedQueryManifest[]): Safelist {
   const operations = manifests.flatMap((manifest) => manifest.operations);
+  const bodies = new Set(operations.map((operation) => normalized(operation.body)!));
+  const allowed = new Set<string>();
   return {
     byId: new Map(operations.map((operation) => [operation.id, operation.body])),
-    bodies: new Set(operations.map((operation) => normalized(operation.body)!)),
+    allows(text) {
+      if (allowed.has(text)) return true;
+      if (!bodies.has(normalized(text) ?? '')) return false;
+      if (text.length <= maxRememberedLength) {
+        if (allowed.size >= maxRemembered) allowed.clear();
+        allowed.add(text);
+      }
+      return true;
+    },
   };
 }
 
@@ -146,7 +166,7 @@ export function persistedQueries<TContext extends { viewer: Viewer | null; clien
       return resolveTo(request, body);
     }
     if (requireId) throw refusals.idRequired();
-    if (request.query !== undefined && !safelist.bodies.has(normalized(request.query) ?? '')) throw refusals.notInSafelist();
+    if (request.query !== undefined && !safelist.allows(request.query)) throw refusals.notInSafelist();
   };
 
   const plugin: ApolloServerPlugin<TContext> = {
@@ -159,7 +179,7 @@ export function persistedQueries<TContext extends { viewer: Viewer | null; clien
       // free and log-unknown: manifest ids work without registering; anything else is APQ's or free text.
       const body = id !== undefined && request.query === undefined ? firstParty.byId.get(id) : undefined;
       if (body !== undefined) return void resolveTo(request, body);
-      if (mode === 'log-unknown' && !(request.query !== undefined && firstParty.bodies.has(normalized(request.query) ?? ''))) {
+      if (mode === 'log-unknown' && !(request.query !== undefined && firstParty.allows(request.query))) {
         options.logger.warn(
           { client: caller.client, operationName: request.operationName ?? null, operationId: id ?? (request.query ? sha256(request.query) : null) },
           'operation not in any first-party manifest',
@@ -209,6 +229,9 @@ export async function warmQueryPlans(gateway: ApolloGateway, clients: ClientMani
     });
     await planning.queryPlanStore.set(id, plan);
     await planning.queryPlanStore.set(sha256(id + name), plan);
+    // Planning is CPU work without I/O: between operations, connections opened at start (Redis)
+    // and the health check get their turn instead of waiting for the last plan.
+    await nextTurn();
   }
   return operations.size;
 }

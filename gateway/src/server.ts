@@ -76,6 +76,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { logger } = options;
   disableApolloTelemetry();
   const agent = subgraphAgent(options.subgraphTimeoutMs);
+  const clients = readClientManifests();
+  const metrics = new GatewayMetrics(clients.map((client) => client.name));
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     serviceList: undefined,
@@ -90,6 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         secret: subgraphSecret(options.gatewaySecret, name),
         agent,
         timeoutMs: options.subgraphTimeoutMs,
+        onCall: metrics.subgraphCallCounter(name),
       });
     },
   });
@@ -106,8 +109,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: 'ok' });
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
-  const clients = readClientManifests();
-  const metrics = new GatewayMetrics(clients.map((client) => client.name));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));

@@ -1,10 +1,12 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
 import { localize, type Translations } from '@kabinet/errors';
-import { costReportHeader, encodeCostReport } from '@kabinet/rate-limits';
+import { costReportHeader } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch } from 'undici';
+import { Agent } from 'undici';
 import type { GatewayContext } from './context';
+
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 /**
  * Kept-alive connections to the subgraphs. Idle sockets are dropped after 30 s, well before the
@@ -15,16 +17,32 @@ export function subgraphAgent(timeoutMs: number): Agent {
   return new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000, connect: { timeout: timeoutMs } });
 }
 
-type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+/** A subgraph's answer as it came, before anyone parsed it: each request that waited on it parses its own copy. */
+interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  text: string;
+}
 
 /** The codes of a failed connection that the subgraph may not have seen the request on. */
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-const causeCode = (error: unknown) => (error as { cause?: { code?: unknown } })?.cause?.code;
+/** undici's time limits: connecting, waiting for the answer to begin, and between its parts. */
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const codeOf = (error: unknown) => {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return String(code ?? cause?.code);
+};
 
-const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
-const isConnectionReset = (error: unknown) => resetCodes.has(String(causeCode(error)));
+const isTimeout = (error: unknown) => timeoutCodes.has(codeOf(error));
+const isConnectionReset = (error: unknown) => resetCodes.has(codeOf(error));
 /** Subgraph operations the gateway plans start with their type; only queries are safe to send twice. */
-const isQuery = (query: string | undefined) => query !== undefined && /^\s*(query\b|\{)/.test(query);
+const isQuery = (query: string) => /^\s*(query\b|\{)/.test(query);
+/**
+ * `rateLimitInfo` answers with this request's own budgets, which the gateway tells the subgraph
+ * in a header (`costReportHeader`): two requests for it never share an answer.
+ */
+const answersPerRequest = (query: string) => query.includes('rateLimitInfo');
 
 /** A service's name as a person reads it, in each language. */
 const serviceNames: Record<string, Translations> = {
@@ -34,7 +52,9 @@ const serviceNames: Record<string, Translations> = {
   payments: { en: 'payments', uk: 'платежів', ru: 'платежей' },
 };
 
-function serviceMessages(service: string): Record<'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE', Translations> {
+type Failure = 'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE';
+
+function serviceMessages(service: string): Record<Failure, Translations> {
   const name = serviceNames[service] ?? { en: service, uk: service, ru: service };
   return {
     SERVICE_FAILED: { en: `The ${name.en} service failed`, uk: `Сервіс ${name.uk} дав збій`, ru: `Сервис ${name.ru} дал сбой` },
@@ -51,68 +71,161 @@ function serviceMessages(service: string): Record<'SERVICE_FAILED' | 'TIMEOUT' |
 // Never passed on: where the subgraph is and what it answered is the gateway's business.
 const internalExtensions = new Set(['stacktrace', 'exception', 'response', 'http']);
 
+/** A JSON answer (GraphQL's media types), or `undefined` for anything else or what does not parse. */
+function parsedBody(answer: RawAnswer): unknown {
+  const type = answer.contentType;
+  if (!type || !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))) return undefined;
+  try {
+    return JSON.parse(answer.text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A subgraph's `Cache-Control` as the hint @apollo/gateway gives the overall policy (none: not cacheable). */
+function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
+  const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: 0 };
+  if (!header) return hint;
+  for (const part of header.split(',')) {
+    const [name, value] = part.trim().split('=', 2).map((piece) => piece.trim().replace(/^"|"$/g, ''));
+    if (name === 'max-age' && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    if (name === 'private') hint.scope = 'PRIVATE';
+    if (name === 'public') hint.scope = 'PUBLIC';
+  }
+  return hint;
+}
+
 export interface SubgraphSourceOptions {
   name: string;
   url: string;
   secret: string;
   agent: Agent;
   timeoutMs: number;
+  /** Told of every call: `shared` when an identical query in flight answered it. */
+  onCall?: (shared: boolean) => void;
 }
 
 /**
- * How the gateway talks to one subgraph: its secret and the caller's token on every call, a
- * time limit, one retry of a query whose kept-alive connection was reset, and typed errors
- * that name the subgraph when it cannot be reached.
+ * How the gateway talks to one subgraph, straight over undici's `request` on kept-alive
+ * connections: its secret and the caller's token on every call, a time limit, one retry of a query
+ * whose kept-alive connection was reset, typed errors that name the subgraph when it cannot be
+ * reached, and identical queries in flight at once sent only once (`inFlight`).
  */
-export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   private readonly serviceName: string;
   private readonly secret: string;
+  private readonly agent: Agent;
+  private readonly origin: string;
+  private readonly path: string;
+  private readonly timeoutMs: number;
+  private readonly onCall: (shared: boolean) => void;
+  /**
+   * Queries on their way, by everything their answer depends on: the body (query, variables) and
+   * the headers that differ between callers (token, address, language). Another caller sending
+   * the same waits for that answer instead of asking again. Never mutations.
+   */
+  private readonly inFlight = new Map<string, Promise<RawAnswer>>();
+  private messages: Record<Failure, Translations> | undefined;
 
   constructor(options: SubgraphSourceOptions) {
-    super({
-      url: options.url,
-      fetcher: (url, init) =>
-        // undici's Response has everything the data source reads; its type is node-fetch's shape by name only.
-        fetch(url, { ...init, dispatcher: options.agent, signal: AbortSignal.timeout(options.timeoutMs) }) as unknown as ReturnType<RemoteGraphQLDataSource['fetcher']>,
-    });
+    const url = new URL(options.url);
     this.serviceName = options.name;
     this.secret = options.secret;
+    this.agent = options.agent;
+    this.origin = url.origin;
+    this.path = url.pathname + url.search;
+    this.timeoutMs = options.timeoutMs;
+    this.onCall = options.onCall ?? (() => {});
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    headers.set(gatewaySecretHeader, this.secret);
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const { request } = options;
     // Query plans also run without an incoming request (health checks): context is then empty.
-    if (context.authorization) headers.set('authorization', context.authorization);
-    if (context.clientIp) headers.set(clientIpHeader, context.clientIp);
-    if (context.acceptLanguage) headers.set('accept-language', context.acceptLanguage);
-    if (context.costReport) headers.set(costReportHeader, encodeCostReport(context.costReport));
-  }
+    const context: Partial<GatewayContext> = options.context;
+    const query = request.query;
+    if (!query) throw new Error(`no query to send to subgraph ${this.serviceName}`);
+    const body = JSON.stringify({ query, operationName: request.operationName, variables: request.variables, extensions: request.extensions });
+    const headers: Record<string, string> = { 'content-type': 'application/json', [gatewaySecretHeader]: this.secret };
+    // Only when the executor sends some (federated tracing, which Kabinet does not use).
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
+    if (context.authorization) headers.authorization = context.authorization;
+    if (context.clientIp) headers[clientIpHeader] = context.clientIp;
+    if (context.acceptLanguage) headers['accept-language'] = context.acceptLanguage;
+    if (context.costReportHeader) headers[costReportHeader] = context.costReportHeader;
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const retriable = isQuery(query);
+    let answer: RawAnswer;
     try {
-      return await super.process(options);
-    } catch (error) {
-      if (!isConnectionReset(error) || !isQuery(options.request.query)) throw this.unavailable(error);
-    }
-    // The subgraph closed a kept-alive connection as the query went out: once more, on a fresh one.
-    try {
-      return await super.process(options);
+      if (retriable && !answersPerRequest(query)) answer = await this.shared(body, headers);
+      else {
+        this.onCall(false);
+        answer = await this.sendWithRetry(body, headers, retriable);
+      }
     } catch (error) {
       throw this.unavailable(error);
     }
+    if (answer.status < 200 || answer.status > 299) throw this.errorFromAnswer(answer);
+    const result = parsedBody(answer);
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) throw this.failed();
+
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.cacheControl));
+    return result as SubgraphResponse;
+  }
+
+  /** The answer to a query already on its way with the same body and headers, or a new call that others may share. */
+  private shared(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+    const key = `${headers.authorization ?? ''}\n${headers[clientIpHeader] ?? ''}\n${headers['accept-language'] ?? ''}\n${body}`;
+    const waiting = this.inFlight.get(key);
+    this.onCall(waiting !== undefined);
+    if (waiting) return waiting;
+    const answer = this.sendWithRetry(body, headers, true).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, answer);
+    return answer;
+  }
+
+  private async sendWithRetry(body: string, headers: Record<string, string>, retriable: boolean): Promise<RawAnswer> {
+    try {
+      return await this.send(body, headers);
+    } catch (error) {
+      if (!retriable || !isConnectionReset(error)) throw error;
+    }
+    // The subgraph closed a kept-alive connection as the query went out: once more, on a fresh one.
+    return this.send(body, headers);
+  }
+
+  private async send(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+    // Time limits as undici keeps them (no timer or AbortSignal of our own per call): the answer
+    // must begin within `timeoutMs`, and no pause inside it may last longer.
+    const response = await this.agent.request({
+      origin: this.origin,
+      path: this.path,
+      method: 'POST',
+      headers,
+      body,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    const header = (name: string) => {
+      const value = response.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+    return { status: response.statusCode, contentType: header('content-type'), cacheControl: header('cache-control'), text: await response.body.text() };
   }
 
   /** A subgraph's own refusal (4xx with a coded error) passes on as it is; anything else is its failure. */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
-    const body = await this.parseBody(response).catch(() => null);
-    const first = (body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | null)?.errors?.[0];
-    if (response.status < 500 && typeof first?.extensions?.code === 'string' && typeof first.message === 'string') {
+  private errorFromAnswer(answer: RawAnswer): GraphQLError {
+    const body = parsedBody(answer) as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | undefined;
+    const first = body?.errors?.[0];
+    if (answer.status < 500 && typeof first?.extensions?.code === 'string' && typeof first.message === 'string') {
       const extensions = Object.fromEntries(Object.entries(first.extensions).filter(([key]) => !internalExtensions.has(key)));
       return new GraphQLError(first.message, { extensions: { ...extensions, serviceName: this.serviceName } });
     }
-    return new GraphQLError(localize(serviceMessages(this.serviceName).SERVICE_FAILED), {
+    return this.failed();
+  }
+
+  private failed(): GraphQLError {
+    return new GraphQLError(localize(this.failureMessages().SERVICE_FAILED), {
       extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName, reason: 'SERVICE_FAILED' },
     });
   }
@@ -120,9 +233,13 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   private unavailable(error: unknown): GraphQLError {
     if (error instanceof GraphQLError) return error;
     const reason = isTimeout(error) ? 'TIMEOUT' : isConnectionReset(error) ? 'CONNECTION_LOST' : 'UNREACHABLE';
-    return new GraphQLError(localize(serviceMessages(this.serviceName)[reason]), {
+    return new GraphQLError(localize(this.failureMessages()[reason]), {
       extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName, reason },
       originalError: error as Error,
     });
+  }
+
+  private failureMessages(): Record<Failure, Translations> {
+    return (this.messages ??= serviceMessages(this.serviceName));
   }
 }

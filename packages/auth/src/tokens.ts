@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
 import type { CryptoKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { parseScopeClaim, type Scope } from './scopes';
 import type { SessionRevocations } from './session-revocations';
 
@@ -108,7 +109,13 @@ export class AccessTokenError extends Error {
   }
 }
 
-export async function verifyAccessToken(keys: TokenKeys, token: string): Promise<Viewer> {
+/** A verified token's viewer, and the instant (ms since the epoch) from which the token is expired. */
+interface VerifiedToken {
+  viewer: Viewer;
+  expiresAtMs: number;
+}
+
+async function verifyToken(keys: TokenKeys, token: string): Promise<VerifiedToken> {
   try {
     const { payload } = await jwtVerify(token, keys.publicKey, {
       algorithms: [algorithm],
@@ -121,7 +128,9 @@ export async function verifyAccessToken(keys: TokenKeys, token: string): Promise
     }
     // Customers delegate; staff never do: a delegated token naming another role is not ours.
     if (payload.client_id !== undefined && role !== 'CUSTOMER') throw new AccessTokenError('invalid');
-    return {
+    // Every token we sign expires; one that does not is not ours.
+    if (typeof payload.exp !== 'number') throw new AccessTokenError('invalid');
+    const viewer: Viewer = {
       userId: payload.sub,
       role: role as Role,
       sessionId: payload.sid,
@@ -129,13 +138,48 @@ export async function verifyAccessToken(keys: TokenKeys, token: string): Promise
       email: typeof payload.email === 'string' ? payload.email : undefined,
       clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
       // A delegated token without a readable scope claim allows nothing, never everything.
-      scopes: typeof payload.client_id === 'string' ? parseScopeClaim(typeof payload.scope === 'string' ? payload.scope : '') : undefined,
+      scopes: typeof payload.client_id === 'string' ? Object.freeze(parseScopeClaim(typeof payload.scope === 'string' ? payload.scope : '')) : undefined,
     };
+    // jose refuses a token once its `exp` (seconds) is not after the current second.
+    return { viewer: Object.freeze(viewer), expiresAtMs: payload.exp * 1000 };
   } catch (error) {
     if (error instanceof AccessTokenError) throw error;
     if (error instanceof errors.JWTExpired) throw new AccessTokenError('expired');
     throw new AccessTokenError('invalid');
   }
+}
+
+export async function verifyAccessToken(keys: TokenKeys, token: string): Promise<Viewer> {
+  return (await verifyToken(keys, token)).viewer;
+}
+
+/** How many verified tokens each set of keys remembers: the access tokens of the busiest quarter of an hour. */
+export const verifiedTokensPerKeys = 20_000;
+
+// Per set of keys, so a token is only ever taken as verified with the key that verified it.
+const verifiedTokens = new WeakMap<TokenKeys, LRUCache<string, VerifiedToken>>();
+
+/**
+ * A token's viewer, its signature checked once: an app sends the same token with every request
+ * for its lifetime, and an ES256 verification costs far more than the rest of a small request.
+ * Only good tokens are remembered (a bad or tampered one is a different string, verified and
+ * refused every time), and only until they expire.
+ */
+async function verifiedViewer(keys: TokenKeys, token: string): Promise<Viewer> {
+  let cache = verifiedTokens.get(keys);
+  if (!cache) {
+    cache = new LRUCache<string, VerifiedToken>({ max: verifiedTokensPerKeys });
+    verifiedTokens.set(keys, cache);
+  }
+  const known = cache.get(token);
+  if (known) {
+    if (Date.now() < known.expiresAtMs) return known.viewer;
+    cache.delete(token);
+    throw new AccessTokenError('expired');
+  }
+  const verified = await verifyToken(keys, token);
+  cache.set(token, verified);
+  return verified.viewer;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, `null` when there is no header. */
@@ -156,6 +200,8 @@ const messages = {
  * The viewer of an HTTP request from its Authorization header: `null` when there is none,
  * a typed UNAUTHENTICATED error (HTTP 401) when the token is malformed, forged or expired, or
  * its session has ended (logout, password change or reset, deactivation, a reused refresh token).
+ * A token's signature is verified once and its viewer remembered until it expires; its session
+ * is checked on every request.
  */
 export async function viewerFromAuthorization(
   keys: TokenKeys,
@@ -166,7 +212,7 @@ export async function viewerFromAuthorization(
   if (token === null) return null;
   let viewer: Viewer;
   try {
-    viewer = await verifyAccessToken(keys, token);
+    viewer = await verifiedViewer(keys, token);
   } catch (error) {
     const expired = error instanceof AccessTokenError && error.problem === 'expired';
     throw new DomainError('UNAUTHENTICATED', expired ? messages.expired : messages.invalid, { reason: expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' }, 401);

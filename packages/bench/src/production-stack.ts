@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { generateTokenKeyPems, importTokenKeys, signAccessToken, type TokenKeys } from '@kabinet/auth';
 import { createLogger, loadConfig, repoRoot, type SubgraphName } from '@kabinet/config';
 import { openDatabase, type DatabaseHandle } from '@kabinet/db';
 import { startStack } from '@kabinet/stack';
+import { buildDeployables, deployableNamed, outputOf } from '@kabinet/build';
 import postgres from 'postgres';
 import { freePort, spawnService, type ServiceProcess } from './processes';
 
@@ -14,21 +14,14 @@ const redisServerUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const subgraphNames: readonly SubgraphName[] = ['identity', 'electricity', 'heat', 'payments'];
 
-/** Where each deployable's entry lives: source for tsx, and what `pnpm build` writes. */
-const deployables: Record<SubgraphName | 'gateway', string> = {
-  gateway: 'gateway',
-  identity: 'subgraphs/identity',
-  electricity: 'subgraphs/electricity',
-  heat: 'subgraphs/heat',
-  payments: 'subgraphs/payments',
-};
-
-/** How production runs a deployable: its compiled entry when built, else its source through tsx (said in the output). */
-export function commandOf(deployable: keyof typeof deployables): { command: string[]; compiled: boolean } {
-  const folder = path.join(repoRoot, deployables[deployable]);
-  const built = path.join(folder, 'dist', 'main.js');
-  if (existsSync(built)) return { command: [process.execPath, built], compiled: true };
-  return { command: [process.execPath, '--import', 'tsx', path.join(folder, 'src', 'main.ts')], compiled: false };
+/**
+ * The production command of a deployable: its compiled entry, built (again, when a source changed)
+ * before anything is measured, so that a benchmark never runs a stale build or TypeScript.
+ */
+export async function commandOf(name: SubgraphName | 'gateway'): Promise<string[]> {
+  const deployable = deployableNamed(name === 'gateway' ? '@kabinet/gateway' : `@kabinet/${name}`);
+  await buildDeployables([deployable], { whenChanged: true });
+  return [process.execPath, path.join(repoRoot, outputOf(deployable, 'main'))];
 }
 
 /** A new empty database on the benchmark server, dropped by `drop()`. */
@@ -58,8 +51,6 @@ export interface ProductionStack {
   gatewaySecret: string;
   database: DatabaseHandle;
   tokenKeys: TokenKeys;
-  /** Whether the services run their compiled output (`pnpm build`) rather than tsx. */
-  compiled: boolean;
   /** An hour-long customer token for `userId`, with a session of its own. */
   tokenFor(userId: string): Promise<string>;
   /** A second gateway process with its own environment (another subgraph route, another worker count). */
@@ -126,19 +117,16 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
       HEAT_URL: subgraphUrls.heat,
       PAYMENTS_URL: subgraphUrls.payments,
     };
-    let compiled = true;
     const subgraphs = {} as Record<SubgraphName, ServiceProcess>;
     // Identity first: the others read ended sessions from it.
     for (const name of subgraphNames) {
-      const { command, compiled: built } = commandOf(name);
-      compiled &&= built;
+      const command = await commandOf(name);
       const env = { ...common, ...urlsEnv, ...(name === 'identity' ? { JWT_PRIVATE_KEY: pems.privateKeyPem } : {}) };
       subgraphs[name] = await spawnService({ name, command, env, port: ports[name], readyPath: '/readyz' });
       started.push(subgraphs[name]);
     }
     const startGateway = async (env: Record<string, string> = {}) => {
-      const { command, compiled: built } = commandOf('gateway');
-      compiled &&= built;
+      const command = await commandOf('gateway');
       const port = await freePort();
       const gateway = await spawnService({
         name: 'gateway',
@@ -160,7 +148,6 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
       gatewaySecret,
       database,
       tokenKeys,
-      compiled,
       tokenFor: (userId) => signAccessToken(tokenKeys, { userId, role: 'CUSTOMER', sessionId: randomUUID() }),
       startGateway,
       stop: async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env';
 
@@ -28,5 +29,18 @@ describe('query-cost configuration', () => {
     expect(loadConfig({ METRICS_TOKEN: '' }).gateway.metricsToken).toBeUndefined();
     expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).gateway.metricsToken).toBe('a'.repeat(16));
     expect(problemsOf({ METRICS_TOKEN: 'short' })).toHaveLength(1);
+  });
+});
+
+describe('gateway workers', () => {
+  it('are one per CPU in production, one elsewhere, unless GATEWAY_WORKERS says', () => {
+    const production = { NODE_ENV: 'production', JWT_PUBLIC_KEY: 'a key', GATEWAY_SECRET: 's'.repeat(32) };
+    expect(loadConfig(production).gateway.workers).toBe(availableParallelism());
+    expect(loadConfig({}).gateway.workers).toBe(1);
+    expect(loadConfig({ GATEWAY_WORKERS: '' }).gateway.workers).toBe(1);
+    expect(loadConfig({ ...production, GATEWAY_WORKERS: '3' }).gateway.workers).toBe(3);
+    expect(loadConfig({ GATEWAY_WORKERS: '2' }).gateway.workers).toBe(2);
+    expect(problemsOf({ GATEWAY_WORKERS: '0' })).toHaveLength(1);
+    expect(problemsOf({ GATEWAY_WORKERS: 'many' })).toHaveLength(1);
   });
 });

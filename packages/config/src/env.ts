@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
@@ -53,6 +54,7 @@ export const envSchema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   FIRST_PARTY_OPERATIONS: z.enum(['free', 'log-unknown', 'safelist']).optional(),
+  GATEWAY_WORKERS: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(256).optional()),
   // gateway: query-cost budgets (points per window) and who may read /metrics
   COST_BUDGET_PER_CUSTOMER: z.coerce.number().int().min(1).default(50_000),
   COST_BUDGET_PER_CLIENT: z.coerce.number().int().min(1).default(1_000_000),
@@ -119,6 +121,8 @@ export interface Config {
     costs: CostLimits;
     /** Bearer token `/metrics` asks for; unset: served only outside production. */
     metricsToken: string | undefined;
+    /** Gateway processes (node:cluster) sharing its port; default: one per CPU in production, 1 elsewhere. */
+    workers: number;
   };
   payments: {
     liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; version: number; sandboxMode: boolean };
@@ -213,6 +217,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         maxOperationCost: env.MAX_OPERATION_COST,
       },
       metricsToken: env.METRICS_TOKEN,
+      workers: env.GATEWAY_WORKERS ?? (production ? availableParallelism() : 1),
     },
     payments: {
       liqpay: {

@@ -43,3 +43,12 @@ export function createLogger(level: string, name = 'kabinet', destination?: Dest
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * Standard output written in the background: a line is handed to the OS off the request's path, and
+ * lines logged while a write is under way go out together with the next one. For a process that
+ * logs every request (the gateway); pino flushes what is left when the process exits.
+ */
+export function backgroundStdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { and, eq, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -179,6 +179,12 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 export { sql };
+
+/**
+ * `column = any(values)`, where `values` is one array parameter (a `sql.placeholder` of a statement
+ * built once): the same statement text for any number of keys, unlike `in ($1, $2, ...)`.
+ */
+export const isAnyOf = (column: AnyColumn, values: SQLWrapper): SQL => sql`${column} = any(${values})`;
 
 /**
  * Where a keyset page ends: the sort value of the last item (an instant or a plain string

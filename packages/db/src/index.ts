@@ -1,2 +1,3 @@
 export * from './database';
 export * from './test-database';
+export * from './sets';

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultLocale, locales, withLocale, type Locale } from '@kabinet/errors';
 import type { ErrorRequestHandler, Express, Request, RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 
 export interface RunningService {
   name: string;
@@ -81,10 +82,19 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   process.on('SIGTERM', handle);
 }
 
+// Clients send a handful of different Accept-Language headers, each with every request: each is read once.
+const localeOfHeader = new LRUCache<string, Locale>({ max: 1_000 });
+
 /** The language a request asks for among ours (`Accept-Language`), or the default without one. */
 export function requestedLocale(req: Request): Locale {
-  if (!req.get('accept-language')) return defaultLocale;
-  return (req.acceptsLanguages(...locales) || defaultLocale) as Locale;
+  const header = req.get('accept-language');
+  if (!header) return defaultLocale;
+  let locale = localeOfHeader.get(header);
+  if (!locale) {
+    locale = (req.acceptsLanguages(...locales) || defaultLocale) as Locale;
+    localeOfHeader.set(header, locale);
+  }
+  return locale;
 }
 
 /**

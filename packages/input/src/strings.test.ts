@@ -26,4 +26,13 @@ describe('string inputs', () => {
     });
     expect(findBadString(withVariables, { input: { email: 'a@b.c', password: 'p' } })).toBeNull();
   });
+
+  it('checks each request\'s variables, also with a document it has checked before', () => {
+    const document = parse('mutation ($input: LoginInput!) { login(input: $input) { accessToken } }');
+    expect(findBadString(document, { input: { email: 'a@b.c' } })).toBeNull();
+    expect(findBadString(document, { input: { email: 'a\u0000' } })).toEqual({ problem: 'CONTROL_CHARACTER', location: '$input.email' });
+    const literal = parse('mutation { login(input: { email: "a\u0000", password: "p" }) { accessToken } }');
+    expect(findBadString(literal, {})).toEqual({ problem: 'CONTROL_CHARACTER', location: 'line 1' });
+    expect(findBadString(literal, {})).toEqual({ problem: 'CONTROL_CHARACTER', location: 'line 1' });
+  });
 });

@@ -39,8 +39,7 @@ function inValue(value: unknown, location: string): BadString | null {
   return null;
 }
 
-/** The first string of a request, literal or variable, that no field of ours may take. */
-export function findBadString(document: DocumentNode, variables: Record<string, unknown> | undefined): BadString | null {
+function inLiterals(document: DocumentNode): BadString | null {
   let found: BadString | null = null;
   visit(document, {
     [Kind.STRING](node) {
@@ -50,6 +49,20 @@ export function findBadString(document: DocumentNode, variables: Record<string, 
       return BREAK;
     },
   });
+  return found;
+}
+
+// A parsed document's literals never change, and Apollo Server hands the same document object to
+// every request with the same text (its document cache): they are checked once per document.
+const literalsChecked = new WeakMap<DocumentNode, BadString | null>();
+
+/** The first string of a request, literal or variable, that no field of ours may take. */
+export function findBadString(document: DocumentNode, variables: Record<string, unknown> | undefined): BadString | null {
+  let found = literalsChecked.get(document);
+  if (found === undefined) {
+    found = inLiterals(document);
+    literalsChecked.set(document, found);
+  }
   if (found) return found;
   for (const [name, value] of Object.entries(variables ?? {})) {
     const inVariable = inValue(value, `$${name}`);

@@ -1,8 +1,11 @@
 import { ApolloServer, type ContextFunction } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import {
   clientIpHeader,
   gatewaySecretHeader,
@@ -16,14 +19,15 @@ import {
 import type { Config, Logger, SubgraphName } from '@kabinet/config';
 import type { Database, DatabaseHandle } from '@kabinet/db';
 import { forbidden, maskSubgraphError } from '@kabinet/errors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { allow, deny, shield, type IRules } from 'graphql-shield';
-import { inRequestedLocale, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import { allow, deny, type IRules } from 'graphql-shield';
+import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
 import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
+import { graphqlHttpHandler } from './graphql-http';
+import { guardSchema } from './guard';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
 export interface BaseContext {
@@ -34,8 +38,8 @@ export interface BaseContext {
   clock: Clock;
   /** Where clients reach the gateway (scheme, host, port): links handed out start here. */
   publicOrigin: string;
-  /** This request's cost and budgets as the gateway charged them (only the gateway reaches a subgraph). */
-  costReport: CostReport | null;
+  /** This request's cost and budgets as the gateway charged them (only the gateway reaches a subgraph); read when asked. */
+  costReport(): CostReport | null;
 }
 
 /** Everything a subgraph needs from its process; built once by `main.ts` or the stack launcher. */
@@ -79,7 +83,7 @@ export interface StartOptions {
   host?: string | undefined;
 }
 
-const requestBodyLimit = '256kb';
+const requestBodyLimitBytes = 256 * 1024;
 
 /** Refuses any request without the gateway's per-subgraph secret: subgraphs answer only the gateway. */
 export function requireGateway(expected: string): RequestHandler {
@@ -106,14 +110,7 @@ function withFederationPlumbing(rules: IRules): IRules {
 
 export function buildSubgraphGraphQLSchema<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>) {
   const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
-  return applyMiddleware(
-    schema,
-    shield(withFederationPlumbing(definition.permissions), {
-      fallbackRule: deny,
-      allowExternalErrors: true,
-      fallbackError: () => forbidden(),
-    }),
-  );
+  return guardSchema(schema, withFederationPlumbing(definition.permissions), { fallbackRule: deny, fallbackError: () => forbidden() });
 }
 
 export async function startSubgraph<TContext extends BaseContext>(
@@ -154,11 +151,14 @@ export async function startSubgraph<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Query-plan traces are for Apollo Studio, which Kabinet does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // No type or field declares a cache hint (the gateway caches nothing by them): without the
+      // plugin, Apollo Server leaves every field resolver unwrapped.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await server.start();
 
-  const context: ContextFunction<[ExpressContextFunctionArgument], TContext> = async ({ req }) => {
+  const context: ContextFunction<[{ req: Request; res: Response }], TContext> = async ({ req }) => {
     const viewer = await viewerFromAuthorization(runtime.tokenKeys, req.get('authorization'), runtime.sessions);
     return definition.createContext({
       viewer,
@@ -167,16 +167,14 @@ export async function startSubgraph<TContext extends BaseContext>(
       logger,
       clock: runtime.clock,
       publicOrigin: runtime.publicUrl(),
-      costReport: decodeCostReport(req.get(costReportHeader)),
+      costReport: () => decodeCostReport(req.get(costReportHeader)),
     });
   };
 
   app.use(
     '/graphql',
     requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)),
-    express.json({ limit: requestBodyLimit }),
-    inRequestedLocale(),
-    expressMiddleware(server, { context }),
+    graphqlHttpHandler(server, { context, bodyLimitBytes: requestBodyLimitBytes }),
   );
 
   app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));

@@ -71,12 +71,20 @@ export function firstDayOf(period: Period): LocalDate {
   return `${period}-01`;
 }
 
+// A billing run asks each of its accounts about the same few months: each answer is worked out once.
+const lastDays = new Map<Period, LocalDate>();
+const daysInPeriods = new Map<Period, number>();
+
 export function lastDayOf(period: Period): LocalDate {
-  return addDays(firstDayOf(addMonths(period, 1)), -1);
+  let last = lastDays.get(period);
+  if (last === undefined) lastDays.set(period, (last = addDays(firstDayOf(addMonths(period, 1)), -1)));
+  return last;
 }
 
 export function daysInPeriod(period: Period): number {
-  return daysBetween(firstDayOf(period), firstDayOf(addMonths(period, 1)));
+  let days = daysInPeriods.get(period);
+  if (days === undefined) daysInPeriods.set(period, (days = daysBetween(firstDayOf(period), firstDayOf(addMonths(period, 1)))));
+  return days;
 }
 
 /** Periods from `from` to `to`, both included, oldest first. */

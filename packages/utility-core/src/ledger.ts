@@ -1,5 +1,5 @@
-import type { Transaction } from '@kabinet/db';
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { anyOf, insertRows, updateRows, type Transaction } from '@kabinet/db';
+import { and, eq, isNull, lte, sql, type Placeholder } from 'drizzle-orm';
 import type { UtilityTables } from './tables';
 
 /*
@@ -25,6 +25,13 @@ export function signedLedgerAmount(kind: LedgerKind, amountMinor: number): numbe
   if (amountMinor < 0) throw new RangeError(`a ${kind.toLowerCase()} amount is positive: ${amountMinor}`);
   return kind === 'PAYMENT' ? -amountMinor : amountMinor;
 }
+
+/**
+ * What the balance shown at `now` sums: the entries that happened by then, debt positive and
+ * overpayment negative, in minor units (a numeric as text).
+ */
+export const balanceSum = (t: UtilityTables) => sql<string>`coalesce(sum(${t.ledgerEntries.amountMinor}), 0)`;
+export const happenedBy = (t: UtilityTables, now: Date | Placeholder) => lte(t.ledgerEntries.occurredAt, now);
 
 /** A payment received for one account, from any channel. */
 export interface ReceivedPayment {
@@ -79,17 +86,17 @@ export async function postPaymentReversal(tx: Transaction, t: UtilityTables, pay
 }
 
 /**
- * Payments and adjustments on no bill yet and recorded by `now`, locked for the bill about to
- * claim them. A posting whose transaction commits after this one stays unclaimed and lands on
- * the next bill.
+ * Payments and adjustments on no bill yet and recorded by `now`, of each of `accountIds`, locked
+ * for the bills about to claim them. A posting whose transaction commits after this one stays
+ * unclaimed and lands on the next bill.
  */
-export function unclaimedEntries(tx: Transaction, t: UtilityTables, accountId: string, now: Date) {
+export function unclaimedEntries(tx: Transaction, t: UtilityTables, accountIds: readonly string[], now: Date) {
   return tx
-    .select({ id: t.ledgerEntries.id, kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
+    .select({ id: t.ledgerEntries.id, accountId: t.ledgerEntries.accountId, kind: t.ledgerEntries.kind, amountMinor: t.ledgerEntries.amountMinor })
     .from(t.ledgerEntries)
     .where(
       and(
-        eq(t.ledgerEntries.accountId, accountId),
+        anyOf(t.ledgerEntries.accountId, accountIds),
         isNull(t.ledgerEntries.billId),
         isNull(t.ledgerEntries.statementBillId),
         lte(t.ledgerEntries.recordedAt, now),
@@ -98,9 +105,9 @@ export function unclaimedEntries(tx: Transaction, t: UtilityTables, accountId: s
     .for('update');
 }
 
-/** Puts entries on a bill's statement: it shows them, and no later bill does. */
-export async function claimForStatement(tx: Transaction, t: UtilityTables, entryIds: string[], billId: string): Promise<void> {
-  if (entryIds.length) await tx.update(t.ledgerEntries).set({ statementBillId: billId }).where(inArray(t.ledgerEntries.id, entryIds));
+/** Puts entries on bills' statements, each on one bill: it shows them, and no later bill does. */
+export async function claimForStatements(tx: Transaction, t: UtilityTables, claims: { entryId: string; billId: string }[]): Promise<void> {
+  await updateRows(tx, t.ledgerEntries, 'id', claims.map((claim) => ({ id: claim.entryId, statementBillId: claim.billId })));
 }
 
 /** A charge or an adjustment a bill makes: `amountMinor` as `signedLedgerAmount` takes it. */
@@ -110,25 +117,27 @@ export interface BillEntry {
   description: string;
 }
 
-/** The charges and corrections a bill makes, dated when it is issued and belonging to it. */
+/** The charges and corrections bills make, each dated when its bill is issued and belonging to it, in one statement. */
 export async function postBillEntries(
   tx: Transaction,
   t: UtilityTables,
-  bill: { id: string; accountId: string; issuedAt: Date },
-  entries: BillEntry[],
+  bills: { bill: { id: string; accountId: string; issuedAt: Date }; entries: BillEntry[] }[],
   recordedAt: Date,
 ): Promise<void> {
-  if (!entries.length) return;
-  await tx.insert(t.ledgerEntries).values(
-    entries.map((entry) => ({
-      id: crypto.randomUUID(),
-      accountId: bill.accountId,
-      kind: entry.kind,
-      amountMinor: signedLedgerAmount(entry.kind, entry.amountMinor),
-      description: entry.description,
-      occurredAt: bill.issuedAt,
-      recordedAt,
-      billId: bill.id,
-    })),
+  await insertRows(
+    tx,
+    t.ledgerEntries,
+    bills.flatMap(({ bill, entries }) =>
+      entries.map((entry) => ({
+        id: crypto.randomUUID(),
+        accountId: bill.accountId,
+        kind: entry.kind,
+        amountMinor: signedLedgerAmount(entry.kind, entry.amountMinor),
+        description: entry.description,
+        occurredAt: bill.issuedAt,
+        recordedAt,
+        billId: bill.id,
+      })),
+    ),
   );
 }

@@ -135,6 +135,10 @@ export function defineUtilityTables(schema: PgSchema) {
       estimatedMeters: integer('estimated_meters').notNull().default(0),
       /** Accounts the run could not bill (logged); running the month again retries them. */
       accountsFailed: integer('accounts_failed').notNull().default(0),
+      /** The supplier's accounts when the latest run of the month started (billing/progress.ts). */
+      accountsTotal: integer('accounts_total').notNull().default(0),
+      /** Of them, those billed before that run started or gone through by it since (billed, failed, nothing to bill). */
+      accountsDone: integer('accounts_done').notNull().default(0),
     },
     (table) => [uniqueIndex().on(table.supplierId, table.period)],
   );

@@ -32,3 +32,5 @@ export const typeDefs = electricityModule.typeDefs;
 
 /** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */
 export * as electricityTables from './db/schema';
+/** Its rules, for the billing benchmark that runs the engine directly. */
+export { electricityRules } from './tariffs/rules';

@@ -1,6 +1,6 @@
 import { afterPosition, byKey, groupBy, validIds, type Database, type Position } from '@kabinet/db';
 import DataLoader from 'dataloader';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { paymentItems, payments } from './db/schema';
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -20,8 +20,28 @@ export function createPaymentLoaders(db: Database) {
   };
 }
 
+const firstPageStatement = (db: Database) =>
+  db
+    .select()
+    .from(payments)
+    .where(eq(payments.payerUserId, sql.placeholder('payer')))
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(sql.placeholder('limit'))
+    .prepare('payments_first_page');
+
+// The first page is what every Dashboard asks for: its statement is built once per database.
+const firstPages = new WeakMap<Database, ReturnType<typeof firstPageStatement>>();
+
 /** One page of a payer's payments, newest first, with one row more than asked (is there a next page?). */
 export function paymentsPage(db: Database, payerUserId: string, first: number, after: Position | null) {
+  if (!after) {
+    let statement = firstPages.get(db);
+    if (!statement) {
+      statement = firstPageStatement(db);
+      firstPages.set(db, statement);
+    }
+    return statement.execute({ payer: payerUserId, limit: first + 1 });
+  }
   return db
     .select()
     .from(payments)

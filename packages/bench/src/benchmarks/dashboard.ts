@@ -76,7 +76,6 @@ export const dashboard: Benchmark = {
       const kabinetSets = perUser.map((auth) => ({ ...auth, ...kabinetHeaders }));
       const gatewayUrl = stack.gatewayUrl;
       await expectAnswer('the Dashboard through the gateway', gatewayUrl, kabinetBody, kabinetSets[0]!);
-      console.log(`  services run ${stack.compiled ? 'compiled JavaScript (pnpm build)' : 'TypeScript through tsx (run `corepack pnpm build` for production output)'}`);
 
       if (ensureHiveGateway()) {
         hive = await startHiveGateway(stack.subgraphUrls, stack.gatewaySecret);

@@ -1,7 +1,10 @@
 import type { Big } from '@kabinet/money';
 import type { Period } from '../calendar';
 import type { MeterZone } from '../meters';
-import type { AccountBasis, BasisMeter, BilledConsumption, EstimateCorrection } from './basis';
+import type { AccountRow, SupplierRow } from '../tables';
+import { accountBasis, type AccountBasis, type BasisMeter, type BasisReading, type BilledConsumption, type EstimateCorrection } from './basis';
+import type { BillingHistory } from './history';
+import type { SupplierPricing } from './run';
 import { vatOn } from './statement';
 
 /** A priced line of a bill, as the utility's own rules describe it. */
@@ -117,4 +120,31 @@ export function computeCharges(
     corrections,
     correctionsMinor: corrections.reduce((total, correction) => total + correction.netMinor + correction.vatMinor, 0),
   };
+}
+
+/**
+ * The charges `period` brings an account, from its billing history plus `closing` overrides
+ * (readings being submitted): the billing run's own computation, shared with the preliminary
+ * charge shown when readings are entered (`onlyClosing`: just those zones, priced by the
+ * metered sources alone).
+ */
+export function accountCharges(
+  history: BillingHistory,
+  pricing: SupplierPricing,
+  supplier: SupplierRow,
+  account: AccountRow,
+  period: Period,
+  closing: BasisReading[] = [],
+  onlyClosing = false,
+): ComputedCharges & { basis: AccountBasis } {
+  const isClosing = (reading: { meterId: string; zone: string }) =>
+    closing.some((override) => override.meterId === reading.meterId && override.zone === reading.zone);
+  const readings = closing.length ? [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing] : history.readings;
+  const full = accountBasis(period, history.meters, readings, history.billed, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
+  // The preliminary charge covers only the zones just entered; a billing run covers every meter.
+  const basis = onlyClosing
+    ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }
+    : full;
+  const pricer = pricerOf(pricing.sourcesOf(account), onlyClosing ? 'metered' : undefined);
+  return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRateOf(account, supplier)), basis };
 }

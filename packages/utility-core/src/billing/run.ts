@@ -1,22 +1,24 @@
 import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
-import { Big } from '@kabinet/money';
-import { and, desc, eq, gte, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
-import { addDays, firstDayOf, isPeriod, periodOf, startOfLocalDate, type LocalDate, type Period } from '../calendar';
-import { periodLabel } from '../labels';
-import { claimForStatement, postBillEntries, unclaimedEntries, type BillEntry } from '../ledger';
-import type { AccountRow } from '../tables';
+import type { Big } from '@kabinet/money';
+import { eq, sql } from 'drizzle-orm';
+import { firstDayOf, isPeriod, type LocalDate, type Period } from '../calendar';
 import type { MeterZone } from '../meters';
 import { messages } from '../messages';
 import { readingWindowOf } from '../reading-windows';
 import { supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
-import type { UtilityTables } from '../tables';
-import { accountBasis, type BasisMeter, type BasisReading, type BilledConsumption } from './basis';
-import { computeCharges, pricerOf, vatRateOf, type ChargeSource, type ComputedCharges, type PricedLine } from './charges';
+import type { AccountRow, UtilityTables } from '../tables';
+import type { BasisReading } from './basis';
+import { accountCharges, type ChargeSource, type PricedLine } from './charges';
+import { loadBillingHistory } from './history';
+import { issueBills, type BillingContext } from './issue';
 import { claimBillingLease, isLeaseLost, releaseBillingLease, renewBillingLease, type BillingLease } from './lease';
-import { assertAccountBillableInOrder, assertBillableInOrder, loadBillingOrder } from './order';
-import { amountDue, newReceiptCode, splitEntries } from './statement';
+import { assertBillableInOrder, loadBillingOrder } from './order';
+import { finishRun, recordBatch, startRunAttempt, type BillingRunRow } from './progress';
+
+export { loadBillingHistory } from './history';
+export type { BillingContext } from './issue';
 
 type Executor = Database | Transaction;
 
@@ -67,47 +69,9 @@ export function assertPeriod(period: string): Period {
   return period;
 }
 
-/** An account's meters, their readings up to `period`, and what earlier bills charged. */
-export async function loadBillingHistory(executor: Executor, t: UtilityTables, accountId: string, period: Period) {
-  const meters = await executor.select().from(t.meters).where(eq(t.meters.accountId, accountId));
-  const meterIds = meters.map((meter) => meter.id);
-  const readingRows = meterIds.length
-    ? await executor
-        .select()
-        .from(t.readings)
-        .where(and(inArray(t.readings.meterId, meterIds), lte(t.readings.period, firstDayOf(period))))
-    : [];
-  const billedRows = await executor
-    .select({ row: t.billConsumption, period: t.bills.period })
-    .from(t.billConsumption)
-    .innerJoin(t.bills, eq(t.bills.id, t.billConsumption.billId))
-    .where(and(eq(t.bills.accountId, accountId), lt(t.bills.period, firstDayOf(period))));
-
-  const readings: BasisReading[] = readingRows.map((reading) => ({
-    meterId: reading.meterId,
-    zone: reading.zone,
-    period: periodOf(reading.period),
-    value: new Big(reading.value),
-    estimated: reading.source === 'ESTIMATE',
-  }));
-  const billed: BilledConsumption[] = billedRows.map(({ row, period: billPeriod }) => ({
-    id: row.id,
-    billId: row.billId,
-    period: periodOf(billPeriod),
-    meterId: row.meterId,
-    zone: row.zone,
-    consumption: new Big(row.correctedConsumption ?? row.consumption),
-    estimated: row.estimated,
-    open: row.estimated && row.correctedByBillId === null,
-  }));
-  return { meters: meters as (BasisMeter & typeof meters[number])[], readings, billed };
-}
-
 /**
  * The charges `period` would bring an account, from its stored readings plus `closing`
- * overrides (readings being submitted): the billing run's own computation, shared with the
- * preliminary charge shown when readings are entered (`onlyClosing`: just those zones, priced
- * by the metered sources alone).
+ * overrides (readings being submitted): `accountCharges` over the account's history.
  */
 export async function chargesFor(
   executor: Executor,
@@ -118,189 +82,20 @@ export async function chargesFor(
   period: Period,
   closing: BasisReading[] = [],
   onlyClosing = false,
-): Promise<ComputedCharges & { basis: ReturnType<typeof accountBasis> }> {
-  const history = await loadBillingHistory(executor, t, account.id, period);
-  const isClosing = (reading: { meterId: string; zone: string }) =>
-    closing.some((override) => override.meterId === reading.meterId && override.zone === reading.zone);
-  const readings = [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing];
-  const full = accountBasis(period, history.meters, readings, history.billed, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
-  // The preliminary charge covers only the zones just entered; a billing run covers every meter.
-  const basis = onlyClosing
-    ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }
-    : full;
-  const pricer = pricerOf(pricing.sourcesOf(account), onlyClosing ? 'metered' : undefined);
-  return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRateOf(account, supplier)), basis };
-}
-
-export interface BillingContext {
-  tables: UtilityTables;
-  rules: UtilityRules;
-  supplier: SupplierRow;
-  period: Period;
-  runId: string | null;
-  now: Date;
-}
-
-/**
- * Bills one account for one month, in the caller's transaction: the bill with its lines
- * and readings, the estimated readings, the corrections of earlier estimates, and the ledger
- * entries. Returns null when the month is billed already (a second run bills nothing twice).
- */
-export async function issueBill(tx: Transaction, context: BillingContext, accountToBill: AccountRow, pricing: SupplierPricing) {
-  const { tables: t, supplier, period, now } = context;
-  // The account is locked for the whole bill, and read again under the lock: a meter replacement
-  // (which locks it too, see meter-replacement.ts) comes wholly before this bill or wholly after.
-  // `no key update` leaves rows that merely reference the account (a payment posted now) free.
-  const [account] = await tx.select().from(t.accounts).where(eq(t.accounts.id, accountToBill.id)).for('no key update');
-  if (!account) return null;
-  // Billed for this month already, or for a later one: a bill is never slipped in behind others.
-  const [existing] = await tx
-    .select({ id: t.bills.id })
-    .from(t.bills)
-    .where(and(eq(t.bills.accountId, account.id), gte(t.bills.period, firstDayOf(period))))
-    .limit(1);
-  if (existing) return null;
-  const [previous] = await tx
-    .select()
-    .from(t.bills)
-    .where(and(eq(t.bills.accountId, account.id), lt(t.bills.period, firstDayOf(period))))
-    .orderBy(desc(t.bills.period))
-    .limit(1);
-  assertAccountBillableInOrder(account.accountNumber, period, previous ? periodOf(previous.period) : null);
-
-  const charges = await chargesFor(tx, t, pricing, supplier, account, period);
-  const vatRate = vatRateOf(account, supplier);
-  // Payments and adjustments on no bill yet: this bill claims them.
-  const entries = await unclaimedEntries(tx, t, account.id, now);
-  const parts = {
-    openingMinor: previous?.amountDueMinor ?? 0,
-    chargesMinor: charges.chargesMinor,
-    vatMinor: charges.vatMinor,
-    correctionsMinor: charges.correctionsMinor,
-    ...splitEntries(entries),
-  };
-  const issuedOn = addDays(supplierToday(supplier, now), 1);
-  const issuedAt = startOfLocalDate(issuedOn, supplier.timeZone);
-
-  const [bill] = await tx
-    .insert(t.bills)
-    .values({
-      id: crypto.randomUUID(),
-      accountId: account.id,
-      runId: context.runId,
-      period: firstDayOf(period),
-      currency: account.currency,
-      cutoffAt: now,
-      issuedTo: {
-        supplierName: supplier.name,
-        holderName: account.holderName || account.holderSurname,
-        address: account.address,
-        accountKind: account.kind === 'BUSINESS' ? 'BUSINESS' : 'RESIDENTIAL',
-        contractNumber: account.contractNumber,
-        vatRateBasisPoints: vatRate,
-      },
-      issuedOn,
-      issuedAt,
-      dueDate: addDays(issuedOn, supplier.paymentTermDays),
-      ...parts,
-      amountDueMinor: amountDue(parts),
-      receiptCode: newReceiptCode(),
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (!bill) return null;
-  await claimForStatement(tx, t, entries.map((entry) => entry.id), bill.id);
-
-  const lines = [
-    ...charges.lines.map((line) => ({
-      kind: 'CHARGE',
-      description: line.description,
-      zone: line.zone,
-      quantity: line.quantity === null ? null : line.quantity.toFixed(3),
-      unit: line.quantity === null || line.zone === null ? null : context.rules.unitOf(line.zone),
-      unitPrice: line.unitPrice === null ? null : line.unitPrice.toFixed(6),
-      amountMinor: line.amountMinor,
-      correctedPeriod: null,
-    })),
-    ...(charges.vatMinor !== 0
-      ? [{ kind: 'VAT', description: `ПДВ ${supplier.vatRateBasisPoints / 100}%`, zone: null, quantity: null, unit: null, unitPrice: null, amountMinor: charges.vatMinor, correctedPeriod: null }]
-      : []),
-    ...charges.corrections.map((correction) => {
-      // The quantity re-counted is printed when it is of one unit (electricity always is; heat's Gcal and m³ are not).
-      const units = new Set(correction.rows.map(({ row }) => context.rules.unitOf(row.zone as MeterZone)));
-      const delta = correction.rows.reduce((sum, { row, actual }) => sum.plus(actual).minus(row.consumption), new Big(0));
-      return {
-        kind: 'CORRECTION',
-        description: `Перерахунок за ${periodLabel(correction.period)}: оцінку замінено фактичним показанням`,
-        zone: null,
-        quantity: units.size === 1 ? delta.toFixed(3) : null,
-        unit: units.size === 1 ? [...units][0]! : null,
-        unitPrice: null,
-        amountMinor: correction.netMinor + correction.vatMinor,
-        correctedPeriod: firstDayOf(correction.period),
-      };
-    }),
-  ];
-  if (lines.length) await tx.insert(t.billLines).values(lines.map((line, position) => ({ ...line, billId: bill.id, position })));
-
-  if (charges.basis.zones.length) {
-    await tx.insert(t.billConsumption).values(
-      charges.basis.zones.map((zone) => ({
-        billId: bill.id,
-        meterId: zone.meter.id,
-        zone: zone.zone,
-        previousValue: zone.previousValue.toFixed(3),
-        currentValue: zone.currentValue.toFixed(3),
-        consumption: zone.consumption.toFixed(3),
-        estimated: zone.estimated,
-      })),
-    );
-  }
-  const estimated = charges.basis.zones.filter((zone) => zone.estimated);
-  if (estimated.length) {
-    await tx
-      .insert(t.readings)
-      .values(
-        estimated.map((zone) => ({
-          meterId: zone.meter.id,
-          zone: zone.zone,
-          period: firstDayOf(period),
-          value: zone.currentValue.toFixed(3),
-          readAt: now,
-          source: 'ESTIMATE',
-        })),
-      )
-      .onConflictDoNothing();
-  }
-  for (const correction of charges.corrections) {
-    for (const { row, actual } of correction.rows) {
-      await tx
-        .update(t.billConsumption)
-        .set({ correctedByBillId: bill.id, correctedConsumption: actual.toFixed(3) })
-        .where(eq(t.billConsumption.id, row.id));
-    }
-  }
-
-  const ledger: BillEntry[] = [
-    ...(charges.chargesMinor + charges.vatMinor > 0
-      ? [{ kind: 'CHARGE' as const, amountMinor: charges.chargesMinor + charges.vatMinor, description: `Нараховано за ${periodLabel(period)}` }]
-      : []),
-    ...charges.corrections
-      .filter((correction) => correction.netMinor + correction.vatMinor !== 0)
-      .map((correction) => ({
-        kind: 'ADJUSTMENT' as const,
-        amountMinor: correction.netMinor + correction.vatMinor,
-        description: `Перерахунок за ${periodLabel(correction.period)} за фактичним показанням`,
-      })),
-  ];
-  await postBillEntries(tx, t, { id: bill.id, accountId: account.id, issuedAt }, ledger, now);
-  return { bill, estimatedZones: estimated.length };
+) {
+  return accountCharges(await loadBillingHistory(executor, t, account.id, period), pricing, supplier, account, period, closing, onlyClosing);
 }
 
 export interface BillingDeps {
   tables: UtilityTables;
   rules: UtilityRules;
   logger?: Logger;
+  /** Accounts billed in one transaction (1000 unless said). */
+  batchSize?: number;
+  /** Batches billed at once, each on a connection of its own (2 unless said); PGlite runs one transaction at a time whatever this says. */
+  concurrency?: number;
+  /** Told after each batch commits, with the run as it stands (the billing command's progress bar). */
+  onProgress?: (run: BillingRunRow) => void;
 }
 
 export interface BillingRunInput {
@@ -312,11 +107,12 @@ export interface BillingRunInput {
 
 /**
  * A supplier's billing run for one month, once its reading window has closed and every earlier
- * month is billed. One run per supplier at a time (billing/lease.ts). Each account is billed in
- * its own transaction; accounts billed already are skipped, so running the month again (or after
- * a crash) bills only the rest.
+ * month is billed. One run per supplier at a time (billing/lease.ts). Accounts are billed in
+ * batches, each in its own transaction with the run's progress (`progress.ts`), several batches
+ * at once; accounts billed already are skipped, so running the month again (or after a crash)
+ * bills only the rest.
  */
-export async function runBilling(db: Database, deps: BillingDeps, input: BillingRunInput) {
+export async function runBilling(db: Database, deps: BillingDeps, input: BillingRunInput): Promise<BillingRunRow> {
   const { tables: t } = deps;
   const { supplier, period, now } = input;
   const window = readingWindowOf(period, windowRuleOf(supplier));
@@ -337,71 +133,89 @@ export async function runBilling(db: Database, deps: BillingDeps, input: Billing
   }
 }
 
-async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunInput, lease: BillingLease) {
-  const { tables: t } = deps;
+async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunInput, lease: BillingLease): Promise<BillingRunRow> {
+  const { tables: t, logger } = deps;
   const { supplier, period, now } = input;
+  const batchSize = deps.batchSize ?? 1000;
+  const concurrency = deps.concurrency ?? 2;
 
   // Tariffs are checked before anything is written: a missing one refuses the whole run.
   const pricing = await deps.rules.pricingFor(db, supplier);
   const kinds = await db.selectDistinct({ kind: t.accounts.kind }).from(t.accounts).where(eq(t.accounts.supplierId, supplier.id));
   pricing.assertCovers(period, kinds.map(({ kind }) => kind));
 
-  await db
-    .insert(t.billingRuns)
-    .values({ supplierId: supplier.id, period: firstDayOf(period), startedAt: now, startedByUserId: input.startedByUserId })
-    .onConflictDoNothing();
-  const [run] = await db
-    .select()
-    .from(t.billingRuns)
-    .where(and(eq(t.billingRuns.supplierId, supplier.id), eq(t.billingRuns.period, firstDayOf(period))));
-
-  const unbilled = await db
-    .select()
+  // The supplier's accounts and which of them the month has billed, in one snapshot.
+  const accounts = await db
+    .select({
+      id: t.accounts.id,
+      billed: sql<boolean>`exists (select 1 from ${t.bills} where ${t.bills.accountId} = ${t.accounts.id} and ${t.bills.period} = ${firstDayOf(period)})`,
+    })
     .from(t.accounts)
-    .where(
-      and(
-        eq(t.accounts.supplierId, supplier.id),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(t.bills)
-            .where(and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, firstDayOf(period)))),
-        ),
-      ),
-    );
+    .where(eq(t.accounts.supplierId, supplier.id))
+    .orderBy(t.accounts.id);
+  const unbilled = accounts.filter((account) => !account.billed).map((account) => account.id);
+  const run = await startRunAttempt(db, t, input, { accounts: accounts.length, unbilled: unbilled.length });
 
-  const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run!.id, now };
-  let billsIssued = 0;
-  let estimatedMeters = 0;
-  let accountsFailed = 0;
-  for (const account of unbilled) {
-    try {
-      const issued = await db.transaction(async (tx) => {
-        await renewBillingLease(tx, t, supplier, lease);
-        return issueBill(tx, context, account, pricing);
+  const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run.id, now };
+  const logFailed = (accountId: string, error: unknown) => logger?.error({ err: error, accountId, period }, 'account not billed');
+
+  /** One batch in one transaction: its bills, the run's progress, and the lease renewed under its lock until the commit. */
+  const commitBatch = (ids: readonly string[]) =>
+    db.transaction(async (tx) => {
+      const issued = await issueBills(tx, context, ids, pricing);
+      await renewBillingLease(tx, t, supplier, lease);
+      const progress = await recordBatch(tx, t, run.id, {
+        accounts: ids.length,
+        billsIssued: issued.billsIssued,
+        estimatedMeters: issued.estimatedMeters,
+        accountsFailed: issued.failed.length,
       });
-      if (!issued) continue;
-      billsIssued += 1;
-      estimatedMeters += issued.estimatedZones;
+      return { issued, progress };
+    });
+
+  /**
+   * A batch whose transaction failed is billed again account by account, so that one account's
+   * data cannot stop the others; an account failing alone is counted, logged, and retried when the
+   * month is run again. A lost lease stops the run.
+   */
+  const billBatch = async (ids: readonly string[]): Promise<BillingRunRow> => {
+    try {
+      const { issued, progress } = await commitBatch(ids);
+      for (const { accountId, error } of issued.failed) logFailed(accountId, error);
+      return progress;
     } catch (error) {
       if (isLeaseLost(error)) throw error;
-      // One account's broken data must not stop the supplier's run: it is counted, logged, and
-      // retried when the month is run again.
-      accountsFailed += 1;
-      deps.logger?.error({ err: error, accountId: account.id, period }, 'account not billed');
+      if (ids.length > 1) {
+        let progress = run;
+        for (const id of ids) progress = await billBatch([id]);
+        return progress;
+      }
+      logFailed(ids[0]!, error);
+      return db.transaction(async (tx) => {
+        await renewBillingLease(tx, t, supplier, lease);
+        return recordBatch(tx, t, run.id, { accounts: 1, billsIssued: 0, estimatedMeters: 0, accountsFailed: 1 });
+      });
     }
-  }
+  };
 
-  const [finished] = await db
-    .update(t.billingRuns)
-    .set({
-      finishedAt: now,
-      billsIssued: sql`${t.billingRuns.billsIssued} + ${billsIssued}`,
-      estimatedMeters: sql`${t.billingRuns.estimatedMeters} + ${estimatedMeters}`,
-      // Of this run: a re-run that bills them clears the count.
-      accountsFailed,
-    })
-    .where(eq(t.billingRuns.id, run!.id))
-    .returning();
-  return finished!;
+  // Workers take the next batch until none is left, or one of them fails and the run stops.
+  const batches = chunk(unbilled, batchSize);
+  let next = 0;
+  let stopped: { error: unknown } | null = null;
+  const worker = async () => {
+    while (!stopped && next < batches.length) {
+      const batch = batches[next++]!;
+      try {
+        const progress = await billBatch(batch);
+        deps.onProgress?.(progress);
+      } catch (error) {
+        stopped ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  if (stopped) throw (stopped as { error: unknown }).error;
+  return finishRun(db, t, run.id, now);
 }
+
+const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));

@@ -1,19 +1,21 @@
-import type { Database, Transaction } from '@kabinet/db';
+import type { Database } from '@kabinet/db';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { Big, formatQuantity, parseQuantity } from '@kabinet/money';
 import type { RateLimits } from '@kabinet/rate-limits';
-import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { addMonths, firstDayOf, periodOf, periodsBetween, type Period } from '../calendar';
 import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
 import { normalizeAddress, normalizeSurname } from '../linking/proofs';
 import type { AccountRow, ReadingRow } from '../tables';
-import { latestBefore, metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
-import type { ComputedCharges } from '../billing/charges';
-import { chargesFor, loadBillingHistory, type UtilityRules } from '../billing/run';
+import { accountBasis, latestBefore, metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
+import { computeCharges, pricerOf, vatRateOf, type ComputedCharges } from '../billing/charges';
+import type { SupplierPricing, UtilityRules } from '../billing/run';
 import { openReadingWindow } from '../reading-windows';
 import { assertAccountNumberFormat, findSupplier, normalizeAccountNumber, readingWindowStatus, supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { UtilityTables } from '../tables';
 import { messages } from '../messages';
+import { submissionHistoryReader, type SubmissionHistory } from './history';
 
 export interface ReadingEntry {
   meterId: string;
@@ -24,11 +26,16 @@ export interface ReadingEntry {
 export interface SubmittedReadings {
   period: Period;
   currency: string;
+  /** The account's balance when it was submitted (readings leave the ledger as it is), in minor units. */
+  balanceMinor: number;
   readings: ReadingRow[];
   preliminary: ComputedCharges;
 }
 
 export type ReadingSource = 'PORTAL' | 'ANONYMOUS';
+
+/** The value an upsert was given for `column` (Postgres' `excluded` row). */
+const excluded = (column: AnyPgColumn) => sql.raw(`excluded."${column.name}"`);
 
 const invalidReading = (message: Translations, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
 
@@ -61,29 +68,36 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     });
   }
 
+  const readHistory = submissionHistoryReader(db, t);
+
+  /**
+   * What a submission is checked against and priced with, read side by side: the account's
+   * history in one statement, the supplier's pricing in its own. A preliminary charge prices only
+   * the metered sources, which price the consumption they are given, never stored readings: the
+   * pricing is the same before the new readings are written as after.
+   */
+  async function readForSubmission(supplier: SupplierRow, accountId: string, period: Period, now: Date) {
+    const [history, pricing] = await Promise.all([readHistory(accountId, period, now), rules.pricingFor(db, supplier)]);
+    return { history, pricing };
+  }
+
+  /**
+   * Checks a submission against the account's history, prices it, then stores it. Everything
+   * that can refuse it comes before the write, and the write is one statement (a transaction of
+   * its own): every zone of the submission is stored, or none.
+   */
   async function store(
-    tx: Transaction,
     supplier: SupplierRow,
     account: AccountRow,
     entries: ReadingEntry[],
+    period: Period,
+    { history, pricing }: Awaited<ReturnType<typeof readForSubmission>>,
     options: { confirmUnusual: boolean; source: ReadingSource; userId: string | null; now: Date },
   ): Promise<SubmittedReadings> {
-    const { period } = openWindowOrRefuse(supplier, options.now);
-    const [billed] = await tx
-      .select({ id: t.bills.id })
-      .from(t.bills)
-      .where(and(eq(t.bills.accountId, account.id), eq(t.bills.period, firstDayOf(period))));
-    if (billed) throw new DomainError('PERIOD_ALREADY_BILLED', messages.periodBilledForReadings(period), { period });
+    if (history.billed) throw new DomainError('PERIOD_ALREADY_BILLED', messages.periodBilledForReadings(period), { period });
 
-    const history = await loadBillingHistory(tx, t, account.id, period);
     const meters = metersTakingReadings(history.meters, period);
     const values = validateEntries(meters, entries, history.meters);
-    // A replaced meter's final values close a later month: a reading for this one cannot exceed them.
-    const later = await tx
-      .select()
-      .from(t.readings)
-      .where(and(inArray(t.readings.meterId, [...new Set(values.map((entry) => entry.meterId))]), gt(t.readings.period, firstDayOf(period)), ne(t.readings.source, 'ESTIMATE')))
-      .orderBy(asc(t.readings.period));
 
     const unusual = [];
     for (const entry of values) {
@@ -93,12 +107,13 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
         period,
         true,
       );
-      const next = later.find((reading) => reading.meterId === meter.id && reading.zone === entry.zone);
-      if (next && !readingAdvance(entry.value, new Big(next.value), meter.digits)) {
-        throw new DomainError('READING_ABOVE_FINAL', messages.readingAboveFinal(meter.serialNumber, entry.zone, formatQuantity(new Big(next.value)), entry.value.toString()), {
+      // A replaced meter's final values close a later month: a reading for this one cannot exceed them.
+      const next = history.later.find((reading) => reading.meterId === meter.id && reading.zone === entry.zone);
+      if (next && !readingAdvance(entry.value, next.value, meter.digits)) {
+        throw new DomainError('READING_ABOVE_FINAL', messages.readingAboveFinal(meter.serialNumber, entry.zone, formatQuantity(next.value), entry.value.toString()), {
           meterId: meter.id,
           zone: entry.zone,
-          finalValue: formatQuantity(new Big(next.value)),
+          finalValue: formatQuantity(next.value),
         });
       }
       if (!lastReal) continue;
@@ -113,7 +128,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       }
       const months = periodsBetween(addMonths(lastReal.period, 1), period).length;
       const monthly = advance.consumption.div(months);
-      const recent = history.billed
+      const recent = history.billedConsumption
         .filter((row) => row.meterId === meter.id && row.zone === entry.zone)
         .sort((a, b) => (a.period < b.period ? -1 : 1))
         .slice(-3)
@@ -128,32 +143,51 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       });
     }
 
-    const rows = [];
-    for (const entry of values) {
-      const value = entry.value.toFixed(3);
-      const [row] = await tx
-        .insert(t.readings)
-        .values({ meterId: entry.meterId, zone: entry.zone, period: firstDayOf(period), value, readAt: options.now, source: options.source, submittedByUserId: options.userId })
-        .onConflictDoUpdate({
-          target: [t.readings.meterId, t.readings.zone, t.readings.period],
-          set: { value, readAt: options.now, source: options.source, submittedByUserId: options.userId },
-        })
-        .returning();
-      rows.push(row!);
-    }
-
-    const pricing = await rules.pricingFor(tx, supplier);
+    // Priced before anything is stored: a month no tariff covers (TARIFF_MISSING) stores nothing.
     const closing: BasisReading[] = values.map((entry) => ({ meterId: entry.meterId, zone: entry.zone, period, value: entry.value, estimated: false }));
-    const preliminary = await chargesFor(tx, t, pricing, supplier, account, period, closing, true);
-    return { period, currency: account.currency, readings: rows, preliminary };
+    const preliminary = preliminaryCharges(pricing, supplier, account, period, history, closing);
+
+    const readings = t.readings;
+    // A reading sent again as it is stored (a client retrying a submission it saw no answer to)
+    // stays the one reading it was, read when it was first sent; a different value replaces the
+    // earlier reading of the window.
+    const rows = await db
+      .insert(readings)
+      .values(
+        values.map((entry) => ({
+          meterId: entry.meterId,
+          zone: entry.zone,
+          period: firstDayOf(period),
+          value: entry.value.toFixed(3),
+          readAt: options.now,
+          source: options.source,
+          submittedByUserId: options.userId,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [readings.meterId, readings.zone, readings.period],
+        set: {
+          value: excluded(readings.value),
+          source: excluded(readings.source),
+          submittedByUserId: excluded(readings.submittedByUserId),
+          readAt: sql`case when (${readings.value}, ${readings.source}, ${readings.submittedByUserId}) is not distinct from (${excluded(readings.value)}, ${excluded(readings.source)}, ${excluded(readings.submittedByUserId)})
+            then ${readings.readAt} else ${excluded(readings.readAt)} end`,
+        },
+      })
+      .returning();
+    // In the order submitted.
+    const order = new Map(values.map((entry, index) => [`${entry.meterId}:${entry.zone}`, index]));
+    rows.sort((a, b) => order.get(`${a.meterId}:${a.zone}`)! - order.get(`${b.meterId}:${b.zone}`)!);
+    return { period, currency: account.currency, balanceMinor: history.balanceMinor, readings: rows, preliminary };
   }
 
   return {
     openWindowOrRefuse,
 
     /** A holder's submission through the portal (the caller has checked the holder). */
-    submit(supplier: SupplierRow, account: AccountRow, entries: ReadingEntry[], options: { confirmUnusual: boolean; userId: string; now: Date }) {
-      return db.transaction((tx) => store(tx, supplier, account, entries, { ...options, source: 'PORTAL' }));
+    async submit(supplier: SupplierRow, account: AccountRow, entries: ReadingEntry[], options: { confirmUnusual: boolean; userId: string; now: Date }) {
+      const { period } = openWindowOrRefuse(supplier, options.now);
+      return store(supplier, account, entries, period, await readForSubmission(supplier, account.id, period, options.now), { ...options, source: 'PORTAL' });
     },
 
     /**
@@ -176,7 +210,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
       assertAccountNumberFormat(supplier, accountNumber);
       await limits.consume('anonymousReadingsByIp', input.clientIp);
       await limits.consume('anonymousReadingsByAccount', `${supplier.id}:${accountNumber}`);
-      openWindowOrRefuse(supplier, input.now);
+      const { period } = openWindowOrRefuse(supplier, input.now);
 
       const [account] = await db.select().from(t.accounts).where(and(eq(t.accounts.supplierId, supplier.id), eq(t.accounts.accountNumber, accountNumber)));
       const checkHolds =
@@ -186,18 +220,39 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
           : normalizeAddress(input.checkValue) === normalizeAddress(account.address));
       if (!checkHolds) throw new DomainError('ACCOUNT_CHECK_FAILED', messages.accountCheckFailed());
 
+      const read = await readForSubmission(supplier, account.id, period, input.now);
       // Newest first: should a serial number come back on a new meter, the new one is meant.
-      const meters = await db.select().from(t.meters).where(eq(t.meters.accountId, account.id)).orderBy(desc(t.meters.installedOn));
+      const meters = [...read.history.meters].sort((a, b) => b.installedOn.localeCompare(a.installedOn));
       const entries = input.readings.map((reading) => {
         const meter = meters.find((candidate) => candidate.serialNumber === reading.meterSerialNumber.trim());
         if (!meter) throw invalidReading(messages.noSuchMeterSerial(reading.meterSerialNumber), { meterSerialNumber: reading.meterSerialNumber });
         return { meterId: meter.id, zone: reading.zone, value: reading.value };
       });
-      return db.transaction((tx) =>
-        store(tx, supplier, account, entries, { confirmUnusual: input.confirmUnusual, source: 'ANONYMOUS', userId: null, now: input.now }),
-      );
+      return store(supplier, account, entries, period, read, { confirmUnusual: input.confirmUnusual, source: 'ANONYMOUS', userId: null, now: input.now });
     },
   };
+}
+
+/**
+ * The charges the readings being entered bring: billing's own computation (`chargesFor` with
+ * `onlyClosing`), over the history the submission was checked against plus the new readings
+ * instead of a second read of the same rows.
+ */
+function preliminaryCharges(
+  pricing: SupplierPricing,
+  supplier: SupplierRow,
+  account: AccountRow,
+  period: Period,
+  history: SubmissionHistory,
+  closing: BasisReading[],
+): ComputedCharges {
+  const isClosing = (reading: { meterId: string; zone: string }) =>
+    closing.some((entry) => entry.meterId === reading.meterId && entry.zone === reading.zone);
+  const readings = [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing];
+  const full = accountBasis(period, history.meters, readings, history.billedConsumption, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
+  // Only the zones just entered, priced by the metered sources alone.
+  const basis = { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) };
+  return computeCharges(period, basis, history.billedConsumption, history.meters, pricerOf(pricing.sourcesOf(account), 'metered'), vatRateOf(account, supplier));
 }
 
 /** Every zone of each submitted meter, once, as a value the meter can show. */

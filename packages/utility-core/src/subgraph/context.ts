@@ -5,7 +5,7 @@ import type { Appeals } from '../appeals';
 import type { UtilityRules } from '../billing/run';
 import type { EReceipts } from '../bills/e-receipts';
 import type { LinkingService } from '../linking/service';
-import { createUtilityLoaders, type UtilityLoaders } from './loaders';
+import { createUtilityLoaders, prepareUtilityQueries, type UtilityLoaders, type UtilityQueries } from './loaders';
 import type { ReadingsService } from '../readings/service';
 import type { UtilityTables } from '../tables';
 
@@ -30,8 +30,15 @@ export interface UtilityContext extends BaseContext {
 
 /** `createContext` of a utility subgraph: fresh loaders per request, so nothing is cached across users. */
 export function utilityContextFactory(services: UtilityServices) {
+  // The loaders' statements, built once over the database requests come with (the subgraph's own).
+  const prepared = new WeakMap<Database, UtilityQueries>();
   return (base: BaseContext): UtilityContext => {
+    let queries = prepared.get(base.db);
+    if (!queries) {
+      queries = prepareUtilityQueries(base.db, services.tables);
+      prepared.set(base.db, queries);
+    }
     const now = base.clock.now();
-    return { ...base, now, services, utility: createUtilityLoaders(base.db, services.tables, now) };
+    return { ...base, now, services, utility: createUtilityLoaders(queries, now) };
   };
 }

@@ -1,96 +1,149 @@
-import { byKey, groupBy, validIds, type Database } from '@kabinet/db';
+import { byKey, groupBy, isAnyOf, validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
-import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, ne, sql } from 'drizzle-orm';
 import { estimatesCorrectedBy } from '../bills/bill-document';
+import { balanceSum, happenedBy } from '../ledger';
 import type { AccountRow, AppealMessageRow, BillConsumptionRow, BillLineRow, BillRow, EReceiptSubscriptionRow, MeterRow, ReadingRow, SupplierRow, UtilityTables } from '../tables';
 
 type Tables = UtilityTables;
+
+// Placeholders of the statements below: the batch's keys (one array parameter) and the request's time.
+const ids = sql.placeholder('ids');
+const now = sql.placeholder('now');
+
+/**
+ * The loaders' statements, built once per database and tables: drizzle builds a statement's SQL
+ * anew each time a query builder runs, which cost more CPU than running it.
+ */
+export function prepareUtilityQueries(db: Database, t: Tables) {
+  return {
+    accountsByHolder: db.select().from(t.accounts).where(isAnyOf(t.accounts.holderUserId, ids)).orderBy(asc(t.accounts.accountNumber)).prepare('accounts_by_holder'),
+    accountById: db
+      .select({ account: t.accounts, supplier: t.suppliers })
+      .from(t.accounts)
+      .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
+      .where(isAnyOf(t.accounts.id, ids))
+      .prepare('account_by_id'),
+    supplierById: db.select().from(t.suppliers).where(isAnyOf(t.suppliers.id, ids)).prepare('supplier_by_id'),
+    balanceByAccount: db
+      .select({ accountId: t.ledgerEntries.accountId, total: balanceSum(t) })
+      .from(t.ledgerEntries)
+      .where(and(isAnyOf(t.ledgerEntries.accountId, ids), happenedBy(t, now)))
+      .groupBy(t.ledgerEntries.accountId)
+      .prepare('balance_by_account'),
+    metersByAccount: db
+      .select()
+      .from(t.meters)
+      .where(isAnyOf(t.meters.accountId, ids))
+      .orderBy(sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber))
+      .prepare('meters_by_account'),
+    meterById: db.select().from(t.meters).where(isAnyOf(t.meters.id, ids)).prepare('meter_by_id'),
+    latestReadingsByMeter: db
+      .selectDistinctOn([t.readings.meterId, t.readings.zone])
+      .from(t.readings)
+      .where(isAnyOf(t.readings.meterId, ids))
+      .orderBy(t.readings.meterId, t.readings.zone, desc(t.readings.period))
+      .prepare('latest_readings_by_meter'),
+    latestBillByAccount: db
+      .selectDistinctOn([t.bills.accountId])
+      .from(t.bills)
+      .where(and(isAnyOf(t.bills.accountId, ids), lte(t.bills.issuedAt, now)))
+      .orderBy(t.bills.accountId, desc(t.bills.period))
+      .prepare('latest_bill_by_account'),
+    billLines: db.select().from(t.billLines).where(isAnyOf(t.billLines.billId, ids)).orderBy(asc(t.billLines.position)).prepare('bill_lines'),
+    billConsumption: db
+      .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, estimatesCorrected: estimatesCorrectedBy(t) })
+      .from(t.billConsumption)
+      .innerJoin(t.meters, eq(t.meters.id, t.billConsumption.meterId))
+      .where(isAnyOf(t.billConsumption.billId, ids))
+      .orderBy(asc(t.meters.serialNumber), asc(t.billConsumption.zone))
+      .prepare('bill_consumption'),
+    eReceiptsByAccount: db
+      .select()
+      .from(t.eReceiptSubscriptions)
+      .where(and(isAnyOf(t.eReceiptSubscriptions.accountId, ids), ne(t.eReceiptSubscriptions.status, 'CANCELLED')))
+      .prepare('e_receipts_by_account'),
+    appealMessages: db
+      .select()
+      .from(t.appealMessages)
+      .where(isAnyOf(t.appealMessages.appealId, ids))
+      .orderBy(asc(t.appealMessages.createdAt), asc(t.appealMessages.id))
+      .prepare('appeal_messages'),
+  };
+}
+
+export type UtilityQueries = ReturnType<typeof prepareUtilityQueries>;
 
 /**
  * One request's loaders: every list the Dashboard needs costs one statement however many
  * accounts a login holds. `now` is the request's domain time: entries and bills dated later
  * are not shown yet.
  */
-export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
-  return {
+export function createUtilityLoaders(queries: UtilityQueries, requestTime: Date) {
+  // Timestamps go to either driver as text, as drizzle's own columns send them.
+  const at = requestTime.toISOString();
+  const loaders = {
     accountsByHolder: new DataLoader<string, AccountRow[]>(async (userIds) => {
       const valid = validIds(userIds);
-      const rows = valid.length
-        ? await db.select().from(t.accounts).where(inArray(t.accounts.holderUserId, valid)).orderBy(asc(t.accounts.accountNumber))
-        : [];
+      const rows = valid.length ? await queries.accountsByHolder.execute({ ids: valid }) : [];
       return groupBy(userIds, rows, (row) => row.holderUserId!);
     }),
 
-    accountById: new DataLoader<string, AccountRow | null>(async (ids) => {
-      const valid = validIds(ids);
-      const rows = valid.length ? await db.select().from(t.accounts).where(inArray(t.accounts.id, valid)) : [];
-      return byKey(ids, rows, (row) => row.id);
+    /** With its supplier, read in the same statement: what comes next for an account (its reading window, a submission) needs it. */
+    accountById: new DataLoader<string, AccountRow | null>(async (keys) => {
+      const valid = validIds(keys);
+      const rows = valid.length ? await queries.accountById.execute({ ids: valid }) : [];
+      for (const { supplier } of rows) loaders.supplierById.prime(supplier.id, supplier);
+      return byKey(
+        keys,
+        rows.map((row) => row.account),
+        (row) => row.id,
+      );
     }),
 
-    supplierById: new DataLoader<string, SupplierRow | null>(async (ids) => {
-      const valid = validIds(ids);
-      const rows = valid.length ? await db.select().from(t.suppliers).where(inArray(t.suppliers.id, valid)) : [];
-      return byKey(ids, rows, (row) => row.id);
+    supplierById: new DataLoader<string, SupplierRow | null>(async (keys) => {
+      const valid = validIds(keys);
+      const rows = valid.length ? await queries.supplierById.execute({ ids: valid }) : [];
+      return byKey(keys, rows, (row) => row.id);
     }),
 
     /** Debt positive, overpayment negative, in minor units. */
     balanceByAccount: new DataLoader<string, number>(async (accountIds) => {
-      const rows = await db
-        .select({ accountId: t.ledgerEntries.accountId, total: sql<string>`coalesce(sum(${t.ledgerEntries.amountMinor}), 0)` })
-        .from(t.ledgerEntries)
-        .where(and(inArray(t.ledgerEntries.accountId, [...accountIds]), lte(t.ledgerEntries.occurredAt, now)))
-        .groupBy(t.ledgerEntries.accountId);
+      const rows = await queries.balanceByAccount.execute({ ids: [...accountIds], now: at });
       const totals = new Map(rows.map((row) => [row.accountId, Number(row.total)]));
       return accountIds.map((id) => totals.get(id) ?? 0);
     }),
 
     /** Every meter an account has had, replaced ones included, in-service first. */
     metersByAccount: new DataLoader<string, MeterRow[]>(async (accountIds) => {
-      const rows = await db
-        .select()
-        .from(t.meters)
-        .where(inArray(t.meters.accountId, [...accountIds]))
-        .orderBy(sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber));
+      const rows = await queries.metersByAccount.execute({ ids: [...accountIds] });
       return groupBy(accountIds, rows, (row) => row.accountId);
     }),
 
-    meterById: new DataLoader<string, MeterRow | null>(async (ids) => {
-      const valid = validIds(ids);
-      const rows = valid.length ? await db.select().from(t.meters).where(inArray(t.meters.id, valid)) : [];
-      return byKey(ids, rows, (row) => row.id);
+    meterById: new DataLoader<string, MeterRow | null>(async (keys) => {
+      const valid = validIds(keys);
+      const rows = valid.length ? await queries.meterById.execute({ ids: valid }) : [];
+      return byKey(keys, rows, (row) => row.id);
     }),
 
     /** The latest reading of each zone of a meter. */
     latestReadingsByMeter: new DataLoader<string, ReadingRow[]>(async (meterIds) => {
-      const rows = await db
-        .selectDistinctOn([t.readings.meterId, t.readings.zone])
-        .from(t.readings)
-        .where(inArray(t.readings.meterId, [...meterIds]))
-        .orderBy(t.readings.meterId, t.readings.zone, desc(t.readings.period));
+      const rows = await queries.latestReadingsByMeter.execute({ ids: [...meterIds] });
       return groupBy(meterIds, rows, (row) => row.meterId);
     }),
 
     latestBillByAccount: new DataLoader<string, BillRow | null>(async (accountIds) => {
-      const rows = await db
-        .selectDistinctOn([t.bills.accountId])
-        .from(t.bills)
-        .where(and(inArray(t.bills.accountId, [...accountIds]), lte(t.bills.issuedAt, now)))
-        .orderBy(t.bills.accountId, desc(t.bills.period));
+      const rows = await queries.latestBillByAccount.execute({ ids: [...accountIds], now: at });
       return byKey(accountIds, rows, (row) => row.accountId);
     }),
 
     billLines: new DataLoader<string, BillLineRow[]>(async (billIds) => {
-      const rows = await db.select().from(t.billLines).where(inArray(t.billLines.billId, [...billIds])).orderBy(asc(t.billLines.position));
+      const rows = await queries.billLines.execute({ ids: [...billIds] });
       return groupBy(billIds, rows, (row) => row.billId);
     }),
 
     billConsumption: new DataLoader<string, (BillConsumptionRow & { serialNumber: string; estimatesCorrected: string })[]>(async (billIds) => {
-      const rows = await db
-        .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, estimatesCorrected: estimatesCorrectedBy(t) })
-        .from(t.billConsumption)
-        .innerJoin(t.meters, eq(t.meters.id, t.billConsumption.meterId))
-        .where(inArray(t.billConsumption.billId, [...billIds]))
-        .orderBy(asc(t.meters.serialNumber), asc(t.billConsumption.zone));
+      const rows = await queries.billConsumption.execute({ ids: [...billIds] });
       return groupBy(
         billIds,
         rows.map(({ row, serialNumber, estimatesCorrected }) => ({ ...row, serialNumber, estimatesCorrected })),
@@ -99,22 +152,16 @@ export function createUtilityLoaders(db: Database, t: Tables, now: Date) {
     }),
 
     eReceiptsByAccount: new DataLoader<string, EReceiptSubscriptionRow | null>(async (accountIds) => {
-      const rows = await db
-        .select()
-        .from(t.eReceiptSubscriptions)
-        .where(and(inArray(t.eReceiptSubscriptions.accountId, [...accountIds]), ne(t.eReceiptSubscriptions.status, 'CANCELLED')));
+      const rows = await queries.eReceiptsByAccount.execute({ ids: [...accountIds] });
       return byKey(accountIds, rows, (row) => row.accountId);
     }),
 
     appealMessages: new DataLoader<string, AppealMessageRow[]>(async (appealIds) => {
-      const rows = await db
-        .select()
-        .from(t.appealMessages)
-        .where(inArray(t.appealMessages.appealId, [...appealIds]))
-        .orderBy(asc(t.appealMessages.createdAt), asc(t.appealMessages.id));
+      const rows = await queries.appealMessages.execute({ ids: [...appealIds] });
       return groupBy(appealIds, rows, (row) => row.appealId);
     }),
   };
+  return loaders;
 }
 
 export type UtilityLoaders = ReturnType<typeof createUtilityLoaders>;

@@ -283,6 +283,38 @@ export function describeCabinetReadings(fixture: CabinetFixture): void {
         }
       });
 
+      it('stores a submission sent again as it was (a retry after no answer, twice at once) as one reading, read when first sent', async () => {
+        const { readings, consumption } = advance(holder.meters, fixture.holder, (meter, index) => monthsUse(meter, index).plus('0.125'));
+        const firstSent = new Date(new Date(fixture.windowOpen).getTime() + 2 * 3600_000);
+        kit.at(firstSent);
+        const first = expectNoGraphQLErrors(await submit(holder.id, readings))[names.submit];
+        // The gateway gave up waiting; the app sends it again a minute later, from two tabs at once.
+        kit.at(new Date(firstSent.getTime() + 60_000));
+        const again = await Promise.all([submit(holder.id, readings), submit(holder.id, readings)]);
+        for (const response of again) {
+          const data = expectNoGraphQLErrors(response)[names.submit];
+          expect(data.readings).toEqual(first.readings);
+          expectCharge(data.preliminaryCharge, openWindow.period, fixture.charge(fixture.holder, consumption));
+        }
+        const { meters } = await metersOf(demo, holder.id);
+        for (const meter of meters) {
+          const own = readings.filter((entry) => entry.meterId === meter.id);
+          expect(month(meter, openWindow.period)).toEqual(Object.fromEntries(own.map((entry) => [entry.zone, `${entry.value} (PORTAL)`])));
+          expect(meter.readings.filter((reading) => reading.period === openWindow.period).map((reading) => new Date(reading.readAt).toISOString())).toEqual(own.map(() => firstSent.toISOString()));
+          expect(meter.readings).toHaveLength((fixture.demoMonths.length + 2) * meter.zones.length);
+        }
+        // Straight from the table: one row per meter zone for the month.
+        const rows = await kit
+          .db()
+          .select({ meterId: tables.readings.meterId, zone: tables.readings.zone })
+          .from(tables.readings)
+          .where(eq(tables.readings.period, `${openWindow.period}-01`));
+        const submitted = rows.filter((row) => readings.some((entry) => entry.meterId === row.meterId && entry.zone === row.zone));
+        expect(submitted).toHaveLength(readings.length);
+        // Restores the reading the next tests expect.
+        expectNoGraphQLErrors(await submit(holder.id, advance(holder.meters, fixture.holder, monthsUse).readings));
+      });
+
       it('takes a reading typed with a decimal comma, as people type it', async () => {
         const { readings, consumption } = advance(holder.meters, fixture.holder, (meter, index) => monthsUse(meter, index).plus('0.25'));
         const typed = readings.map((entry) => ({ ...entry, value: entry.value.replace('.', ',') }));

@@ -75,6 +75,26 @@ function coefficientOf(tariff: Tariff, scheme: MeterScheme, zone: MeterZone): Bi
   return new Big(value);
 }
 
+// What depends on a tariff or a segment alone is worked out once for all the accounts a run prices
+// with it (a run's segments are shared, see rules.ts): a tier's kWh price in a zone, a tier's bound
+// taken pro rata.
+const unitPrices = new WeakMap<Tariff, Map<string, Big>>();
+function unitPriceOf(tariff: Tariff, tierIndex: number, scheme: MeterScheme, zone: MeterZone): Big {
+  let prices = unitPrices.get(tariff);
+  if (!prices) unitPrices.set(tariff, (prices = new Map()));
+  const key = `${tierIndex}:${scheme}:${zone}`;
+  let price = prices.get(key);
+  if (!price) prices.set(key, (price = new Big(tariff.tiers[tierIndex]!.price).times(coefficientOf(tariff, scheme, zone))));
+  return price;
+}
+
+const tierBounds = new WeakMap<TariffSegment, (Big | null)[]>();
+function tierBoundsOf(segment: TariffSegment): (Big | null)[] {
+  let bounds = tierBounds.get(segment);
+  if (!bounds) tierBounds.set(segment, (bounds = segment.tariff.tiers.map((tier) => (tier.upTo === null ? null : new Big(tier.upTo).times(segment.fraction)))));
+  return bounds;
+}
+
 /**
  * Prices a month's consumption. In each tariff segment the consumption and the tier bounds
  * are taken pro rata by days; the account's total fills the tiers in order, and each zone
@@ -91,8 +111,9 @@ export function priceConsumption(segments: TariffSegment[], consumption: ZoneCon
   for (const segment of segments) {
     const segmentTotal = total.times(segment.fraction);
     let lowerBound = new Big(0);
-    segment.tariff.tiers.forEach((tier, tierIndex) => {
-      const upperBound = tier.upTo === null ? null : new Big(tier.upTo).times(segment.fraction);
+    const bounds = tierBoundsOf(segment);
+    segment.tariff.tiers.forEach((_tier, tierIndex) => {
+      const upperBound = bounds[tierIndex]!;
       const filled = (upperBound === null || segmentTotal.lt(upperBound) ? segmentTotal : upperBound).minus(lowerBound);
       if (upperBound !== null) lowerBound = upperBound;
       if (filled.lte(0)) return;
@@ -101,11 +122,13 @@ export function priceConsumption(segments: TariffSegment[], consumption: ZoneCon
         lines.push({
           scheme: entry.scheme,
           zone: entry.zone,
-          consumption: filled.times(entry.consumption).div(total),
+          // A zone's share of the tier; a meter's only zone takes all of it (what the division
+          // would give: the quotient rounded to Big.DP places by Big.RM, without dividing).
+          consumption: consumption.length === 1 ? filled.round(Big.DP, Big.RM as Big.RoundingMode) : filled.times(entry.consumption).div(total),
           from: segment.from,
           to: segment.to,
           tier: tierIndex,
-          unitPrice: new Big(tier.price).times(coefficientOf(segment.tariff, entry.scheme, entry.zone)),
+          unitPrice: unitPriceOf(segment.tariff, tierIndex, entry.scheme, entry.zone),
         });
       }
     });

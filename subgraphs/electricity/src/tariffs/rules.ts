@@ -5,6 +5,7 @@ import {
   wholeMonthSegment,
   withTariffs,
   type ConsumptionToPrice,
+  type Period,
   type PricedLine,
   type SupplierPricing,
   type SupplierRow,
@@ -39,17 +40,29 @@ export function byZone(consumption: ConsumptionToPrice[]): ZoneConsumption[] {
 }
 
 /** "Електроенергія, зона «Ніч», понад 250 кВт·год, 16.11–30.11": what a bill line says. */
+function describe(line: ChargeLine, segments: TariffSegment[]): string {
+  const segment = segments.find((candidate) => candidate.from === line.from)!;
+  const tiers = segment.tariff.tiers;
+  const parts = [line.zone === 'SINGLE' ? 'Електроенергія' : `Електроенергія, зона «${electricityRules.zoneLabels[line.zone]}»`];
+  if (tiers.length > 1) {
+    const upTo = tiers[line.tier]!.upTo;
+    parts.push(upTo === null ? `понад ${tiers[line.tier - 1]!.upTo} ${kwh}` : `до ${upTo} ${kwh}`);
+  }
+  if (segments.length > 1) parts.push(`${dayAndMonth(line.from)}–${dayAndMonth(line.to)}`);
+  return parts.join(', ');
+}
+
+/** A line's words depend on its segments, tier and zone alone: said once per run for the segments it shares. */
+const descriptions = new WeakMap<TariffSegment[], Map<string, string>>();
+
 export function describeLines(lines: ChargeLine[], segments: TariffSegment[]): PricedLine[] {
+  let said = descriptions.get(segments);
+  if (!said) descriptions.set(segments, (said = new Map()));
   return lines.map((line) => {
-    const segment = segments.find((candidate) => candidate.from === line.from)!;
-    const tiers = segment.tariff.tiers;
-    const parts = [line.zone === 'SINGLE' ? 'Електроенергія' : `Електроенергія, зона «${electricityRules.zoneLabels[line.zone]}»`];
-    if (tiers.length > 1) {
-      const upTo = tiers[line.tier]!.upTo;
-      parts.push(upTo === null ? `понад ${tiers[line.tier - 1]!.upTo} ${kwh}` : `до ${upTo} ${kwh}`);
-    }
-    if (segments.length > 1) parts.push(`${dayAndMonth(line.from)}–${dayAndMonth(line.to)}`);
-    return { description: parts.join(', '), zone: line.zone, quantity: line.consumption, unitPrice: line.unitPrice, amountMinor: line.amountMinor };
+    const key = `${line.from}:${line.tier}:${line.zone}`;
+    let description = said.get(key);
+    if (description === undefined) said.set(key, (description = describe(line, segments)));
+    return { description, zone: line.zone, quantity: line.consumption, unitPrice: line.unitPrice, amountMinor: line.amountMinor };
   });
 }
 
@@ -61,9 +74,17 @@ async function electricityPricing(executor: Database | Transaction, supplier: Su
     const segments = withTariffs(supplier, () => segmentsOf(ofKind(kind)));
     return { segments, lines: describeLines(priceConsumption(segments, consumption, supplier.currency), segments) };
   };
+  // A month's segments of a kind of account, split once for every account a billing run prices.
+  const monthSegments = new Map<string, TariffSegment[]>();
+  const segmentsOfMonth = (kind: string, period: Period) => (own: Tariff[]) => {
+    const key = `${kind}:${period}`;
+    let segments = monthSegments.get(key);
+    if (!segments) monthSegments.set(key, (segments = tariffSegments(period, own)));
+    return segments;
+  };
   return {
     sourcesOf: (account) => [
-      { metered: true, lines: (period, consumption) => price(account.kind, (own) => tariffSegments(period, own), byZone(consumption)).lines },
+      { metered: true, lines: (period, consumption) => price(account.kind, segmentsOfMonth(account.kind, period), byZone(consumption)).lines },
     ],
     assertCovers: (period, kinds) => {
       for (const kind of kinds) withTariffs(supplier, () => tariffSegments(period, ofKind(kind)));

@@ -64,10 +64,17 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     return user ?? null;
   }
 
+  // Every request of a login reads it (`me`): the statement is built once.
+  const userByIdStatement = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare('user_by_id');
+
   // BEWARE: inside a transaction pass `tx`: PGlite has one connection, and a query on `db`
   // would wait for the transaction forever.
   async function userById(id: string, executor: Transaction | Database = db) {
-    const [user] = await executor.select().from(users).where(eq(users.id, id));
+    const [user] = executor === db ? await userByIdStatement.execute({ id }) : await executor.select().from(users).where(eq(users.id, id));
     return user ?? null;
   }
 

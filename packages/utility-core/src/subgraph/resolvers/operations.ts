@@ -132,6 +132,8 @@ export const cabinetMutation: Required<MutationResolvers> = {
       userId: context.viewer!.userId,
       now: context.now,
     });
+    // Read with the history the submission was checked against: the answer's balance costs no statement of its own.
+    context.utility.balanceByAccount.prime(account.id, result.balanceMinor);
     return {
       account,
       readings: withScope(result.readings, scopeOf(account)),

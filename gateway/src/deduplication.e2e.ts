@@ -1,0 +1,148 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SubgraphName } from '@kabinet/config';
+import { demoUsers } from '@kabinet/demo';
+import { servers } from '@kabinet/http';
+import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+/*
+ * Identical queries in flight at once reach a subgraph once (subgraph-source.ts). Identity's calls
+ * go through a gate that can hold them: while the first Dashboard's call is held, the second one
+ * either joins it (the gateway counts it as shared in /metrics) or arrives at the gate itself.
+ */
+
+const dashboard = readFileSync(new URL('../../schema/operations/Dashboard.graphql', import.meta.url), 'utf8');
+const rename = 'mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { user { displayName } } }';
+
+/** An HTTP proxy in front of one subgraph that holds requests while told to, and counts them. */
+class Gate {
+  targetUrl = '';
+  received = 0;
+  private holding = false;
+  private held: (() => void)[] = [];
+  private arrivals: (() => void)[] = [];
+  private readonly server = createServer((req, res) => void this.receive(req, res));
+
+  async start(): Promise<string> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const forward of this.held.splice(0)) forward();
+  }
+
+  /** Resolves once `count` requests are held. */
+  async holds(count: number): Promise<void> {
+    while (this.held.length < count) await new Promise<void>((resolve) => this.arrivals.push(resolve));
+  }
+
+  private async receive(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    this.received += 1;
+    const forward = () => void this.forward(req, Buffer.concat(chunks), res);
+    if (!this.holding) return forward();
+    this.held.push(forward);
+    for (const arrived of this.arrivals.splice(0)) arrived();
+  }
+
+  private async forward(req: IncomingMessage, body: Buffer, res: ServerResponse) {
+    const headers = Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length', 'keep-alive'].includes(name));
+    const response = await fetch(`${this.targetUrl}${req.url}`, { method: req.method, headers: headers as [string, string][], body });
+    res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await response.arrayBuffer()));
+  }
+
+  async stop(): Promise<void> {
+    this.release();
+    this.server.closeAllConnections();
+    this.server.close();
+  }
+}
+
+describe('identical queries in flight', () => {
+  const gate = new Gate();
+  let t: TestStack;
+  let token: string;
+  /** /graphql calls each subgraph received; identity's counted at the gate (its session poller calls it too). */
+  const calls = { identity: 0, electricity: 0, heat: 0, payments: 0 } satisfies Record<SubgraphName, number>;
+  const callsSoFar = () => ({ ...calls, identity: gate.received });
+
+  /** How many subgraph calls the gateway answered from an identical one in flight, from /metrics. */
+  async function sharedCalls(subgraph: SubgraphName): Promise<number> {
+    const text = await (await fetch(`${t.stack.gateway.url}/metrics`)).text();
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`kabinet_gateway_subgraph_calls_total{subgraph="${subgraph}",shared="true"}`));
+    return Number(line?.split(' ')[1] ?? 0);
+  }
+
+  beforeAll(async () => {
+    t = await startTestStack({ gatewayRoutes: { identity: await gate.start() } });
+    gate.targetUrl = t.stack.subgraphs.identity.url;
+    for (const name of ['electricity', 'heat', 'payments'] as const) {
+      servers.get(t.stack.subgraphs[name].port)!.on('request', (req: IncomingMessage) => {
+        if (req.url?.startsWith('/graphql')) calls[name] += 1;
+      });
+    }
+    token = await loginAs(t, demoUsers.demo);
+  });
+  beforeEach(() => gate.release());
+  afterAll(async () => {
+    await t?.stop();
+    await gate.stop();
+  });
+
+  it('makes one call to each subgraph for two identical Dashboards from the same token', async () => {
+    const before = callsSoFar();
+    const alone = expectNoGraphQLErrors(await t.gql(dashboard, { token }));
+    const afterOne = callsSoFar();
+    const perDashboard = Object.fromEntries(Object.entries(afterOne).map(([name, count]) => [name, count - before[name as SubgraphName]]));
+    expect(perDashboard).toEqual({ identity: 1, electricity: expect.any(Number), heat: expect.any(Number), payments: expect.any(Number) });
+
+    const shared = await sharedCalls('identity');
+    gate.hold();
+    const first = t.gql(dashboard, { token });
+    await gate.holds(1);
+    const second = t.gql(dashboard, { token });
+    // The second Dashboard has reached identity's data source and waits on the first one's call.
+    while ((await sharedCalls('identity')) === shared) await new Promise((resolve) => setTimeout(resolve, 20));
+    gate.release();
+    const answers = await Promise.all([first, second]);
+    for (const answer of answers) expect(expectNoGraphQLErrors(answer)).toEqual(alone);
+    const afterTwo = callsSoFar();
+    expect(Object.fromEntries(Object.entries(afterTwo).map(([name, count]) => [name, count - afterOne[name as SubgraphName]]))).toEqual(perDashboard);
+  });
+
+  it('never merges the Dashboards of different logins', async () => {
+    const other = await loginAs(t, demoUsers.second);
+    gate.hold();
+    const mine = t.gql(dashboard, { token });
+    const theirs = t.gql(dashboard, { token: other });
+    // Both reach identity: were they merged, only one would ever arrive.
+    await gate.holds(2);
+    gate.release();
+    const [me, them] = await Promise.all([mine, theirs]);
+    expect(expectNoGraphQLErrors(me).me.email).toBe(demoUsers.demo.email);
+    expect(expectNoGraphQLErrors(them).me.email).toBe(demoUsers.second.email);
+  });
+
+  it('never merges mutations, even identical ones from the same token', async () => {
+    const received = gate.received;
+    gate.hold();
+    const variables = { input: { displayName: demoUsers.demo.displayName } };
+    const changes = [t.gql(rename, { token, variables }), t.gql(rename, { token, variables })];
+    await gate.holds(2);
+    gate.release();
+    for (const change of await Promise.all(changes)) expect(expectNoGraphQLErrors(change).updateProfile.user.displayName).toBe(demoUsers.demo.displayName);
+    expect(gate.received - received).toBe(2);
+  });
+});

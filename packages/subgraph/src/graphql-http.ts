@@ -1,0 +1,107 @@
+import type { IncomingMessage } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import { withLocale } from '@kabinet/errors';
+import { requestedLocale } from '@kabinet/http';
+import type { Request, RequestHandler, Response } from 'express';
+
+/** An HTTP error jsonErrorHandler answers with its status (as body-parser's are). */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/**
+ * The request's JSON body: 415 unless it says it is JSON in UTF-8 (uncompressed), 413 over `limit`
+ * bytes (what is left of it is drained, not read), 400 when it does not parse.
+ */
+function jsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'];
+  if (type === undefined || !jsonType.test(type)) return Promise.reject(new HttpError(415, 'Send the request as application/json in UTF-8'));
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return Promise.reject(new HttpError(415, 'Send the request uncompressed'));
+  if (Number(req.headers['content-length']) > limit) return Promise.reject(new HttpError(413, 'Request body too large'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      done();
+      // Still flowing: the rest is read and dropped, so the connection stays usable for the answer.
+      reject(new HttpError(413, 'Request body too large'));
+    };
+    const onEnd = () => {
+      done();
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+      } catch {
+        reject(new HttpError(400, 'The request body is not JSON'));
+      }
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onClose = () => {
+      done();
+      reject(new HttpError(400, 'The request ended before its body'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/**
+ * Apollo Server at `/graphql` for the gateway's requests, in the language each asks for: what
+ * `express.json()`, `inRequestedLocale()` and `expressMiddleware` did, without what a subgraph
+ * never needs on every request (body-parser's general media-type and charset handling, Express's
+ * `res.send` with its ETag and freshness checks). Failures go to the app's error handler.
+ */
+export function graphqlHttpHandler<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  options: { context: ContextFunction<[{ req: Request; res: Response }], TContext>; bodyLimitBytes: number },
+): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const body = req.method === 'POST' ? await jsonBody(req, options.bodyLimitBytes) : undefined;
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const queryAt = req.url.indexOf('?');
+      const response = await withLocale(requestedLocale(req), () =>
+        server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: queryAt < 0 ? '' : req.url.slice(queryAt), body },
+          context: () => options.context({ req, res }),
+        }),
+      );
+      res.statusCode = response.status ?? 200;
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
