@@ -53,6 +53,12 @@ function packageDirOf(file) {
   return dir;
 }
 
+/** The version range a package.json in `dir` gives `name`, if any. */
+function rangeIn(dir, name) {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return manifest.dependencies?.[name] ?? manifest.devDependencies?.[name];
+}
+
 const installed = new Map();
 /** Where Node finds package `name` from `dir` (the first node_modules/<name> up the tree), resolved; memoized. */
 function installedPackageDir(dir, name) {
@@ -101,7 +107,11 @@ function workspacePlugin(deployable, outdir, problems) {
         if (reported.has(name)) return { path: args.path, external: true };
         if (!declared.has(name)) {
           reported.add(name);
-          problems.add(`${deployable.name} (${deployable.dir}/package.json) must list ${name} in "dependencies": its build imports it (${fromRoot(args.importer)})`);
+          const importerDir = packageDirOf(args.importer);
+          const range = rangeIn(importerDir, name);
+          problems.add(
+            `${deployable.name} (${deployable.dir}/package.json) must list ${name}${range ? ` "${range}" (as ${fromRoot(importerDir)} does)` : ''} in "dependencies": its build imports it (${fromRoot(args.importer)})`,
+          );
         } else {
           const imported = installedPackageDir(packageDirOf(args.importer), name);
           const run = installedPackageDir(packageDir, name);
