@@ -5,6 +5,7 @@ export * from './billing/basis';
 export * from './billing/charges';
 export * from './billing/run';
 export { latestBilledPeriod } from './billing/order';
+export { progressOf, type BillingProgress, type BillingRunRow } from './billing/progress';
 export * from './billing/statement';
 export * from './billing/tariffs';
 export * from './bills/document';

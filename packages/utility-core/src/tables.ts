@@ -145,7 +145,7 @@ export function defineUtilityTables(schema: PgSchema) {
 
   /**
    * The one billing run a supplier has going (billing/lease.ts): claimed atomically, renewed with
-   * each account it bills, deleted when it ends; a crashed run's lease lapses at `expiresAt`.
+   * each batch of accounts it bills, deleted when it ends; a crashed run's lease lapses at `expiresAt`.
    */
   const billingLeases = schema.table('billing_leases', {
     supplierId: uuid('supplier_id').primaryKey().references(() => suppliers.id),

@@ -63,6 +63,8 @@ describe('billing command', () => {
     const result = await billing('--supplier', 'kyiv-energo', '--period', closed);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain(`Київські енергетичні послуги, ${closed}:`);
+    // Its progress, as a plain line (no terminal here): every account of the month was billed before it started.
+    expect(result.output).toContain('[████████████████████████] 100%  2 of 2 accounts, 0 failed\n');
     expect(await billCount()).toBe(before);
   }, 60_000);
 
@@ -89,5 +91,11 @@ describe('billing command', () => {
     const unknown = await billing('--supplier', 'nope', '--period', closed);
     expect(unknown.code).toBe(1);
     expect(unknown.output).toContain('no electricity supplier with the code nope');
+  }, 60_000);
+
+  it('refuses a batch size that is not a whole number of accounts, and explains its options', async () => {
+    const badBatch = await billing('--supplier', 'kyiv-energo', '--period', closed, '--batch-size', '0');
+    expect(badBatch.code).toBe(2);
+    expect(badBatch.output).toContain('[--batch-size <accounts>] [--concurrency <batches at once>]');
   }, 60_000);
 });

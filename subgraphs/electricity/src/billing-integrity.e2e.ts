@@ -14,7 +14,7 @@ import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, s
 
 const money = 'amount currency';
 const runMutation = `mutation Run($input: RunBillingInput!) {
-  runElectricityBilling(input: $input) { run { id period billsIssued estimatedMeters accountsFailed finishedAt } } }`;
+  runElectricityBilling(input: $input) { run { id period billsIssued estimatedMeters accountsFailed finishedAt progress { accounts billed failed pending fraction } } } }`;
 const runsQuery = `{ electricityBillingRuns { period billsIssued accountsFailed } }`;
 const linkMutation = `mutation Link($input: LinkAccountInput!) { linkElectricityAccount(input: $input) { account { id } } }`;
 const submitMutation = `mutation Submit($input: SubmitReadingsInput!) { submitElectricityReadings(input: $input) { readings { zone value period } } }`;
@@ -165,6 +165,8 @@ describe('months are billed in order', () => {
     });
     const january = expectNoGraphQLErrors(await run(t, operator, '2027-01')).runElectricityBilling.run;
     expect(january).toMatchObject({ period: '2027-01', billsIssued: 1, accountsFailed: 1 });
+    // Through every account: one billed, one that needs a look.
+    expect(january.progress).toEqual({ accounts: 2, billed: 1, failed: 1, pending: 0, fraction: 1 });
 
     // February is billed while January's data is still being looked at: 10987654 waits.
     const february = expectNoGraphQLErrors(await run(t, operator, '2027-02')).runElectricityBilling.run;
@@ -175,7 +177,11 @@ describe('months are billed in order', () => {
       .update(tables.readings)
       .set({ value: String(other.october + 200 + 380) })
       .where(and(eq(tables.readings.meterId, meter!.id), eq(tables.readings.period, '2027-01-01')));
-    expect(expectNoGraphQLErrors(await run(t, operator, '2027-01')).runElectricityBilling.run).toMatchObject({ billsIssued: 2, accountsFailed: 0 });
+    expect(expectNoGraphQLErrors(await run(t, operator, '2027-01')).runElectricityBilling.run).toMatchObject({
+      billsIssued: 2,
+      accountsFailed: 0,
+      progress: { accounts: 2, billed: 2, failed: 0, pending: 0, fraction: 1 },
+    });
     expect(expectNoGraphQLErrors(await run(t, operator, '2027-02')).runElectricityBilling.run).toMatchObject({ billsIssued: 2, accountsFailed: 0 });
 
     t.clock.set('2027-03-07T08:00:00Z');

@@ -153,10 +153,10 @@ const byNumberQuery = `query ByNumber($number: String!, $period: String!) {
 }`;
 
 const runBilling = `mutation Run($input: RunBillingInput!) {
-  runElectricityBilling(input: $input) { run { id period startedAt finishedAt billsIssued estimatedMeters } }
+  runElectricityBilling(input: $input) { run { id period startedAt finishedAt billsIssued estimatedMeters progress { accounts billed failed pending fraction } } }
 }`;
 
-const billingRuns = `{ electricityBillingRuns { id period billsIssued estimatedMeters startedAt finishedAt } }`;
+const billingRuns = `{ electricityBillingRuns { id period billsIssued estimatedMeters startedAt finishedAt progress { accounts billed failed pending fraction } } }`;
 
 const submitReadings = `mutation Submit($input: SubmitReadingsInput!) {
   submitElectricityReadings(input: $input) {
@@ -512,12 +512,16 @@ describe('electricity billing runs and bills', () => {
 
     const first = expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-11' })).runElectricityBilling.run;
     expect(first).toMatchObject({ period: '2026-11', startedAt: '2026-12-06T08:00:00.000Z', finishedAt: '2026-12-06T08:00:00.000Z', billsIssued: 2, estimatedMeters: 1 });
+    const done = { accounts: 2, billed: 2, failed: 0, pending: 0, fraction: 1 };
+    expect(first.progress).toEqual(done);
 
     const again = expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-11', supplierId: supplierIds.kyiv })).runElectricityBilling.run;
-    expect(again).toMatchObject({ id: first.id, period: '2026-11', billsIssued: 2, estimatedMeters: 1 });
+    expect(again).toMatchObject({ id: first.id, period: '2026-11', billsIssued: 2, estimatedMeters: 1, progress: done });
 
     const runs = expectNoGraphQLErrors(await t.gql(billingRuns, { token: kyivOperator })).electricityBillingRuns;
     expect(runs.map((entry: any) => [entry.period, entry.billsIssued, entry.estimatedMeters])[0]).toEqual(['2026-11', 2, 1]);
+    // The demo's months, billed by the same engine when it was seeded, are through too.
+    expect(runs.map((entry: any) => entry.progress)).toEqual(runs.map(() => done));
     // The Odesa operator sees only Odesa's runs, and Kyiv's run billed nobody else.
     const odesaRuns = expectNoGraphQLErrors(await t.gql(billingRuns, { token: odesaOperator })).electricityBillingRuns;
     expect(odesaRuns.map((entry: any) => entry.period)).toEqual(['2026-10', '2026-09', '2026-08', '2026-07']);

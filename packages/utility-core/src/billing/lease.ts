@@ -9,7 +9,7 @@ import type { UtilityTables } from '../tables';
 
 /**
  * One billing run per supplier at a time. A run claims its supplier's lease row, renews it in
- * the transaction of every account it bills, and deletes it when it ends. A run that crashed
+ * the transaction of every batch of accounts it bills, and deletes it when it ends. A run that crashed
  * stops renewing, and its lease lapses: the next run takes over. Expiry is the database's own
  * time (not the domain clock): it measures how long a process has been silent.
  */
@@ -59,9 +59,10 @@ export async function claimBillingLease(db: Database, t: UtilityTables, supplier
 }
 
 /**
- * Renews the lease inside an account's transaction, before the account is billed: the row stays
- * locked until that bill commits, so no other run can take the lease over in the middle of it.
- * A lease that lapsed and was taken over stops this run.
+ * Renews the lease inside a batch's transaction, once its bills are written: the row stays
+ * locked until they commit, so no other run can take the lease over between this check and the
+ * commit (and batches committing at once wait for each other only that long). A lease that lapsed
+ * and was taken over stops this run, and its batch is rolled back.
  */
 export async function renewBillingLease(tx: Transaction, t: UtilityTables, supplier: SupplierRow, lease: BillingLease): Promise<void> {
   const [renewed] = await tx

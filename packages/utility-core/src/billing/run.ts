@@ -2,7 +2,7 @@ import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import type { Big } from '@kabinet/money';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { firstDayOf, isPeriod, type LocalDate, type Period } from '../calendar';
 import type { MeterZone } from '../meters';
 import { messages } from '../messages';
@@ -94,7 +94,7 @@ export interface BillingDeps {
   batchSize?: number;
   /** Batches billed at once, each on a connection of its own (2 unless said); PGlite runs one transaction at a time whatever this says. */
   concurrency?: number;
-  /** Told after each batch commits, with the run as it stands (the billing command's progress bar). */
+  /** Told when the run starts and after each batch commits, with the run as it stands (the billing command's progress bar). */
   onProgress?: (run: BillingRunRow) => void;
 }
 
@@ -146,15 +146,14 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
 
   // The supplier's accounts and which of them the month has billed, in one snapshot.
   const accounts = await db
-    .select({
-      id: t.accounts.id,
-      billed: sql<boolean>`exists (select 1 from ${t.bills} where ${t.bills.accountId} = ${t.accounts.id} and ${t.bills.period} = ${firstDayOf(period)})`,
-    })
+    .select({ id: t.accounts.id, billId: t.bills.id })
     .from(t.accounts)
+    .leftJoin(t.bills, and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, firstDayOf(period))))
     .where(eq(t.accounts.supplierId, supplier.id))
     .orderBy(t.accounts.id);
-  const unbilled = accounts.filter((account) => !account.billed).map((account) => account.id);
+  const unbilled = accounts.filter((account) => account.billId === null).map((account) => account.id);
   const run = await startRunAttempt(db, t, input, { accounts: accounts.length, unbilled: unbilled.length });
+  deps.onProgress?.(run);
 
   const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run.id, now };
   const logFailed = (accountId: string, error: unknown) => logger?.error({ err: error, accountId, period }, 'account not billed');

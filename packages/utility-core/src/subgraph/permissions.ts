@@ -62,6 +62,7 @@ export function utilityTypePermissions(names: UtilityNames) {
         'AppealEdge',
         'AppealConnection',
         'BillingRun',
+        'BillingRunProgress',
         'LinkCode',
         'ChargeLine',
         'PreliminaryCharge',

@@ -379,6 +379,30 @@ export type BillingRun = {
   estimatedMeters: Scalars['Int']['output'];
   /** Accounts the last run of this month could not bill (their data needs a look); running the month again retries them. */
   accountsFailed: Scalars['Int']['output'];
+  /**
+   * How far the month's billing has come. It moves on as the run commits each batch of accounts
+   * (while `finishedAt` is null); a run that stopped half-way keeps what it billed, and running the
+   * month again goes on from there.
+   */
+  progress: BillingRunProgress;
+};
+
+/**
+ * A month's billing counted in the supplier's accounts: `billed + failed + pending` is at most
+ * `accounts` (the rest had nothing to bill this month, e.g. billed for a later month already).
+ */
+export type BillingRunProgress = {
+  __typename?: 'BillingRunProgress';
+  /** The supplier's accounts when the latest run of the month started. */
+  accounts: Scalars['Int']['output'];
+  /** Accounts billed for the month, by the latest run or an earlier one. */
+  billed: Scalars['Int']['output'];
+  /** Accounts the latest run could not bill so far. */
+  failed: Scalars['Int']['output'];
+  /** Accounts the latest run has not come to yet: 0 once it has finished. */
+  pending: Scalars['Int']['output'];
+  /** The share of the accounts gone through, from 0 to 1: `(accounts - pending) / accounts`. */
+  fraction: Scalars['Float']['output'];
 };
 
 /** A one-time code for the holder to link an account, issued at the supplier's office. */
@@ -995,6 +1019,8 @@ export type ResolversTypes = {
   AppealEdge: ResolverTypeWrapper<Omit<AppealEdge, 'node'> & { node: ResolversTypes['Appeal'] }>;
   AppealConnection: ResolverTypeWrapper<Omit<AppealConnection, 'edges'> & { edges: Array<ResolversTypes['AppealEdge']> }>;
   BillingRun: ResolverTypeWrapper<BillingRunRow>;
+  BillingRunProgress: ResolverTypeWrapper<BillingRunProgress>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   LinkCode: ResolverTypeWrapper<LinkCode>;
   LinkProofInput: LinkProofInput;
   LinkAccountInput: LinkAccountInput;
@@ -1067,6 +1093,8 @@ export type ResolversParentTypes = {
   AppealEdge: Omit<AppealEdge, 'node'> & { node: ResolversParentTypes['Appeal'] };
   AppealConnection: Omit<AppealConnection, 'edges'> & { edges: Array<ResolversParentTypes['AppealEdge']> };
   BillingRun: BillingRunRow;
+  BillingRunProgress: BillingRunProgress;
+  Float: Scalars['Float']['output'];
   LinkCode: LinkCode;
   LinkProofInput: LinkProofInput;
   LinkAccountInput: LinkAccountInput;
@@ -1292,6 +1320,15 @@ export type BillingRunResolvers<ContextType = UtilityContext, ParentType extends
   billsIssued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   estimatedMeters?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   accountsFailed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['BillingRunProgress'], ParentType, ContextType>;
+};
+
+export type BillingRunProgressResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunProgress'] = ResolversParentTypes['BillingRunProgress']> = {
+  accounts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  billed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fraction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type LinkCodeResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['LinkCode'] = ResolversParentTypes['LinkCode']> = {
@@ -1463,6 +1500,7 @@ export type Resolvers<ContextType = UtilityContext> = {
   AppealEdge?: AppealEdgeResolvers<ContextType>;
   AppealConnection?: AppealConnectionResolvers<ContextType>;
   BillingRun?: BillingRunResolvers<ContextType>;
+  BillingRunProgress?: BillingRunProgressResolvers<ContextType>;
   LinkCode?: LinkCodeResolvers<ContextType>;
   ChargeLine?: ChargeLineResolvers<ContextType>;
   PreliminaryCharge?: PreliminaryChargeResolvers<ContextType>;

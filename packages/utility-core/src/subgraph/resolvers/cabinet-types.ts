@@ -1,4 +1,5 @@
 import { money } from '@kabinet/money';
+import { progressOf } from '../../billing/progress';
 import type { AppealResolvers, BillingRunResolvers, LedgerEntryResolvers } from '../generated/resolvers-types';
 
 export const ledgerEntryResolvers: LedgerEntryResolvers = {
@@ -7,6 +8,7 @@ export const ledgerEntryResolvers: LedgerEntryResolvers = {
 
 export const billingRunResolvers: BillingRunResolvers = {
   period: (run) => run.period.slice(0, 7),
+  progress: (run) => progressOf(run),
 };
 
 export const appealResolvers: AppealResolvers = {
