@@ -149,6 +149,8 @@ try {
     // Background work is no request's cost: ended sessions are re-read once a minute (the longest allowed).
     SESSION_CHECK_INTERVAL_MS: '60000',
     FIRST_PARTY_OPERATIONS: 'free',
+    // A busy machine must not turn slow answers into errors.
+    SUBGRAPH_TIMEOUT_MS: '60000',
     COST_BUDGET_PER_CUSTOMER: '100000000',
     COST_BUDGET_PER_CLIENT: '1000000000',
     PUBLIC_URL: urls.gateway,
