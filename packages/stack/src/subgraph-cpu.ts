@@ -17,9 +17,11 @@ import { startStack } from './stack';
 // CPU each subgraph process spends per Dashboard (schema/operations/Dashboard.graphql), on
 // PostgreSQL, in production mode, with per-user tokens: the four subgraphs and the gateway run as
 // separate processes, as deployed, and their CPU time is read from /proc before and after a fixed
-// number of Dashboards. With --profile DIR every process also writes a V8 CPU profile there
-// (one per thread, in DIR/<name>/: aggregate the main thread's, `CPU.*.<pid>.0.*.cpuprofile`, with
-// `tsx packages/stack/src/cpu-profile-summary.ts`).
+// number of Dashboards (idle CPU, measured just before, taken off). With several `--tree`s, the
+// stacks of those checkouts run side by side and share the load request by request, so that a
+// busy machine weighs on each alike. With --profile DIR every process also writes a V8 CPU
+// profile there (one per thread, in DIR/<checkout>/<process>/: aggregate the main thread's,
+// `CPU.*.<pid>.0.*.cpuprofile`, with `tsx packages/stack/src/cpu-profile-summary.ts`).
 //
 //   corepack pnpm exec tsx packages/stack/src/subgraph-cpu.ts [--requests 3000] [--concurrency 8]
 //     [--users 100] [--accounts 3] [--database-server postgres://postgres@127.0.0.1:5432] [--profile DIR]
@@ -34,7 +36,7 @@ const { values: options } = parseArgs({
     'database-name': { type: 'string', default: `kabinet_cpu_${randomBytes(4).toString('hex')}` },
     profile: { type: 'string' },
     runs: { type: 'string', default: '1' },
-    // Checkouts of Kabinet to run the measured processes from, in turn (this one and the code before a change).
+    // Checkouts of Kabinet to run the measured processes from, side by side (the code before a change and this one).
     tree: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -127,41 +129,41 @@ try {
   }
   await database.close();
 
-  // The measured processes, each on its own port.
-  const ports = Object.fromEntries(await Promise.all([...subgraphNames, 'gateway'].map(async (name) => [name, await freePort()]))) as Record<
-    SubgraphName | 'gateway',
-    number
-  >;
-  const urls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`])) as Record<SubgraphName | 'gateway', string>;
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    // Few connections each: the database server may be shared.
-    DATABASE_POOL_SIZE: '4',
-    JWT_PUBLIC_KEY: pems.publicKeyPem,
-    JWT_PRIVATE_KEY: pems.privateKeyPem,
-    GATEWAY_SECRET: gatewaySecret,
-    LIQPAY_PRIVATE_KEY: 'cpu-bench-not-a-real-key',
-    JOBS_INTERVAL_SECONDS: '0',
-    // Background work is no request's cost: ended sessions are re-read once a minute (the longest allowed).
-    SESSION_CHECK_INTERVAL_MS: '60000',
-    FIRST_PARTY_OPERATIONS: 'free',
-    COST_BUDGET_PER_CUSTOMER: '100000000',
-    COST_BUDGET_PER_CLIENT: '1000000000',
-    PUBLIC_URL: urls.gateway,
-    IDENTITY_URL: `${urls.identity}/graphql`,
-    ELECTRICITY_URL: `${urls.electricity}/graphql`,
-    HEAT_URL: `${urls.heat}/graphql`,
-    PAYMENTS_URL: `${urls.payments}/graphql`,
-  };
-  const entryOf = (name: SubgraphName | 'gateway') => (name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`);
   const processNames = [...subgraphNames, 'gateway'] as const;
+  type ProcessName = (typeof processNames)[number];
+  const entryOf = (name: ProcessName) => (name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`);
 
-  /** The four subgraphs and the gateway of one checkout, each its own process. */
-  async function startProcesses(tree: string, profileDir: string | undefined) {
+  /** The four subgraphs and the gateway of one checkout, each its own process on its own port. */
+  async function startStackOf(tree: string, profileDir: string | undefined) {
+    const ports = Object.fromEntries(await Promise.all(processNames.map(async (name) => [name, await freePort()]))) as Record<ProcessName, number>;
+    const urls = Object.fromEntries(processNames.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<ProcessName, string>;
+    const env = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      // Few connections each: the database server may be shared.
+      DATABASE_POOL_SIZE: '4',
+      JWT_PUBLIC_KEY: pems.publicKeyPem,
+      JWT_PRIVATE_KEY: pems.privateKeyPem,
+      GATEWAY_SECRET: gatewaySecret,
+      LIQPAY_PRIVATE_KEY: 'cpu-bench-not-a-real-key',
+      JOBS_INTERVAL_SECONDS: '0',
+      // Background work is no request's cost: ended sessions are re-read once a minute (the longest allowed).
+      SESSION_CHECK_INTERVAL_MS: '60000',
+      FIRST_PARTY_OPERATIONS: 'free',
+      // A busy machine must not turn slow answers into errors.
+      SUBGRAPH_TIMEOUT_MS: '60000',
+      COST_BUDGET_PER_CUSTOMER: '100000000',
+      COST_BUDGET_PER_CLIENT: '1000000000',
+      PUBLIC_URL: urls.gateway,
+      IDENTITY_URL: `${urls.identity}/graphql`,
+      ELECTRICITY_URL: `${urls.electricity}/graphql`,
+      HEAT_URL: `${urls.heat}/graphql`,
+      PAYMENTS_URL: `${urls.payments}/graphql`,
+    };
+    const pids = {} as Record<ProcessName, number>;
     for (const name of processNames) {
       const child = spawn(
         process.execPath,
@@ -169,10 +171,14 @@ try {
         { cwd: tree, env: { ...env, PORT: String(ports[name]) }, stdio: ['ignore', 'inherit', 'inherit'] },
       );
       children.push({ name, child });
+      pids[name] = child.pid!;
       await waitUntilServing(urls[name], child);
     }
+    return { tree, gateway: `${urls.gateway}/graphql`, cpu: () => Object.fromEntries(processNames.map((name) => [name, cpuMsOf(pids[name])])) as Record<ProcessName, number> };
   }
-  async function stopProcesses() {
+  type StackOf = Awaited<ReturnType<typeof startStackOf>>;
+
+  async function stopAll() {
     // Identity last: the others read ended sessions from it until they stop.
     for (const { child } of [...children].reverse()) {
       child.kill('SIGTERM');
@@ -181,70 +187,73 @@ try {
     children.length = 0;
   }
 
-  const send = async (token: string) => {
-    const response = await fetch(`${urls.gateway}/graphql`, {
+  const send = async (stack: StackOf, token: string) => {
+    const response = await fetch(stack.gateway, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: dashboard }),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`Dashboard answered ${response.status}: ${text.slice(0, 500)}`);
+    if (!response.ok) throw new Error(`${stack.tree}: Dashboard answered ${response.status}: ${text.slice(0, 500)}`);
     const body = JSON.parse(text) as { data?: { me?: { electricityAccounts: unknown[]; heatAccounts: unknown[] } }; errors?: unknown[] };
     if (body.errors || body.data?.me?.electricityAccounts.length !== accountsPerUtility || body.data.me.heatAccounts.length !== accountsPerUtility) {
-      throw new Error(`unexpected Dashboard: ${JSON.stringify(body).slice(0, 500)}`);
+      throw new Error(`${stack.tree}: unexpected Dashboard: ${JSON.stringify(body).slice(0, 500)}`);
     }
   };
-  const load = async (count: number) => {
-    let next = 0;
+  /** `count` Dashboards to each stack, `concurrency` at a time to each, the stacks' requests interleaved. */
+  const load = async (stacks: StackOf[], count: number) => {
     await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          const index = next++;
-          await send(tokens[index % tokens.length]!);
-        }
+      stacks.map(async (stack) => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < count) {
+              const index = next++;
+              await send(stack, tokens[index % tokens.length]!);
+            }
+          }),
+        );
       }),
     );
   };
-  const cpuNow = () => Object.fromEntries(children.map(({ name, child }) => [name, cpuMsOf(child.pid!)]));
 
-  // Each run measures every checkout in turn, so that a busy neighbour on the machine weighs on all alike.
+  // Every checkout runs at once on the same data and gets the same load at the same moments, so
+  // that whatever else the machine does weighs on each alike: a paired comparison.
   const trees = (options.tree.length > 0 ? options.tree : [repoRoot]).map((tree) => path.resolve(tree));
+  const stacks: StackOf[] = [];
+  for (const tree of trees) stacks.push(await startStackOf(tree, options.profile ? path.resolve(options.profile, path.basename(tree)) : undefined));
+  // Warm up: every token once, then JIT.
+  await load(stacks, Math.max(tokens.length, 500));
+
   const results = new Map<string, Record<string, number>[]>(trees.map((tree) => [tree, []]));
   for (let run = 0; run < runs; run += 1) {
-    for (const tree of trees) {
-      const profileDir = options.profile ? path.resolve(options.profile, `${path.basename(tree)}-${run + 1}`) : undefined;
-      await startProcesses(tree, profileDir);
-      // Warm up: every token once, then JIT.
-      await load(Math.max(tokens.length, 500));
-      // What the processes spend idle (relays polling, session lists re-read), per second.
-      const idleSeconds = 10;
-      const idleBefore = cpuNow();
-      await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
-      const idleAfter = cpuNow();
-      const started = Date.now();
-      await load(requests);
-      const seconds = (Date.now() - started) / 1000;
-      const after = cpuNow();
-      const perDashboard = Object.fromEntries(
+    // What the processes spend idle (relays polling), per second.
+    const idleSeconds = 10;
+    const idleBefore = stacks.map((stack) => stack.cpu());
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+    const idleAfter = stacks.map((stack) => stack.cpu());
+    const started = Date.now();
+    await load(stacks, requests);
+    const seconds = (Date.now() - started) / 1000;
+    const after = stacks.map((stack) => stack.cpu());
+    console.log(`run ${run + 1}: ${requests} Dashboards to each of ${stacks.length} stacks in ${seconds.toFixed(1)} s; ms CPU per Dashboard, idle CPU taken off:`);
+    stacks.forEach((stack, index) => {
+      const perDashboard: Record<string, number> = Object.fromEntries(
         processNames.map((name) => {
-          const idle = ((idleAfter[name]! - idleBefore[name]!) / idleSeconds) * seconds;
-          return [name, (after[name]! - idleAfter[name]! - idle) / requests];
+          const idle = ((idleAfter[index]![name] - idleBefore[index]![name]) / idleSeconds) * seconds;
+          return [name, (after[index]![name] - idleAfter[index]![name] - idle) / requests];
         }),
       );
       perDashboard.subgraphs = subgraphNames.reduce((sum, name) => sum + perDashboard[name]!, 0);
-      results.get(tree)!.push(perDashboard);
-      console.log(
-        `${path.basename(tree)}, run ${run + 1}: ${requests} Dashboards in ${seconds.toFixed(1)} s (${(requests / seconds).toFixed(0)}/s); ms CPU per Dashboard, idle CPU taken off: ` +
-          Object.entries(perDashboard)
-            .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
-            .join(', '),
-      );
-      await stopProcesses();
-      if (profileDir) console.log(`  profiles in ${profileDir}: \`cpu-profile-summary.ts --last ${Math.floor(seconds)} ${profileDir}/<name>/CPU.*.0.001.cpuprofile\` (thread 0: the main thread)`);
-    }
+      results.get(stack.tree)!.push(perDashboard);
+      console.log(`  ${path.basename(stack.tree).padEnd(24)} ${Object.entries(perDashboard).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')}`);
+    });
   }
+  await stopAll();
+  if (options.profile) console.log(`profiles in ${options.profile}/<checkout>/<process>/: the main thread's is CPU.*.<pid>.0.*.cpuprofile (cpu-profile-summary.ts --last <seconds of the last run>)`);
+
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  console.log(`\nms CPU per Dashboard (median of ${runs}; ${accountsPerUtility} accounts of each utility, ${tokens.length} logins, ${concurrency} at a time):`);
+  console.log(`\nms CPU per Dashboard (median of ${runs}; ${accountsPerUtility} accounts of each utility, ${tokens.length} logins, ${concurrency} at a time to each stack):`);
   console.log(`  ${''.padEnd(24)} ${[...processNames, 'subgraphs'].map((name) => name.padStart(11)).join(' ')}`);
   for (const [tree, rows] of results) {
     console.log(`  ${path.basename(tree).padEnd(24)} ${[...processNames, 'subgraphs'].map((name) => median(rows.map((row) => row[name]!)).toFixed(2).padStart(11)).join(' ')}`);
