@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { repoRoot } from '@kabinet/config';
+import { billing } from './benchmarks/billing';
 import { dashboard } from './benchmarks/dashboard';
 import { readings } from './benchmarks/readings';
 import { start } from './benchmarks/start';
@@ -8,7 +9,7 @@ import { formatFigure, type Benchmark, type Figure } from './figure';
 
 // `pnpm bench [name ...]`: each benchmark against the same machine's baseline, one after another
 // (never in parallel: they would measure each other). Figures are printed, never asserted.
-const benchmarks: readonly Benchmark[] = [dashboard, readings, start];
+const benchmarks: readonly Benchmark[] = [dashboard, readings, billing, start];
 
 const micro: Benchmark = {
   name: 'micro',
