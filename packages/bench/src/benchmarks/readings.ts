@@ -3,10 +3,11 @@ import { readManifest } from '@kabinet/clients';
 import type { DatabaseHandle } from '@kabinet/db';
 import { electricityTables } from '@kabinet/electricity';
 import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture';
-import { count, countDistinct, eq, like, sql } from 'drizzle-orm';
+import { and, count, countDistinct, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Benchmark, Figure } from '../figure';
 import { closedLoop, expectAnswer, postGraphQL } from '../load';
-import { startProductionStack } from '../production-stack';
+import { cpuMsOf } from '../processes';
+import { benchServerUrl, startProductionStack } from '../production-stack';
 
 /** The end of a month: every household at once. 64 callers, each account submitting once. */
 const connections = 64;
@@ -40,6 +41,15 @@ async function seedSubmitters(database: DatabaseHandle): Promise<Submitter[]> {
   return rows.map((row) => ({ userId: row.userId!, accountId: row.accountId, meterId: row.meterId }));
 }
 
+/** The benchmark's PostgreSQL runs on this machine: its backends' CPU can be read from /proc. */
+const localServer = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(benchServerUrl).hostname);
+
+/** CPU spent so far by the PostgreSQL backends connected to the benchmark's database (every service's pool). */
+async function backendsCpuMs(database: DatabaseHandle): Promise<number> {
+  const backends = await database.db.select({ pid: sql<number>`pid` }).from(sql`pg_stat_activity`).where(sql`datname = current_database()`);
+  return backends.reduce((sum, backend) => sum + cpuMsOf(backend.pid), 0);
+}
+
 const variablesOf = (submitter: Submitter) => ({ input: { accountId: submitter.accountId, readings: [{ meterId: submitter.meterId, zone: 'SINGLE', value }] } });
 
 export const readings: Benchmark = {
@@ -49,6 +59,8 @@ export const readings: Benchmark = {
     let submitters: Submitter[] = [];
     const stack = await startProductionStack({
       label: 'readings',
+      // Extra Node options for every service, e.g. a preload that profiles it (Node refuses --cpu-prof there).
+      env: process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {},
       seed: async (database) => {
         submitters = await seedSubmitters(database);
       },
@@ -74,34 +86,62 @@ export const readings: Benchmark = {
       const firstStraight = subgraphRequest(straight.shift()!);
       await expectAnswer('a reading straight to the subgraph', subgraphUrl, firstStraight.body, firstStraight.headers);
 
-      const burst = (batch: readonly Submitter[], url: string, build: typeof gatewayRequest) =>
-        closedLoop({
+      // CPU per submission of the gateway, the electricity subgraph and PostgreSQL: where the time goes, whatever else shares the machine.
+      const measured = [
+        { name: 'gateway', cpuMs: async () => stack.gateway.cpuMs() },
+        { name: 'electricity', cpuMs: async () => stack.subgraphs.electricity.cpuMs() },
+        ...(localServer ? [{ name: 'PostgreSQL', cpuMs: () => backendsCpuMs(stack.database) }] : []),
+      ];
+      /** Submissions answered with anything but a stored reading: the app sends each again once, as a person would. */
+      const failed: { submitter: Submitter; url: string; build: typeof gatewayRequest }[] = [];
+      const send = async (submitter: Submitter, url: string, build: typeof gatewayRequest) => {
+        const { body, headers } = build(submitter);
+        return postGraphQL(url, body, headers).catch(() => false);
+      };
+      const burst = async (what: string, batch: readonly Submitter[], url: string, build: typeof gatewayRequest) => {
+        const cpuBefore = await Promise.all(measured.map((service) => service.cpuMs()));
+        const result = await closedLoop({
           connections,
           total: batch.length,
-          send: (index) => {
-            const { body, headers } = build(batch[index]!);
-            return postGraphQL(url, body, headers);
+          send: async (index) => {
+            const ok = await send(batch[index]!, url, build);
+            if (!ok) failed.push({ submitter: batch[index]!, url, build });
+            return ok;
           },
         });
-      const viaGateway = await burst(throughGateway, stack.gatewayUrl, gatewayRequest);
-      const direct = await burst(straight, subgraphUrl, subgraphRequest);
+        const cpuAfter = await Promise.all(measured.map((service) => service.cpuMs()));
+        const cpu = measured.map((service, index) => `${service.name} ${((cpuAfter[index]! - cpuBefore[index]!) / batch.length).toFixed(1)} ms`);
+        console.log(`  ${what}: ${result.rps.toFixed(1)}/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms; CPU per submission: ${cpu.join(', ')}`);
+        return result;
+      };
+      const viaGateway = await burst('through the gateway', throughGateway, stack.gatewayUrl, gatewayRequest);
+      const direct = await burst('straight to the subgraph', straight, subgraphUrl, subgraphRequest);
 
-      // None lost, none twice: every accepted submission is one stored reading of that value.
       const { readings: readingRows } = electricityTables;
-      const [stored] = await stack.database.db
-        .select({ readings: count(), meters: countDistinct(readingRows.meterId) })
-        .from(readingRows)
-        .where(eq(readingRows.value, value));
-      const accepted = viaGateway.requests - viaGateway.failures + direct.requests - direct.failures + 2;
-      const lost = accepted - stored!.meters;
-      const twice = stored!.readings - stored!.meters;
-      console.log(`  accepted ${accepted} of ${submitters.length}, stored ${stored!.readings} (on ${stored!.meters} meters): ${lost} lost, ${twice} stored twice`);
-      if (viaGateway.failures + direct.failures > 0) console.log(`  ! ${viaGateway.failures} refused through the gateway, ${direct.failures} straight`);
+      const storedOf = async (meterIds: string[]) =>
+        meterIds.length === 0
+          ? { readings: 0, meters: 0 }
+          : (await stack.database.db
+              .select({ readings: count(), meters: countDistinct(readingRows.meterId) })
+              .from(readingRows)
+              .where(and(eq(readingRows.value, value), inArray(readingRows.meterId, meterIds))))[0]!;
+      // A failure the subgraph stored anyway (the gateway stopped waiting) must not become a second reading when sent again.
+      const storedAnyway = (await storedOf(failed.map(({ submitter }) => submitter.meterId))).meters;
+      const retries = await closedLoop({ connections: 8, total: failed.length, send: (index) => send(failed[index]!.submitter, failed[index]!.url, failed[index]!.build) });
+      if (failed.length > 0) {
+        console.log(`  ! ${viaGateway.failures} failed through the gateway, ${direct.failures} straight (${storedAnyway} of them stored all the same); sent again: ${retries.failures} failed again`);
+      }
+
+      // None lost, none twice: after one retry of each failure, every submission is one stored reading of that value.
+      const stored = await storedOf(submitters.map((submitter) => submitter.meterId));
+      const lost = submitters.length - stored.meters;
+      const twice = stored.readings - stored.meters;
+      console.log(`  ${submitters.length} submitted, stored ${stored.readings} (on ${stored.meters} meters): ${lost} lost, ${twice} stored twice`);
 
       const figures: Figure[] = [
         { name: `reading burst through the gateway, ${connections} at once`, value: viaGateway.rps, unit: 'readings/s', baseline: { name: 'straight to the subgraph', value: direct.rps }, goal: '≥ 300/s' },
         { name: '  p99 of that burst', value: viaGateway.p99, unit: 'ms', baseline: { name: 'straight to the subgraph', value: direct.p99 }, goal: '≤ 100 ms' },
-        { name: '  readings lost or stored twice', value: Math.abs(lost) + twice, unit: '', goal: '0' },
+        { name: '  readings lost or stored twice (each failure sent again once)', value: lost + twice, unit: '', goal: '0' },
       ];
       return figures;
     } finally {
