@@ -100,17 +100,20 @@ export const dashboard: Benchmark = {
 
       // The floor: a bare `{ __typename }` to each subgraph as many times as the Dashboard calls it.
       const recorder = await startRecorder(stack.subgraphUrls);
+      // One worker, so that both Dashboards go through the same warmed process.
       const recordingGateway = await stack.startGateway({
+        GATEWAY_WORKERS: '1',
         IDENTITY_URL: recorder.routes.identity,
         ELECTRICITY_URL: recorder.routes.electricity,
         HEAT_URL: recorder.routes.heat,
         PAYMENTS_URL: recorder.routes.payments,
       });
       const recordingUrl = `${recordingGateway.origin}/graphql`;
-      await postGraphQL(recordingUrl, kabinetBody, kabinetSets[0]!);
+      await expectAnswer('the Dashboard through the recording gateway', recordingUrl, kabinetBody, kabinetSets[0]!);
       recorder.take();
-      await postGraphQL(recordingUrl, kabinetBody, kabinetSets[0]!);
-      const oneDashboard = recorder.take();
+      await expectAnswer('the Dashboard through the recording gateway', recordingUrl, kabinetBody, kabinetSets[0]!);
+      // Only the Dashboard's own calls: the gateway also reads ended sessions from identity meanwhile.
+      const oneDashboard = recorder.take().filter((fetch) => fetch.headers.authorization === kabinetSets[0]!.authorization);
       await recordingGateway.stop();
       await recorder.stop();
       const stages = stagesOf(oneDashboard);
