@@ -114,7 +114,8 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
     }),
   );
   const origin = `http://127.0.0.1:${options.port}`;
-  const deadline = started + (options.timeoutMs ?? 60_000);
+  // Generous: a gateway plans every registered operation before it serves, slowly on a busy machine.
+  const deadline = started + (options.timeoutMs ?? 180_000);
   for (;;) {
     if (exited) throw new Error(`${options.name} exited before answering:\n${tail}`);
     if (performance.now() > deadline) {
