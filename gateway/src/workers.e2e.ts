@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
-import { expectNoGraphQLErrors, graphqlRequest, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { expectNoGraphQLErrors, graphqlRequest, loginAs, portForChild, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /*
@@ -16,15 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const dashboard = readFileSync(new URL('../../schema/operations/Dashboard.graphql', import.meta.url), 'utf8');
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** The gateway's log, line by line, and a way to wait for a line. */
 class Log {
@@ -74,7 +64,7 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
   beforeAll(async () => {
     t = await startTestStack();
     token = await loginAs(t, demoUsers.demo);
-    const port = await freePort();
+    const port = await portForChild();
     url = `http://127.0.0.1:${port}/graphql`;
     const subgraphUrl = (name: keyof TestStack['stack']['subgraphs']) => `${t.stack.subgraphs[name].url}/graphql`;
     gateway = spawn(process.execPath, ['--import', 'tsx', main], {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
 import { repoRoot, type SubgraphName } from '@kabinet/config';
-import { freePort, spawnService, type ServiceProcess } from './processes';
+import { portForChild } from '@kabinet/testing';
+import { spawnService, type ServiceProcess } from './processes';
 
 const installDir = path.join(repoRoot, 'packages', 'bench', 'hive-gateway');
 const hiveBin = path.join(installDir, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
@@ -52,7 +53,7 @@ export const gatewayConfig = {
 };
 `,
   );
-  const port = await freePort();
+  const port = await portForChild();
   const hive = await spawnService({
     name: 'hive-gateway',
     command: [process.execPath, hiveBin, 'supergraph', '--port', String(port), '--host', '127.0.0.1'],

@@ -1,6 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** Clock ticks per second of /proc's CPU counters (100 on Linux almost everywhere; asked, not assumed). */
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -56,15 +55,6 @@ export function memoryOf(pid: number): { rss: number; peakRss: number } {
     peakRss += kib('VmHWM');
   }
   return { rss, peakRss };
-}
-
-/** A free loopback port (asked of the kernel, then released for the service to take). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface ServiceProcess {

@@ -6,7 +6,8 @@ import { openDatabase, type DatabaseHandle } from '@kabinet/db';
 import { startStack } from '@kabinet/stack';
 import { buildDeployables, deployableNamed, outputOf } from '@kabinet/build';
 import postgres from 'postgres';
-import { freePort, spawnService, type ServiceProcess } from './processes';
+import { portForChild } from '@kabinet/testing';
+import { spawnService, type ServiceProcess } from './processes';
 
 /** The PostgreSQL server benchmarks create their databases on (and drop them from). */
 export const benchServerUrl = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -109,7 +110,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
       LIQPAY_PRIVATE_KEY: 'bench-private-key-not-a-real-one',
       ...options.env,
     };
-    const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
+    const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await portForChild()] as const))) as Record<SubgraphName, number>;
     const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
     const urlsEnv = {
       IDENTITY_URL: subgraphUrls.identity,
@@ -127,7 +128,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
     }
     const startGateway = async (env: Record<string, string> = {}) => {
       const command = await commandOf('gateway');
-      const port = await freePort();
+      const port = await portForChild();
       const gateway = await spawnService({
         name: 'gateway',
         command,

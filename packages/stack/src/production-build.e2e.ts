@@ -1,7 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +8,7 @@ import { generateTokenKeyPems } from '@kabinet/auth';
 import { buildDeployables, deployableNamed, outputOf } from '@kabinet/build';
 import { createLogger, loadConfig, repoRoot, subgraphNames, type SubgraphName } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
-import { manifestOperation, persistedRequest } from '@kabinet/testing';
+import { manifestOperation, persistedRequest, portForChild } from '@kabinet/testing';
 import { addMonths, localDateIn, periodOf, readingWindowOf } from '@kabinet/utility-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,18 +18,6 @@ import { startStack } from './stack';
 // own `node <package>/dist/main.js` process with NODE_ENV=production, on PostgreSQL (production
 // takes no embedded database; `pnpm start`'s build runs on PGlite in start.e2e.ts).
 const databaseUrl = process.env.DATABASE_URL;
-
-/** A port nothing listens on now, for a process to take. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until `url` answers as `ready` says (by default: 2xx), failing if the process exits meanwhile. */
 async function untilAnswers(url: string, child: ChildProcess, output: () => string, ready = (response: Response) => response.ok): Promise<void> {
@@ -83,7 +70,7 @@ describe.runIf(databaseUrl)('the production build', { timeout: 60_000 }, () => {
     await admin.unsafe(`create database "${name}"`);
 
     const keys = await generateTokenKeyPems();
-    for (const service of [...subgraphNames, 'gateway'] as const) ports[service] = await freePort();
+    for (const service of [...subgraphNames, 'gateway'] as const) ports[service] = await portForChild();
     env = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +11,7 @@ import { electricityTables } from '@kabinet/electricity';
 import { heatTables } from '@kabinet/heat';
 import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture';
 import { sql } from 'drizzle-orm';
+import { portForChild } from '@kabinet/testing';
 import { startStack } from './stack';
 
 // CPU each subgraph process spends per Dashboard (schema/operations/Dashboard.graphql), on
@@ -50,14 +50,6 @@ const dashboard = readFileSync(path.join(repoRoot, 'schema/operations/Dashboard.
 const serverUrl = options['database-server'];
 const databaseName = options['database-name'];
 const databaseUrl = `${serverUrl.replace(/\/+$/, '')}/${databaseName}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** utime + stime of a process, in milliseconds (from /proc/<pid>/stat, in clock ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
@@ -135,7 +127,7 @@ try {
 
   /** The four subgraphs and the gateway of one checkout, each its own process on its own port. */
   async function startStackOf(tree: string, profileDir: string | undefined) {
-    const ports = Object.fromEntries(await Promise.all(processNames.map(async (name) => [name, await freePort()]))) as Record<ProcessName, number>;
+    const ports = Object.fromEntries(await Promise.all(processNames.map(async (name) => [name, await portForChild()]))) as Record<ProcessName, number>;
     const urls = Object.fromEntries(processNames.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<ProcessName, string>;
     const env = {
       PATH: process.env.PATH,

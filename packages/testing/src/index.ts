@@ -8,3 +8,4 @@ export * from './browser';
 export * from './persisted';
 export * from './oauth';
 export * from './redis';
+export * from './ports';
