@@ -9,7 +9,10 @@ describe('gateway and subgraph boundary', () => {
   afterAll(() => t?.stop());
 
   it('serves health checks on every service', async () => {
-    expect((await fetch(`${t.stack.gateway.url.replace('localhost', '127.0.0.1')}/healthz`)).status).toBe(200);
+    const gateway = t.stack.gateway.url.replace('localhost', '127.0.0.1');
+    expect((await fetch(`${gateway}/healthz`)).status).toBe(200);
+    // Started means serving GraphQL with its plans warm: ready.
+    expect(await (await fetch(`${gateway}/readyz`)).json()).toEqual({ status: 'ready' });
     for (const service of Object.values(t.stack.subgraphs)) {
       expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${service.url}/readyz`)).json()).toEqual({ status: 'ready' });

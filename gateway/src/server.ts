@@ -11,7 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import type { CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
-import { inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
+import { healthRoutes, inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
 import { Budgets, queryBudgets } from './budget';
@@ -105,9 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // X-Forwarded-For. `true` would take the leftmost entry, which the caller writes itself, and
   // hand every request a fresh address for budgets and login lockouts.
   app.set('trust proxy', options.trustProxy ? 1 : false);
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  const health = healthRoutes(app);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
   app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
@@ -181,6 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
 
   app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
+  health.ready();
 
   const url = `http://localhost:${port}`;
   logger.info({ port }, 'gateway listening');

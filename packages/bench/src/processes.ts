@@ -75,7 +75,7 @@ export interface SpawnOptions {
   env: Record<string, string>;
   port: number;
   /** Answered 200 once the service can serve (or a check of its own). */
-  readyPath: string | ((origin: string) => Promise<boolean>);
+  readyPath: string;
   cwd?: string;
   timeoutMs?: number;
 }
@@ -112,14 +112,10 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
       child.kill('SIGKILL');
       throw new Error(`${options.name} was not ready in time:\n${tail}`);
     }
-    const { readyPath } = options;
-    const ok =
-      typeof readyPath === 'function'
-        ? await readyPath(origin).catch(() => false)
-        : await fetch(`${origin}${readyPath}`).then(
-            (response) => response.ok,
-            () => false,
-          );
+    const ok = await fetch(`${origin}${options.readyPath}`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -134,8 +134,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
         command,
         env: { ...common, ...urlsEnv, PUBLIC_URL: `http://127.0.0.1:${port}`, ...env },
         port,
-        // /healthz answers as soon as the port is open; GraphQL is mounted once plans are warmed.
-        readyPath: async (origin) => (await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status !== 404,
+        readyPath: '/readyz',
       });
       started.push(gateway);
       return gateway;

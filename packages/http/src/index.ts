@@ -35,6 +35,37 @@ export async function listen(app: Express, port: number, host?: string): Promise
   return { httpServer, port: actualPort };
 }
 
+/**
+ * `/healthz` (alive: the process answers) and `/readyz` (send it traffic): a service listens
+ * before its GraphQL endpoint is mounted, so that draining can track every connection, and
+ * starting Apollo Server (and the gateway's warming of query plans) takes seconds after that.
+ * `/readyz` answers 503 until `ready()` is called, then asks `check` (e.g. a database ping).
+ */
+export function healthRoutes(app: Express, options: { check?: () => Promise<void>; onCheckFailed?: (error: unknown) => void } = {}): { ready(): void } {
+  let serving = false;
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (!serving) {
+      res.status(503).json({ status: 'starting' });
+      return;
+    }
+    try {
+      await options.check?.();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      options.onCheckFailed?.(error);
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  return {
+    ready() {
+      serving = true;
+    },
+  };
+}
+
 const codesByStatus: Record<number, string> = {
   400: 'BAD_REQUEST',
   413: 'PAYLOAD_TOO_LARGE',

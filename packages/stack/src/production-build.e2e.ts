@@ -19,12 +19,12 @@ import { startStack } from './stack';
 // takes no embedded database; `pnpm start`'s build runs on PGlite in start.e2e.ts).
 const databaseUrl = process.env.DATABASE_URL;
 
-/** Waits until `url` answers as `ready` says (by default: 2xx), failing if the process exits meanwhile. */
-async function untilAnswers(url: string, child: ChildProcess, output: () => string, ready = (response: Response) => response.ok): Promise<void> {
+/** Waits until `url` answers 2xx, failing if the process exits meanwhile. */
+async function untilAnswers(url: string, child: ChildProcess, output: () => string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}:\n${output()}`);
     const ok = await fetch(url).then(
-      (response) => ready(response),
+      (response) => response.ok,
       () => false,
     );
     if (ok) return;
@@ -103,20 +103,19 @@ describe.runIf(databaseUrl)('the production build', { timeout: 60_000 }, () => {
     });
     await seeding.stop();
 
-    // Each subgraph says when it is ready; the gateway mounts /graphql once its query plans are
-    // warm (its /healthz answers before), and then answers a bare GET with a GraphQL error.
+    // Each says on /readyz when it serves GraphQL (the gateway once its query plans are warm).
     const services = [
-      ...subgraphNames.map((subgraph) => ({ service: subgraph, packageName: `@kabinet/${subgraph}`, probe: 'readyz', ready: (response: Response) => response.ok })),
-      { service: 'gateway' as const, packageName: '@kabinet/gateway', probe: 'graphql', ready: (response: Response) => response.status === 400 },
+      ...subgraphNames.map((subgraph) => ({ service: subgraph, packageName: `@kabinet/${subgraph}` })),
+      { service: 'gateway' as const, packageName: '@kabinet/gateway' },
     ];
     await Promise.all(
-      services.map(async ({ service, packageName, probe, ready }) => {
+      services.map(async ({ service, packageName }) => {
         const child = run(packageName, 'main', [], { PORT: String(ports[service]) });
         running.push(child);
         let output = '';
         child.stdout!.on('data', (chunk) => (output += chunk));
         child.stderr!.on('data', (chunk) => (output += chunk));
-        await untilAnswers(`http://127.0.0.1:${ports[service]}/${probe}`, child, () => output, ready);
+        await untilAnswers(`http://127.0.0.1:${ports[service]}/readyz`, child, () => output);
       }),
     );
     gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;

@@ -59,14 +59,14 @@ function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Until `/graphql` is mounted (after Apollo Server has started; `/healthz` answers before). */
+/** Until it serves GraphQL, as its `/readyz` says. */
 async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const response = await fetch(`${url}/readyz`);
       await response.body?.cancel();
-      if (response.status !== 404) return;
+      if (response.ok) return;
     } catch {
       // not listening yet
     }

@@ -22,7 +22,7 @@ import { forbidden, maskSubgraphError } from '@kabinet/errors';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
 import { allow, deny, type IRules } from 'graphql-shield';
-import { jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import { healthRoutes, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
 import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
@@ -121,17 +121,9 @@ export async function startSubgraph<TContext extends BaseContext>(
   const { logger } = runtime;
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await runtime.database.ping();
-      res.json({ status: 'ready' });
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable' });
-    }
+  const health = healthRoutes(app, {
+    check: () => runtime.database.ping(),
+    onCheckFailed: (error) => logger.warn({ err: error }, 'readiness check failed'),
   });
   definition.routes?.(app);
 
@@ -178,6 +170,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   );
 
   app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
+  health.ready();
 
   logger.info({ subgraph: definition.name, port }, 'subgraph listening');
   return {
