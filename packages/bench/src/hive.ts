@@ -19,7 +19,9 @@ export function ensureHiveGateway(): boolean {
   if (process.env.BENCH_PEER === 'none') return false;
   if (!existsSync(hiveBin)) {
     console.log('installing Hive Gateway for the peer comparison (once; BENCH_PEER=none skips it)…');
-    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: installDir, stdio: 'inherit' });
+    // Its own .npmrc says engine-strict=false, but under `pnpm bench` the workspace's
+    // engine-strict=true arrives as npm_config_engine_strict, which wins over a file: say it here.
+    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: installDir, stdio: 'inherit', env: { ...process.env, npm_config_engine_strict: 'false' } });
   }
   return true;
 }
