@@ -13,6 +13,12 @@ export interface LoadResult {
 const percentile = (sorted: readonly number[], fraction: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 
+function summary(latencies: number[], failures: number, started: number): LoadResult {
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, failures, rps: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
 /**
  * A closed loop: `connections` callers, each sending its next request when the last one was
  * answered, `total` requests in all. For latency comparisons between two targets measured by the
@@ -34,9 +40,39 @@ export async function closedLoop(options: { connections: number; total: number; 
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, failures, rps: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return summary(latencies, failures, started);
+}
+
+/**
+ * An open loop: request `index` is sent at `index / rate` seconds, whether or not the earlier ones
+ * were answered, as a month's end brings households regardless of how the server is doing. Each
+ * latency counts from when its request was due (no coordinated omission: a stalled server cannot
+ * hide the requests it delayed). `rps` is what was answered per second.
+ */
+export async function openLoop(options: { rate: number; total: number; send(index: number): Promise<boolean> }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let index = 0; index < options.total; index += 1) {
+    const due = started + (index * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      options.send(index).then(
+        (ok) => {
+          latencies.push(performance.now() - due);
+          if (!ok) failures += 1;
+        },
+        () => {
+          latencies.push(performance.now() - due);
+          failures += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return summary(latencies, failures, started);
 }
 
 /** Kept-alive connections for the closed loops (as an app's HTTP client keeps them). */
