@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { and, eq, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -181,10 +181,13 @@ export function isUniqueViolation(error: unknown): boolean {
 export { sql };
 
 /**
- * `column = any(values)`, where `values` is one array parameter (a `sql.placeholder` of a statement
- * built once): the same statement text for any number of keys, unlike `in ($1, $2, ...)`.
+ * `column = any($values)`: a list as one array parameter, so the statement's text is the same for
+ * any number of keys, unlike `in ($1, $2, ...)` (prepared once, planned once). `values` is the list
+ * itself (sent as an array of the column's type) or the `sql.placeholder` of a prepared statement.
  */
-export const isAnyOf = (column: AnyColumn, values: SQLWrapper): SQL => sql`${column} = any(${values})`;
+export function anyOf(column: PgColumn, values: readonly unknown[] | SQLWrapper): SQL {
+  return Array.isArray(values) ? sql`${column} = any(${sql.param(values)}::${sql.raw(column.getSQLType())}[])` : sql`${column} = any(${values as SQLWrapper})`;
+}
 
 /**
  * Where a keyset page ends: the sort value of the last item (an instant or a plain string

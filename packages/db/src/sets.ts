@@ -86,6 +86,3 @@ export async function updateRows<TTable extends PgTable>(
   const keyName = sql.identifier(keyColumn.name);
   await executor.execute(sql`update ${table} set ${set} from (select ${given} from ${source}) as "given" where ${table}.${keyName} = "given".${keyName}`);
 }
-
-/** `column = any($values)`: a list as one array parameter (of the column's type), whatever its length. */
-export const anyOf = (column: PgColumn, values: readonly unknown[]): SQL => sql`${column} = any(${sql.param(values)}::${sql.raw(column.getSQLType())}[])`;

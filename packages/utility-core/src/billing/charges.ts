@@ -129,7 +129,7 @@ export function computeCharges(
  * metered sources alone).
  */
 export function accountCharges(
-  history: BillingHistory,
+  history: Pick<BillingHistory, 'readings' | 'billed'> & { meters: BasisMeter[] },
   pricing: SupplierPricing,
   supplier: SupplierRow,
   account: AccountRow,

@@ -48,31 +48,47 @@ export async function loadBillingHistories(executor: Executor, t: UtilityTables,
   ]);
 
   for (const meter of meters) histories.get(meter.accountId)!.meters.push(meter);
-  for (const reading of readingRows) {
-    histories.get(reading.accountId)!.readings.push({
-      meterId: reading.meterId,
-      zone: reading.zone,
-      period: periodOf(reading.period),
-      value: new Big(reading.value),
-      estimated: reading.source === 'ESTIMATE',
-    });
-  }
-  for (const row of billedRows) {
-    histories.get(row.accountId)!.billed.push({
-      id: row.id,
-      billId: row.billId,
-      period: periodOf(row.period),
-      meterId: row.meterId,
-      zone: row.zone,
-      consumption: new Big(row.correctedConsumption ?? row.consumption),
-      estimated: row.estimated,
-      open: row.estimated && row.correctedByBillId === null,
-    });
-  }
+  for (const reading of readingRows) histories.get(reading.accountId)!.readings.push(basisReadingOf(reading));
+  for (const row of billedRows) histories.get(row.accountId)!.billed.push(billedConsumptionOf(row));
   return histories;
 }
 
-/** One account's billing history for `period` (`loadBillingHistories` of one). */
-export async function loadBillingHistory(executor: Executor, t: UtilityTables, accountId: string, period: Period): Promise<BillingHistory> {
-  return (await loadBillingHistories(executor, t, [accountId], period)).get(accountId)!;
+/** A stored reading as a statement hands it over: the value as a numeric string, the month's first day as `YYYY-MM-DD`. */
+export interface StoredReading {
+  meterId: string;
+  zone: string;
+  period: string;
+  value: string;
+  source: string;
+}
+
+/** Consumption a bill charged, as a statement hands it over (decimals as numeric strings). */
+export interface StoredBilledConsumption {
+  id: string;
+  billId: string;
+  period: string;
+  meterId: string;
+  zone: string;
+  consumption: string;
+  correctedConsumption: string | null;
+  estimated: boolean;
+  correctedByBillId: string | null;
+}
+
+export function basisReadingOf(row: StoredReading): BasisReading {
+  return { meterId: row.meterId, zone: row.zone, period: periodOf(row.period), value: new Big(row.value), estimated: row.source === 'ESTIMATE' };
+}
+
+/** What an earlier bill charged for a meter zone: its corrected consumption when a later bill corrected it. */
+export function billedConsumptionOf(row: StoredBilledConsumption): BilledConsumption {
+  return {
+    id: row.id,
+    billId: row.billId,
+    period: periodOf(row.period),
+    meterId: row.meterId,
+    zone: row.zone,
+    consumption: new Big(row.correctedConsumption ?? row.consumption),
+    estimated: row.estimated,
+    open: row.estimated && row.correctedByBillId === null,
+  };
 }

@@ -10,14 +10,12 @@ import { readingWindowOf } from '../reading-windows';
 import { supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { AccountRow, UtilityTables } from '../tables';
 import type { BasisReading } from './basis';
-import { accountCharges, type ChargeSource, type PricedLine } from './charges';
-import { loadBillingHistory } from './history';
+import type { ChargeSource, PricedLine } from './charges';
 import { issueBills, type BillingContext } from './issue';
 import { claimBillingLease, isLeaseLost, releaseBillingLease, renewBillingLease, type BillingLease } from './lease';
 import { assertBillableInOrder, loadBillingOrder } from './order';
 import { finishRun, recordBatch, startRunAttempt, type BillingRunRow } from './progress';
 
-export { loadBillingHistory } from './history';
 export type { BillingContext } from './issue';
 
 type Executor = Database | Transaction;
@@ -67,23 +65,6 @@ export interface UtilityRules {
 export function assertPeriod(period: string): Period {
   if (!isPeriod(period)) throw new DomainError('BAD_USER_INPUT', messages.billingMonthShape(), { field: 'period' });
   return period;
-}
-
-/**
- * The charges `period` would bring an account, from its stored readings plus `closing`
- * overrides (readings being submitted): `accountCharges` over the account's history.
- */
-export async function chargesFor(
-  executor: Executor,
-  t: UtilityTables,
-  pricing: SupplierPricing,
-  supplier: SupplierRow,
-  account: AccountRow,
-  period: Period,
-  closing: BasisReading[] = [],
-  onlyClosing = false,
-) {
-  return accountCharges(await loadBillingHistory(executor, t, account.id, period), pricing, supplier, account, period, closing, onlyClosing);
 }
 
 export interface BillingDeps {

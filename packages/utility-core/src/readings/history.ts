@@ -1,8 +1,8 @@
 import type { Database } from '@kabinet/db';
-import { Big } from '@kabinet/money';
 import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { firstDayOf, periodOf, type Period } from '../calendar';
+import { firstDayOf, type Period } from '../calendar';
 import type { BasisMeter, BasisReading, BilledConsumption } from '../billing/basis';
+import { basisReadingOf, billedConsumptionOf, type StoredBilledConsumption, type StoredReading } from '../billing/history';
 import { balanceSum, happenedBy } from '../ledger';
 import type { UtilityTables } from '../tables';
 
@@ -16,39 +16,10 @@ export interface SubmissionHistory {
   readings: BasisReading[];
   /** Real readings closing later months: a replaced meter's final values, which a reading cannot exceed. */
   later: BasisReading[];
-  /** What earlier bills charged, per meter zone (as billing reads it, see `loadBillingHistory`). */
+  /** What earlier bills charged, per meter zone (as billing reads it, see `loadBillingHistories`). */
   billedConsumption: BilledConsumption[];
   /** The account's balance at the submission's time (`balanceByAccount`'s figure), in minor units: what the answer shows with it. */
   balanceMinor: number;
-}
-
-interface MeterJson {
-  id: string;
-  serialNumber: string;
-  zones: string[];
-  digits: number;
-  installedOn: string;
-  removedOn: string | null;
-}
-
-interface ReadingJson {
-  meterId: string;
-  zone: string;
-  period: string;
-  value: string;
-  source: string;
-}
-
-interface BilledJson {
-  id: string;
-  billId: string;
-  period: string;
-  meterId: string;
-  zone: string;
-  consumption: string;
-  correctedConsumption: string | null;
-  estimated: boolean;
-  correctedByBillId: string | null;
 }
 
 /** `json_build_object('key', value, ...)` under our own (constant) keys. */
@@ -81,7 +52,7 @@ export function submissionHistoryReader(db: Database, t: UtilityTables) {
     .select({
       balance: scalar<string>(sql`select ${balanceSum(t)} from ${ledger} where ${ledger.accountId} = ${accountId} and ${happenedBy(t, sql.placeholder('now'))}`),
       billed: scalar<boolean>(sql`select exists (select 1 from ${bills} where ${bills.accountId} = ${accountId} and ${bills.period} = ${month}::date)`),
-      meters: jsonRows<MeterJson>(
+      meters: jsonRows<BasisMeter>(
         sql`select ${jsonObject({
           id: meters.id,
           serialNumber: meters.serialNumber,
@@ -91,7 +62,7 @@ export function submissionHistoryReader(db: Database, t: UtilityTables) {
           removedOn: meters.removedOn,
         })} from ${meters} where ${meters.accountId} = ${accountId}`,
       ),
-      readings: jsonRows<ReadingJson>(
+      readings: jsonRows<StoredReading>(
         sql`select ${jsonObject({
           meterId: readings.meterId,
           zone: readings.zone,
@@ -100,7 +71,7 @@ export function submissionHistoryReader(db: Database, t: UtilityTables) {
           source: readings.source,
         })} from ${readings} join ${meters} on ${meters.id} = ${readings.meterId} where ${meters.accountId} = ${accountId}`,
       ),
-      billedConsumption: jsonRows<BilledJson>(
+      billedConsumption: jsonRows<StoredBilledConsumption>(
         sql`select ${jsonObject({
           id: billed.id,
           billId: billed.billId,
@@ -121,31 +92,14 @@ export function submissionHistoryReader(db: Database, t: UtilityTables) {
   return async (account: string, period: Period, now: Date): Promise<SubmissionHistory> => {
     const [row] = await statement.execute({ accountId: account, month: firstDayOf(period), now: now.toISOString() });
     if (!row) return { billed: false, meters: [], readings: [], later: [], billedConsumption: [], balanceMinor: 0 };
-    const readings = row.readings.map(
-      (reading): BasisReading => ({
-        meterId: reading.meterId,
-        zone: reading.zone,
-        period: periodOf(reading.period),
-        value: new Big(reading.value),
-        estimated: reading.source === 'ESTIMATE',
-      }),
-    );
+    const readings = row.readings.map(basisReadingOf);
     return {
       billed: row.billed,
       balanceMinor: Number(row.balance),
       meters: row.meters,
       readings: readings.filter((reading) => reading.period <= period),
       later: readings.filter((reading) => reading.period > period && !reading.estimated).sort((a, b) => (a.period < b.period ? -1 : 1)),
-      billedConsumption: row.billedConsumption.map((billed) => ({
-        id: billed.id,
-        billId: billed.billId,
-        period: periodOf(billed.period),
-        meterId: billed.meterId,
-        zone: billed.zone,
-        consumption: new Big(billed.correctedConsumption ?? billed.consumption),
-        estimated: billed.estimated,
-        open: billed.estimated && billed.correctedByBillId === null,
-      })),
+      billedConsumption: row.billedConsumption.map(billedConsumptionOf),
     };
   };
 }

@@ -8,8 +8,8 @@ import { addMonths, firstDayOf, periodOf, periodsBetween, type Period } from '..
 import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
 import { normalizeAddress, normalizeSurname } from '../linking/proofs';
 import type { AccountRow, ReadingRow } from '../tables';
-import { accountBasis, latestBefore, metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
-import { computeCharges, pricerOf, vatRateOf, type ComputedCharges } from '../billing/charges';
+import { latestBefore, metersInService, type BasisMeter, type BasisReading } from '../billing/basis';
+import { accountCharges, type ComputedCharges } from '../billing/charges';
 import type { SupplierPricing, UtilityRules } from '../billing/run';
 import { openReadingWindow } from '../reading-windows';
 import { assertAccountNumberFormat, findSupplier, normalizeAccountNumber, readingWindowStatus, supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
@@ -234,7 +234,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
 }
 
 /**
- * The charges the readings being entered bring: billing's own computation (`chargesFor` with
+ * The charges the readings being entered bring: billing's own computation (`accountCharges` with
  * `onlyClosing`), over the history the submission was checked against plus the new readings
  * instead of a second read of the same rows.
  */
@@ -246,13 +246,7 @@ function preliminaryCharges(
   history: SubmissionHistory,
   closing: BasisReading[],
 ): ComputedCharges {
-  const isClosing = (reading: { meterId: string; zone: string }) =>
-    closing.some((entry) => entry.meterId === reading.meterId && entry.zone === reading.zone);
-  const readings = [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing];
-  const full = accountBasis(period, history.meters, readings, history.billedConsumption, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
-  // Only the zones just entered, priced by the metered sources alone.
-  const basis = { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) };
-  return computeCharges(period, basis, history.billedConsumption, history.meters, pricerOf(pricing.sourcesOf(account), 'metered'), vatRateOf(account, supplier));
+  return accountCharges({ meters: history.meters, readings: history.readings, billed: history.billedConsumption }, pricing, supplier, account, period, closing, true);
 }
 
 /** Every zone of each submitted meter, once, as a value the meter can show. */

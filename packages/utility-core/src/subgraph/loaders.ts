@@ -1,4 +1,4 @@
-import { byKey, groupBy, isAnyOf, validIds, type Database } from '@kabinet/db';
+import { byKey, groupBy, anyOf, validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, lte, ne, sql } from 'drizzle-orm';
 import { estimatesCorrectedBy } from '../bills/bill-document';
@@ -17,56 +17,56 @@ const now = sql.placeholder('now');
  */
 export function prepareUtilityQueries(db: Database, t: Tables) {
   return {
-    accountsByHolder: db.select().from(t.accounts).where(isAnyOf(t.accounts.holderUserId, ids)).orderBy(asc(t.accounts.accountNumber)).prepare('accounts_by_holder'),
+    accountsByHolder: db.select().from(t.accounts).where(anyOf(t.accounts.holderUserId, ids)).orderBy(asc(t.accounts.accountNumber)).prepare('accounts_by_holder'),
     accountById: db
       .select({ account: t.accounts, supplier: t.suppliers })
       .from(t.accounts)
       .innerJoin(t.suppliers, eq(t.suppliers.id, t.accounts.supplierId))
-      .where(isAnyOf(t.accounts.id, ids))
+      .where(anyOf(t.accounts.id, ids))
       .prepare('account_by_id'),
-    supplierById: db.select().from(t.suppliers).where(isAnyOf(t.suppliers.id, ids)).prepare('supplier_by_id'),
+    supplierById: db.select().from(t.suppliers).where(anyOf(t.suppliers.id, ids)).prepare('supplier_by_id'),
     balanceByAccount: db
       .select({ accountId: t.ledgerEntries.accountId, total: balanceSum(t) })
       .from(t.ledgerEntries)
-      .where(and(isAnyOf(t.ledgerEntries.accountId, ids), happenedBy(t, now)))
+      .where(and(anyOf(t.ledgerEntries.accountId, ids), happenedBy(t, now)))
       .groupBy(t.ledgerEntries.accountId)
       .prepare('balance_by_account'),
     metersByAccount: db
       .select()
       .from(t.meters)
-      .where(isAnyOf(t.meters.accountId, ids))
+      .where(anyOf(t.meters.accountId, ids))
       .orderBy(sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber))
       .prepare('meters_by_account'),
-    meterById: db.select().from(t.meters).where(isAnyOf(t.meters.id, ids)).prepare('meter_by_id'),
+    meterById: db.select().from(t.meters).where(anyOf(t.meters.id, ids)).prepare('meter_by_id'),
     latestReadingsByMeter: db
       .selectDistinctOn([t.readings.meterId, t.readings.zone])
       .from(t.readings)
-      .where(isAnyOf(t.readings.meterId, ids))
+      .where(anyOf(t.readings.meterId, ids))
       .orderBy(t.readings.meterId, t.readings.zone, desc(t.readings.period))
       .prepare('latest_readings_by_meter'),
     latestBillByAccount: db
       .selectDistinctOn([t.bills.accountId])
       .from(t.bills)
-      .where(and(isAnyOf(t.bills.accountId, ids), lte(t.bills.issuedAt, now)))
+      .where(and(anyOf(t.bills.accountId, ids), lte(t.bills.issuedAt, now)))
       .orderBy(t.bills.accountId, desc(t.bills.period))
       .prepare('latest_bill_by_account'),
-    billLines: db.select().from(t.billLines).where(isAnyOf(t.billLines.billId, ids)).orderBy(asc(t.billLines.position)).prepare('bill_lines'),
+    billLines: db.select().from(t.billLines).where(anyOf(t.billLines.billId, ids)).orderBy(asc(t.billLines.position)).prepare('bill_lines'),
     billConsumption: db
       .select({ row: t.billConsumption, serialNumber: t.meters.serialNumber, estimatesCorrected: estimatesCorrectedBy(t) })
       .from(t.billConsumption)
       .innerJoin(t.meters, eq(t.meters.id, t.billConsumption.meterId))
-      .where(isAnyOf(t.billConsumption.billId, ids))
+      .where(anyOf(t.billConsumption.billId, ids))
       .orderBy(asc(t.meters.serialNumber), asc(t.billConsumption.zone))
       .prepare('bill_consumption'),
     eReceiptsByAccount: db
       .select()
       .from(t.eReceiptSubscriptions)
-      .where(and(isAnyOf(t.eReceiptSubscriptions.accountId, ids), ne(t.eReceiptSubscriptions.status, 'CANCELLED')))
+      .where(and(anyOf(t.eReceiptSubscriptions.accountId, ids), ne(t.eReceiptSubscriptions.status, 'CANCELLED')))
       .prepare('e_receipts_by_account'),
     appealMessages: db
       .select()
       .from(t.appealMessages)
-      .where(isAnyOf(t.appealMessages.appealId, ids))
+      .where(anyOf(t.appealMessages.appealId, ids))
       .orderBy(asc(t.appealMessages.createdAt), asc(t.appealMessages.id))
       .prepare('appeal_messages'),
   };
