@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ApolloGateway } from '@apollo/gateway';
 import type * as GraphQL from 'graphql';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { operationCost, rememberedOperationCost } from './cost';
 import { readSupergraphSdl } from './supergraph';
 
@@ -113,6 +113,24 @@ describe('remembered operation costs', () => {
     expect(remembered({ first: 5 })).toBe(cost(query, { first: 5 }));
     expect(remembered({ first: 100 }, 'Cheap')).toBe(1);
     for (let first = 0; first < 200; first += 1) expect(remembered({ first })).toBe(cost(query, { first }));
+  });
+
+  it('depend only on the variables the cost reads: page sizes and @include/@skip conditions', () => {
+    const document = parse(`query Page($first: Int, $after: String, $withPayments: Boolean!) {
+      me @include(if: $withPayments) { ${paymentsPage('(first: $first, after: $after)')} }
+    }`);
+    const remembered = (variables: Record<string, unknown>) => rememberedOperationCost({ schema, document, variables, operationName: 'Page' });
+    const page = (first: number) => 1 + 1 + first * 3;
+    const walks = vi.spyOn(schema, 'getMutationType');
+    expect(remembered({ first: 5, after: 'a', withPayments: true })).toBe(page(5));
+    // Another cursor costs the same: remembered, the document is not walked again.
+    for (const after of ['b', 'c', 'd']) expect(remembered({ first: 5, after, withPayments: true })).toBe(page(5));
+    expect(walks).toHaveBeenCalledTimes(1);
+    walks.mockRestore();
+    expect(remembered({ first: 50, after: 'b', withPayments: true })).toBe(page(50));
+    expect(remembered({ first: 50, after: 'b', withPayments: false })).toBe(1);
+    // A bad value of a variable the cost reads is refused every time.
+    expect(() => remembered({ first: 'many', after: 'e', withPayments: true })).toThrow(/\$first/);
   });
 
   it('never remember a refusal: bad variables are refused every time', () => {

@@ -1,5 +1,5 @@
 import { defaultPageSize, maxPageSize } from '@kabinet/input';
-import type { DocumentNode, GraphQLOutputType, GraphQLSchema } from 'graphql';
+import { visit, type ASTNode, type DocumentNode, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 /** What a root mutation field costs on top of what it selects: it writes, and writes cost more than reads. */
@@ -66,20 +66,55 @@ export function operationCost({ schema, document, operationName, variables }: Co
 
 /**
  * Costs already worked out, by parsed document: Apollo keeps one document per query text (its
- * document store), so an operation the clients keep sending is priced once per set of variables
- * rather than walked again on every request. Bounded: a document remembers a few dozen sets of
- * variables, and long ones not at all.
+ * document store), so an operation the clients keep sending is priced once per set of the
+ * variables its cost depends on (`costVariables`) rather than walked again on every request: a
+ * thousand households submitting readings send a thousand sets of variables and one cost.
+ * Bounded: a document remembers a few dozen sets, and long ones not at all.
  */
-const remembered = new WeakMap<DocumentNode, { schema: GraphQLSchema; costs: Map<string, number> }>();
+const remembered = new WeakMap<DocumentNode, { schema: GraphQLSchema; costVariables: string[]; costs: Map<string, number> }>();
 const maxRememberedPerDocument = 64;
 const maxRememberedKeyLength = 2_000;
 
-/** `operationCost`, remembered for the document (see `remembered`); what throws is never remembered. */
+/**
+ * The variables a document's cost can depend on: those in a `first` argument (a page's size) or
+ * in a directive's arguments (`@include(if: $x)` and `@skip` drop what they guard from the count).
+ * The cost model reads no other argument.
+ */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) =>
+    visit(node, {
+      Variable(variable) {
+        names.add(variable.name.value);
+      },
+    });
+  visit(document, {
+    // Not the operation's own definitions: `query Q($first: Int)` declares, it does not use.
+    VariableDefinition: () => false,
+    Directive(directive) {
+      for (const argument of directive.arguments ?? []) collect(argument.value);
+    },
+    Field(field) {
+      for (const argument of field.arguments ?? []) if (argument.name.value === 'first') collect(argument.value);
+    },
+  });
+  return [...names].sort();
+}
+
+/**
+ * `operationCost`, remembered for the document (see `remembered`); what throws is never remembered.
+ * Variables that do not fit their definitions are refused here only when the cost reads them; the
+ * gateway checks all of them before it plans.
+ */
 export function rememberedOperationCost(operation: CostedOperation): number {
-  const key = `${operation.operationName ?? ''}\n${JSON.stringify(operation.variables ?? {})}`;
-  if (key.length > maxRememberedKeyLength) return operationCost(operation);
   let entry = remembered.get(operation.document);
-  if (!entry || entry.schema !== operation.schema) remembered.set(operation.document, (entry = { schema: operation.schema, costs: new Map() }));
+  if (!entry || entry.schema !== operation.schema) {
+    entry = { schema: operation.schema, costVariables: costVariables(operation.document), costs: new Map() };
+    remembered.set(operation.document, entry);
+  }
+  const variables = operation.variables ?? {};
+  const key = `${operation.operationName ?? ''}\n${JSON.stringify(entry.costVariables.map((name) => variables[name] ?? null))}`;
+  if (key.length > maxRememberedKeyLength) return operationCost(operation);
   let cost = entry.costs.get(key);
   if (cost === undefined) {
     cost = operationCost(operation);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,14 @@ import { electricityTables } from '@kabinet/electricity';
 import { heatTables } from '@kabinet/heat';
 import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture';
 import { sql } from 'drizzle-orm';
+import { deployableNamed, outputOf } from '@kabinet/build';
 import { portForChild } from '@kabinet/testing';
 import { startStack } from './stack';
 
 // CPU each subgraph process spends per Dashboard (schema/operations/Dashboard.graphql), on
 // PostgreSQL, in production mode, with per-user tokens: the four subgraphs and the gateway run as
-// separate processes, as deployed, and their CPU time is read from /proc before and after a fixed
+// separate processes from their compiled output (`pnpm build` of each checkout first), as
+// deployed, and their CPU time is read from /proc before and after a fixed
 // number of Dashboards (idle CPU, measured just before, taken off). With several `--tree`s, the
 // stacks of those checkouts run side by side and share the load request by request, so that a
 // busy machine weighs on each alike. With --profile DIR every process also writes a V8 CPU
@@ -123,7 +125,8 @@ try {
 
   const processNames = [...subgraphNames, 'gateway'] as const;
   type ProcessName = (typeof processNames)[number];
-  const entryOf = (name: ProcessName) => (name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`);
+  // The compiled output, as production runs it (no tsx, no source maps): each checkout is built first.
+  const entryOf = (name: ProcessName) => outputOf(deployableNamed(`@kabinet/${name}`), 'main');
 
   /** The four subgraphs and the gateway of one checkout, each its own process on its own port. */
   async function startStackOf(tree: string, profileDir: string | undefined) {
@@ -145,6 +148,8 @@ try {
       // Background work is no request's cost: ended sessions are re-read once a minute (the longest allowed).
       SESSION_CHECK_INTERVAL_MS: '60000',
       FIRST_PARTY_OPERATIONS: 'free',
+      // One gateway process, the one measured (production's default is a worker per CPU).
+      GATEWAY_WORKERS: '1',
       // A busy machine must not turn slow answers into errors.
       SUBGRAPH_TIMEOUT_MS: '60000',
       COST_BUDGET_PER_CUSTOMER: '100000000',
@@ -155,11 +160,12 @@ try {
       HEAT_URL: `${urls.heat}/graphql`,
       PAYMENTS_URL: `${urls.payments}/graphql`,
     };
+    execFileSync('corepack', ['pnpm', 'build', ...processNames.map((name) => `@kabinet/${name}`)], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'] });
     const pids = {} as Record<ProcessName, number>;
     for (const name of processNames) {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : []), entryOf(name)],
+        [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : []), entryOf(name)],
         { cwd: tree, env: { ...env, PORT: String(ports[name]) }, stdio: ['ignore', 'inherit', 'inherit'] },
       );
       children.push({ name, child });
