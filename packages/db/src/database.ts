@@ -181,6 +181,20 @@ export function isUniqueViolation(error: unknown): boolean {
 export { sql };
 
 /**
+ * A statement built and prepared once for each database handle (or transaction) that runs it:
+ * drizzle builds a query's SQL anew every time a query builder runs, which costs a hot path more
+ * CPU than the database spends running the statement.
+ */
+export function preparedPer<TStatement>(build: (executor: Database | Transaction) => TStatement): (executor: Database | Transaction) => TStatement {
+  const statements = new WeakMap<Database | Transaction, TStatement>();
+  return (executor) => {
+    let statement = statements.get(executor);
+    if (!statement) statements.set(executor, (statement = build(executor)));
+    return statement;
+  };
+}
+
+/**
  * `column = any($values)`: a list as one array parameter, so the statement's text is the same for
  * any number of keys, unlike `in ($1, $2, ...)` (prepared once, planned once). `values` is the list
  * itself (sent as an array of the column's type) or the `sql.placeholder` of a prepared statement.

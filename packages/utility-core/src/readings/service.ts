@@ -2,8 +2,7 @@ import type { Database } from '@kabinet/db';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { Big, formatQuantity, parseQuantity } from '@kabinet/money';
 import type { RateLimits } from '@kabinet/rate-limits';
-import { and, eq, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, eq } from 'drizzle-orm';
 import { addMonths, firstDayOf, periodOf, periodsBetween, type Period } from '../calendar';
 import { isUnusualConsumption, meterCapacity, readingAdvance } from '../consumption';
 import { normalizeAddress, normalizeSurname } from '../linking/proofs';
@@ -16,6 +15,7 @@ import { assertAccountNumberFormat, findSupplier, normalizeAccountNumber, readin
 import type { UtilityTables } from '../tables';
 import { messages } from '../messages';
 import { submissionHistoryReader, type SubmissionHistory } from './history';
+import { readingsWriter } from './store';
 
 export interface ReadingEntry {
   meterId: string;
@@ -33,9 +33,6 @@ export interface SubmittedReadings {
 }
 
 export type ReadingSource = 'PORTAL' | 'ANONYMOUS';
-
-/** The value an upsert was given for `column` (Postgres' `excluded` row). */
-const excluded = (column: AnyPgColumn) => sql.raw(`excluded."${column.name}"`);
 
 const invalidReading = (message: Translations, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
 
@@ -69,6 +66,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
   }
 
   const readHistory = submissionHistoryReader(db, t);
+  const writeReadings = readingsWriter(db, t);
 
   /**
    * What a submission is checked against and priced with, read side by side: the account's
@@ -147,34 +145,17 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
     const closing: BasisReading[] = values.map((entry) => ({ meterId: entry.meterId, zone: entry.zone, period, value: entry.value, estimated: false }));
     const preliminary = preliminaryCharges(pricing, supplier, account, period, history, closing);
 
-    const readings = t.readings;
-    // A reading sent again as it is stored (a client retrying a submission it saw no answer to)
-    // stays the one reading it was, read when it was first sent; a different value replaces the
-    // earlier reading of the window.
-    const rows = await db
-      .insert(readings)
-      .values(
-        values.map((entry) => ({
-          meterId: entry.meterId,
-          zone: entry.zone,
-          period: firstDayOf(period),
-          value: entry.value.toFixed(3),
-          readAt: options.now,
-          source: options.source,
-          submittedByUserId: options.userId,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [readings.meterId, readings.zone, readings.period],
-        set: {
-          value: excluded(readings.value),
-          source: excluded(readings.source),
-          submittedByUserId: excluded(readings.submittedByUserId),
-          readAt: sql`case when (${readings.value}, ${readings.source}, ${readings.submittedByUserId}) is not distinct from (${excluded(readings.value)}, ${excluded(readings.source)}, ${excluded(readings.submittedByUserId)})
-            then ${readings.readAt} else ${excluded(readings.readAt)} end`,
-        },
-      })
-      .returning();
+    const rows = await writeReadings(
+      values.map((entry) => ({
+        meterId: entry.meterId,
+        zone: entry.zone,
+        period: firstDayOf(period),
+        value: entry.value.toFixed(3),
+        readAt: options.now,
+        source: options.source,
+        submittedByUserId: options.userId,
+      })),
+    );
     // In the order submitted.
     const order = new Map(values.map((entry, index) => [`${entry.meterId}:${entry.zone}`, index]));
     rows.sort((a, b) => order.get(`${a.meterId}:${a.zone}`)! - order.get(`${b.meterId}:${b.zone}`)!);

@@ -1,4 +1,4 @@
-import type { Database, Transaction } from '@kabinet/db';
+import { preparedPer, type Database, type Transaction } from '@kabinet/db';
 import {
   dayAndMonth,
   tariffSegments,
@@ -11,15 +11,19 @@ import {
   type SupplierRow,
   type UtilityRules,
 } from '@kabinet/utility-core';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { tariffs as tariffTable } from '../db/schema';
 import { priceConsumption, schemeOfZones, type ChargeLine, type Tariff, type TariffSegment, type ZoneConsumption } from './pricing';
 
 export const kwh = 'кВт·год';
 
-/** A supplier's tariffs by kind of account, oldest first. */
+const tariffsOfSupplier = preparedPer((executor) =>
+  executor.select().from(tariffTable).where(eq(tariffTable.supplierId, sql.placeholder('supplierId'))).orderBy(asc(tariffTable.validFrom)).prepare('tariffs_of_supplier'),
+);
+
+/** A supplier's tariffs by kind of account, oldest first (read for every reading submitted: prepared). */
 async function loadAllTariffs(executor: Database | Transaction, supplierId: string): Promise<Map<string, Tariff[]>> {
-  const rows = await executor.select().from(tariffTable).where(eq(tariffTable.supplierId, supplierId)).orderBy(asc(tariffTable.validFrom));
+  const rows = await tariffsOfSupplier(executor).execute({ supplierId });
   const byKind = new Map<string, Tariff[]>();
   for (const row of rows) {
     byKind.set(row.accountKind, [...(byKind.get(row.accountKind) ?? []), { validFrom: row.validFrom, tiers: row.tiers, zoneCoefficients: row.zoneCoefficients }]);
