@@ -28,8 +28,10 @@ describe('gateway over HTTP in development', () => {
   });
 
   it('refuses requests a browser could send cross-site (CSRF prevention)', async () => {
+    // A form or text/plain POST (no preflight): refused before anything reads it as GraphQL.
     const simple = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{__typename}"}' });
-    expect(simple.status).toBe(400);
+    expect(simple.status).toBe(415);
+    expect(((await simple.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const get = await fetch(`${t.url}?query=${encodeURIComponent('{__typename}')}`);
     expect(get.status).toBe(400);
   });

@@ -7,11 +7,11 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import type { CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
-import { healthRoutes, inRequestedLocale, jsonErrorHandler, listen } from '@kabinet/http';
+import { healthRoutes, jsonErrorHandler, listen } from '@kabinet/http';
+import { graphqlHttpHandler } from '@kabinet/http/graphql';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
 import { Budgets, queryBudgets } from './budget';
@@ -60,7 +60,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const requestBodyLimit = '256kb';
+const requestBodyLimitBytes = 256 * 1024;
 
 /**
  * @apollo/gateway reports usage to Apollo and runs cloud resource detectors (connections to
@@ -161,9 +161,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     requestLog(logger, metrics),
-    express.json({ limit: requestBodyLimit }),
-    inRequestedLocale(),
-    expressMiddleware(server, {
+    graphqlHttpHandler(server, {
+      bodyLimitBytes: requestBodyLimitBytes,
       context: async ({ req }) => {
         const authorization = req.get('authorization');
         const viewer = await viewerFromAuthorization(options.tokenKeys, authorization, options.sessions);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultLocale, locales, withLocale, type Locale } from '@kabinet/errors';
-import type { ErrorRequestHandler, Express, Request, RequestHandler } from 'express';
+import { defaultLocale, locales, type Locale } from '@kabinet/errors';
+import type { ErrorRequestHandler, Express, Request } from 'express';
 import { LRUCache } from 'lru-cache';
 
 export interface RunningService {
@@ -126,13 +126,4 @@ export function requestedLocale(req: Request): Locale {
     localeOfHeader.set(header, locale);
   }
   return locale;
-}
-
-/**
- * Handles the rest of the request in the language it asks for: every message made while
- * answering it (`DomainError`, masked errors) is told in that language. Mount it after the body
- * is parsed: the body parser's stream callbacks would not keep the language.
- */
-export function inRequestedLocale(): RequestHandler {
-  return (req, _res, next) => withLocale(requestedLocale(req), next);
 }

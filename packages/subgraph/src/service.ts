@@ -26,7 +26,7 @@ import { healthRoutes, jsonErrorHandler, listen, type RunningService } from '@ka
 import { stringInputGuard } from '@kabinet/input';
 import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
-import { graphqlHttpHandler } from './graphql-http';
+import { graphqlHttpHandler } from '@kabinet/http/graphql';
 import { guardSchema } from './guard';
 
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */

@@ -1,9 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { DomainError, localize } from '@kabinet/errors';
-import { jsonErrorHandler, listen } from '@kabinet/http';
+import { jsonErrorHandler, listen } from './index';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { graphqlHttpHandler } from './graphql-http';
+import { graphqlHttpHandler } from './graphql';
 
 const limit = 1024;
 const server = new ApolloServer<{ caller: string }>({

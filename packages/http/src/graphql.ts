@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
 import { withLocale } from '@kabinet/errors';
-import { requestedLocale } from '@kabinet/http';
+import { requestedLocale } from './index';
 import type { Request, RequestHandler, Response } from 'express';
 
 /** An HTTP error jsonErrorHandler answers with its status (as body-parser's are). */
@@ -69,10 +69,11 @@ function jsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
 }
 
 /**
- * Apollo Server at `/graphql` for the gateway's requests, in the language each asks for: what
- * `express.json()`, `inRequestedLocale()` and `expressMiddleware` did, without what a subgraph
- * never needs on every request (body-parser's general media-type and charset handling, Express's
- * `res.send` with its ETag and freshness checks). Failures go to the app's error handler.
+ * Apollo Server at `/graphql` (the gateway's, and each subgraph's for the gateway's calls), in the
+ * language each request asks for: what `express.json()`, a middleware setting the language and
+ * `expressMiddleware` did, without what no GraphQL request needs (body-parser's general media-type
+ * and charset handling, Express's `res.send` with its ETag and freshness checks), which cost the
+ * gateway and the subgraphs several per cent of their CPU. Failures go to the app's error handler.
  */
 export function graphqlHttpHandler<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
