@@ -1,4 +1,4 @@
-import { afterPosition, byKey, groupBy, validIds, type Database, type Position } from '@kabinet/db';
+import { afterPosition, byKey, groupBy, preparedPer, validIds, type Database, type Position } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { paymentItems, payments } from './db/schema';
@@ -20,28 +20,20 @@ export function createPaymentLoaders(db: Database) {
   };
 }
 
-const firstPageStatement = (db: Database) =>
+// The first page is what every Dashboard asks for: its statement is built once per database.
+const firstPageStatement = preparedPer((db) =>
   db
     .select()
     .from(payments)
     .where(eq(payments.payerUserId, sql.placeholder('payer')))
     .orderBy(desc(payments.createdAt), desc(payments.id))
     .limit(sql.placeholder('limit'))
-    .prepare('payments_first_page');
-
-// The first page is what every Dashboard asks for: its statement is built once per database.
-const firstPages = new WeakMap<Database, ReturnType<typeof firstPageStatement>>();
+    .prepare('payments_first_page'),
+);
 
 /** One page of a payer's payments, newest first, with one row more than asked (is there a next page?). */
 export function paymentsPage(db: Database, payerUserId: string, first: number, after: Position | null) {
-  if (!after) {
-    let statement = firstPages.get(db);
-    if (!statement) {
-      statement = firstPageStatement(db);
-      firstPages.set(db, statement);
-    }
-    return statement.execute({ payer: payerUserId, limit: first + 1 });
-  }
+  if (!after) return firstPageStatement(db).execute({ payer: payerUserId, limit: first + 1 });
   return db
     .select()
     .from(payments)

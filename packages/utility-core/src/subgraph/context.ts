@@ -1,11 +1,11 @@
 import type { SignedLinks } from '@kabinet/auth';
-import type { Database } from '@kabinet/db';
+import { preparedPer, type Database } from '@kabinet/db';
 import type { BaseContext } from '@kabinet/subgraph';
 import type { Appeals } from '../appeals';
 import type { UtilityRules } from '../billing/run';
 import type { EReceipts } from '../bills/e-receipts';
 import type { LinkingService } from '../linking/service';
-import { createUtilityLoaders, prepareUtilityQueries, type UtilityLoaders, type UtilityQueries } from './loaders';
+import { createUtilityLoaders, prepareUtilityQueries, type UtilityLoaders } from './loaders';
 import type { ReadingsService } from '../readings/service';
 import type { UtilityTables } from '../tables';
 
@@ -31,14 +31,9 @@ export interface UtilityContext extends BaseContext {
 /** `createContext` of a utility subgraph: fresh loaders per request, so nothing is cached across users. */
 export function utilityContextFactory(services: UtilityServices) {
   // The loaders' statements, built once over the database requests come with (the subgraph's own).
-  const prepared = new WeakMap<Database, UtilityQueries>();
+  const queriesOf = preparedPer((db) => prepareUtilityQueries(db, services.tables));
   return (base: BaseContext): UtilityContext => {
-    let queries = prepared.get(base.db);
-    if (!queries) {
-      queries = prepareUtilityQueries(base.db, services.tables);
-      prepared.set(base.db, queries);
-    }
     const now = base.clock.now();
-    return { ...base, now, services, utility: createUtilityLoaders(queries, now) };
+    return { ...base, now, services, utility: createUtilityLoaders(queriesOf(base.db), now) };
   };
 }
