@@ -3,9 +3,10 @@ import { signAccessToken } from '@kabinet/auth';
 import { demoSupplierId, demoUsers } from '@kabinet/demo';
 import { Big } from '@kabinet/money';
 import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tables from './db/schema';
+import { loadHeatPricingData } from './pricing/load';
 
 /*
  * Heat & hot water as a household and a supplier's operator use it, through the gateway: linking
@@ -197,6 +198,29 @@ describe('heat & hot water through the gateway', () => {
           variables: { input: { supplierId: kharkiv, accountNumber: 'ХТМ-004519', check: 'HOLDER_SURNAME', checkValue: 'Ткаченко', readings: [reading], confirmUnusual: true } },
         }),
       );
+    });
+
+    it('prices a submission from its own premises and building only, not every premises of the supplier', async () => {
+      const db = t.stack.database.db;
+      const [supplier] = await db.select().from(tables.suppliers).where(eq(tables.suppliers.id, kharkiv));
+      const inBuilding = await accountId(kharkiv, 'ХТМ-004518');
+      const [outside] = await db
+        .select({ accountId: tables.premises.accountId })
+        .from(tables.premises)
+        .innerJoin(tables.accounts, eq(tables.accounts.id, tables.premises.accountId))
+        .where(and(eq(tables.accounts.supplierId, kharkiv), isNull(tables.premises.buildingId)));
+      const everyone = await loadHeatPricingData(db, supplier!);
+      expect(everyone.premises.size).toBe(4);
+      // A flat of the building: its neighbours come too (the building's heat is shared by area).
+      const flat = await loadHeatPricingData(db, supplier!, [inBuilding]);
+      expect([...flat.premises.keys()].sort()).toEqual((await Promise.all(Object.keys(building.areas).map((number) => accountId(kharkiv, number)))).sort());
+      expect([...flat.buildings.values()].map((row) => row.premises.length)).toEqual([3]);
+      const alone = await loadHeatPricingData(db, supplier!, [outside!.accountId]);
+      expect([...alone.premises.keys()]).toEqual([outside!.accountId]);
+      expect(alone.buildings.size).toBe(0);
+      // A quote prices no account: the tariffs alone.
+      const quote = await loadHeatPricingData(db, supplier!, []);
+      expect([quote.premises.size, quote.buildings.size, quote.tariffs.size]).toEqual([0, 0, everyone.tariffs.size]);
     });
 
     it('takes the building meter\'s November value from the operator, and refuses a lower one', async () => {

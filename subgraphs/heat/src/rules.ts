@@ -30,8 +30,8 @@ function quoteLines(data: HeatPricingData, accountKind: string, consumption: { z
   return { validFrom: tariff.validFrom, lines };
 }
 
-async function heatPricing(executor: Database | Transaction, supplier: SupplierRow): Promise<SupplierPricing> {
-  const data = await loadHeatPricingData(executor, supplier);
+async function heatPricing(executor: Database | Transaction, supplier: SupplierRow, accountIds?: readonly string[]): Promise<SupplierPricing> {
+  const data = await loadHeatPricingData(executor, supplier, accountIds);
   const checked = <T>(compute: () => T) => withTariffs(supplier, compute);
   return {
     sourcesOf: (account) =>

@@ -58,7 +58,12 @@ export interface UtilityRules {
   unitOf(zone: MeterZone): string;
   /** The zone combinations its meters may have (one zone; day and night; ...). */
   meterZoneSets: string[][];
-  pricingFor(executor: Executor, supplier: SupplierRow): Promise<SupplierPricing>;
+  /**
+   * The supplier's prices. `accountIds`: the only accounts that will be priced (a submission's
+   * one, none for a quote), so that what a utility reads per account is read for those alone;
+   * without it, any account of the supplier (a billing run).
+   */
+  pricingFor(executor: Executor, supplier: SupplierRow, accountIds?: readonly string[]): Promise<SupplierPricing>;
 }
 
 

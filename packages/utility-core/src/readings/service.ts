@@ -75,7 +75,7 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
    * pricing is the same before the new readings are written as after.
    */
   async function readForSubmission(supplier: SupplierRow, accountId: string, period: Period, now: Date) {
-    const [history, pricing] = await Promise.all([readHistory(accountId, period, now), rules.pricingFor(db, supplier)]);
+    const [history, pricing] = await Promise.all([readHistory(accountId, period, now), rules.pricingFor(db, supplier, [accountId])]);
     return { history, pricing };
   }
 

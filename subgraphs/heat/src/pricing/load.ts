@@ -1,7 +1,7 @@
-import type { Database, Transaction } from '@kabinet/db';
+import { anyOf, type Database, type Transaction } from '@kabinet/db';
 import { Big } from '@kabinet/money';
 import { addMonths, periodOf, type Period, type SupplierRow } from '@kabinet/utility-core';
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import { accounts, buildingReadings, buildings, heatingSeasons, meters, premises as premisesTable, readings, tariffs } from '../db/schema';
 import type { Building, HeatPricingData, HeatTariff, Premises } from './charges';
 
@@ -10,18 +10,38 @@ type Executor = Database | Transaction;
 /**
  * Everything heat pricing needs for one supplier, in a fixed number of statements however many
  * accounts it has: tariffs, seasons, premises, buildings with their meter readings, and the heat
- * readings of individually metered premises in those buildings.
+ * readings of individually metered premises in those buildings. With `accountIds`, the premises
+ * of those accounts only, and the buildings they are in with every premises there (a building's
+ * heat is shared among all of them): a reading submitted reads its own building, not the
+ * supplier's hundred thousand premises.
  */
-export async function loadHeatPricingData(executor: Executor, supplier: SupplierRow): Promise<HeatPricingData> {
+export async function loadHeatPricingData(executor: Executor, supplier: SupplierRow, accountIds?: readonly string[]): Promise<HeatPricingData> {
+  const scoped = accountIds !== undefined;
+  const buildingsOfAccounts = executor
+    .select({ buildingId: premisesTable.buildingId })
+    .from(premisesTable)
+    .where(and(anyOf(premisesTable.accountId, accountIds ?? []), isNotNull(premisesTable.buildingId)));
   const [tariffRows, seasonRows, premisesRows, buildingRows] = await Promise.all([
     executor.select().from(tariffs).where(eq(tariffs.supplierId, supplier.id)).orderBy(asc(tariffs.validFrom)),
     executor.select().from(heatingSeasons).where(eq(heatingSeasons.supplierId, supplier.id)).orderBy(asc(heatingSeasons.startsOn)),
-    executor
-      .select({ premises: premisesTable })
-      .from(premisesTable)
-      .innerJoin(accounts, eq(accounts.id, premisesTable.accountId))
-      .where(eq(accounts.supplierId, supplier.id)),
-    executor.select().from(buildings).where(eq(buildings.supplierId, supplier.id)),
+    scoped && accountIds.length === 0
+      ? []
+      : executor
+          .select({ premises: premisesTable })
+          .from(premisesTable)
+          .innerJoin(accounts, eq(accounts.id, premisesTable.accountId))
+          .where(
+            and(
+              eq(accounts.supplierId, supplier.id),
+              scoped ? or(anyOf(premisesTable.accountId, accountIds), inArray(premisesTable.buildingId, buildingsOfAccounts)) : undefined,
+            ),
+          ),
+    scoped && accountIds.length === 0
+      ? []
+      : executor
+          .select()
+          .from(buildings)
+          .where(and(eq(buildings.supplierId, supplier.id), scoped ? inArray(buildings.id, buildingsOfAccounts) : undefined)),
   ]);
 
   const byKind = new Map<string, HeatTariff[]>();

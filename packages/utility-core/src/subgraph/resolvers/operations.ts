@@ -90,7 +90,8 @@ export const cabinetQuery: Required<QueryResolvers> = {
       if (!quantity) throw invalidConsumption(messages.quoteValue(zone, rules.unitOf(zone)));
       return { zone, quantity };
     });
-    const pricing = await rules.pricingFor(context.db, supplier);
+    // A quote prices no account: the tariffs alone.
+    const pricing = await rules.pricingFor(context.db, supplier, []);
     const { validFrom, lines } = pricing.quote({ accountKind, consumption }, supplierToday(supplier, context.now));
     const netMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0);
     const vatRate = vatRateOf({ kind: accountKind }, supplier);
