@@ -1,7 +1,7 @@
 import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations } from '@kabinet/auth';
 import { defaultPorts, type Config, type Logger } from '@kabinet/config';
 import { stopOnSignals } from '@kabinet/http';
-import { startGateway } from './server';
+import { configuredGatewayOptions, startGateway } from './server';
 import { readSupergraphSdl } from './supergraph';
 
 /** One gateway process (production), until SIGTERM or SIGINT: subgraph URLs come from IDENTITY_URL & co. */
@@ -16,13 +16,7 @@ export async function serveGateway(config: Config, logger: Logger): Promise<void
     sessions,
     gatewaySecret,
     logger,
-    production: config.production,
-    trustProxy: config.gateway.trustProxy,
-    subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
-    firstPartyOperations: config.gateway.firstPartyOperations,
-    costs: config.gateway.costs,
-    redisUrl: config.redis.url,
-    metricsToken: config.gateway.metricsToken,
+    ...configuredGatewayOptions(config),
     port: config.port ?? defaultPorts.gateway,
   });
 

@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
-import type { CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
+import type { Config, CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
 import { maskGatewayError } from '@kabinet/errors';
 import { healthRoutes, jsonErrorHandler, listen } from '@kabinet/http';
 import { graphqlHttpHandler } from '@kabinet/http/graphql';
@@ -51,6 +51,19 @@ export interface GatewayOptions {
   host?: string | undefined;
   /** What first-party apps may send (docs/DEVELOPMENT.md); default `safelist` in production, `free` elsewhere. */
   firstPartyOperations?: FirstPartyOperations;
+}
+
+/** What the gateway takes from the configuration as it is (the rest is wired by whoever starts it). */
+export function configuredGatewayOptions(config: Config) {
+  return {
+    production: config.production,
+    trustProxy: config.gateway.trustProxy,
+    subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+    firstPartyOperations: config.gateway.firstPartyOperations,
+    costs: config.gateway.costs,
+    redisUrl: config.redis.url,
+    metricsToken: config.gateway.metricsToken,
+  } satisfies Partial<GatewayOptions>;
 }
 
 export interface RunningGateway {

@@ -1,5 +1,5 @@
 import { electricityModule } from '@kabinet/electricity';
-import { readSupergraphSdl, startGateway, type RunningGateway } from '@kabinet/gateway';
+import { configuredGatewayOptions, readSupergraphSdl, startGateway, type RunningGateway } from '@kabinet/gateway';
 import { heatModule } from '@kabinet/heat';
 import { servers, type RunningService } from '@kabinet/http';
 import { identityModule } from '@kabinet/identity';
@@ -152,13 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sessions: sessionsFromIdentity!,
       gatewaySecret,
       logger: logger.child({ service: 'gateway' }),
-      production: config.production,
-      trustProxy: config.gateway.trustProxy,
-      subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
-      firstPartyOperations: config.gateway.firstPartyOperations,
-      costs: config.gateway.costs,
-      redisUrl: config.redis.url,
-      metricsToken: config.gateway.metricsToken,
+      ...configuredGatewayOptions(config),
       port: portOf('gateway'),
       host: options.host,
     });
