@@ -24,9 +24,10 @@ const now = sql.placeholder('now');
  * anew each time a query builder runs, which cost more CPU than running it.
  */
 export function prepareUtilityQueries(db: Database, t: Tables) {
-  // What the Dashboard shows of each account and meter, read with them (lateral subqueries):
-  // a login's accounts and their balances and latest bills in one statement, their meters and
-  // each zone's latest reading in another, rather than five statements in three round trips.
+  // An account's balance and latest bill and a meter's latest readings, each written once as a
+  // lateral subquery: read on their own (by account or meter ids), and with a login's accounts
+  // and their meters, as the Dashboard shows them: two statements in two round trips rather than
+  // five in three.
   const balance = db
     .select({ total: balanceSum(t).as('total') })
     .from(t.ledgerEntries)
@@ -62,10 +63,10 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
       .prepare('account_by_id'),
     supplierById: db.select().from(t.suppliers).where(anyOf(t.suppliers.id, ids)).prepare('supplier_by_id'),
     balanceByAccount: db
-      .select({ accountId: t.ledgerEntries.accountId, total: balanceSum(t) })
-      .from(t.ledgerEntries)
-      .where(and(anyOf(t.ledgerEntries.accountId, ids), happenedBy(t, now)))
-      .groupBy(t.ledgerEntries.accountId)
+      .select({ accountId: t.accounts.id, total: balance.total })
+      .from(t.accounts)
+      .leftJoinLateral(balance, sql`true`)
+      .where(anyOf(t.accounts.id, ids))
       .prepare('balance_by_account'),
     metersByAccount: db
       .select({ meter: t.meters, latestReading: fieldsOf(latestReadings, t.readings) })
@@ -76,16 +77,16 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
       .prepare('meters_by_account'),
     meterById: db.select().from(t.meters).where(anyOf(t.meters.id, ids)).prepare('meter_by_id'),
     latestReadingsByMeter: db
-      .selectDistinctOn([t.readings.meterId, t.readings.zone])
-      .from(t.readings)
-      .where(anyOf(t.readings.meterId, ids))
-      .orderBy(t.readings.meterId, t.readings.zone, desc(t.readings.period))
+      .select(fieldsOf(latestReadings, t.readings))
+      .from(t.meters)
+      .innerJoinLateral(latestReadings, sql`true`)
+      .where(anyOf(t.meters.id, ids))
       .prepare('latest_readings_by_meter'),
     latestBillByAccount: db
-      .selectDistinctOn([t.bills.accountId])
-      .from(t.bills)
-      .where(and(anyOf(t.bills.accountId, ids), lte(t.bills.issuedAt, now)))
-      .orderBy(t.bills.accountId, desc(t.bills.period))
+      .select(fieldsOf(latestBill, t.bills))
+      .from(t.accounts)
+      .innerJoinLateral(latestBill, sql`true`)
+      .where(anyOf(t.accounts.id, ids))
       .prepare('latest_bill_by_account'),
     billLines: db.select().from(t.billLines).where(anyOf(t.billLines.billId, ids)).orderBy(asc(t.billLines.position)).prepare('bill_lines'),
     billConsumption: db
