@@ -16,32 +16,30 @@ type Executor = Database | Transaction;
  * supplier's hundred thousand premises.
  */
 export async function loadHeatPricingData(executor: Executor, supplier: SupplierRow, accountIds?: readonly string[]): Promise<HeatPricingData> {
-  const scoped = accountIds !== undefined;
-  const buildingsOfAccounts = executor
-    .select({ buildingId: premisesTable.buildingId })
-    .from(premisesTable)
-    .where(and(anyOf(premisesTable.accountId, accountIds ?? []), isNotNull(premisesTable.buildingId)));
+  // With `accountIds`: those accounts' premises, and every premises of the buildings they are in.
+  const buildingsOfAccounts =
+    accountIds &&
+    executor
+      .select({ buildingId: premisesTable.buildingId })
+      .from(premisesTable)
+      .where(and(anyOf(premisesTable.accountId, accountIds), isNotNull(premisesTable.buildingId)));
   const [tariffRows, seasonRows, premisesRows, buildingRows] = await Promise.all([
     executor.select().from(tariffs).where(eq(tariffs.supplierId, supplier.id)).orderBy(asc(tariffs.validFrom)),
     executor.select().from(heatingSeasons).where(eq(heatingSeasons.supplierId, supplier.id)).orderBy(asc(heatingSeasons.startsOn)),
-    scoped && accountIds.length === 0
-      ? []
-      : executor
-          .select({ premises: premisesTable })
-          .from(premisesTable)
-          .innerJoin(accounts, eq(accounts.id, premisesTable.accountId))
-          .where(
-            and(
-              eq(accounts.supplierId, supplier.id),
-              scoped ? or(anyOf(premisesTable.accountId, accountIds), inArray(premisesTable.buildingId, buildingsOfAccounts)) : undefined,
-            ),
-          ),
-    scoped && accountIds.length === 0
-      ? []
-      : executor
-          .select()
-          .from(buildings)
-          .where(and(eq(buildings.supplierId, supplier.id), scoped ? inArray(buildings.id, buildingsOfAccounts) : undefined)),
+    executor
+      .select({ premises: premisesTable })
+      .from(premisesTable)
+      .innerJoin(accounts, eq(accounts.id, premisesTable.accountId))
+      .where(
+        and(
+          eq(accounts.supplierId, supplier.id),
+          buildingsOfAccounts && or(anyOf(premisesTable.accountId, accountIds!), inArray(premisesTable.buildingId, buildingsOfAccounts)),
+        ),
+      ),
+    executor
+      .select()
+      .from(buildings)
+      .where(and(eq(buildings.supplierId, supplier.id), buildingsOfAccounts && inArray(buildings.id, buildingsOfAccounts))),
   ]);
 
   const byKind = new Map<string, HeatTariff[]>();
