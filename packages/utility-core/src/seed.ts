@@ -2,8 +2,7 @@ import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import type { Translations } from '@kabinet/errors';
 import { daysAgo, demoPayments, stableId } from '@kabinet/demo';
-import { eq } from 'drizzle-orm';
-import { latestBilledPeriod } from './billing/order';
+import { desc, eq, sql } from 'drizzle-orm';
 import { runBilling, type UtilityRules } from './billing/run';
 import { addDays, addMonths, firstDayOf, periodOf, startOfLocalDate, type Period } from './calendar';
 import { postPayment } from './ledger';
@@ -86,93 +85,110 @@ export async function seedUtilityDemo(options: {
   const utility = rules.utility;
   const billing: { supplier: SupplierRow; periods: Period[] }[] = [];
 
+  // A statement per table for all the suppliers' rows: a start on a seeded database (every
+  // `pnpm start`) sends a handful of statements that find everything in place.
+  let accountsAdded = 0;
   await db.transaction(async (tx) => {
-    for (const demo of options.suppliers) {
-      const supplierId = stableId(`${utility}:supplier:${demo.code}`);
-      const { accounts, readingWindow } = demo;
-      assertValidWindowRule(readingWindow);
-      await tx
-        .insert(t.suppliers)
-        .values({
-          id: supplierId,
-          code: demo.code,
-          name: demo.name,
-          currency: demo.currency,
-          timeZone: demo.timeZone,
-          accountNumberPattern: demo.accountNumberPattern,
-          accountNumberFormat: demo.accountNumberFormat,
-          linkProofs: demo.linkProofs,
-          readingWindowOpensDay: readingWindow.opensDay,
-          readingWindowClosesDay: readingWindow.closesDay,
-          readingWindowOpensFrom: readingWindow.opensFrom ?? 'NEXT_MONTH_START',
-          ...(demo.vatRateBasisPoints === undefined ? {} : { vatRateBasisPoints: demo.vatRateBasisPoints }),
-          ...(demo.paymentTermDays === undefined ? {} : { paymentTermDays: demo.paymentTermDays }),
-        })
-        // The demo's own words follow the code, in a database seeded by an older version too.
-        .onConflictDoUpdate({ target: t.suppliers.id, set: { accountNumberFormat: demo.accountNumberFormat } });
-      const [supplier] = await tx.select().from(t.suppliers).where(eq(t.suppliers.id, supplierId));
-      await options.seedSupplier(tx, supplier!, demo);
-
-      const newest = lastClosedPeriod(supplierToday(supplier!, now), readingWindow);
-      const periods = Array.from({ length: seededMonths }, (_, index) => addMonths(newest, index - seededMonths + 1));
-      billing.push({ supplier: supplier!, periods });
-
-      for (const account of accounts) {
-        const accountKey = `${utility}:${demo.code}:${account.accountNumber}`;
-        const accountId = stableId(accountKey);
-        await tx
-          .insert(t.accounts)
-          .values({
-            id: accountId,
-            supplierId,
-            accountNumber: account.accountNumber,
-            address: account.address,
-            holderName: account.holderName,
-            holderSurname: account.holderSurname,
+    const supplierRows = await tx
+      .insert(t.suppliers)
+      .values(
+        options.suppliers.map((demo) => {
+          assertValidWindowRule(demo.readingWindow);
+          return {
+            id: stableId(`${utility}:supplier:${demo.code}`),
+            code: demo.code,
+            name: demo.name,
             currency: demo.currency,
-            kind: account.kind ?? 'RESIDENTIAL',
-            contractNumber: account.contractNumber ?? null,
-            holderUserId: account.holderUserId ?? null,
-            linkedAt: account.holderUserId ? daysAgo(200, now) : null,
-          })
-          .onConflictDoNothing();
+            timeZone: demo.timeZone,
+            accountNumberPattern: demo.accountNumberPattern,
+            accountNumberFormat: demo.accountNumberFormat,
+            linkProofs: demo.linkProofs,
+            readingWindowOpensDay: demo.readingWindow.opensDay,
+            readingWindowClosesDay: demo.readingWindow.closesDay,
+            readingWindowOpensFrom: demo.readingWindow.opensFrom ?? 'NEXT_MONTH_START',
+            // Left out (undefined), the column's default.
+            vatRateBasisPoints: demo.vatRateBasisPoints,
+            paymentTermDays: demo.paymentTermDays,
+          };
+        }),
+      )
+      // The demo's own words follow the code, in a database seeded by an older version too.
+      .onConflictDoUpdate({ target: t.suppliers.id, set: { accountNumberFormat: sql.raw(`excluded.${t.suppliers.accountNumberFormat.name}`) } })
+      .returning();
+    const seeded = options.suppliers.map((demo) => {
+      const supplier = supplierRows.find((row) => row.code === demo.code)!;
+      const newest = lastClosedPeriod(supplierToday(supplier, now), demo.readingWindow);
+      const periods = Array.from({ length: seededMonths }, (_, index) => addMonths(newest, index - seededMonths + 1));
+      return { demo, supplier, periods };
+    });
+    for (const { demo, supplier } of seeded) await options.seedSupplier(tx, supplier, demo);
 
-        for (const meter of account.meters) {
-          const meterId = stableId(`${accountKey}:meter:${meter.serialNumber}`);
-          const { startValues, monthlyUse, ...meterFields } = meter;
-          await tx.insert(t.meters).values({ id: meterId, accountId, ...meterFields }).onConflictDoNothing();
-          // The value before the first seeded month, then one reading per month not missed.
-          const months = [addMonths(periods[0]!, -1), ...periods];
-          const readings = months.flatMap((period, index) => {
-            if (index > 0 && account.missedMonths?.includes(index - 1)) return [];
-            const window = readingWindowOf(period, readingWindow);
-            const readAt = new Date(startOfLocalDate(addDays(window.opensOn, 1), demo.timeZone).getTime() + 9.5 * 3600 * 1000);
-            return meter.zones.map((zone, zoneIndex) => ({
-              meterId,
-              zone,
-              period: firstDayOf(period),
-              value: (startValues[zoneIndex]! + monthlyUse[zoneIndex]! * index).toFixed(3),
-              readAt,
-              source: 'PORTAL',
-            }));
-          });
-          await tx.insert(t.readings).values(readings).onConflictDoNothing();
-        }
+    const accounts = seeded.flatMap(({ demo, supplier, periods }) =>
+      demo.accounts.map((account) => ({ demo, supplier, periods, account, key: `${utility}:${demo.code}:${account.accountNumber}` })),
+    );
+    const added = await tx
+      .insert(t.accounts)
+      .values(
+        accounts.map(({ demo, supplier, account, key }) => ({
+          id: stableId(key),
+          supplierId: supplier.id,
+          accountNumber: account.accountNumber,
+          address: account.address,
+          holderName: account.holderName,
+          holderSurname: account.holderSurname,
+          currency: demo.currency,
+          kind: account.kind ?? 'RESIDENTIAL',
+          contractNumber: account.contractNumber ?? null,
+          holderUserId: account.holderUserId ?? null,
+          linkedAt: account.holderUserId ? daysAgo(200, now) : null,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: t.accounts.id });
+    accountsAdded = added.length;
 
-        for (const payment of demoPayments) {
-          for (const item of payment.items) {
-            if (item.utility !== utility || item.supplierCode !== demo.code || item.accountNumber !== account.accountNumber) continue;
-            const at = daysAgo(payment.daysAgo, now);
-            await postPayment(
-              tx,
-              t,
-              { paymentId: payment.id, accountId, amountMinor: item.amountMinor, currency: demo.currency, capturedAt: at, description: 'Оплата через Kabinet' },
-              at,
-            );
-          }
+    const meters = accounts.flatMap(({ demo, periods, account, key }) =>
+      account.meters.map((meter) => ({ demo, periods, account, meter, accountId: stableId(key), meterId: stableId(`${key}:meter:${meter.serialNumber}`) })),
+    );
+    await tx
+      .insert(t.meters)
+      .values(meters.map(({ meter: { startValues, monthlyUse, ...meterFields }, accountId, meterId }) => ({ id: meterId, accountId, ...meterFields })))
+      .onConflictDoNothing();
+    // The value before the first seeded month, then one reading per month not missed.
+    const readings = meters.flatMap(({ demo, periods, account, meter, meterId }) =>
+      [addMonths(periods[0]!, -1), ...periods].flatMap((period, index) => {
+        if (index > 0 && account.missedMonths?.includes(index - 1)) return [];
+        const window = readingWindowOf(period, demo.readingWindow);
+        const readAt = new Date(startOfLocalDate(addDays(window.opensOn, 1), demo.timeZone).getTime() + 9.5 * 3600 * 1000);
+        return meter.zones.map((zone, zoneIndex) => ({
+          meterId,
+          zone,
+          period: firstDayOf(period),
+          value: (meter.startValues[zoneIndex]! + meter.monthlyUse[zoneIndex]! * index).toFixed(3),
+          readAt,
+          source: 'PORTAL',
+        }));
+      }),
+    );
+    if (readings.length) await tx.insert(t.readings).values(readings).onConflictDoNothing();
+
+    for (const { demo, account, key } of accounts) {
+      for (const payment of demoPayments) {
+        for (const item of payment.items) {
+          if (item.utility !== utility || item.supplierCode !== demo.code || item.accountNumber !== account.accountNumber) continue;
+          const at = daysAgo(payment.daysAgo, now);
+          await postPayment(
+            tx,
+            t,
+            { paymentId: payment.id, accountId: stableId(key), amountMinor: item.amountMinor, currency: demo.currency, capturedAt: at, description: 'Оплата через Kabinet' },
+            at,
+          );
         }
       }
-      await options.seedAccounts?.(tx, supplier!, demo, periods);
+    }
+    for (const { demo, supplier, periods } of seeded) {
+      await options.seedAccounts?.(tx, supplier, demo, periods);
+      billing.push({ supplier, periods });
     }
   });
 
@@ -180,8 +196,17 @@ export async function seedUtilityDemo(options: {
   // before the supplier's latest run are done (a later start finds them billed), and a start
   // months later bills every month since, in order.
   for (const { supplier, periods } of billing) {
-    const latest = await latestBilledPeriod(db, t, supplier.id);
-    for (let period = latest ?? periods[0]!; period <= periods.at(-1)!; period = addMonths(period, 1)) {
+    const [latest] = await db
+      .select({ period: t.billingRuns.period, finishedAt: t.billingRuns.finishedAt, accountsFailed: t.billingRuns.accountsFailed })
+      .from(t.billingRuns)
+      .where(eq(t.billingRuns.supplierId, supplier.id))
+      .orderBy(desc(t.billingRuns.period))
+      .limit(1);
+    // The latest month is run again only when its run was cut short or left accounts unbilled, or
+    // when this start added accounts (a newer demo): running it again bills just those.
+    const settled = latest && latest.finishedAt !== null && latest.accountsFailed === 0 && accountsAdded === 0;
+    const first = !latest ? periods[0]! : settled ? addMonths(periodOf(latest.period), 1) : periodOf(latest.period);
+    for (let period = first; period <= periods.at(-1)!; period = addMonths(period, 1)) {
       const runDay = addDays(readingWindowOf(period, windowRuleOf(supplier)).closesOn, 2);
       const runAt = new Date(Math.min(startOfLocalDate(runDay, supplier.timeZone).getTime() + 10 * 3600 * 1000, now.getTime()));
       const run = await runBilling(db, { tables: t, rules, logger: options.logger }, { supplier, period, startedByUserId: null, now: runAt });

@@ -217,12 +217,8 @@ export const demoSuppliers: (DemoSupplier & { tariffs: Record<'RESIDENTIAL' | 'B
 /** A demo supplier's tariffs: history rows, inserted once. */
 export async function seedDemoTariffs(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void> {
   const own = demoSuppliers.find((candidate) => candidate.code === demo.code)!;
-  for (const [accountKind, list] of Object.entries(own.tariffs)) {
-    for (const tariff of list) {
-      await tx
-        .insert(tariffs)
-        .values({ supplierId: supplier.id, accountKind, validFrom: tariff.validFrom, tiers: tariff.tiers, zoneCoefficients: tariff.zoneCoefficients ?? null })
-        .onConflictDoNothing();
-    }
-  }
+  const rows = Object.entries(own.tariffs).flatMap(([accountKind, list]) =>
+    list.map((tariff) => ({ supplierId: supplier.id, accountKind, validFrom: tariff.validFrom, tiers: tariff.tiers, zoneCoefficients: tariff.zoneCoefficients ?? null })),
+  );
+  if (rows.length) await tx.insert(tariffs).values(rows).onConflictDoNothing();
 }

@@ -248,11 +248,8 @@ export const demoSuppliers: DemoHeatSupplier[] = [
 /** A demo supplier's tariffs, inserted once. */
 export async function seedDemoTariffs(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void> {
   const own = demoSuppliers.find((candidate) => candidate.code === demo.code)!;
-  for (const tariff of own.tariffs) {
-    for (const accountKind of ['RESIDENTIAL', 'BUSINESS']) {
-      await tx.insert(tariffs).values({ supplierId: supplier.id, accountKind, ...tariff }).onConflictDoNothing();
-    }
-  }
+  const rows = own.tariffs.flatMap((tariff) => ['RESIDENTIAL', 'BUSINESS'].map((accountKind) => ({ supplierId: supplier.id, accountKind, ...tariff })));
+  if (rows.length) await tx.insert(tariffs).values(rows).onConflictDoNothing();
 }
 
 /**
@@ -263,10 +260,10 @@ export function seedDemoPremises(now: Date) {
   return async (tx: Transaction, supplier: SupplierRow, demo: DemoSupplier, periods: Period[]): Promise<void> => {
     const own = demoSuppliers.find((candidate) => candidate.code === demo.code)!;
     const seasons = demoSeasons(now);
-    for (const season of seasons) {
+    if (seasons.length) {
       await tx
         .insert(heatingSeasons)
-        .values({ id: stableId(`heat:${demo.code}:season:${season.startsOn}`), supplierId: supplier.id, ...season })
+        .values(seasons.map((season) => ({ id: stableId(`heat:${demo.code}:season:${season.startsOn}`), supplierId: supplier.id, ...season })))
         .onConflictDoNothing();
     }
 
@@ -276,21 +273,24 @@ export function seedDemoPremises(now: Date) {
       await tx.insert(buildings).values({ id: buildingId, supplierId: supplier.id, ...building }).onConflictDoNothing();
       // The meter's value closing each month: the month's heating days' share of a heating month, and a little in summer.
       let value = new Big(building.meterStartValue);
-      for (const period of [addMonths(periods[0]!, -1), ...periods]) {
+      const readings = [addMonths(periods[0]!, -1), ...periods].map((period) => {
         const heatingDays = seasonSpans(period, seasons).reduce((sum, span) => sum + daysIn(span), 0);
         value = value.plus(new Big(gcalPerHeatingMonth).times(heatingDays).div(daysInPeriod(period)).plus('0.3').round(3));
-        await tx
-          .insert(buildingReadings)
-          .values({ buildingId, period: `${period}-01`, value: value.toFixed(3), recordedAt: now })
-          .onConflictDoNothing();
-      }
+        return { buildingId, period: `${period}-01`, value: value.toFixed(3), recordedAt: now };
+      });
+      await tx.insert(buildingReadings).values(readings).onConflictDoNothing();
     }
 
-    for (const account of own.accounts) {
-      const { inBuilding, ...fields } = account.premises;
+    if (own.accounts.length) {
       await tx
         .insert(premises)
-        .values({ accountId: stableId(`heat:${demo.code}:${account.accountNumber}`), ...fields, buildingId: inBuilding ? buildingId : null })
+        .values(
+          own.accounts.map(({ accountNumber, premises: { inBuilding, ...fields } }) => ({
+            accountId: stableId(`heat:${demo.code}:${accountNumber}`),
+            ...fields,
+            buildingId: inBuilding ? buildingId : null,
+          })),
+        )
         .onConflictDoNothing();
     }
   };
