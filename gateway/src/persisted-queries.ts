@@ -7,7 +7,6 @@ import type { Viewer } from '@kabinet/auth';
 import { readManifest, registeredClients, type PersistedQueryManifest, type RegisteredClient } from '@kabinet/clients';
 import type { FirstPartyOperations, Logger } from '@kabinet/config';
 import { DomainError } from '@kabinet/errors';
-import { createKeyvNonBlocking } from '@keyv/redis';
 import { parse, print } from 'graphql';
 import { callerOf } from './caller';
 import { persistedQueryId, sha256 } from './operation-id';
@@ -116,9 +115,21 @@ function safelistOf(manifests: PersistedQueryManifest[]): Safelist {
 /** APQ's cache: shared by every gateway replica through Redis when it is configured, else in memory. */
 export function apqCache(redisUrl: string | undefined, namespace = 'kabinet-apq'): { options: PersistedQueryOptions; close(): Promise<void> } {
   if (!redisUrl) return { options: {}, close: async () => {} };
-  // Non-blocking: with Redis unreachable APQ misses (clients resend the text) instead of failing requests.
-  const keyv = createKeyvNonBlocking(redisUrl, { namespace });
-  return { options: { cache: new KeyvAdapter<string>(keyv) }, close: () => keyv.disconnect() };
+  // @keyv/redis is imported by the first APQ request, not at start (a sixth of a second of every
+  // start otherwise). Non-blocking: with Redis unreachable APQ misses (clients resend the text)
+  // instead of failing requests.
+  let connecting: Promise<{ keyv: { disconnect(): Promise<void> }; adapter: KeyvAdapter<string> }> | undefined;
+  const connected = () =>
+    (connecting ??= import('@keyv/redis').then(({ createKeyvNonBlocking }) => {
+      const keyv = createKeyvNonBlocking(redisUrl, { namespace });
+      return { keyv, adapter: new KeyvAdapter<string>(keyv) };
+    }));
+  const cache: NonNullable<PersistedQueryOptions['cache']> = {
+    get: async (key) => (await connected()).adapter.get(key),
+    set: async (key, value, options) => (await connected()).adapter.set(key, value, options),
+    delete: async (key) => (await connected()).adapter.delete(key),
+  };
+  return { options: { cache }, close: async () => (connecting ? (await connecting).keyv.disconnect() : undefined) };
 }
 
 export interface PersistedQueriesOptions {

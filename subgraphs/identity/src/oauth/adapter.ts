@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@kabinet/db';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { oauthArtifacts } from '../db/schema';
 import { clientMetadata, findClient } from './clients';
 import { endGrant } from './grants';
+import { loadOidcProvider } from './oidc';
 
 /**
  * Models whose id is the secret itself (what the partner holds): stored under its SHA-256, and
@@ -95,6 +96,7 @@ export function drizzleAdapter(db: Database) {
       if (consumed.length) return;
       const [spent] = await db.select({ grantId: oauthArtifacts.grantId }).from(oauthArtifacts).where(this.where(id));
       if (spent?.grantId) await endGrant(db, spent.grantId);
+      const { errors } = await loadOidcProvider();
       throw new errors.InvalidGrant(`${this.kind === 'AuthorizationCode' ? 'authorization code' : 'token'} already used`);
     }
 

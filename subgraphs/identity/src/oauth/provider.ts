@@ -3,9 +3,10 @@ import { scopes as kabinetScopes, type TokenKeys } from '@kabinet/auth';
 import type { Config, Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
 import { eq } from 'drizzle-orm';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import { users } from '../db/schema';
 import { drizzleAdapter } from './adapter';
+import { loadOidcProvider } from './oidc';
 import { renderErrorPage } from './pages';
 
 /** Where the authorization server lives on the public (gateway) address. */
@@ -39,8 +40,9 @@ export async function activeCustomer(db: Database, userId: string) {
  * scopes within what each client may ask, JWT access tokens for Kabinet signed with identity's
  * key and verified like a first-party token (`sid` = the grant), rotating refresh tokens.
  */
-export function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logger, publicUrl }: OAuthProviderOptions): Provider {
+export async function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logger, publicUrl }: OAuthProviderOptions): Promise<Provider> {
   if (!tokenKeys.privateKey) throw new Error('identity needs the token signing key');
+  const { default: OidcProvider, errors } = await loadOidcProvider();
   const issuer = `${publicUrl}${oauthPath}`;
   const signingJwk = { ...KeyObject.from(tokenKeys.privateKey).export({ format: 'jwk' }), alg: 'ES256', use: 'sig' };
   const ttl = { access: config.auth.accessTokenTtlSeconds, refresh: config.auth.refreshTokenTtlSeconds };
@@ -121,7 +123,7 @@ export function createOAuthProvider({ db, config, tokenKeys, gatewaySecret, logg
     renderError: (ctx, out) => renderErrorPage(ctx, { ...out }),
   };
 
-  const provider = new Provider(issuer, configuration);
+  const provider = new OidcProvider(issuer, configuration);
   // Host and scheme come from the public URL (set on every request by `oauthRoutes`), never from the caller.
   provider.proxy = true;
   // A grant oidc-provider ends (a partner revoking its refresh token, a spent token used again) is

@@ -5,9 +5,9 @@ import { DomainError, withLocale } from '@kabinet/errors';
 import { requireGateway } from '@kabinet/subgraph';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import type { IdentityService } from '../services/identity';
 import { recordGrant } from './grants';
+import { loadOidcProvider } from './oidc';
 import { cspSourceOf, consentPage, loginPage, messagePage, oauthTexts, pageLocale, pageSecurityHeaders } from './pages';
 import { activeCustomer, createOAuthProvider, kabinetResource, oauthPath, type OAuthProviderOptions } from './provider';
 
@@ -16,6 +16,9 @@ export interface OAuthRoutesOptions extends Omit<OAuthProviderOptions, 'publicUr
   /** Known once the gateway listens (tests use free ports): the provider is built on the first request. */
   publicUrl: () => string;
 }
+
+/** The interaction a page belongs to is over, or is another one: the customer gets the "expired" page. */
+class InteractionGone extends Error {}
 
 const requestedScopes = (scope: unknown): Scope[] => [...new Set(String(scope ?? '').split(' ').filter(isScope))];
 
@@ -40,9 +43,12 @@ const scopesAsked = (details: Interaction): Scope[] => requestedScopes((consentP
  */
 export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
   const { db, identity, logger } = options;
-  let provider: Provider | undefined;
+  let provider: Promise<Provider> | undefined;
   const providerNow = () =>
-    (provider ??= createOAuthProvider({ ...options, publicUrl: options.publicUrl() }));
+    (provider ??= createOAuthProvider({ ...options, publicUrl: options.publicUrl() }).catch((error: unknown) => {
+      provider = undefined; // tried again by the next request
+      throw error;
+    }));
 
   const publicAddress: RequestHandler = (req, _res, next) => {
     const url = new URL(options.publicUrl());
@@ -66,9 +72,9 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     (handle: (req: Request, res: Response, oidc: Provider) => Promise<void>): RequestHandler =>
     async (req, res, next) => {
       try {
-        await handle(req, res, providerNow());
+        await handle(req, res, await providerNow());
       } catch (error) {
-        if (error instanceof errors.SessionNotFound) {
+        if (error instanceof InteractionGone || error instanceof (await loadOidcProvider()).errors.SessionNotFound) {
           send(req, res, 400, (locale) => messagePage(locale, oauthTexts.expired[locale]));
           return;
         }
@@ -81,7 +87,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
   /** The interaction of the browser's cookie, which must be the one the address names. */
   async function interactionOf(req: Request, res: Response, oidc: Provider): Promise<Interaction> {
     const details = await oidc.interactionDetails(req, res);
-    if (details.uid !== req.params.uid) throw new errors.SessionNotFound('another interaction');
+    if (details.uid !== req.params.uid) throw new InteractionGone('another interaction');
     return details;
   }
 
@@ -97,7 +103,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
         return;
       }
       const user = details.session?.accountId ? await activeCustomer(db, details.session.accountId) : null;
-      if (!user) throw new errors.SessionNotFound('the login is no longer active');
+      if (!user) throw new InteractionGone('the login is no longer active');
       send(
         req,
         res,
@@ -113,7 +119,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     form,
     step(async (req, res, oidc) => {
       const details = await interactionOf(req, res, oidc);
-      if (details.prompt.name !== 'login') throw new errors.SessionNotFound('not waiting for a login');
+      if (details.prompt.name !== 'login') throw new InteractionGone('not waiting for a login');
       const client = await oidc.Client.find(String(details.params.client_id));
       const appName = client?.clientName ?? String(details.params.client_id);
       const email = typeof req.body?.email === 'string' ? req.body.email : '';
@@ -146,7 +152,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     form,
     step(async (req, res, oidc) => {
       const details = await interactionOf(req, res, oidc);
-      if (details.prompt.name !== 'consent') throw new errors.SessionNotFound('not waiting for consent');
+      if (details.prompt.name !== 'consent') throw new InteractionGone('not waiting for consent');
       if (req.body?.decision !== 'allow') {
         await oidc.interactionFinished(
           req,
@@ -158,7 +164,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
       }
       const accountId = details.session?.accountId;
       const user = accountId ? await activeCustomer(db, accountId) : null;
-      if (!user) throw new errors.SessionNotFound('the login is no longer active');
+      if (!user) throw new InteractionGone('the login is no longer active');
       const clientId = String(details.params.client_id);
       const existing = details.grantId ? await oidc.Grant.find(details.grantId) : undefined;
       const grant = existing ?? new oidc.Grant({ accountId: user.id, clientId });
@@ -184,7 +190,7 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
   let handler: ReturnType<Provider['callback']> | undefined;
   router.use(async (req, res, next) => {
     try {
-      handler ??= providerNow().callback();
+      handler ??= (await providerNow()).callback();
       handler(req, res);
     } catch (error) {
       logger.error({ err: error }, 'authorization server unavailable');
