@@ -9,6 +9,8 @@ export interface Deployable {
   dir: string;
   /** Output name → source file relative to `dir`: `{ main: 'src/main.ts' }` builds `dir/dist/main.js`. */
   entries: Record<string, string>;
+  /** Bundles npm packages too (all but those that must stay in node_modules): `pnpm start`'s one process. */
+  bundlesPackages?: boolean;
 }
 
 export declare const deployables: readonly Deployable[];

@@ -18,9 +18,16 @@ export const deployables = [
   { name: '@kabinet/electricity', dir: 'subgraphs/electricity', entries: { main: 'src/main.ts', 'billing-cli': 'src/billing-cli.ts' } },
   { name: '@kabinet/heat', dir: 'subgraphs/heat', entries: { main: 'src/main.ts', 'billing-cli': 'src/billing-cli.ts' } },
   { name: '@kabinet/payments', dir: 'subgraphs/payments', entries: { main: 'src/main.ts' } },
-  // `pnpm start`: everything in one process on the embedded database.
-  { name: '@kabinet/stack', dir: 'packages/stack', entries: { main: 'src/main.ts' } },
+  // `pnpm start`: everything in one process on the embedded database, its npm packages bundled too.
+  { name: '@kabinet/stack', dir: 'packages/stack', entries: { main: 'src/main.ts' }, bundlesPackages: true },
 ];
+
+/**
+ * npm packages a bundle with `bundlesPackages` still imports from node_modules: those that load
+ * files beside their own modules (a native addon, PGlite's WASM and data, pdfkit's fonts, pino's
+ * transport workers), and those imported only on first use (their cost is why they are lazy).
+ */
+const packagesLeftInNodeModules = new Set(['@node-rs/argon2', '@electric-sql/pglite', 'pdfkit', 'pino', 'oidc-provider', 'ioredis', '@keyv/redis']);
 
 /** Where an entry's build goes, relative to the repository root. */
 export function outputOf(deployable, entry) {
@@ -79,7 +86,9 @@ const fromRoot = (file) => path.relative(repoRoot, file).split(path.sep).join('/
 
 /**
  * Bundles our workspace code (`@kabinet/*`, TypeScript) and leaves npm packages to be imported
- * from node_modules at run time, as Node resolves them from the output: from the deployable's
+ * from node_modules at run time (with `bundlesPackages`, only `packagesLeftInNodeModules`; the
+ * rest is bundled too: `pnpm start` then loads one file instead of two thousand, a second sooner),
+ * as Node resolves them from the output: from the deployable's
  * own node_modules. So the deployable must declare every npm package its bundle imports, at the
  * very version the importing workspace package gets (one `graphql` for the whole process), and
  * the build says which ones it does not.
@@ -104,6 +113,7 @@ function workspacePlugin(deployable, outdir, problems) {
         if (args.path.startsWith('node:') || builtins.has(args.path)) return { path: args.path, external: true };
         const name = packageNameOf(args.path);
         if (name.startsWith('@kabinet/')) return undefined;
+        if (deployable.bundlesPackages && !packagesLeftInNodeModules.has(name)) return undefined;
         if (reported.has(name)) return { path: args.path, external: true };
         if (!declared.has(name)) {
           reported.add(name);
@@ -187,6 +197,8 @@ async function buildOne(deployable, { whenChanged }) {
     write: false,
     logLevel: 'silent',
     plugins: [workspacePlugin(deployable, outdir, problems)],
+    // Bundled CommonJS packages require Node's modules (and optional packages) by name: an ES module has no `require` of its own.
+    ...(deployable.bundlesPackages ? { banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } } : {}),
   }).catch((error) => {
     if (!error.errors) throw error;
     return { errors: error.errors, outputFiles: [] };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BuildError, buildDeployables, outputOf, repoRoot, stopBuilder, type Deployable } from './build.mjs';
@@ -8,7 +8,7 @@ import { BuildError, buildDeployables, outputOf, repoRoot, stopBuilder, type Dep
 // removed afterwards.
 const dir = `packages/build/.test-${process.pid}`;
 
-function deployable(name: string, files: Record<string, string>, dependencies: Record<string, string> = {}): Deployable {
+function deployable(name: string, files: Record<string, string>, dependencies: Record<string, string> = {}, options: Partial<Deployable> = {}): Deployable {
   const packageDir = path.join(repoRoot, dir, name);
   for (const [file, contents] of Object.entries({ ...files, 'package.json': JSON.stringify({ name, type: 'module', dependencies }) })) {
     mkdirSync(path.dirname(path.join(packageDir, file)), { recursive: true });
@@ -17,7 +17,7 @@ function deployable(name: string, files: Record<string, string>, dependencies: R
     const aMinuteAgo = new Date(Date.now() - 60_000);
     utimesSync(path.join(packageDir, file), aMinuteAgo, aMinuteAgo);
   }
-  return { name, dir: `${dir}/${name}`, entries: { main: 'src/main.ts' } };
+  return { name, dir: `${dir}/${name}`, entries: { main: 'src/main.ts' }, ...options };
 }
 
 describe('pnpm build', () => {
@@ -43,6 +43,28 @@ export const words = readFileSync(new URL('../../data/words.txt', import.meta.ur
     expect(printed.trim()).toBe('hello from the package root and from its data folder');
     // Nothing changed since: a start would not build it again.
     expect(await buildDeployables([reader], { whenChanged: true })).toEqual([]);
+  });
+
+  it('bundles npm packages too for a deployable that asks, but for those left in node_modules', async () => {
+    const bundling = deployable(
+      'bundling',
+      {
+        'src/main.ts': `import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+// Never called: the logger is imported from node_modules, on first use.
+export const logger = () => import('pino');
+console.log(parse(readFileSync(new URL('../settings.yaml', import.meta.url), 'utf8')).greeting);`,
+        'settings.yaml': 'greeting: hello from a bundled package',
+      },
+      { pino: '^10.0.0' },
+      { bundlesPackages: true },
+    );
+    await buildDeployables([bundling]);
+    const output = path.join(repoRoot, outputOf(bundling, 'main'));
+    expect(execFileSync(process.execPath, [output], { encoding: 'utf8' }).trim()).toBe('hello from a bundled package');
+    const bundle = readFileSync(output, 'utf8');
+    expect(bundle).not.toMatch(/from\s*["']yaml["']/);
+    expect(bundle).toContain('import("pino")');
   });
 
   it('names every npm package a build imports that its deployable does not list, and writes nothing', async () => {

@@ -16,6 +16,7 @@ try {
 } finally {
   await stopBuilder();
 }
-// Stack traces name the TypeScript sources, as under tsx (production never turns this on).
-process.setSourceMapsEnabled(true);
+// No source maps: Node would read the bundle's map (npm packages included) at every start, half a
+// second. Stack traces name dist/main.js; `NODE_OPTIONS=--enable-source-maps corepack pnpm start`,
+// or the sources through tsx (`corepack pnpm exec tsx packages/stack/src/main.ts`), name the sources.
 await import(pathToFileURL(path.join(repoRoot, outputOf(stack, 'main'))).href);
