@@ -68,9 +68,7 @@ function withSandbox(config: Config, sandboxUrl: string): Config {
 export async function startStack(options: StackOptions): Promise<Stack> {
   let { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  console.error('TIMING stack called', process.uptime().toFixed(2));
   const database = options.database ?? (await openConfiguredDatabase(config));
-  console.error('TIMING db open', process.uptime().toFixed(2));
   const tokenKeys = options.tokenKeys ?? (await loadTokenKeys(config));
   const gatewaySecret = options.gatewaySecret ?? loadGatewaySecret(config);
   const clock = options.clock ?? systemClock;
@@ -138,14 +136,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         subgraphUrl: (name) => (subgraphs[name] ? `${subgraphs[name].url}/graphql` : config.gateway.subgraphUrls[name]),
         publicUrl: () => gatewayUrl,
       };
-      let t0 = performance.now();
       await database.migrate(module.name, module.migrationsFolder);
-      const t1 = performance.now();
       if (options.seedDemo) await module.seedDemo?.(runtime);
-      const t2 = performance.now();
       runtimes[module.name] = runtime;
       await launch(module, portOf(module.name));
-      console.error('TIMING', module.name, 'migrate', (t1 - t0).toFixed(0), 'seed', (t2 - t1).toFixed(0), 'launch', (performance.now() - t2).toFixed(0), 'at', process.uptime().toFixed(2));
       stops.push(() => disposers[module.name]());
     }
 
@@ -163,7 +157,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host: options.host,
     });
     stops.unshift(gateway.stop);
-    console.error('TIMING gateway', process.uptime().toFixed(2));
     for (const sessions of opened) sessions.start();
     if (!config.publicUrl) gatewayUrl = options.host ? `http://${options.host}:${gateway.port}` : gateway.url;
 
