@@ -107,16 +107,17 @@ function tierBoundsOf(segment: TariffSegment): (Big | null)[] {
 export function priceConsumption(segments: TariffSegment[], consumption: ZoneConsumption[], currency: string): ChargeLine[] {
   const total = consumption.reduce((sum, entry) => sum.plus(entry.consumption), new Big(0));
   if (total.lte(0)) return [];
-  const lines: Omit<ChargeLine, 'amountMinor'>[] = [];
+  // Each line is made once, whole, and finished in place below (a bill run prices every account: no copies).
+  const lines: ChargeLine[] = [];
   for (const segment of segments) {
     const segmentTotal = total.times(segment.fraction);
     let lowerBound = new Big(0);
     const bounds = tierBoundsOf(segment);
-    segment.tariff.tiers.forEach((_tier, tierIndex) => {
+    for (let tierIndex = 0; tierIndex < bounds.length; tierIndex += 1) {
       const upperBound = bounds[tierIndex]!;
       const filled = (upperBound === null || segmentTotal.lt(upperBound) ? segmentTotal : upperBound).minus(lowerBound);
       if (upperBound !== null) lowerBound = upperBound;
-      if (filled.lte(0)) return;
+      if (filled.lte(0)) continue;
       for (const entry of consumption) {
         if (entry.consumption.lte(0)) continue;
         lines.push({
@@ -129,21 +130,27 @@ export function priceConsumption(segments: TariffSegment[], consumption: ZoneCon
           to: segment.to,
           tier: tierIndex,
           unitPrice: unitPriceOf(segment.tariff, tierIndex, entry.scheme, entry.zone),
+          amountMinor: 0,
         });
       }
-    });
+    }
   }
-  return roundedToPrint(lines, consumption).map((line) => ({ ...line, amountMinor: toMinorUnits(line.consumption.times(line.unitPrice), currency) }));
+  roundToPrint(lines, consumption);
+  for (const line of lines) line.amountMinor = toMinorUnits(line.consumption.times(line.unitPrice), currency);
+  return lines;
 }
 
-function roundedToPrint<T extends ZoneConsumption>(lines: T[], consumption: ZoneConsumption[]): T[] {
-  const rounded = lines.map((line) => ({ ...line, consumption: line.consumption.round(3, Big.roundHalfUp) }));
+/** Each line's quantity rounded to the printed three decimals, a zone's last line taking the remainder. */
+function roundToPrint(lines: ChargeLine[], consumption: ZoneConsumption[]): void {
+  for (const line of lines) line.consumption = line.consumption.round(3, Big.roundHalfUp);
   for (const entry of consumption) {
-    const own = rounded.filter((line) => line.scheme === entry.scheme && line.zone === entry.zone);
-    const last = own.at(-1);
-    if (!last) continue;
-    const others = own.slice(0, -1).reduce((sum, line) => sum.plus(line.consumption), new Big(0));
-    last.consumption = entry.consumption.minus(others);
+    let last: ChargeLine | undefined;
+    let others = new Big(0);
+    for (const line of lines) {
+      if (line.scheme !== entry.scheme || line.zone !== entry.zone) continue;
+      if (last) others = others.plus(last.consumption);
+      last = line;
+    }
+    if (last) last.consumption = entry.consumption.minus(others);
   }
-  return rounded;
 }
