@@ -9,10 +9,10 @@ import { and, eq, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
 import type { PgColumn, PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { migrateEmbedded } from './embedded-migrations';
 
 /** Either driver, typed the way drizzle's shared pg-core code expects. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -152,13 +152,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     ping: async () => {
       await client.query('select 1');
     },
-    migrate: async (subgraph, migrationsFolder) => {
-      await migratePglite(drizzlePglite(client), {
-        migrationsFolder,
-        migrationsSchema,
-        migrationsTable: migrationsTableOf(subgraph),
-      });
-    },
+    migrate: (subgraph, migrationsFolder) => migrateEmbedded(client, migrationsFolder, migrationsSchema, migrationsTableOf(subgraph)),
     close: () => client.close(),
   };
   return handle;
