@@ -49,15 +49,12 @@ export async function startRunAttempt(
   counts: { accounts: number; unbilled: number },
 ): Promise<BillingRunRow> {
   const { supplier, period, now } = input;
-  await db
-    .insert(t.billingRuns)
-    .values({ supplierId: supplier.id, period: firstDayOf(period), startedAt: now, startedByUserId: input.startedByUserId })
-    .onConflictDoNothing();
+  // Of this run: a re-run that bills the accounts that failed clears their count.
+  const progress = { finishedAt: null, accountsFailed: 0, accountsTotal: counts.accounts, accountsDone: counts.accounts - counts.unbilled };
   const [run] = await db
-    .update(t.billingRuns)
-    // Of this run: a re-run that bills the accounts that failed clears their count.
-    .set({ finishedAt: null, accountsFailed: 0, accountsTotal: counts.accounts, accountsDone: counts.accounts - counts.unbilled })
-    .where(and(eq(t.billingRuns.supplierId, supplier.id), eq(t.billingRuns.period, firstDayOf(period))))
+    .insert(t.billingRuns)
+    .values({ supplierId: supplier.id, period: firstDayOf(period), startedAt: now, startedByUserId: input.startedByUserId, ...progress })
+    .onConflictDoUpdate({ target: [t.billingRuns.supplierId, t.billingRuns.period], set: progress })
     .returning();
   return run!;
 }

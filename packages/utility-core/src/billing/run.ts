@@ -125,18 +125,16 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
   const batchSize = deps.batchSize ?? 1000;
   const concurrency = deps.concurrency ?? 2;
 
-  // Tariffs are checked before anything is written: a missing one refuses the whole run.
-  const pricing = await deps.rules.pricingFor(db, supplier);
-  const kinds = await db.selectDistinct({ kind: t.accounts.kind }).from(t.accounts).where(eq(t.accounts.supplierId, supplier.id));
-  pricing.assertCovers(period, kinds.map(({ kind }) => kind));
-
-  // The supplier's accounts and which of them the month has billed, in one snapshot.
+  // The supplier's accounts, their kinds and which of them the month has billed, in one snapshot.
   const accounts = await db
-    .select({ id: t.accounts.id, billId: t.bills.id })
+    .select({ id: t.accounts.id, kind: t.accounts.kind, billId: t.bills.id })
     .from(t.accounts)
     .leftJoin(t.bills, and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, firstDayOf(period))))
     .where(eq(t.accounts.supplierId, supplier.id))
     .orderBy(t.accounts.id);
+  // Tariffs are checked before anything is written: a missing one refuses the whole run.
+  const pricing = await deps.rules.pricingFor(db, supplier);
+  pricing.assertCovers(period, [...new Set(accounts.map(({ kind }) => kind))]);
   const unbilled = accounts.filter((account) => account.billId === null).map((account) => account.id);
   const run = await startRunAttempt(db, t, input, { accounts: accounts.length, unbilled: unbilled.length });
   deps.onProgress?.(run);
