@@ -73,6 +73,9 @@ const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=1
 
 const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
 
+/** Names how pristine-cluster.cjs makes its cluster: a change there makes a new one beside the old. */
+const clusterLayout = 'slim-1';
+
 /**
  * A new cluster as Postgres' initdb makes it, for every new embedded database to start from:
  * initdb takes seconds of CPU and, in this process, would keep some 400 MB of memory taken for
@@ -82,7 +85,7 @@ const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite
  */
 async function pristineCluster(): Promise<{ directory: string; tar: string }> {
   const { version } = JSON.parse(readFileSync(path.join(path.dirname(pgliteEntry), '..', 'package.json'), 'utf8')) as { version: string };
-  const cache = fileURLToPath(new URL(`../node_modules/.cache/kabinet/pglite-${version}`, import.meta.url));
+  const cache = fileURLToPath(new URL(`../node_modules/.cache/kabinet/pglite-${version}-${clusterLayout}`, import.meta.url));
   const made = { directory: path.join(cache, 'cluster'), tar: path.join(cache, 'cluster.tar') };
   if (!existsSync(made.directory) || !existsSync(made.tar)) {
     try {

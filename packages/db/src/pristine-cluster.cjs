@@ -12,7 +12,20 @@ const { PGlite } = require(entry);
   // Made aside, then renamed into place whole: other processes may be making or reading the same.
   const aside = path.join(directory, `making-${process.pid}`);
   mkdirSync(aside, { recursive: true });
-  const db = await PGlite.create(path.join(aside, 'cluster'));
+  // WAL in 1 MB segments instead of 16, and only the database PGlite serves: the templates
+  // (template1, template0) serve only CREATE DATABASE, which an embedded database never runs.
+  // The cluster shrinks from 39 MB to 15 MB: every new database copies (on disk) or unpacks (in
+  // memory, where it stays resident) that much less.
+  const db = await PGlite.create(path.join(aside, 'cluster'), { initDbStartParams: ['--wal-segsize=1'] });
+  // One statement at a time: several in one query are one transaction, and DROP DATABASE refuses to run in one.
+  for (const statement of [
+    "update pg_database set datistemplate = false where datname in ('template0', 'template1')",
+    'drop database template0',
+    'drop database template1',
+    'checkpoint',
+  ]) {
+    await db.exec(statement);
+  }
   const tar = await db.dumpDataDir('none');
   await db.close();
   writeFileSync(path.join(aside, 'cluster.tar'), Buffer.from(await tar.arrayBuffer()));
