@@ -33,9 +33,10 @@ describe('query-cost configuration', () => {
 });
 
 describe('gateway workers', () => {
-  it('are one per CPU in production, one elsewhere, unless GATEWAY_WORKERS says', () => {
+  it('are one unless GATEWAY_WORKERS says (auto: one per CPU), in production too', () => {
     const production = { NODE_ENV: 'production', JWT_PUBLIC_KEY: 'a key', GATEWAY_SECRET: 's'.repeat(32) };
-    expect(loadConfig(production).gateway.workers).toBe(availableParallelism());
+    expect(loadConfig(production).gateway.workers).toBe(1);
+    expect(loadConfig({ ...production, GATEWAY_WORKERS: 'auto' }).gateway.workers).toBe(availableParallelism());
     expect(loadConfig({}).gateway.workers).toBe(1);
     expect(loadConfig({ GATEWAY_WORKERS: '' }).gateway.workers).toBe(1);
     expect(loadConfig({ ...production, GATEWAY_WORKERS: '3' }).gateway.workers).toBe(3);
