@@ -59,6 +59,21 @@ export interface ProductionStack {
   stop(): Promise<void>;
 }
 
+/**
+ * `BENCH_SERVICE_ENV='GATEWAY_WORKERS=2 DATABASE_POOL_SIZE=10'`: settings for every service of the
+ * run, to measure a configuration against the defaults.
+ */
+function serviceEnvFromBench(): Record<string, string> {
+  const settings = (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean);
+  return Object.fromEntries(
+    settings.map((setting) => {
+      const at = setting.indexOf('=');
+      if (at <= 0) throw new Error(`BENCH_SERVICE_ENV: ${setting} is not NAME=value`);
+      return [setting.slice(0, at), setting.slice(at + 1)];
+    }),
+  );
+}
+
 export interface ProductionStackOptions {
   label: string;
   /** Writes the benchmark's data once the schema and demo data are in. */
@@ -108,6 +123,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
       // Payments refuses the sandbox's published key in production; nothing is paid here.
       LIQPAY_PUBLIC_KEY: 'bench_public',
       LIQPAY_PRIVATE_KEY: 'bench-private-key-not-a-real-one',
+      ...serviceEnvFromBench(),
       ...options.env,
     };
     const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await portForChild()] as const))) as Record<SubgraphName, number>;
