@@ -82,7 +82,7 @@ function serviceEnvFromBench(): Record<string, string> {
  * after the Dashboard's benchmark its p99 was eight times longer). CHECKPOINT needs a superuser or
  * pg_checkpoint: best effort.
  */
-async function settle(database: DatabaseHandle): Promise<void> {
+export async function settle(database: DatabaseHandle): Promise<void> {
   await database.db.execute(sql`vacuum (analyze)`);
   await database.db.execute(sql`checkpoint`).catch(() => {});
 }

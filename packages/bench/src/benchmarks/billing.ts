@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { billingMonth, billingNow, seedBillingAccounts, seededSupplierId } from '@kabinet/electricity/testing/billing-accounts';
 import type { Benchmark, Figure } from '../figure';
-import { createBenchDatabase } from '../production-stack';
+import { createBenchDatabase, settle } from '../production-stack';
 
 /*
  * A supplier's billing run on PostgreSQL (the engine in this process, as the billing command
@@ -68,6 +68,7 @@ async function measure(count: number): Promise<{ run: Measured; floor: Measured 
   try {
     await database.migrate('electricity', migrationsFolder);
     await seedBillingAccounts(database.db, count);
+    await settle(database);
     const [supplier] = await database.db.select().from(t.suppliers).where(eq(t.suppliers.id, seededSupplierId));
     if (!supplier) throw new Error('the bench supplier was not seeded');
 
