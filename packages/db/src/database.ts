@@ -1,10 +1,3 @@
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, openAsBlob, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { and, eq, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
 import type { PgColumn, PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -12,7 +5,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { migrateEmbedded } from './embedded-migrations';
+import { openPglite } from './embedded-cluster';
+import { migrateEmbedded, migrationsSchema, migrationsTableOf, type SubgraphMigrations } from './embedded-migrations';
 
 /** Either driver, typed the way drizzle's shared pg-core code expects. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -42,12 +36,12 @@ export interface DatabaseOptions {
   /** PGlite data directory; `memory://` (the default) keeps it in memory. */
   pgliteDir?: string;
   poolSize?: number;
+  /**
+   * The migrations the caller will run: a new embedded database starts with them applied,
+   * copied from a cluster cached with them (see embedded-cluster.ts). Ignored on PostgreSQL.
+   */
+  migrated?: readonly SubgraphMigrations[];
 }
-
-// Migration bookkeeping lives in its own schema: a subgraph's first migration creates
-// the subgraph's schema itself.
-const migrationsSchema = 'drizzle';
-const migrationsTableOf = (subgraph: string) => `migrations_${subgraph}`;
 
 function countingLogger(stats: { statements: number }): DrizzleLogger {
   return {
@@ -62,51 +56,6 @@ function viewOf(handle: DatabaseHandle, newDb: (logger: DrizzleLogger) => Databa
   const stats = { statements: 0 };
   const view: DatabaseHandle = { ...handle, db: newDb(countingLogger(stats)), stats, view: () => viewOf(view, newDb), close: async () => {} };
   return view;
-}
-
-/**
- * PGlite's Postgres with a 16 MB buffer pool instead of 128 MB: Postgres writes its whole pool
- * at start, so the default alone costs 120 MB of memory, and our databases (the demo data, a
- * test's rows) are a few megabytes.
- */
-const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
-
-const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-
-/** Names how pristine-cluster.cjs makes its cluster: a change there makes a new one beside the old. */
-const clusterLayout = 'slim-1';
-
-/**
- * A new cluster as Postgres' initdb makes it, for every new embedded database to start from:
- * initdb takes seconds of CPU and, in this process, would keep some 400 MB of memory taken for
- * good; copying its result takes a fraction of a second. Made once per PGlite version, in a child
- * process, and kept under node_modules/.cache: as a directory for databases on disk, and as
- * PGlite's dump (`dumpDataDir`) for those in memory (`loadDataDir`).
- */
-async function pristineCluster(): Promise<{ directory: string; tar: string }> {
-  const { version } = JSON.parse(readFileSync(path.join(path.dirname(pgliteEntry), '..', 'package.json'), 'utf8')) as { version: string };
-  const cache = fileURLToPath(new URL(`../node_modules/.cache/kabinet/pglite-${version}-${clusterLayout}`, import.meta.url));
-  const made = { directory: path.join(cache, 'cluster'), tar: path.join(cache, 'cluster.tar') };
-  if (!existsSync(made.directory) || !existsSync(made.tar)) {
-    try {
-      await promisify(execFile)(process.execPath, [fileURLToPath(new URL('./pristine-cluster.cjs', import.meta.url)), pgliteEntry, cache]);
-    } catch (error) {
-      const failed = error as Error & { stderr?: string };
-      throw new Error(`could not create an embedded database: ${failed.stderr || failed.message}`, { cause: error });
-    }
-  }
-  return made;
-}
-
-async function openPglite(dir: string): Promise<PGlite> {
-  if (dir.startsWith('memory://')) {
-    return PGlite.create(dir, { startParams: pgliteStartParams, loadDataDir: await openAsBlob((await pristineCluster()).tar) });
-  }
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-    mkdirSync(path.dirname(dir), { recursive: true });
-    cpSync((await pristineCluster()).directory, dir, { recursive: true });
-  }
-  return PGlite.create(dir, { startParams: pgliteStartParams });
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -145,7 +94,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     return handle;
   }
 
-  const client = await openPglite(options.pgliteDir ?? 'memory://');
+  const client = await openPglite(options.pgliteDir ?? 'memory://', options.migrated);
   const newDb = (counting: DrizzleLogger) => drizzlePglite(client, { logger: counting }) as unknown as Database;
   const handle: DatabaseHandle = {
     db: newDb(logger),
@@ -155,7 +104,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     ping: async () => {
       await client.query('select 1');
     },
-    migrate: (subgraph, migrationsFolder) => migrateEmbedded(client, migrationsFolder, migrationsSchema, migrationsTableOf(subgraph)),
+    migrate: (subgraph, migrationsFolder) => migrateEmbedded(client, { subgraph, migrationsFolder }),
     close: () => client.close(),
   };
   return handle;

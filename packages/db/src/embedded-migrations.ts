@@ -1,6 +1,17 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 
+/** A subgraph's drizzle-kit migrations: applied into its own Postgres schema. */
+export interface SubgraphMigrations {
+  subgraph: string;
+  migrationsFolder: string;
+}
+
+// Migration bookkeeping lives in its own schema, on either driver: a subgraph's first migration
+// creates the subgraph's schema itself.
+export const migrationsSchema = 'drizzle';
+export const migrationsTableOf = (subgraph: string) => `migrations_${subgraph}`;
+
 /**
  * drizzle-kit's migrations applied to an embedded database with drizzle's own bookkeeping (the
  * same table, hash and `created_at`, so drizzle's migrator agrees on what is applied), but each
@@ -8,10 +19,10 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
  * subgraphs' few hundred statements took a second of every first start, and take a fifth of that
  * so. All pending migrations commit together, or none does, as with drizzle's migrator.
  */
-export async function migrateEmbedded(client: PGlite, migrationsFolder: string, schema: string, table: string): Promise<void> {
+export async function migrateEmbedded(client: PGlite, { subgraph, migrationsFolder }: SubgraphMigrations): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder });
-  const bookkeeping = `${quoted(schema)}.${quoted(table)}`;
-  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted(schema)};
+  const bookkeeping = `${quoted(migrationsSchema)}.${quoted(migrationsTableOf(subgraph))}`;
+  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted(migrationsSchema)};
     CREATE TABLE IF NOT EXISTS ${bookkeeping} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
   const { rows } = await client.query<{ created_at: string | number }>(`select created_at from ${bookkeeping} order by created_at desc limit 1`);
   const appliedUntil = rows[0] ? Number(rows[0].created_at) : null;

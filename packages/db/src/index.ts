@@ -1,3 +1,4 @@
 export * from './database';
 export * from './test-database';
 export * from './sets';
+export type { SubgraphMigrations } from './embedded-migrations';

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from './database';
+import type { SubgraphMigrations } from './embedded-migrations';
 
 /**
  * An isolated, empty database for one test file: a fresh in-memory PGlite, or, when
- * DATABASE_URL is set, a new database created on that server and dropped on close.
+ * DATABASE_URL is set, a new database created on that server and dropped on close. A PGlite one
+ * starts with `migrated` applied (see `DatabaseOptions`); the test still runs them.
  */
-export async function openTestDatabase(databaseUrl = process.env.DATABASE_URL): Promise<DatabaseHandle> {
-  if (!databaseUrl) return openDatabase();
+export async function openTestDatabase(options: { migrated?: readonly SubgraphMigrations[] } = {}): Promise<DatabaseHandle> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) return openDatabase({ migrated: options.migrated });
 
   const name = `kabinet_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });

@@ -9,6 +9,7 @@ import { createLogger, defaultPorts, localSandboxCheckoutUrl, type Config, type 
 import { startLiqPaySandbox, type LiqPaySandbox } from '@kabinet/liqpay/sandbox';
 import type { DatabaseHandle } from '@kabinet/db';
 import {
+  migrationsOf,
   openConfiguredDatabase,
   startSubgraph,
   systemClock,
@@ -68,7 +69,7 @@ function withSandbox(config: Config, sandboxUrl: string): Config {
 export async function startStack(options: StackOptions): Promise<Stack> {
   let { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = options.database ?? (await openConfiguredDatabase(config));
+  const database = options.database ?? (await openConfiguredDatabase(config, migrationsOf(subgraphModules)));
   const tokenKeys = options.tokenKeys ?? (await loadTokenKeys(config));
   const gatewaySecret = options.gatewaySecret ?? loadGatewaySecret(config);
   const clock = options.clock ?? systemClock;

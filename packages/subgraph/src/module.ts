@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations, type RevocationsSource } from '@kabinet/auth';
 import { createLogger, defaultPorts, loadConfigOrExit, type Config, type Logger, type SubgraphName } from '@kabinet/config';
-import { openDatabase, type DatabaseHandle } from '@kabinet/db';
+import { openDatabase, type DatabaseHandle, type SubgraphMigrations } from '@kabinet/db';
 import { stopOnSignals } from '@kabinet/http';
 import type { DocumentNode } from 'graphql';
 import { systemClock } from './clock';
@@ -29,13 +29,18 @@ export function sessionRevocationsFor(module: SubgraphModule, database: Database
   return sessions;
 }
 
-export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+/** The configured database; a new embedded one starts with `migrated` applied (the caller still runs them). */
+export function openConfiguredDatabase(config: Config, migrated: readonly SubgraphMigrations[]): Promise<DatabaseHandle> {
   return openDatabase({
     url: config.database.url,
     pgliteDir: path.join(config.dataDir, 'pglite'),
     poolSize: config.database.poolSize,
+    migrated,
   });
 }
+
+export const migrationsOf = (modules: readonly SubgraphModule[]): SubgraphMigrations[] =>
+  modules.map((module) => ({ subgraph: module.name, migrationsFolder: module.migrationsFolder }));
 
 /**
  * Entry point of a subgraph's own process (`main.ts`): config, database, migrations, then
@@ -48,7 +53,7 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
     console.error('DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)');
     process.exit(1);
   }
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, migrationsOf([module]));
   await database.migrate(module.name, module.migrationsFolder);
   const gatewaySecret = loadGatewaySecret(config);
   const sessions = sessionRevocationsFor(module, database, config, logger, gatewaySecret);

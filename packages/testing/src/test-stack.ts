@@ -5,8 +5,8 @@ import path from 'node:path';
 import { generateTokenKeyPems, importTokenKeys, signAccessToken, verifyAccessToken, type Scope } from '@kabinet/auth';
 import { createLogger, loadConfig, type Config, type DestinationStream, type SubgraphName } from '@kabinet/config';
 import { openTestDatabase } from '@kabinet/db';
-import { startStack, type Stack } from '@kabinet/stack';
-import { ManualClock } from '@kabinet/subgraph';
+import { startStack, subgraphModules, type Stack } from '@kabinet/stack';
+import { ManualClock, migrationsOf } from '@kabinet/subgraph';
 import { graphqlRequest, type RequestOptions } from './client';
 import { startMailbox, type Mailbox } from './mailbox';
 
@@ -89,7 +89,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     COST_BUDGET_PER_CLIENT: '1000000000',
     ...options.env,
   });
-  const database = await openTestDatabase();
+  const database = await openTestDatabase({ migrated: migrationsOf(subgraphModules) });
   const tokenKeys = await importTokenKeys({ ...config.auth, publicKeyPem: keys.publicKeyPem });
   const clock = new ManualClock(options.now);
   const stack = await startStack({

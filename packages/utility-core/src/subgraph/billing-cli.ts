@@ -46,7 +46,7 @@ export async function billingCli(options: { tables: UtilityTables; rules: Utilit
   }
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, `${utility}-billing`);
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, [{ subgraph: utility, migrationsFolder: options.migrationsFolder }]);
   try {
     await database.migrate(utility, options.migrationsFolder);
     const t = options.tables;

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@kabinet/config';
-import { openConfiguredDatabase } from '@kabinet/subgraph';
+import { migrationsOf, openConfiguredDatabase } from '@kabinet/subgraph';
 import { identityModule } from '../index';
 import { registerClient } from './clients';
 import { parseRegistration, usage } from './registration-args';
@@ -12,7 +12,7 @@ async function main() {
     process.exit(2);
   }
   const config = loadConfigOrExit();
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, migrationsOf([identityModule]));
   try {
     await database.migrate('identity', identityModule.migrationsFolder);
     await registerClient(database.db, parsed.registration);
