@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { CostLimits, Logger } from '@kabinet/config';
-import { DomainError, localize, type Translations } from '@kabinet/errors';
+import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { createRateLimits, encodeCostReport, type BudgetReport, type CostReport, type PointsState, type RateLimits } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
 import { callerOf, type Caller, type ClientKinds } from './caller';
@@ -121,13 +121,13 @@ function rateLimitHeaders(report: CostReport): [string, string][] {
 }
 
 /** Refused before anything ran: RATE_LIMITED with 429 and when to come back (seconds), in the body and in `Retry-After`. */
-function overBudgetResponse(budget: BudgetName, state: PointsState): GraphQLResponse {
+function overBudgetResponse(budget: BudgetName, state: PointsState, locale: Locale): GraphQLResponse {
   const retryAfter = Math.max(Math.ceil(state.resetInMs / 1000), 1);
   // `retryAfterSeconds` as well: the login limits' RATE_LIMITED says it so, and a client may already read it.
   const extensions = { code: 'RATE_LIMITED', budget, retryAfter, retryAfterSeconds: retryAfter };
   return {
     http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
-    body: { kind: 'single', singleResult: { errors: [{ message: localize(messages.overBudget(budget, retryAfter)), extensions }] } },
+    body: { kind: 'single', singleResult: { errors: [{ message: messages.overBudget(budget, retryAfter)[locale], extensions }] } },
   };
 }
 
@@ -135,12 +135,12 @@ function overBudgetResponse(budget: BudgetName, state: PointsState): GraphQLResp
  * The budgets' store (Redis) failed: nothing is run uncharged, as the login limits do, but the client
  * is told it is a passing outage rather than an internal error.
  */
-function budgetsUnavailableResponse(): GraphQLResponse {
-  const message = localize({
+function budgetsUnavailableResponse(locale: Locale): GraphQLResponse {
+  const message = {
     en: 'Query budgets cannot be checked right now. Try again shortly.',
     uk: 'Зараз неможливо перевірити бюджет запитів. Спробуйте трохи згодом.',
     ru: 'Сейчас невозможно проверить бюджет запросов. Попробуйте чуть позже.',
-  });
+  }[locale];
   return {
     http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) },
     body: { kind: 'single', singleResult: { errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'BUDGETS_UNAVAILABLE' } }] } },
@@ -198,11 +198,11 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
             logger.error({ err: error }, 'query budgets unavailable');
             return null;
           });
-          if (!charge) return budgetsUnavailableResponse();
+          if (!charge) return budgetsUnavailableResponse(contextValue.locale);
           settle(charge.states);
           if (!charge.granted) {
             if (contextValue.facts) contextValue.facts.rateLimited = charge.refusedBy;
-            return overBudgetResponse(charge.refusedBy, charge.refusing);
+            return overBudgetResponse(charge.refusedBy, charge.refusing, contextValue.locale);
           }
           charged = requested;
           contextValue.costReportHeader = encodeCostReport(report());

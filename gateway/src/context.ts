@@ -1,4 +1,5 @@
 import type { Viewer } from '@kabinet/auth';
+import type { Locale } from '@kabinet/errors';
 import type { RequestFacts } from './observability';
 
 export interface GatewayContext {
@@ -9,6 +10,8 @@ export interface GatewayContext {
   clientIp: string;
   /** Forwarded so that every subgraph answers in the caller's language. */
   acceptLanguage: string | undefined;
+  /** The language of that header among ours: of the gateway's own errors. */
+  locale: Locale;
   /** What is learnt of the request on its way, for its log line and the metrics (observability.ts). */
   facts?: RequestFacts;
   /**

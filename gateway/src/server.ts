@@ -9,7 +9,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import type { Config, CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
-import { maskGatewayError } from '@kabinet/errors';
+import { errorsInRequestLanguage, maskGatewayError } from '@kabinet/errors';
 import { healthRoutes, jsonErrorHandler, listen } from '@kabinet/http';
 import { graphqlHttpHandler } from '@kabinet/http/graphql';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
@@ -150,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       // First: its responseForOperation (a refusal over budget) must come before any other's.
       queryBudgets(budgets, clients, logger),
+      errorsInRequestLanguage(),
       requestFactsPlugin(),
       operations.plugin,
       ...limits.plugins,
@@ -176,7 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     requestLog(logger, metrics),
     graphqlHttpHandler(server, {
       bodyLimitBytes: requestBodyLimitBytes,
-      context: async ({ req }) => {
+      context: async ({ req, locale }) => {
         const authorization = req.get('authorization');
         const viewer = await viewerFromAuthorization(options.tokenKeys, authorization, options.sessions);
         return {
@@ -184,6 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           authorization,
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           acceptLanguage: req.get('accept-language'),
+          locale,
           facts: requestFacts(req),
         };
       },

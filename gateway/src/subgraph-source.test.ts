@@ -55,7 +55,7 @@ class HeldSubgraph {
 const query = 'query Me($id: ID) { me(id: $id) { email } }';
 const mutation = 'mutation Change($name: String) { updateProfile(input: { displayName: $name }) { user { displayName } } }';
 
-const context = (authorization: string): GatewayContext => ({ viewer: null, authorization, clientIp: '198.51.100.7', acceptLanguage: 'uk' });
+const context = (authorization: string): GatewayContext => ({ viewer: null, authorization, clientIp: '198.51.100.7', acceptLanguage: 'uk', locale: 'uk' });
 const call = (source: SubgraphSource, text: string, variables: Record<string, unknown>, caller: GatewayContext) =>
   source.process({ kind: 'health check', request: { query: text, variables }, context: caller } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
 

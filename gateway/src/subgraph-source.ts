@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
-import { localize, type Translations } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import { costReportHeader } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
@@ -224,19 +224,15 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     return this.failed();
   }
 
+  // DomainErrors: told in the request's language when the gateway formats them.
   private failed(): GraphQLError {
-    return new GraphQLError(localize(this.failureMessages().SERVICE_FAILED), {
-      extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName, reason: 'SERVICE_FAILED' },
-    });
+    return new DomainError('SERVICE_UNAVAILABLE', this.failureMessages().SERVICE_FAILED, { serviceName: this.serviceName, reason: 'SERVICE_FAILED' });
   }
 
   private unavailable(error: unknown): GraphQLError {
     if (error instanceof GraphQLError) return error;
     const reason = isTimeout(error) ? 'TIMEOUT' : isConnectionReset(error) ? 'CONNECTION_LOST' : 'UNREACHABLE';
-    return new GraphQLError(localize(this.failureMessages()[reason]), {
-      extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName, reason },
-      originalError: error as Error,
-    });
+    return new DomainError('SERVICE_UNAVAILABLE', this.failureMessages()[reason], { serviceName: this.serviceName, reason });
   }
 
   private failureMessages(): Record<Failure, Translations> {

@@ -1,20 +1,65 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { localize, type Translations } from './locale';
+import { defaultLocale, isTranslations, type Locale, type Translations } from './locale';
 
 export * from './locale';
 
 /**
  * An expected failure, raised on purpose: its message and `extensions` reach the client.
  * `code` is stable API (clients switch on it); `details` carry machine-readable context. The
- * message is given in every language and told in the request's (`withLocale`).
+ * message is given in every language (`message` itself is the default's, for logs) and a detail
+ * may be too: the client gets them in its request's language (`errorsInRequestLanguage`).
  */
 export class DomainError extends GraphQLError {
-  constructor(code: string, message: Translations, details: Record<string, unknown> = {}, httpStatus?: number) {
-    super(localize(message), {
+  constructor(
+    code: string,
+    readonly translations: Translations,
+    details: Record<string, unknown> = {},
+    httpStatus?: number,
+  ) {
+    super(translations[defaultLocale], {
       extensions: { ...details, code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
     });
   }
+}
+
+/** Where the HTTP layer leaves a request's language on the errors it raised. */
+const requestLocale = Symbol('kabinet.requestLocale');
+
+/**
+ * Tells an error the language of the request it failed (Accept-Language), for `formatError` to
+ * answer in: the language goes with the error, not with the async context of the request
+ * (AsyncLocalStorage on Node 20 turns on promise hooks for every promise of the process, which
+ * cost the subgraphs a sixth of their CPU).
+ */
+export function tellLocale(error: unknown, locale: Locale): void {
+  if (typeof error === 'object' && error !== null) (error as { [requestLocale]?: Locale })[requestLocale] = locale;
+}
+
+/** The language told to an error or to one it wraps; the default if none was. */
+function localeOf(error: unknown): Locale {
+  for (let current = error; current; current = (current as { originalError?: unknown }).originalError) {
+    const locale = (current as { [requestLocale]?: Locale })[requestLocale];
+    if (locale) return locale;
+  }
+  return defaultLocale;
+}
+
+const tellingLocale: GraphQLRequestListener<BaseContext & { locale?: Locale }> = {
+  async didEncounterErrors({ errors, contextValue }) {
+    if (!contextValue.locale) return;
+    for (const error of errors) tellLocale(error, contextValue.locale);
+  },
+};
+
+/**
+ * Errors of an operation in its context's `locale` (set by the HTTP layer from Accept-Language):
+ * Apollo Server tells a request's listeners of its errors before it formats them. Errors raised
+ * while the context is made are told by the HTTP layer itself (graphqlHttpHandler).
+ */
+export function errorsInRequestLanguage(): ApolloServerPlugin<BaseContext & { locale?: Locale }> {
+  return { requestDidStart: async () => tellingLocale };
 }
 
 const mustLogIn: Translations = { en: 'You must be logged in', uk: 'Спершу увійдіть до кабінету', ru: 'Сначала войдите в кабинет' };
@@ -72,8 +117,8 @@ const uncodedRequestErrors: Record<string, string> = {
 };
 
 const internalError: Translations = { en: 'Internal server error', uk: 'Внутрішня помилка сервера', ru: 'Внутренняя ошибка сервера' };
-/** The message of a masked error, in the request's language. */
-export const internalErrorMessage = () => localize(internalError);
+/** The message of a masked error, in `locale`. */
+const internalErrorMessage = (locale: Locale = defaultLocale) => internalError[locale];
 
 type ErrorLogger = (error: unknown, message: string) => void;
 
@@ -100,6 +145,12 @@ function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
 }
 
+/** A DomainError as the client gets it: its message and the details given in every language, in `locale`. */
+function told(formatted: GraphQLFormattedError, domain: DomainError, locale: Locale): GraphQLFormattedError {
+  const extensions = formatted.extensions && Object.fromEntries(Object.entries(formatted.extensions).map(([key, value]) => [key, isTranslations(value) ? value[locale] : value]));
+  return withoutInternals({ ...formatted, message: domain.translations[locale], extensions });
+}
+
 /**
  * `formatError` for a subgraph: only errors raised on purpose (DomainError) and Apollo's own
  * request errors pass; anything else is logged in full and becomes a generic message.
@@ -110,10 +161,10 @@ export function maskSubgraphError(log: ErrorLogger) {
     const code = formatted.extensions?.code;
     const domain = raisedOnPurpose(original);
     // Its own message: a wrapper's adds Apollo's "Context creation failed: ".
-    if (domain) return withoutInternals({ ...formatted, message: domain.message });
+    if (domain) return told(formatted, domain, localeOf(error));
     if (typeof code === 'string' && requestErrorCodes.has(code)) return withoutInternals(formatted);
     log(original, 'unexpected error masked');
-    return { message: internalErrorMessage(), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: internalErrorMessage(localeOf(error)), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
 
@@ -130,9 +181,9 @@ export function maskGatewayError(log: ErrorLogger) {
     if (requestCode) return withoutInternals({ ...formatted, extensions: { ...formatted.extensions, code: requestCode } });
     const code = formatted.extensions?.code;
     const domain = raisedOnPurpose(original);
-    if (domain) return withoutInternals({ ...formatted, message: domain.message });
+    if (domain) return told(formatted, domain, localeOf(error));
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return withoutInternals(formatted);
     log(original, 'unexpected error masked');
-    return { message: internalErrorMessage(), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: internalErrorMessage(localeOf(error)), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

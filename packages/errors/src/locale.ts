@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
  * The languages Kabinet answers in: Ukrainian and English, and Russian for the suppliers whose
  * customers read it. Codes never change with the language; messages do.
@@ -13,21 +11,11 @@ export const defaultLocale: Locale = 'en';
 /** One text in every language we answer in. */
 export type Translations = Record<Locale, string>;
 
-const requestLocale = new AsyncLocalStorage<Locale>();
-
-/** Runs `work` (a request's handling) with `locale` as the language of every message it makes. */
-export function withLocale<T>(locale: Locale, work: () => T): T {
-  return requestLocale.run(locale, work);
-}
-
-/** The language of the request being handled, or the default outside one. */
-export function currentLocale(): Locale {
-  return requestLocale.getStore() ?? defaultLocale;
-}
-
-/** The text in the request's language. */
-export function localize(text: Translations): string {
-  return text[currentLocale()];
+/** True for a text in every language (a `Translations`), as errors' details may hold. */
+export function isTranslations(value: unknown): value is Translations {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === locales.length && locales.every((locale) => typeof (value as Record<string, unknown>)[locale] === 'string');
 }
 
 /** Words more than one service uses. */

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { describe, expect, it, vi } from 'vitest';
-import { DomainError, maskGatewayError, maskSubgraphError, withLocale } from './index';
+import { DomainError, errorsInRequestLanguage, maskGatewayError, maskSubgraphError } from './index';
 
 const typeDefs = `type Query { leaky: String, expected: String }`;
 const resolvers = {
@@ -12,15 +12,15 @@ const resolvers = {
       throw new DomainError(
         'READING_WINDOW_CLOSED',
         { en: 'The reading window is closed', uk: 'Період подання показань закрито', ru: 'Период подачи показаний закрыт' },
-        { opensOn: '2026-12-01' },
+        { opensOn: '2026-12-01', expectedFormat: { en: '10 digits', uk: '10 цифр', ru: '10 цифр' } },
       );
     },
   },
 };
 
 async function run(formatError: ReturnType<typeof maskSubgraphError>, query: string, locale: 'en' | 'uk' | 'ru' = 'en') {
-  const server = new ApolloServer({ typeDefs, resolvers, formatError, includeStacktraceInErrorResponses: true });
-  const response = await withLocale(locale, () => server.executeOperation({ query }));
+  const server = new ApolloServer<{ locale: typeof locale }>({ typeDefs, resolvers, formatError, includeStacktraceInErrorResponses: true, plugins: [errorsInRequestLanguage()] });
+  const response = await server.executeOperation({ query }, { contextValue: { locale } });
   await server.stop();
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   return response.body.singleResult.errors ?? [];
@@ -43,13 +43,13 @@ describe.each([
     const log = vi.fn();
     const [error] = await run(mask(log), '{ expected }');
     expect(error?.message).toBe('The reading window is closed');
-    expect(error?.extensions).toEqual({ code: 'READING_WINDOW_CLOSED', opensOn: '2026-12-01' });
+    expect(error?.extensions).toEqual({ code: 'READING_WINDOW_CLOSED', opensOn: '2026-12-01', expectedFormat: '10 digits' });
     expect(log).not.toHaveBeenCalled();
   });
 
   it('tells both in the language of the request, with the same code', async () => {
     const [expected] = await run(mask(vi.fn()), '{ expected }', 'uk');
-    expect(expected).toMatchObject({ message: 'Період подання показань закрито', extensions: { code: 'READING_WINDOW_CLOSED' } });
+    expect(expected).toMatchObject({ message: 'Період подання показань закрито', extensions: { code: 'READING_WINDOW_CLOSED', expectedFormat: '10 цифр' } });
     const [masked] = await run(mask(vi.fn()), '{ leaky }', 'ru');
     expect(masked).toMatchObject({ message: 'Внутренняя ошибка сервера', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });

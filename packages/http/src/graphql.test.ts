@@ -1,27 +1,35 @@
 import { ApolloServer } from '@apollo/server';
-import { DomainError, localize } from '@kabinet/errors';
+import { DomainError, errorsInRequestLanguage, maskSubgraphError, type Locale } from '@kabinet/errors';
 import { jsonErrorHandler, listen } from './index';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { graphqlHttpHandler } from './graphql';
 
 const limit = 1024;
-const server = new ApolloServer<{ caller: string }>({
+const server = new ApolloServer<{ caller: string; locale: Locale }>({
   typeDefs: 'type Query { hello(name: String): String, refusal: String }',
   resolvers: {
     Query: {
-      hello: (_parent, args: { name?: string }, context) => `${localize({ en: 'Hello', uk: 'Привіт', ru: 'Привет' })}, ${args.name ?? context.caller}`,
+      hello: (_parent, args: { name?: string }, context) => `${{ en: 'Hello', uk: 'Привіт', ru: 'Привет' }[context.locale]}, ${args.name ?? context.caller}`,
       refusal: () => {
         throw new DomainError('FORBIDDEN', { en: 'Not yours', uk: 'Не ваше', ru: 'Не ваше' });
       },
     },
   },
   includeStacktraceInErrorResponses: false,
+  formatError: maskSubgraphError(() => {}),
+  plugins: [errorsInRequestLanguage()],
 });
 await server.start();
 const app = express();
 const handlerErrors: unknown[] = [];
-app.use('/graphql', graphqlHttpHandler(server, { context: async ({ req }) => ({ caller: req.get('x-caller') ?? 'stranger' }), bodyLimitBytes: limit }));
+app.use('/graphql', graphqlHttpHandler(server, {
+    context: async ({ req, locale }) => {
+      if (req.get('x-caller') === 'nobody') throw new DomainError('UNAUTHENTICATED', { en: 'Log in', uk: 'Увійдіть', ru: 'Войдите' });
+      return { caller: req.get('x-caller') ?? 'stranger', locale };
+    },
+    bodyLimitBytes: limit,
+  }));
 app.use(jsonErrorHandler((error) => handlerErrors.push(error)));
 const { httpServer, port } = await listen(app, 0, '127.0.0.1');
 const url = `http://127.0.0.1:${port}/graphql`;
@@ -49,6 +57,9 @@ describe('the subgraph\'s /graphql', () => {
     });
     expect(ukrainian.body.data).toEqual({ hello: 'Привіт, Олена', refusal: null });
     expect(ukrainian.body.errors?.map((error) => [error.message, error.extensions.code])).toEqual([['Не ваше', 'FORBIDDEN']]);
+    // Refused while its context is made, before any operation runs: in the language asked for too.
+    const refused = await post(JSON.stringify({ query: '{ hello }' }), { 'x-caller': 'nobody', 'accept-language': 'ru' });
+    expect(refused.body.errors?.map((error) => [error.message, error.extensions.code])).toEqual([['Войдите', 'UNAUTHENTICATED']]);
   });
 
   it('refuses bodies that are not JSON, too large or of another type, with a typed error, and keeps serving', async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
-import { withLocale } from '@kabinet/errors';
+import { tellLocale, type Locale } from '@kabinet/errors';
 import { requestedLocale } from './index';
 import type { Request, RequestHandler, Response } from 'express';
 
@@ -70,14 +70,14 @@ function jsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
 
 /**
  * Apollo Server at `/graphql` (the gateway's, and each subgraph's for the gateway's calls), in the
- * language each request asks for: what `express.json()`, a middleware setting the language and
+ * language each request asks for (the server needs the errorsInRequestLanguage plugin): what `express.json()`, a middleware setting the language and
  * `expressMiddleware` did, without what no GraphQL request needs (body-parser's general media-type
  * and charset handling, Express's `res.send` with its ETag and freshness checks), which cost the
  * gateway and the subgraphs several per cent of their CPU. Failures go to the app's error handler.
  */
-export function graphqlHttpHandler<TContext extends BaseContext>(
+export function graphqlHttpHandler<TContext extends BaseContext & { locale: Locale }>(
   server: ApolloServer<TContext>,
-  options: { context: ContextFunction<[{ req: Request; res: Response }], TContext>; bodyLimitBytes: number },
+  options: { context: ContextFunction<[{ req: Request; res: Response; locale: Locale }], TContext>; bodyLimitBytes: number },
 ): RequestHandler {
   return async (req, res, next) => {
     try {
@@ -87,12 +87,20 @@ export function graphqlHttpHandler<TContext extends BaseContext>(
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const queryAt = req.url.indexOf('?');
-      const response = await withLocale(requestedLocale(req), () =>
-        server.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: queryAt < 0 ? '' : req.url.slice(queryAt), body },
-          context: () => options.context({ req, res }),
-        }),
-      );
+      const locale = requestedLocale(req);
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: queryAt < 0 ? '' : req.url.slice(queryAt), body },
+        // The context carries the language for the operation's errors (errorsInRequestLanguage); one
+        // raised while making it is told here.
+        context: async () => {
+          try {
+            return await options.context({ req, res, locale });
+          } catch (error) {
+            tellLocale(error, locale);
+            throw error;
+          }
+        },
+      });
       res.statusCode = response.status ?? 200;
       for (const [key, value] of response.headers) res.setHeader(key, value);
       if (response.body.kind === 'complete') {

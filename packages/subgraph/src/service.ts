@@ -18,7 +18,7 @@ import {
 } from '@kabinet/auth';
 import type { Config, Logger, SubgraphName } from '@kabinet/config';
 import type { Database, DatabaseHandle } from '@kabinet/db';
-import { forbidden, maskSubgraphError } from '@kabinet/errors';
+import { errorsInRequestLanguage, forbidden, maskSubgraphError, type Locale } from '@kabinet/errors';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
 import { allow, deny, type IRules } from 'graphql-shield';
@@ -32,6 +32,8 @@ import { guardSchema } from './guard';
 /** What every subgraph resolver gets; each subgraph adds its per-request loaders. */
 export interface BaseContext {
   viewer: Viewer | null;
+  /** The language the request asks for (Accept-Language): of its errors and of texts it gets. */
+  locale: Locale;
   clientIp: string;
   db: Database;
   logger: Logger;
@@ -137,6 +139,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     formatError: maskSubgraphError((error, message) => logger.error({ err: error }, message)),
     plugins: [
+      errorsInRequestLanguage(),
       // Also here: the gateway refuses such strings first, but a subgraph trusts no caller's input.
       stringInputGuard(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -150,10 +153,11 @@ export async function startSubgraph<TContext extends BaseContext>(
   });
   await server.start();
 
-  const context: ContextFunction<[{ req: Request; res: Response }], TContext> = async ({ req }) => {
+  const context: ContextFunction<[{ req: Request; res: Response; locale: Locale }], TContext> = async ({ req, locale }) => {
     const viewer = await viewerFromAuthorization(runtime.tokenKeys, req.get('authorization'), runtime.sessions);
     return definition.createContext({
       viewer,
+      locale,
       clientIp: req.get(clientIpHeader) ?? req.socket.remoteAddress ?? 'unknown',
       db: runtime.database.db,
       logger,

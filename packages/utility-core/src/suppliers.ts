@@ -1,5 +1,5 @@
 import { isUuid, type Database, type Transaction } from '@kabinet/db';
-import { DomainError, localize } from '@kabinet/errors';
+import { DomainError } from '@kabinet/errors';
 import { eq } from 'drizzle-orm';
 import { localDateIn, type LocalDate } from './calendar';
 import { nextReadingWindow, openReadingWindow, type ReadingWindow, type ReadingWindowRule } from './reading-windows';
@@ -37,7 +37,8 @@ export function assertAccountNumberFormat(supplier: SupplierRow, accountNumber: 
   if (!new RegExp(supplier.accountNumberPattern).test(accountNumber)) {
     throw new DomainError('INVALID_ACCOUNT_NUMBER', messages.invalidAccountNumber(supplier.name, supplier.accountNumberFormat), {
       field: 'accountNumber',
-      expectedFormat: localize(supplier.accountNumberFormat),
+      // In the request's language when the error is told (a DomainError's details may be translations).
+      expectedFormat: supplier.accountNumberFormat,
     });
   }
 }

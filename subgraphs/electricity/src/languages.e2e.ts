@@ -62,7 +62,22 @@ describe('errors in the language the client asks for', () => {
       headers: { 'accept-language': 'uk' },
       variables: { input: { supplierId: supplierIds.kyiv, accountNumber: '12', proof: { kind: 'HOLDER_SURNAME', value: 'x' } } },
     });
-    expect(expectErrorCode(badNumber, 'INVALID_ACCOUNT_NUMBER').message).toMatch(/^Номери рахунків .+ мають такий вигляд: 8 цифр, напр\. 10234567$/);
+    const refusal = expectErrorCode(badNumber, 'INVALID_ACCOUNT_NUMBER');
+    expect(refusal.message).toMatch(/^Номери рахунків .+ мають такий вигляд: 8 цифр, напр\. 10234567$/);
+    // A detail given in every language is told in the asked one too.
+    expect(refusal.extensions).toMatchObject({ field: 'accountNumber', expectedFormat: '8 цифр, напр. 10234567' });
+  });
+
+  it('says a subgraph is unavailable in the language asked for, from the gateway itself', async () => {
+    await t.stack.stopSubgraph('electricity');
+    try {
+      const response = await t.gql('{ me { electricityAccounts { id } } }', { token, headers: { 'accept-language': 'uk' } });
+      const unavailable = expectErrorCode(response, 'SERVICE_UNAVAILABLE');
+      expect(unavailable.message).toMatch(/[а-яіїєґ]/i);
+      expect(unavailable.extensions).toMatchObject({ serviceName: 'electricity' });
+    } finally {
+      await t.stack.startSubgraph('electricity');
+    }
   });
 
   it('tells each supplier\'s rules in the language asked for', async () => {

@@ -1,7 +1,7 @@
 import { clientIpHeader, isScope, subgraphSecret, type Scope } from '@kabinet/auth';
 import type { Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
-import { DomainError, withLocale } from '@kabinet/errors';
+import { DomainError } from '@kabinet/errors';
 import { requireGateway } from '@kabinet/subgraph';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -130,10 +130,10 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
       let user;
       try {
         // The same checks and lockouts as the login mutation; its messages in the page's language.
-        user = await withLocale(locale, () => identity.authenticate({ email, password }, req.get(clientIpHeader) ?? req.socket.remoteAddress ?? 'unknown'));
+        user = await identity.authenticate({ email, password }, req.get(clientIpHeader) ?? req.socket.remoteAddress ?? 'unknown');
       } catch (error) {
         if (error instanceof DomainError) {
-          again(error.extensions.code === 'RATE_LIMITED' ? 429 : 400, error.message);
+          again(error.extensions.code === 'RATE_LIMITED' ? 429 : 400, error.translations[locale]);
           return;
         }
         throw error;

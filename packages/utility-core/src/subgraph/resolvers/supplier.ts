@@ -1,8 +1,7 @@
-import { localize } from '@kabinet/errors';
 import { readingWindowStatus } from '../../suppliers';
 import type { SupplierResolvers } from '../generated/resolvers-types';
 
 export const supplierResolvers: SupplierResolvers = {
-  accountNumberFormat: (supplier) => localize(supplier.accountNumberFormat),
+  accountNumberFormat: (supplier, _args, context) => supplier.accountNumberFormat[context.locale],
   readingWindow: (supplier, _args, context) => readingWindowStatus(supplier, context.now),
 };
