@@ -116,19 +116,12 @@ export function accountDataVerdict(viewer: Viewer | null, info: GraphQLResolveIn
 
 /**
  * A rule for a type whose every object belongs to someone: `verdict` decides from the viewer and
- * the object's `key` only (its owner, its supplier), so it is cached per key and request, never
- * per request alone, and no whole object is hashed. With `answers`, the mutation being answered
- * is part of the key.
+ * the object's owner or supplier, a few comparisons. It runs for every field it guards, uncached:
+ * a cache key (a string per field) and its lookup cost more than the verdict, which allocates
+ * nothing when it grants (the subgraphs spent 4% of their CPU on keys at 100 accounts).
  */
-export function guardedBy<TParent>(
-  key: (parent: TParent) => string,
-  verdict: (parent: TParent, context: BaseContext) => true | DomainError,
-  answers: readonly AnswerGrant[] = [],
-) {
-  return rule({
-    cache: (parent: TParent, _args: unknown, _context: unknown, info: GraphQLResolveInfo) =>
-      answers.length > 0 ? `${key(parent)}|${mutationFieldOf(info) ?? ''}` : key(parent),
-  })((parent: TParent, _args, context: BaseContext, info) => {
+export function guardedBy<TParent>(verdict: (parent: TParent, context: BaseContext) => true | DomainError, answers: readonly AnswerGrant[] = []) {
+  return rule({ cache: 'no_cache' })((parent: TParent, _args, context: BaseContext, info) => {
     const scoped = accountDataVerdict(context.viewer, info, answers);
     return scoped === true ? verdict(parent, context) : scoped;
   });
@@ -140,8 +133,7 @@ export function guardedBy<TParent>(
  */
 export function ownedBy<TParent>(ownerOf: (parent: TParent) => string | null | undefined, answers: readonly AnswerGrant[] = []) {
   return guardedBy(
-    (parent: TParent) => String(ownerOf(parent)),
-    (parent, context) => {
+    (parent: TParent, context) => {
       if (context.viewer!.role === 'ADMIN') return true;
       return ownerOf(parent) === context.viewer!.userId ? true : forbidden();
     },

@@ -6,17 +6,10 @@ import { renamedFor, type UtilityNames } from './cabinet-sdl';
 
 /**
  * A rule for a type scoped to an account: its holder, the supplier's staff or an admin, and a
- * delegated token with `accounts:read` (or one of `answers`). Cached per holder and supplier.
+ * delegated token with `accounts:read` (or one of `answers`).
  */
 const scopedBy = <TParent>(scopeOfParent: (parent: TParent) => AccountScope, answers: readonly AnswerGrant[] = []) =>
-  guardedBy(
-    (parent: TParent) => {
-      const scope = scopeOfParent(parent);
-      return `${scope.holderUserId}|${scope.supplierId}`;
-    },
-    (parent, context) => accountAccessVerdict(context.viewer, scopeOfParent(parent)),
-    answers,
-  );
+  guardedBy((parent: TParent, context) => accountAccessVerdict(context.viewer, scopeOfParent(parent)), answers);
 
 /**
  * Type rules of a utility subgraph. Account data is for its holder and the supplier's staff
