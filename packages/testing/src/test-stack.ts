@@ -56,7 +56,11 @@ export async function delegatedToken(
 export interface TestStackOptions {
   seedDemo?: boolean;
   env?: Record<string, string>;
-  /** Where the domain clock starts (default: now); demo data is seeded relative to it. */
+  /**
+   * Where the domain clock starts; demo data is seeded relative to it. Default: now, or
+   * KABINET_TEST_NOW (an instant) to run the suites as on another day: a billing day, a month's
+   * or a year's last hour in Kyiv.
+   */
   now?: string | Date;
   /** Base URLs the gateway calls instead of a subgraph's own (a `FaultProxy` in front of it). */
   gatewayRoutes?: Partial<Record<SubgraphName, string>>;
@@ -91,7 +95,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   });
   const database = await openTestDatabase({ migrated: migrationsOf(subgraphModules) });
   const tokenKeys = await importTokenKeys({ ...config.auth, publicKeyPem: keys.publicKeyPem });
-  const clock = new ManualClock(options.now);
+  const clock = new ManualClock(options.now ?? process.env.KABINET_TEST_NOW);
   const stack = await startStack({
     config,
     database,
