@@ -157,7 +157,7 @@ describe('posting captured checkouts while the utilities crash and restart', () 
       const utility = account.utility === 'ELECTRICITY' ? 'electricity' : 'heat';
       const data = expectNoGraphQLErrors(await t.gql(`query ($id: ID!) { account: ${utility}Account(id: $id) { balance { amount } } }`, { token, variables: { id: account.accountId } }));
       const [sum] = rowsOf<{ total: string }>(
-        await db.execute(sql`select coalesce(sum(amount_minor), 0)::text as total from ${sql.identifier(utility)}.ledger_entries where account_id = ${account.accountId} and occurred_at <= ${t.clock.now()}`),
+        await db.execute(sql`select coalesce(sum(amount_minor), 0)::text as total from ${sql.identifier(utility)}.ledger_entries where account_id = ${account.accountId} and occurred_at <= ${t.clock.now().toISOString()}::timestamptz`),
       );
       expect(Math.round(Number(data.account.balance.amount) * 100)).toBe(Number(sum!.total));
     }
