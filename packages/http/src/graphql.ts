@@ -70,10 +70,11 @@ function jsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
 
 /**
  * Apollo Server at `/graphql` (the gateway's, and each subgraph's for the gateway's calls), in the
- * language each request asks for (the server needs the errorsInRequestLanguage plugin): what `express.json()`, a middleware setting the language and
- * `expressMiddleware` did, without what no GraphQL request needs (body-parser's general media-type
- * and charset handling, Express's `res.send` with its ETag and freshness checks), which cost the
- * gateway and the subgraphs several per cent of their CPU. Failures go to the app's error handler.
+ * language each request asks for (`context.locale`; the server needs the errorsInRequestLanguage
+ * plugin): what `express.json()`, a middleware setting the language and `expressMiddleware` did,
+ * without what no GraphQL request needs (body-parser's general media-type and charset handling,
+ * Express's `res.send` with its ETag and freshness checks), which cost the gateway and the
+ * subgraphs several per cent of their CPU. Failures go to the app's error handler.
  */
 export function graphqlHttpHandler<TContext extends BaseContext & { locale: Locale }>(
   server: ApolloServer<TContext>,
