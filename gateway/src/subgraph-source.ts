@@ -25,6 +25,8 @@ interface RawAnswer {
   text: string;
 }
 
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
+
 /** The codes of a failed connection that the subgraph may not have seen the request on. */
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 /** undici's time limits: connecting, waiting for the answer to begin, and between its parts. */
@@ -194,23 +196,38 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     return this.send(body, headers);
   }
 
-  private async send(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+  private send(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+    // undici's dispatcher with a handler of our own rather than `request()`: no body stream, no
+    // async resource, just the chunks (a tenth of the gateway's CPU went to `request()`'s layers).
     // Time limits as undici keeps them (no timer or AbortSignal of our own per call): the answer
     // must begin within `timeoutMs`, and no pause inside it may last longer.
-    const response = await this.agent.request({
-      origin: this.origin,
-      path: this.path,
-      method: 'POST',
-      headers,
-      body,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let status = 0;
+      let contentType: string | undefined;
+      let cacheControl: string | undefined;
+      this.agent.dispatch(
+        { origin: this.origin, path: this.path, method: 'POST', headers, body, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
+        {
+          onRequestStart() {},
+          // Called again after a 1xx: the last call is the answer's.
+          onResponseStart(_controller, statusCode, responseHeaders) {
+            status = statusCode;
+            contentType = headerValue(responseHeaders['content-type']);
+            cacheControl = headerValue(responseHeaders['cache-control']);
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            resolve({ status, contentType, cacheControl, text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') });
+          },
+          onResponseError(_controller, error) {
+            reject(error);
+          },
+        },
+      );
     });
-    const header = (name: string) => {
-      const value = response.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    return { status: response.statusCode, contentType: header('content-type'), cacheControl: header('cache-control'), text: await response.body.text() };
   }
 
   /** A subgraph's own refusal (4xx with a coded error) passes on as it is; anything else is its failure. */
