@@ -21,8 +21,7 @@ function summary(latencies: number[], failures: number, started: number): LoadRe
 
 /**
  * A closed loop: `connections` callers, each sending its next request when the last one was
- * answered, `total` requests in all. For latency comparisons between two targets measured by the
- * same code (the gateway and the same fetches sent straight to the subgraphs).
+ * answered, `total` requests in all: a fixed amount of work, to warm up or to divide CPU time by.
  */
 export async function closedLoop(options: { connections: number; total: number; send(index: number): Promise<boolean> }): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -41,6 +40,27 @@ export async function closedLoop(options: { connections: number; total: number; 
     }),
   );
   return summary(latencies, failures, started);
+}
+
+/**
+ * One request at a time to each of several targets in turn, `rounds` times: their latencies are
+ * compared with each other, so each round gives every target the same moment of a machine whose
+ * speed drifts (a shared VM's does by tens of percent within a minute), and no target's figure
+ * comes from a quieter minute than another's.
+ */
+export async function interleaved(options: { rounds: number; targets: readonly (() => Promise<boolean>)[] }): Promise<LoadResult[]> {
+  const latencies = options.targets.map((): number[] => []);
+  const failures = options.targets.map(() => 0);
+  const started = performance.now();
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const [index, send] of options.targets.entries()) {
+      const sent = performance.now();
+      const ok = await send().catch(() => false);
+      latencies[index]!.push(performance.now() - sent);
+      if (!ok) failures[index] = failures[index]! + 1;
+    }
+  }
+  return latencies.map((measured, index) => summary(measured, failures[index]!, started));
 }
 
 /**
