@@ -197,8 +197,8 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   }
 
   private send(body: string, headers: Record<string, string>): Promise<RawAnswer> {
-    // undici's dispatcher with a handler of our own rather than `request()`: no body stream, no
-    // async resource, just the chunks (a tenth of the gateway's CPU went to `request()`'s layers).
+    // undici's dispatcher with a handler of our own rather than `request()`: no body stream and
+    // no async resource per call, only the answer's chunks.
     // Time limits as undici keeps them (no timer or AbortSignal of our own per call): the answer
     // must begin within `timeoutMs`, and no pause inside it may last longer.
     return new Promise((resolve, reject) => {
