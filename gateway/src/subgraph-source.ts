@@ -108,7 +108,7 @@ export interface SubgraphSourceOptions {
 }
 
 /**
- * How the gateway talks to one subgraph, straight over undici's `request` on kept-alive
+ * How the gateway talks to one subgraph, straight over undici's dispatcher on kept-alive
  * connections: its secret and the caller's token on every call, a time limit, one retry of a query
  * whose kept-alive connection was reset, typed errors that name the subgraph when it cannot be
  * reached, and identical queries in flight at once sent only once (`inFlight`).
