@@ -36,6 +36,20 @@ describe('gateway over HTTP in development', () => {
     expect(get.status).toBe(400);
   });
 
+  it("answers in the media type each request's Accept header prefers, and 406 to one it cannot answer", async () => {
+    // Each header in turn, twice: what one header chose is never another's answer.
+    const typeFor = async (accept: string) => {
+      const response = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: '{"query":"{ __typename }"}' });
+      return response.status === 406 ? 406 : response.headers.get('content-type');
+    };
+    for (let round = 0; round < 2; round += 1) {
+      expect(await typeFor('application/graphql-response+json')).toMatch(/^application\/graphql-response\+json/);
+      expect(await typeFor('application/json')).toMatch(/^application\/json/);
+      expect(await typeFor('text/plain')).toBe(406);
+      expect(await typeFor('application/graphql-response+json;q=0.5, application/json')).toMatch(/^application\/json/);
+    }
+  });
+
   it('refuses an oversized body with 413', async () => {
     const response = await fetch(t.url, {
       method: 'POST',
