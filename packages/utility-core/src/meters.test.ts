@@ -9,6 +9,9 @@ describe('meter verification', () => {
   it('handles 29 February', () => {
     expect(addYears('2024-02-29', 1)).toBe('2025-02-28');
     expect(addYears('2024-02-29', 4)).toBe('2028-02-29');
+    expect(addYears('2023-02-28', 1)).toBe('2024-02-28');
+    expect(addYears('2023-12-31', 1)).toBe('2024-12-31');
+    expect(addYears('1999-03-01', 10)).toBe('2009-03-01');
   });
 
   it('is overdue only after the due day', () => {

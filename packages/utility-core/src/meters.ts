@@ -1,13 +1,17 @@
+import { lastDayOf } from './calendar';
+
 /** Zones in the order a meter shows them; the first is the meter's main reading. */
 export const zoneOrder = ['SINGLE', 'DAY', 'NIGHT', 'HALF_PEAK', 'PEAK', 'HEAT', 'HOT_WATER'] as const;
 export type MeterZone = (typeof zoneOrder)[number];
 
-/** `YYYY-MM-DD` plus whole years; 29 February falls back to 28 February in common years. */
+/**
+ * `YYYY-MM-DD` plus whole years; 29 February falls back to 28 February in common years. On the
+ * text, without a Date: every meter of a Dashboard asks for its verification date.
+ */
 export function addYears(isoDate: string, years: number): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year + years, month - 1, day));
-  if (target.getUTCMonth() !== month - 1) target.setUTCDate(0);
-  return target.toISOString().slice(0, 10);
+  const year = String(Number(isoDate.slice(0, 4)) + years).padStart(4, '0');
+  const monthAndDay = isoDate.slice(4);
+  return monthAndDay === '-02-29' ? lastDayOf(`${year}-02`) : year + monthAndDay;
 }
 
 export function nextVerificationDue(meter: { lastVerifiedOn: string; verificationIntervalYears: number }): string {
