@@ -55,7 +55,7 @@ describe('session revocations', () => {
     await revocations.refresh();
     fail = true;
     revocations.start();
-    await expect.poll(() => errors.length).toBeGreaterThan(0);
+    await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(revocations.isRevoked('a')).toBe(true);
     revocations.stop();
   });

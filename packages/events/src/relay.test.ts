@@ -109,6 +109,8 @@ async function publish(note: string, options: { topic?: string; destinations?: s
   });
 }
 
+/** For what the relay does on its own: soon, but on a busy machine later than vitest's default second. */
+const eventually = { timeout: 10_000 };
 const outboxRows = () => database.db.select().from(outbox).orderBy(asc(outbox.seq));
 const appliedNotes = async () => (await database.db.select().from(effects)).map((effect) => effect.note).sort();
 const inboxCount = async () => (await database.db.select().from(inbox)).length;
@@ -338,7 +340,7 @@ describe('outbox relay', () => {
     handlerGate = new Promise((resolve) => (open = resolve));
     await publish('nudged');
     outboxRelay.nudge();
-    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    await vi.waitFor(() => expect(requests).toHaveLength(1), eventually);
 
     let stopped = false;
     const stopping = outboxRelay.stop().then(() => (stopped = true));
@@ -359,7 +361,7 @@ describe('outbox relay', () => {
   it('polls on its own when nobody nudges it', async () => {
     relay({ pollIntervalMs: 20 });
     await publish('polled');
-    await vi.waitFor(async () => expect(await appliedNotes()).toEqual(['polled']));
+    await vi.waitFor(async () => expect(await appliedNotes()).toEqual(['polled']), eventually);
   });
 });
 

@@ -46,7 +46,7 @@ describe.skipIf(skipWithoutBrowser)('paying in a browser on the LiqPay sandbox p
     await page.goto(created.paymentUrl);
     expect(await page.getByTestId('amount').textContent()).toBe('750.55 UAH');
     // The one debit and its two credits, one per supplier's merchant.
-    await expect.poll(() => page.locator('li').allTextContents()).toEqual(['sandbox_lviv_energo: 210.00 UAH', 'sandbox_poltava_teplo: 540.55 UAH']);
+    await expect.poll(() => page.locator('li').allTextContents(), { timeout: 10_000 }).toEqual(['sandbox_lviv_energo: 210.00 UAH', 'sandbox_poltava_teplo: 540.55 UAH']);
     expect(await page.textContent('body')).toContain(lvivEnergo.number);
 
     await page.getByLabel('Номер картки').fill('4242 4242 4242 4242');
