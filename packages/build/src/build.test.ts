@@ -81,4 +81,18 @@ console.log(parse(readFileSync(new URL('../settings.yaml', import.meta.url), 'ut
     expect(problems.some((problem) => problem.includes('must list zod in "dependencies"'))).toBe(true);
     expect(() => execFileSync(process.execPath, [path.join(repoRoot, outputOf(undeclared, 'main'))], { stdio: 'ignore' })).toThrow();
   });
+
+  it('writes bundles in ASCII: strings escaped, a character it cannot escape named with where it is', async () => {
+    const escaped = deployable('escaped', { 'src/main.ts': `console.log('Київ — ' + String(/\\u2014/.test('—')));` });
+    await buildDeployables([escaped]);
+    const output = path.join(repoRoot, outputOf(escaped, 'main'));
+    expect(readFileSync(output, 'utf8')).toMatch(/^[\x00-\x7f]*$/);
+    expect(execFileSync(process.execPath, [output], { encoding: 'utf8' }).trim()).toBe('Київ — true');
+
+    // esbuild leaves regular expressions as written.
+    const raw = deployable('raw', { 'src/main.ts': `console.log(/[ʼ’]/.test('x'));` });
+    const failure = await buildDeployables([raw]).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BuildError);
+    expect((failure as BuildError).problems).toEqual([expect.stringMatching(/raw\/dist\/main\.js has a non-ASCII character in ".*\[ʼ’\].*": write it as a \\u escape/)]);
+  });
 });

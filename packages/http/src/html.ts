@@ -44,7 +44,7 @@ export function page({ language, title, main, head, nav, end }: PageParts): stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
-<title>${title} — Kabinet</title>
+<title>${title} \u2014 Kabinet</title>
 <link rel="stylesheet" href="/pages/mailed-link.css">
 ${head}
 </head>

@@ -9,10 +9,10 @@ export const linkCodeTtlMs = 7 * 24 * 3600 * 1000;
 
 /**
  * Surnames as people type them: case, surrounding spaces and the several apostrophes of
- * Ukrainian spelling (ʼ ’ ' `) do not matter.
+ * Ukrainian spelling (ʼ ’ ' `) do not matter. (Escaped: a bundle stays ASCII, see packages/build.)
  */
 export function normalizeSurname(raw: string): string {
-  return raw.normalize('NFC').trim().toLocaleLowerCase('uk').replace(/[ʼ’'`‘]/g, 'ʼ').replace(/\s+/g, ' ');
+  return raw.normalize('NFC').trim().toLocaleLowerCase('uk').replace(/[\u02BC\u2019'`\u2018]/g, '\u02BC').replace(/\s+/g, ' ');
 }
 
 /** Addresses compare on their letters and digits only: "вул. Хрещатик, 15, кв. 42" = "вул Хрещатик 15 кв 42". */
