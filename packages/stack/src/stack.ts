@@ -65,6 +65,12 @@ function withSandbox(config: Config, sandboxUrl: string): Config {
   };
 }
 
+/** Waits for every one of `work`, then throws the first failure: nothing still runs once it throws. */
+async function allOrFirstFailure(work: (Promise<void> | undefined)[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** The whole federation in one process on one database: `pnpm start` and the e2e tests. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   let { config } = options;
@@ -125,11 +131,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     for (const module of subgraphModules) {
       databases[module.name] = database.view();
+      let sessions: SessionRevocations | undefined;
       const runtime: SubgraphRuntime = {
         config,
         database: databases[module.name],
         tokenKeys,
-        sessions: sessionsOf(module),
+        // Taken when the subgraph is created, after the demo is seeded: by then identity, created
+        // first, listens, and the others read its ended sessions over HTTP.
+        get sessions() {
+          return (sessions ??= sessionsOf(module));
+        },
         gatewaySecret,
         logger: logger.child({ subgraph: module.name }),
         clock,
@@ -138,8 +149,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         publicUrl: () => gatewayUrl,
       };
       await database.migrate(module.name, module.migrationsFolder);
-      if (options.seedDemo) await module.seedDemo?.(runtime);
       runtimes[module.name] = runtime;
+    }
+    // Side by side: each seed writes only its own schema, and identity's waits most of its time
+    // for the demo passwords' hashes (argon2 on libuv's threads) while the others write.
+    if (options.seedDemo) await allOrFirstFailure(subgraphModules.map((module) => module.seedDemo?.(runtimes[module.name])));
+    for (const module of subgraphModules) {
       await launch(module, portOf(module.name));
       stops.push(() => disposers[module.name]());
     }
