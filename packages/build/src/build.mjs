@@ -208,8 +208,10 @@ async function buildOne(deployable, { whenChanged }) {
     sourcemap: 'linked',
     // Without comments and indentation the stack's bundle is 8.6 MB instead of 12: Node reads,
     // decodes and pre-parses all of it at every start. Names stay (no minifyIdentifiers), so a
-    // stack trace still names its functions; the map gives lines.
+    // stack trace still names its functions; the map gives lines. Lines are kept short: Node
+    // prints the line an uncaught error was thrown on.
     minifyWhitespace: true,
+    lineLimit: 160,
     // ASCII only: one non-ASCII character makes Node decode the whole bundle into a two-byte
     // string, a tenth of a second more at every start (see asciiProblem). Licences go beside it.
     charset: 'ascii',

@@ -122,9 +122,15 @@ async function startOnce(way: Way, dataDir: string): Promise<Start> {
     if (servers.length === 0) throw new Error(`no process of ${way.command.join(' ')} runs ${way.serverArgv}`);
     return { firstAnswerMs, cpuMs, serverPeakMiB: Math.max(...servers) / 1024, commandPeakMiB: commandPeakKiB / 1024 };
   } finally {
-    // Ctrl-C, as in a terminal: the whole process group.
-    process.kill(-child.pid!, 'SIGINT');
-    const killer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+    // Ctrl-C, as in a terminal: the whole process group, unless it already ended (it failed,
+    // and its error is on the way: a failed kill must not take its place).
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {}
+    };
+    if (child.exitCode === null) signal('SIGINT');
+    const killer = setTimeout(() => signal('SIGKILL'), 20_000);
     await exited;
     clearTimeout(killer);
   }
