@@ -31,4 +31,18 @@ describe('charging the budgets', () => {
     expect(charge).toMatchObject({ granted: true, states: { customer: { used: 40, remaining: 260 }, client: null } });
     expect(await budgets.peek(web)).toMatchObject({ customer: { used: 40 }, client: null });
   });
+
+  it('asks both budgets at once and leaves neither charged when one refuses', async () => {
+    const budgets = new Budgets({ ...limits, redisUrl: undefined, logger: createLogger('silent') });
+    const other: Caller = { ...partner, customerKey: 'user:U2' };
+    // The customer's 300 nearly spent: the next 40 are refused by the customer's budget.
+    expect(await budgets.charge(partner, 280)).toMatchObject({ granted: true, states: { customer: { used: 280 }, client: { used: 280 } } });
+    expect(await budgets.charge(partner, 40)).toMatchObject({ granted: false, refusedBy: 'customer', states: { customer: { used: 280 }, client: { used: 280 } } });
+    expect(await budgets.peek(partner)).toMatchObject({ customer: { used: 280 }, client: { used: 280 } });
+    // Another customer of the same client nearly fills the client's 600: a third one's 40 are refused by the client.
+    expect(await budgets.charge(other, 290)).toMatchObject({ granted: true, states: { client: { used: 570 } } });
+    const third: Caller = { ...partner, customerKey: 'user:U3' };
+    expect(await budgets.charge(third, 40)).toMatchObject({ granted: false, refusedBy: 'client', states: { customer: { used: 0 }, client: { used: 570 } } });
+    expect(await budgets.peek(third)).toMatchObject({ customer: { used: 0 }, client: { used: 570 } });
+  });
 });
