@@ -1,7 +1,13 @@
+import { execFile } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger';
+import { describe, expect, it, vi } from 'vitest';
+import { backgroundFlushMs, backgroundStdout, createLogger } from './logger';
 
 function memoryLogger() {
   const lines: string[] = [];
@@ -35,5 +41,33 @@ describe('logs', () => {
     const logged = text();
     for (const secret of ['p1', 'p2', 't3', argon2Hash, 'r4']) expect(logged).not.toContain(`"${secret}"`);
     expect(logged).toContain('[redacted]');
+  });
+
+  it('written in the background: a few lines go out together within a second, and all of them when the process exits', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kabinet-log-'));
+    const file = path.join(dir, 'out.log');
+    const fd = openSync(file, 'w');
+    try {
+      const logger = createLogger('info', 'test', backgroundStdout(fd));
+      for (const n of [1, 2, 3]) logger.info({ n }, 'request');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(readFileSync(file, 'utf8')).toBe('');
+      // The next flush, a second after the destination was made, writes them (waited for longer on a busy machine).
+      await vi.waitFor(() => expect(readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).n)).toEqual([1, 2, 3]), {
+        timeout: backgroundFlushMs * 5,
+      });
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // A process that logs and exits at once, long before the next flush.
+    const logger = fileURLToPath(new URL('./logger.ts', import.meta.url));
+    const program = `const { createLogger, backgroundStdout } = await import(${JSON.stringify(logger)});
+const log = createLogger('info', 'test', backgroundStdout());
+for (let n = 1; n <= 3; n += 1) log.info({ n }, 'request');
+setImmediate(() => process.exit(0));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program]);
+    expect(stdout.trim().split('\n').map((line) => JSON.parse(line).n)).toEqual([1, 2, 3]);
   });
 });

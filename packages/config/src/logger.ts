@@ -44,11 +44,17 @@ export function createLogger(level: string, name = 'kabinet', destination?: Dest
   return destination ? pino(options, destination) : pino(options);
 }
 
+/** How long a line may wait in the buffer of `backgroundStdout` for others to go out with. */
+export const backgroundFlushMs = 1_000;
+
 /**
- * Standard output written in the background: a line is handed to the OS off the request's path, and
- * lines logged while a write is under way go out together with the next one. For a process that
- * logs every request (the gateway); pino flushes what is left when the process exits.
+ * Standard output written in the background and in batches: lines gather until 4 KB or a second
+ * has passed, then go to the OS in one write. For a process that logs every request (the gateway),
+ * where a write per line was one system call per request (5% of the gateway's CPU); pino writes
+ * what is left when the process exits.
  */
-export function backgroundStdout(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+export function backgroundStdout(fd = 1): DestinationStream {
+  const destination = pino.destination({ dest: fd, sync: false, minLength: 4096 });
+  setInterval(() => destination.flush(), backgroundFlushMs).unref();
+  return destination;
 }
