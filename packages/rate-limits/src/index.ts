@@ -140,7 +140,9 @@ async function connectLimiters(
   options: RateLimitsOptions,
 ): Promise<{ redis: Redis; limiters: Map<string, RateLimiterAbstract> }> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false });
+  // Auto-pipelining: the commands of the requests that arrive together go to Redis in one write
+  // (a write of its own each was 9% of the gateway's CPU in a profile under load).
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false, enableAutoPipelining: true });
   if (options.onRedisError) redis.on('error', options.onRedisError);
   const limiters = new Map<string, RateLimiterAbstract>(
     Object.entries(policies).map(([name, { points, duration }]) => [name, new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:${name}`, points, duration })]),
