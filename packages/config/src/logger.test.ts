@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { once, type EventEmitter } from 'node:events';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it, vi } from 'vitest';
-import { backgroundFlushMs, backgroundStdout, createLogger } from './logger';
+import { backgroundFlushMs, backgroundStdout, createLogger, type DestinationStream } from './logger';
 
 function memoryLogger() {
   const lines: string[] = [];
@@ -46,9 +47,9 @@ describe('logs', () => {
   it('written in the background: a few lines go out together within a second, and all of them when the process exits', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kabinet-log-'));
     const file = path.join(dir, 'out.log');
-    const fd = openSync(file, 'w');
     try {
-      const logger = createLogger('info', 'test', backgroundStdout(fd));
+      const destination = backgroundStdout(openSync(file, 'w')) as DestinationStream & EventEmitter & { end(): void };
+      const logger = createLogger('info', 'test', destination);
       for (const n of [1, 2, 3]) logger.info({ n }, 'request');
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(readFileSync(file, 'utf8')).toBe('');
@@ -56,8 +57,11 @@ describe('logs', () => {
       await vi.waitFor(() => expect(readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).n)).toEqual([1, 2, 3]), {
         timeout: backgroundFlushMs * 5,
       });
+      // Ended, as pino ends it at exit, it is flushed no more (a flush would throw, uncaught).
+      destination.end();
+      await once(destination, 'close');
+      await new Promise((resolve) => setTimeout(resolve, backgroundFlushMs * 1.5));
     } finally {
-      closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     }
 

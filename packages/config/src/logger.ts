@@ -55,6 +55,8 @@ export const backgroundFlushMs = 1_000;
  */
 export function backgroundStdout(fd = 1): DestinationStream {
   const destination = pino.destination({ dest: fd, sync: false, minLength: 4096 });
-  setInterval(() => destination.flush(), backgroundFlushMs).unref();
+  const flushing = setInterval(() => destination.flush(), backgroundFlushMs).unref();
+  // Ended (pino ends it as the process exits), it would throw on a flush.
+  destination.once('close', () => clearInterval(flushing));
   return destination;
 }
