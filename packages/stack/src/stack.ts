@@ -4,7 +4,7 @@ import { heatModule } from '@kabinet/heat';
 import { servers, type RunningService } from '@kabinet/http';
 import { identityModule } from '@kabinet/identity';
 import { paymentsModule } from '@kabinet/payments';
-import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
+import { httpRevocationsSource, loadGatewaySecret, loadTokenKeys, openSessionRevocations, type RevocationsSource, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import { createLogger, defaultPorts, localSandboxCheckoutUrl, type Config, type Logger, type SubgraphName } from '@kabinet/config';
 import { startLiqPaySandbox, type LiqPaySandbox } from '@kabinet/liqpay/sandbox';
 import type { DatabaseHandle } from '@kabinet/db';
@@ -104,10 +104,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let sessionsFromIdentity: SessionRevocations | undefined;
   // Started once everything listens: identity's tables exist, and nothing polls a process still seeding.
   const opened: SessionRevocations[] = [];
+  // Identity's address (a free port in tests) is known once it listens: read when first polled.
+  let identitySource: RevocationsSource | undefined;
+  const fromIdentity: RevocationsSource = (since) => (identitySource ??= httpRevocationsSource(`${subgraphs.identity.url}/graphql`, gatewaySecret))(since);
   const sessionsOf = (module: SubgraphModule): SessionRevocations => {
     const own = module.revokedSessions?.(databases[module.name], config);
     if (!own && sessionsFromIdentity) return sessionsFromIdentity;
-    const sessions = openSessionRevocations(config, logger, own ?? httpRevocationsSource(`${subgraphs.identity.url}/graphql`, gatewaySecret));
+    const sessions = openSessionRevocations(config, logger, own ?? fromIdentity);
     if (!own) sessionsFromIdentity = sessions;
     stops.push(async () => sessions.stop());
     opened.push(sessions);
@@ -131,16 +134,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     for (const module of subgraphModules) {
       databases[module.name] = database.view();
-      let sessions: SessionRevocations | undefined;
       const runtime: SubgraphRuntime = {
         config,
         database: databases[module.name],
         tokenKeys,
-        // Taken when the subgraph is created, after the demo is seeded: by then identity, created
-        // first, listens, and the others read its ended sessions over HTTP.
-        get sessions() {
-          return (sessions ??= sessionsOf(module));
-        },
+        sessions: sessionsOf(module),
         gatewaySecret,
         logger: logger.child({ subgraph: module.name }),
         clock,
@@ -159,13 +157,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stops.push(() => disposers[module.name]());
     }
 
+    // Without it the gateway would let an ended session's tokens through.
+    if (!sessionsFromIdentity) throw new Error('the gateway has no list of ended sessions: no subgraph reads them from identity');
     const gateway = await startGateway({
       supergraphSdl: readSupergraphSdl(),
       subgraphUrls: Object.fromEntries(
         Object.entries(subgraphs).map(([name, service]) => [name, `${options.gatewayRoutes?.[name as SubgraphName] ?? service.url}/graphql`]),
       ) as Record<SubgraphName, string>,
       tokenKeys,
-      sessions: sessionsFromIdentity!,
+      sessions: sessionsFromIdentity,
       gatewaySecret,
       logger: logger.child({ service: 'gateway' }),
       ...configuredGatewayOptions(config),
