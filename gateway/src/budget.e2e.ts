@@ -16,6 +16,7 @@ import {
   type RequestOptions,
   type TestStack,
   isolatedRedis,
+  startFaultProxy,
 } from '@kabinet/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,12 @@ const uniqueClient = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
  */
 const customerToken = (stack: TestStack, clientId?: string, userId: string = randomUUID()) =>
   signAccessToken(stack.stack.tokenKeys, { userId, role: 'CUSTOMER', sessionId: randomUUID(), clientId, scopes: clientId ? ['accounts:read'] : undefined });
+
+/** A gateway's /metrics, as Prometheus reads it; by default the test stack's. */
+const gatewayMetrics = async (at: TestStack | RunningGateway) =>
+  (await fetch(`${'stack' in at ? at.stack.gateway.url.replace('localhost', '127.0.0.1') : `http://127.0.0.1:${at.port}`}/metrics`)).text();
+/** One series' value in that text (0 while it has none). */
+const valueIn = (text: string, series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
 
 const rateLimitHeaders = (response: GraphQLResponse) => Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('x-ratelimit-')));
 
@@ -305,9 +312,7 @@ describe('query cost and budgets at the gateway', () => {
   });
 
   it('counts requests, cost and refusals per registered client in /metrics; any other name is "other"', async () => {
-    const metricsUrl = `${t.stack.gateway.url.replace('localhost', '127.0.0.1')}/metrics`;
-    const metricsText = async () => (await fetch(metricsUrl)).text();
-    const valueIn = (text: string, series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
+    const metricsText = () => gatewayMetrics(t);
     const series = {
       ok: 'kabinet_gateway_graphql_requests_total{client="kabinet-web",operation_type="query",outcome="ok"}',
       unauthenticated: 'kabinet_gateway_graphql_requests_total{client="kabinet-web",operation_type="query",outcome="UNAUTHENTICATED"}',
@@ -447,6 +452,59 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
     const refused = await t.gql(PAGE, { ...options, variables: { first: 99 } });
     expect(refused.status).toBe(429);
     expect(expectErrorCode(refused, 'RATE_LIMITED').extensions).toMatchObject({ budget: 'customer' });
+  });
+
+  it('answers a query that ran ahead of its charge with the refusal when another replica spent the budget meanwhile', async () => {
+    const options = caller('kabinet-web', { token: await customerToken(t) });
+    const viaSecond = (first: number) => graphqlRequest(`http://127.0.0.1:${second.port}/graphql`, PAGE, { ...options, variables: { first } });
+    const refusedAhead = 'kabinet_gateway_graphql_charged_ahead_total{charge="refused"}';
+    const countedRefusals = async () => valueIn(await gatewayMetrics(t), refusedAhead);
+    const refusedBefore = await countedRefusals();
+
+    // The first gateway hears of a budget with room for running a page of 20 ahead (the dearest
+    // operation, 200, left after it)...
+    const heard = costOf(await t.gql(PAGE, { ...options, variables: { first: 1 } }));
+    const twenty = costOf(await viaSecond(20)).requested;
+    expect(heard.customer.remaining - twenty).toBeGreaterThanOrEqual(200);
+    // ...which the second replica then spends below that page's price.
+    let left = heard.customer.remaining - twenty;
+    while (left >= twenty) left = costOf(await viaSecond(Math.min(40, left - twenty + 1))).customer.remaining;
+
+    const refused = await t.gql(PAGE, { ...options, variables: { first: 20 } });
+    expect(refused.status).toBe(429);
+    const error = expectErrorCode(refused, 'RATE_LIMITED');
+    expect(error.extensions).toMatchObject({ budget: 'customer' });
+    expect(refused.headers.get('retry-after')).toBe(String(error.extensions!.retryAfter));
+    expect(refused.data ?? null).toBeNull();
+    expect(costOf(refused)).toMatchObject({ requested: twenty, charged: 0, customer: { remaining: left } });
+    // It did run ahead, and is counted so (once its answer has gone out).
+    const counted = () => countedRefusals().then((count) => (count > refusedBefore ? count : undefined));
+    expect(await eventually(counted)).toBe(refusedBefore + 1);
+    // Now the gateway knows: the next one is charged first, and refused before it runs.
+    expect((await t.gql(PAGE, { ...options, variables: { first: 20 } })).status).toBe(429);
+    await sleep(100);
+    expect(await countedRefusals()).toBe(refusedBefore + 1);
+  });
+
+  it('answers a query that ran ahead of its charge with 503 when Redis went away before the charge', async () => {
+    const proxy = await startFaultProxy();
+    stops.push(() => proxy.stop());
+    proxy.targetPort = Number(new URL(redisUrl).port || 6379);
+    const throughProxy = new URL(isolatedUrl);
+    throughProxy.host = new URL(proxy.url).host;
+    const cut = await replica(throughProxy.toString());
+    const options = caller(uniqueClient('redis-gone'), { token: await customerToken(t) });
+    const send = () => graphqlRequest(`http://127.0.0.1:${cut.port}/graphql`, PAGE, { ...options, variables: { first: 1 } });
+    // Heard of, with all the room there is: the next one runs ahead.
+    expect(costOf(await send()).charged).toBeGreaterThan(0);
+    await proxy.set('down');
+
+    const response = await send();
+    expect(response.status).toBe(503);
+    expect(expectErrorCode(response, 'SERVICE_UNAVAILABLE').extensions).toMatchObject({ reason: 'BUDGETS_UNAVAILABLE' });
+    expect(response.data ?? null).toBeNull();
+    const counted = async () => valueIn(await gatewayMetrics(cut), 'kabinet_gateway_graphql_charged_ahead_total{charge="unavailable"}') || undefined;
+    expect(await eventually(counted)).toBe(1);
   });
 
   it('runs nothing uncharged while Redis is unreachable: 503 SERVICE_UNAVAILABLE, not an internal error', async () => {

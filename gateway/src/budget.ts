@@ -2,11 +2,14 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apoll
 import type { CostLimits, Logger } from '@kabinet/config';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { createRateLimits, encodeCostReport, type BudgetReport, type CostReport, type PointsState, type RateLimits, type Spending } from '@kabinet/rate-limits';
+import type { ApolloGateway } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { callerOf, type Caller, type ClientKinds } from './caller';
 import type { GatewayContext } from './context';
 import { rememberedOperationCost } from './cost';
 import { limitRefusalCode } from './limits';
+import { answersPerRequest } from './subgraph-source';
 
 /** The budgets an operation is charged to: the customer's always, the client's when a token proves one (caller.ts). */
 export type BudgetName = 'customer' | 'client';
@@ -25,10 +28,23 @@ type BudgetStates = { customer: PointsState; client: PointsState | null };
 /** A refusal names the budget that could not pay, and where it stands. */
 type Charge = { granted: true; states: BudgetStates } | { granted: false; refusedBy: BudgetName; refusing: PointsState; states: BudgetStates };
 
+/** Where a budget stood in the store's last answer to this process. */
+interface HeardState {
+  remaining: number;
+  /** When its window ends (epoch ms): it is full again then, and what was heard says nothing. */
+  endsAt: number;
+}
+
+/** Budgets this process remembers hearing of: the callers active in the last window, at most. */
+const heardBudgets = 100_000;
+
 /** The customer's and the client's budgets, in memory or in Redis. */
 export class Budgets {
   readonly limits: CostLimits;
   private readonly points: RateLimits<BudgetName>;
+  private readonly heard = new LRUCache<string, HeardState>({ max: heardBudgets });
+  /** Points asked of each budget whose answer has not come yet. */
+  private readonly unanswered = new Map<string, number>();
 
   /** `points`: the store itself, for tests; by default from `redisUrl`. */
   constructor({ redisUrl, logger, ...limits }: BudgetOptions, points?: RateLimits<BudgetName>) {
@@ -51,8 +67,8 @@ export class Budgets {
   async charge(caller: Caller, cost: number): Promise<Charge> {
     const { customerKey, clientKey } = caller;
     const [customerOutcome, clientOutcome] = await Promise.allSettled([
-      this.points.spend('customer', customerKey, cost),
-      clientKey === null ? null : this.points.spend('client', clientKey, cost),
+      this.spend('customer', customerKey, cost),
+      clientKey === null ? null : this.spend('client', clientKey, cost),
     ]);
     const refundCustomer = () => this.points.refund('customer', customerKey, cost);
     const refundClient = () => this.points.refund('client', clientKey!, cost);
@@ -74,6 +90,41 @@ export class Budgets {
     if (client.granted) return { granted: true, states: { customer: customer.state, client: client.state } };
     await refundCustomer();
     return { granted: false, refusedBy: 'client', refusing: client.state, states: { customer: givenBack(customer.state), client: client.state } };
+  }
+
+  /**
+   * Whether an operation of `cost` may run before its charge is answered: by the store's last answer
+   * to this process, less what this process has asked since, each of the caller's budgets can pay it
+   * and still the dearest operation allowed. Other replicas spend the same budgets meanwhile; that
+   * margin is theirs. Without an answer in the current window, no.
+   */
+  mayRunAhead(caller: Caller, cost: number): boolean {
+    return this.hasRoom('customer', caller.customerKey, cost) && (caller.clientKey === null || this.hasRoom('client', caller.clientKey, cost));
+  }
+
+  private hasRoom(budget: BudgetName, key: string, cost: number): boolean {
+    const id = `${budget}:${key}`;
+    const heard = this.heard.get(id);
+    if (!heard || heard.endsAt <= Date.now()) return false;
+    return heard.remaining - (this.unanswered.get(id) ?? 0) - cost >= this.limits.maxOperationCost;
+  }
+
+  /** Spends from one budget, and remembers where the answer says it stands (`mayRunAhead`). */
+  private async spend(budget: BudgetName, key: string, cost: number): Promise<Spending> {
+    const id = `${budget}:${key}`;
+    this.unanswered.set(id, (this.unanswered.get(id) ?? 0) + cost);
+    try {
+      const spending = await this.points.spend(budget, key, cost);
+      this.heard.set(id, { remaining: spending.state.remaining, endsAt: Date.now() + spending.state.resetInMs });
+      return spending;
+    } catch (error) {
+      this.heard.delete(id);
+      throw error;
+    } finally {
+      const left = this.unanswered.get(id)! - cost;
+      if (left > 0) this.unanswered.set(id, left);
+      else this.unanswered.delete(id);
+    }
   }
 
   async peek(caller: Caller): Promise<BudgetStates> {
@@ -171,11 +222,21 @@ function unpriceable(error: unknown): unknown {
   return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
+/** The next turn of the event loop: the subgraph calls a query plan starts with have been written by then. */
+const afterFirstCallsGoOut = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Prices every operation (cost.ts) once its document is resolved, refuses one over the per-operation
  * maximum, charges the rest to the customer's budget and, for a token-proven client, the client's
- * before it runs (or refuses it with RATE_LIMITED), and tells the cost and the budgets on every
- * response: `extensions.cost` and `X-RateLimit-*` headers.
+ * (or refuses it with RATE_LIMITED), and tells the cost and the budgets on every response:
+ * `extensions.cost` and `X-RateLimit-*` headers.
+ *
+ * A query runs ahead of its charge when the budgets surely have room for it (`Budgets.mayRunAhead`):
+ * the charge goes to Redis while the subgraphs work, not before them, and its answer is held until
+ * the charge is answered (`holdingAnswersForCharges`). Should the charge be refused after all (another
+ * replica spent the budget in the same instant) or fail, the caller gets the same refusal as one
+ * charged first; only the subgraphs' work was done. Mutations, near-spent budgets and operations
+ * asking for `rateLimitInfo` (the subgraph answers it from the charge) are always charged first.
  */
 export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Logger): ApolloServerPlugin<GatewayContext> {
   const { maxOperationCost } = budgets.limits;
@@ -193,6 +254,25 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
       };
       const report = (): CostReport => ({ requested, charged, maxOperationCost, ...budgetsNow! });
 
+      /** Charges what was priced: the refusal to answer with, or `null` when the operation may run. */
+      const charge = async ({ ahead }: { ahead: boolean }): Promise<GraphQLResponse | null> => {
+        const outcome = await budgets.charge(caller, requested).catch((error: unknown) => {
+          logger.error({ err: error }, 'query budgets unavailable');
+          return null;
+        });
+        const { facts } = contextValue;
+        if (ahead && facts) facts.chargedAhead = !outcome ? 'unavailable' : outcome.granted ? 'granted' : 'refused';
+        if (!outcome) return budgetsUnavailableResponse(contextValue.locale);
+        settle(outcome.states);
+        if (!outcome.granted) {
+          if (facts) facts.rateLimited = outcome.refusedBy;
+          return overBudgetResponse(outcome.refusedBy, outcome.refusing, contextValue.locale);
+        }
+        charged = requested;
+        contextValue.costReportHeader = encodeCostReport(report());
+        return null;
+      };
+
       return {
         async didResolveOperation({ operation, document, request: { variables }, schema }) {
           if (!operation) return;
@@ -207,23 +287,15 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
         },
 
         // After every check of didResolveOperation passed, right before execution: only what runs is charged.
-        async responseForOperation(): Promise<GraphQLResponse | null> {
-          const charge = await budgets.charge(caller, requested).catch((error: unknown) => {
-            logger.error({ err: error }, 'query budgets unavailable');
-            return null;
-          });
-          if (!charge) return budgetsUnavailableResponse(contextValue.locale);
-          settle(charge.states);
-          if (!charge.granted) {
-            if (contextValue.facts) contextValue.facts.rateLimited = charge.refusedBy;
-            return overBudgetResponse(charge.refusedBy, charge.refusing, contextValue.locale);
-          }
-          charged = requested;
-          contextValue.costReportHeader = encodeCostReport(report());
+        async responseForOperation({ operation, source }): Promise<GraphQLResponse | null> {
+          const runsAhead = operation.operation === 'query' && source !== undefined && !answersPerRequest(source) && budgets.mayRunAhead(caller, requested);
+          if (!runsAhead) return charge({ ahead: false });
+          contextValue.chargedAhead = afterFirstCallsGoOut().then(() => charge({ ahead: true }));
           return null;
         },
 
         async willSendResponse({ response }) {
+          await contextValue.chargedAhead;
           // Refused before it was priced or charged (parse, validation, too expensive): the budgets as they stand.
           if (!budgetsNow) {
             const states = await budgets.peek(caller).catch((error: unknown) => {
@@ -241,5 +313,22 @@ export function queryBudgets(budgets: Budgets, clients: ClientKinds, logger: Log
         },
       };
     },
+  };
+}
+
+/**
+ * The gateway's executor, made to hold the answer of a query that ran ahead of its charge
+ * (queryBudgets) until the charge is answered, and to answer the refusal instead when it was refused
+ * or could not be made: status, headers and errors as a refusal before running (Apollo Server takes
+ * an error's `extensions.http` for the response's).
+ */
+export function holdingAnswersForCharges(gateway: ApolloGateway): void {
+  const execute = gateway.executor;
+  gateway.executor = async (requestContext) => {
+    const result = await execute(requestContext);
+    const refusal = await (requestContext.context as Partial<GatewayContext>).chargedAhead;
+    if (!refusal || refusal.body.kind !== 'single') return result;
+    const errors = refusal.body.singleResult.errors ?? [];
+    return { errors: errors.map((error) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: refusal.http } })) };
   };
 }

@@ -1,3 +1,4 @@
+import type { GraphQLResponse } from '@apollo/server';
 import type { Viewer } from '@kabinet/auth';
 import type { Locale } from '@kabinet/errors';
 import type { RequestFacts } from './observability';
@@ -19,4 +20,9 @@ export interface GatewayContext {
    * the subgraphs (`costReportHeader`, for `rateLimitInfo`).
    */
   costReportHeader?: string;
+  /**
+   * Set when a query runs ahead of its charge (budget.ts): the charge, settled to the refusal to
+   * answer instead, or `null` when it was granted.
+   */
+  chargedAhead?: Promise<GraphQLResponse | null>;
 }

@@ -20,7 +20,12 @@ export interface RequestFacts {
   cost?: CostReport;
   errorCodes: string[];
   rateLimited?: BudgetName;
+  /** How the charge of a query that ran ahead of it came out (budget.ts). */
+  chargedAhead?: ChargeAhead;
 }
+
+/** A charge answered after its query ran: paid, refused by a budget, or not made (the store failed). */
+export type ChargeAhead = 'granted' | 'refused' | 'unavailable';
 
 const factsOfRequest = new WeakMap<Request, RequestFacts>();
 
@@ -60,6 +65,12 @@ export class GatewayMetrics {
     labelNames: ['client', 'budget'] as const,
     registers: [this.registry],
   });
+  private readonly chargedAhead = new Counter({
+    name: 'kabinet_gateway_graphql_charged_ahead_total',
+    help: 'Queries run ahead of their budget charge, by how the charge came out; refused or unavailable ones ran but were answered with the refusal.',
+    labelNames: ['charge'] as const,
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: 'kabinet_gateway_graphql_request_duration_seconds',
     help: 'Time from receiving a GraphQL request to the end of its answer, by client and operation type.',
@@ -88,6 +99,7 @@ export class GatewayMetrics {
     this.duration.observe({ client: label, operation_type: operationType }, seconds);
     if (facts.cost?.charged) this.cost.inc({ client: label }, facts.cost.charged);
     if (facts.rateLimited) this.rateLimited.inc({ client: label, budget: facts.rateLimited });
+    if (facts.chargedAhead) this.chargedAhead.inc({ charge: facts.chargedAhead });
   }
 
   /** Counts one subgraph's calls (subgraph-source.ts): sent, or shared with an identical one in flight. */
@@ -128,6 +140,8 @@ export function requestLog(logger: Logger, metrics: GatewayMetrics): RequestHand
           status: res.statusCode,
           errors: facts.errorCodes.length > 0 ? facts.errorCodes : undefined,
           rateLimited: facts.rateLimited,
+          // Only when it went wrong: the query ran, and was answered with the refusal.
+          chargedAhead: facts.chargedAhead === 'granted' ? undefined : facts.chargedAhead,
         },
         'graphql request',
       );

@@ -14,7 +14,7 @@ import { healthRoutes, jsonErrorHandler, listen } from '@kabinet/http';
 import { graphqlHttpHandler } from '@kabinet/http/graphql';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
-import { Budgets, queryBudgets } from './budget';
+import { Budgets, holdingAnswersForCharges, queryBudgets } from './budget';
 import type { GatewayContext } from './context';
 import { providerCallbackProxy, registryUploadProxy } from './uploads';
 import { fileProxy } from './files';
@@ -109,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       });
     },
   });
+  holdingAnswersForCharges(gateway);
   // The API schema comes from SDL alone: give it the subgraphs' rules for reading dates.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => withSharedScalarParsing(apiSchema));
 
@@ -118,6 +119,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // X-Forwarded-For. `true` would take the leftmost entry, which the caller writes itself, and
   // hand every request a fresh address for budgets and login lockouts.
   app.set('trust proxy', options.trustProxy ? 1 : false);
+  // First in line, as nearly every request is GraphQL's: Express tries each route in order. Its
+  // handler is added once Apollo Server has started; until then the router has none.
+  const graphqlRoute = express.Router();
+  app.use('/graphql', graphqlRoute);
   const health = healthRoutes(app);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
@@ -172,8 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await server.start();
   logger.info({ operations: await operations.warmQueryPlans(gateway) }, 'query plans of manifest operations warmed');
 
-  app.use(
-    '/graphql',
+  graphqlRoute.use(
     requestLog(logger, metrics),
     graphqlHttpHandler(server, {
       bodyLimitBytes: requestBodyLimitBytes,

@@ -44,7 +44,7 @@ const isQuery = (query: string) => /^\s*(query\b|\{)/.test(query);
  * `rateLimitInfo` answers with this request's own budgets, which the gateway tells the subgraph
  * in a header (`costReportHeader`): two requests for it never share an answer.
  */
-const answersPerRequest = (query: string) => query.includes('rateLimitInfo');
+export const answersPerRequest = (query: string) => query.includes('rateLimitInfo');
 
 /** A service's name as a person reads it, in each language. */
 const serviceNames: Record<string, Translations> = {
