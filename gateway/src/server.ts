@@ -119,10 +119,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // X-Forwarded-For. `true` would take the leftmost entry, which the caller writes itself, and
   // hand every request a fresh address for budgets and login lockouts.
   app.set('trust proxy', options.trustProxy ? 1 : false);
-  // First in line, as nearly every request is GraphQL's: Express tries each route in order. Its
-  // handler is added once Apollo Server has started; until then the router has none.
-  const graphqlRoute = express.Router();
-  app.use('/graphql', graphqlRoute);
   const health = healthRoutes(app);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
@@ -132,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use('/oauth', oauthProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use(mailedLinkPages({ supergraphSdl: options.supergraphSdl }));
 
-  const { httpServer, port } = await listen(app, options.port, options.host);
+  const { httpServer, port, graphql } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
   const operations = persistedQueries<GatewayContext>({
     firstPartyOperations: options.firstPartyOperations ?? (options.production ? 'safelist' : 'free'),
@@ -177,26 +173,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await server.start();
   logger.info({ operations: await operations.warmQueryPlans(gateway) }, 'query plans of manifest operations warmed');
 
-  graphqlRoute.use(
-    requestLog(logger, metrics),
-    graphqlHttpHandler(server, {
-      bodyLimitBytes: requestBodyLimitBytes,
-      context: async ({ req, locale }) => {
-        const authorization = req.get('authorization');
-        const viewer = await viewerFromAuthorization(options.tokenKeys, authorization, options.sessions);
-        return {
-          viewer,
-          authorization,
-          clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          acceptLanguage: req.get('accept-language'),
-          locale,
-          facts: requestFacts(req),
-        };
-      },
-    }),
+  const answerErrors = jsonErrorHandler((error) => logger.error({ err: error }, 'request failed'));
+  app.use(answerErrors);
+  graphql.mount(
+    [
+      requestLog(logger, metrics),
+      graphqlHttpHandler(server, {
+        bodyLimitBytes: requestBodyLimitBytes,
+        context: async ({ req, locale }) => {
+          const authorization = req.get('authorization');
+          const viewer = await viewerFromAuthorization(options.tokenKeys, authorization, options.sessions);
+          return {
+            viewer,
+            authorization,
+            clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+            acceptLanguage: req.get('accept-language'),
+            locale,
+            facts: requestFacts(req),
+          };
+        },
+      }),
+    ],
+    answerErrors,
   );
-
-  app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
   health.ready();
 
   const url = `http://localhost:${port}`;

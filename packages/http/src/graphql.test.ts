@@ -23,15 +23,19 @@ const server = new ApolloServer<{ caller: string; locale: Locale }>({
 await server.start();
 const app = express();
 const handlerErrors: unknown[] = [];
-app.use('/graphql', graphqlHttpHandler(server, {
-    context: async ({ req, locale }) => {
-      if (req.get('x-caller') === 'nobody') throw new DomainError('UNAUTHENTICATED', { en: 'Log in', uk: 'Увійдіть', ru: 'Войдите' });
-      return { caller: req.get('x-caller') ?? 'stranger', locale };
-    },
-    bodyLimitBytes: limit,
-  }));
-app.use(jsonErrorHandler((error) => handlerErrors.push(error)));
-const { httpServer, port } = await listen(app, 0, '127.0.0.1');
+const { httpServer, port, graphql } = await listen(app, 0, '127.0.0.1');
+graphql.mount(
+  [
+    graphqlHttpHandler(server, {
+      context: async ({ req, locale }) => {
+        if (req.get('x-caller') === 'nobody') throw new DomainError('UNAUTHENTICATED', { en: 'Log in', uk: 'Увійдіть', ru: 'Войдите' });
+        return { caller: req.get('x-caller') ?? 'stranger', locale };
+      },
+      bodyLimitBytes: limit,
+    }),
+  ],
+  jsonErrorHandler((error) => handlerErrors.push(error)),
+);
 const url = `http://127.0.0.1:${port}/graphql`;
 afterAll(async () => {
   await server.stop();

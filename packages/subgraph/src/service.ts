@@ -129,7 +129,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   });
   definition.routes?.(app);
 
-  const { httpServer, port } = await listen(app, options.port, options.host);
+  const { httpServer, port, graphql } = await listen(app, options.port, options.host);
   const server = new ApolloServer<TContext>({
     schema: buildSubgraphGraphQLSchema(definition),
     introspection: !runtime.config.production,
@@ -167,13 +167,12 @@ export async function startSubgraph<TContext extends BaseContext>(
     });
   };
 
-  app.use(
-    '/graphql',
-    requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)),
-    graphqlHttpHandler(server, { context, bodyLimitBytes: requestBodyLimitBytes }),
+  const answerErrors = jsonErrorHandler((error) => logger.error({ err: error }, 'request failed'));
+  app.use(answerErrors);
+  graphql.mount(
+    [requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)), graphqlHttpHandler(server, { context, bodyLimitBytes: requestBodyLimitBytes })],
+    answerErrors,
   );
-
-  app.use(jsonErrorHandler((error) => logger.error({ err: error }, 'request failed')));
   health.ready();
 
   logger.info({ subgraph: definition.name, port }, 'subgraph listening');
