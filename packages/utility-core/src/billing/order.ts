@@ -1,6 +1,6 @@
 import type { Database, Transaction } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
-import { and, desc, eq, min } from 'drizzle-orm';
+import { and, desc, eq, min, sql } from 'drizzle-orm';
 import { addMonths, firstDayOf, periodOf, type Period } from '../calendar';
 import { messages } from '../messages';
 import type { SupplierRow } from '../suppliers';
@@ -66,19 +66,30 @@ export async function latestBilledPeriod(executor: Executor, t: UtilityTables, s
   return latest ? periodOf(latest.period) : null;
 }
 
+/**
+ * The supplier's billing order in one statement (a run checks it before and again under its
+ * lease): the latest month run, whether `period` was run, and, before any run, the earliest
+ * reading, which is only looked for then.
+ */
 export async function loadBillingOrder(executor: Executor, t: UtilityTables, supplierId: string, period: Period): Promise<BillingOrder> {
-  const latest = await latestBilledPeriod(executor, t, supplierId);
-  if (!latest) {
-    const [earliest] = await executor
-      .select({ period: min(t.readings.period) })
-      .from(t.readings)
-      .innerJoin(t.meters, eq(t.meters.id, t.readings.meterId))
-      .innerJoin(t.accounts, and(eq(t.accounts.id, t.meters.accountId), eq(t.accounts.supplierId, supplierId)));
-    return { latest, ran: false, earliestReading: earliest?.period ? periodOf(earliest.period) : null };
-  }
-  const [ran] = await executor
-    .select({ id: t.billingRuns.id })
-    .from(t.billingRuns)
-    .where(and(eq(t.billingRuns.supplierId, supplierId), eq(t.billingRuns.period, firstDayOf(period))));
-  return { latest, ran: Boolean(ran), earliestReading: null };
+  const { billingRuns: runs, suppliers, readings, meters, accounts } = t;
+  const supplierRuns = eq(runs.supplierId, supplierId);
+  const latestRun = executor.select({ period: runs.period }).from(runs).where(supplierRuns).orderBy(desc(runs.period)).limit(1);
+  const periodRun = executor.select({ id: runs.id }).from(runs).where(and(supplierRuns, eq(runs.period, firstDayOf(period))));
+  const anyRun = executor.select({ id: runs.id }).from(runs).where(supplierRuns);
+  const earliestReading = executor
+    .select({ period: min(readings.period) })
+    .from(readings)
+    .innerJoin(meters, eq(meters.id, readings.meterId))
+    .innerJoin(accounts, and(eq(accounts.id, meters.accountId), eq(accounts.supplierId, supplierId)));
+  const [order] = await executor
+    .select({
+      latest: sql<string | null>`(${latestRun})`,
+      ran: sql<boolean>`exists (${periodRun})`,
+      earliestReading: sql<string | null>`case when not exists (${anyRun}) then (${earliestReading}) end`,
+    })
+    .from(suppliers)
+    .where(eq(suppliers.id, supplierId));
+  const latest = order?.latest ? periodOf(order.latest) : null;
+  return { latest, ran: Boolean(order?.ran), earliestReading: !latest && order?.earliestReading ? periodOf(order.earliestReading) : null };
 }
