@@ -15,6 +15,9 @@ function fieldsOf<TTable extends Table>(subquery: object, table: TTable): TTable
   return Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, (subquery as Record<string, unknown>)[key]])) as TTable['_']['columns'];
 }
 
+/** An account's meters in the order they are shown: in service first, the newest first. */
+const meterOrder = (t: Tables) => [sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber)];
+
 // Placeholders of the statements below: the batch's keys (one array parameter) and the request's time.
 const ids = sql.placeholder('ids');
 const now = sql.placeholder('now');
@@ -25,9 +28,9 @@ const now = sql.placeholder('now');
  */
 export function prepareUtilityQueries(db: Database, t: Tables) {
   // An account's balance and latest bill and a meter's latest readings, each written once as a
-  // lateral subquery: read on their own (by account or meter ids), and with a login's accounts
-  // and their meters, as the Dashboard shows them: two statements in two round trips rather than
-  // five in three.
+  // lateral subquery: read on their own (by account or meter ids), and with a login's accounts,
+  // as the Dashboard shows them: a login's accounts come with their meters and those meters'
+  // latest readings in the same statement, one round trip rather than five in three.
   const balance = db
     .select({ total: balanceSum(t).as('total') })
     .from(t.ledgerEntries)
@@ -47,13 +50,22 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
     .orderBy(t.readings.zone, desc(t.readings.period))
     .as('latest_reading');
   return {
+    // A row per account, meter and zone (an account without meters once): a few rows per account.
     accountsByHolder: db
-      .select({ account: t.accounts, balance: balance.total, latestBill: fieldsOf(latestBill, t.bills) })
+      .select({
+        account: t.accounts,
+        balance: balance.total,
+        latestBill: fieldsOf(latestBill, t.bills),
+        meter: t.meters,
+        latestReading: fieldsOf(latestReadings, t.readings),
+      })
       .from(t.accounts)
       .leftJoinLateral(balance, sql`true`)
       .leftJoinLateral(latestBill, sql`true`)
+      .leftJoin(t.meters, eq(t.meters.accountId, t.accounts.id))
+      .leftJoinLateral(latestReadings, sql`true`)
       .where(anyOf(t.accounts.holderUserId, ids))
-      .orderBy(asc(t.accounts.accountNumber))
+      .orderBy(asc(t.accounts.accountNumber), ...meterOrder(t), asc(latestReadings.zone))
       .prepare('accounts_by_holder'),
     accountById: db
       .select({ account: t.accounts, supplier: t.suppliers })
@@ -73,7 +85,7 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
       .from(t.meters)
       .leftJoinLateral(latestReadings, sql`true`)
       .where(anyOf(t.meters.accountId, ids))
-      .orderBy(sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber), asc(latestReadings.zone))
+      .orderBy(...meterOrder(t), asc(latestReadings.zone))
       .prepare('meters_by_account'),
     meterById: db.select().from(t.meters).where(anyOf(t.meters.id, ids)).prepare('meter_by_id'),
     latestReadingsByMeter: db
@@ -121,19 +133,33 @@ export function createUtilityLoaders(queries: UtilityQueries, requestTime: Date)
   // Timestamps go to either driver as text, as drizzle's own columns send them.
   const at = requestTime.toISOString();
   const loaders = {
-    /** With each account's balance and latest bill, read in the same statement (primed: the Dashboard asks for both). */
+    /**
+     * With each account's balance, latest bill, meters and their latest readings, read in the
+     * same statement (primed: the Dashboard asks for all of them).
+     */
     accountsByHolder: new DataLoader<string, AccountRow[]>(async (userIds) => {
       const valid = validIds(userIds);
       const rows = valid.length ? await queries.accountsByHolder.execute({ ids: valid, now: at }) : [];
-      for (const { account, balance, latestBill } of rows) {
-        loaders.balanceByAccount.prime(account.id, Number(balance));
-        loaders.latestBillByAccount.prime(account.id, latestBill);
+      const accounts = new Map<string, AccountRow>();
+      const meters = new Map<string, MeterRow[]>();
+      const readings = new Map<string, ReadingRow[]>();
+      for (const { account, balance, latestBill, meter, latestReading } of rows) {
+        if (!accounts.has(account.id)) {
+          accounts.set(account.id, account);
+          meters.set(account.id, []);
+          loaders.balanceByAccount.prime(account.id, Number(balance));
+          loaders.latestBillByAccount.prime(account.id, latestBill);
+        }
+        if (!meter) continue;
+        if (!readings.has(meter.id)) {
+          readings.set(meter.id, []);
+          meters.get(account.id)!.push(meter);
+        }
+        if (latestReading) readings.get(meter.id)!.push(latestReading);
       }
-      return groupBy(
-        userIds,
-        rows.map((row) => row.account),
-        (row) => row.holderUserId!,
-      );
+      for (const [accountId, accountMeters] of meters) loaders.metersByAccount.prime(accountId, accountMeters);
+      for (const [meterId, latest] of readings) loaders.latestReadingsByMeter.prime(meterId, latest);
+      return groupBy(userIds, [...accounts.values()], (row) => row.holderUserId!);
     }),
 
     /** With its supplier, read in the same statement: what comes next for an account (its reading window, a submission) needs it. */
