@@ -50,7 +50,8 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
     .orderBy(t.readings.zone, desc(t.readings.period))
     .as('latest_reading');
   return {
-    // A row per account, meter and zone (an account without meters once): a few rows per account.
+    // A row per account, meter and zone (an account without meters once): a few rows per account,
+    // an account's rows together (two suppliers' accounts may share a number).
     accountsByHolder: db
       .select({
         account: t.accounts,
@@ -65,7 +66,7 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
       .leftJoin(t.meters, eq(t.meters.accountId, t.accounts.id))
       .leftJoinLateral(latestReadings, sql`true`)
       .where(anyOf(t.accounts.holderUserId, ids))
-      .orderBy(asc(t.accounts.accountNumber), ...meterOrder(t), asc(latestReadings.zone))
+      .orderBy(asc(t.accounts.accountNumber), asc(t.accounts.id), ...meterOrder(t), asc(latestReadings.zone))
       .prepare('accounts_by_holder'),
     accountById: db
       .select({ account: t.accounts, supplier: t.suppliers })
