@@ -55,14 +55,13 @@ export function assertAccountBillableInOrder(accountNumber: string, period: Peri
   });
 }
 
+/** The supplier's latest run: read on its own, or as a subquery of the billing order. */
+const latestRunOf = (executor: Executor, t: UtilityTables, supplierId: string) =>
+  executor.select({ period: t.billingRuns.period }).from(t.billingRuns).where(eq(t.billingRuns.supplierId, supplierId)).orderBy(desc(t.billingRuns.period)).limit(1);
+
 /** The latest month a supplier has run billing for, or null. */
 export async function latestBilledPeriod(executor: Executor, t: UtilityTables, supplierId: string): Promise<Period | null> {
-  const [latest] = await executor
-    .select({ period: t.billingRuns.period })
-    .from(t.billingRuns)
-    .where(eq(t.billingRuns.supplierId, supplierId))
-    .orderBy(desc(t.billingRuns.period))
-    .limit(1);
+  const [latest] = await latestRunOf(executor, t, supplierId);
   return latest ? periodOf(latest.period) : null;
 }
 
@@ -74,7 +73,6 @@ export async function latestBilledPeriod(executor: Executor, t: UtilityTables, s
 export async function loadBillingOrder(executor: Executor, t: UtilityTables, supplierId: string, period: Period): Promise<BillingOrder> {
   const { billingRuns: runs, suppliers, readings, meters, accounts } = t;
   const supplierRuns = eq(runs.supplierId, supplierId);
-  const latestRun = executor.select({ period: runs.period }).from(runs).where(supplierRuns).orderBy(desc(runs.period)).limit(1);
   const periodRun = executor.select({ id: runs.id }).from(runs).where(and(supplierRuns, eq(runs.period, firstDayOf(period))));
   const anyRun = executor.select({ id: runs.id }).from(runs).where(supplierRuns);
   const earliestReading = executor
@@ -84,7 +82,7 @@ export async function loadBillingOrder(executor: Executor, t: UtilityTables, sup
     .innerJoin(accounts, and(eq(accounts.id, meters.accountId), eq(accounts.supplierId, supplierId)));
   const [order] = await executor
     .select({
-      latest: sql<string | null>`(${latestRun})`,
+      latest: sql<string | null>`(${latestRunOf(executor, t, supplierId)})`,
       ran: sql<boolean>`exists (${periodRun})`,
       earliestReading: sql<string | null>`case when not exists (${anyRun}) then (${earliestReading}) end`,
     })
