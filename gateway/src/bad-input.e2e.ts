@@ -96,6 +96,19 @@ describe('bad input through the gateway', () => {
     }
   });
 
+  it("refuses a cursor holding the other kind of position than its list's order (a date for an instant, an instant for a date)", async () => {
+    const lists = [
+      `{ me { payments(first: 5, after: "${cursor('payments', 's2026-01-01')}") { edges { cursor } } } }`,
+      `{ me { electricityAccounts { ledger(first: 5, after: "${cursor('ledger', 's2026-01-01')}") { edges { cursor } } } } }`,
+      `{ me { heatAccounts { bills(first: 2, after: "${cursor('bills', 't2026-01-01T00:00:00.000Z')}") { edges { cursor } } } } }`,
+    ];
+    for (const query of lists) {
+      const response = await t.gql(query, { token });
+      expectErrorCode(response, 'BAD_USER_INPUT');
+      expect(JSON.stringify(response.errors)).not.toContain('INTERNAL_SERVER_ERROR');
+    }
+  });
+
   it('refuses an impossible Date with 400 BAD_USER_INPUT, in variables and literals', async () => {
     const operator = await loginAs(t, demoOperators.kyivEnergo);
     const newMeter = (installedOn: string) => ({

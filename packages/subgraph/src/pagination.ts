@@ -8,19 +8,29 @@ export type { Position };
 
 
 /**
+ * A paged list: its name, and whether its rows are ordered by a calendar date (`YYYY-MM-DD`, a
+ * date column) or by an instant (a timestamp column, a Date). A cursor holds a position of that
+ * kind only: the other kind would reach SQL as a value its column cannot take.
+ */
+export interface PagedList {
+  name: string;
+  orderedBy: 'date' | 'instant';
+}
+
+/**
  * Opaque to clients. It names its list, so that one list's cursor is refused by another, and
  * `t` marks an instant so that it decodes back to a Date.
  */
-export function encodeCursor(list: string, position: Position): string {
+export function encodeCursor(list: PagedList, position: Position): string {
   const at = position.at instanceof Date ? `t${position.at.toISOString()}` : `s${position.at}`;
-  return Buffer.from(`${list}|${at}|${position.id}`).toString('base64url');
+  return Buffer.from(`${list.name}|${at}|${position.id}`).toString('base64url');
 }
 
-export function decodeCursor(list: string, cursor: string): Position | null {
+export function decodeCursor(list: PagedList, cursor: string): Position | null {
   const [cursorList, at = '', id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (cursorList !== list || !id || !isUuid(id)) return null;
+  if (cursorList !== list.name || !id || !isUuid(id)) return null;
   // Checked as the database would take them: a crafted cursor is refused here, not failed in SQL.
-  if (at.startsWith('s')) return isCalendarDate(at.slice(1)) ? { at: at.slice(1), id } : null;
+  if (list.orderedBy === 'date') return at.startsWith('s') && isCalendarDate(at.slice(1)) ? { at: at.slice(1), id } : null;
   const instant = at.startsWith('t') ? parseInstant(at.slice(1)) : null;
   return instant ? { at: instant, id } : null;
 }
@@ -31,7 +41,7 @@ export interface PageArgs {
 }
 
 /** Validated page arguments of the list named `list`; a cursor it did not hand out is refused, not ignored. */
-export function pageArguments(args: PageArgs, list: string, defaultFirst = defaultPageSize): { first: number; after: Position | null } {
+export function pageArguments(args: PageArgs, list: PagedList, defaultFirst = defaultPageSize): { first: number; after: Position | null } {
   const first = args.first ?? defaultFirst;
   if (!Number.isInteger(first) || first < 0 || first > maxPageSize) {
     throw badInput(
@@ -61,7 +71,7 @@ export interface Connection<TNode> {
 export function toConnection<TRow, TNode = TRow>(
   rows: TRow[],
   first: number,
-  list: string,
+  list: PagedList,
   positionOf: (row: TRow) => Position,
   nodeOf: (row: TRow) => TNode = (row) => row as unknown as TNode,
 ): Connection<TNode> {

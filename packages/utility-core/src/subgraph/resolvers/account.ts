@@ -7,6 +7,7 @@ import { scopeOf, withScope } from '../../access';
 import { assertPeriod } from '../../billing/run';
 import { addMonths, firstDayOf, localDateIn, periodOf, periodsBetween, startOfLocalDate } from '../../calendar';
 import type { UtilityContext } from '../context';
+import { pagedLists } from '../paged-lists';
 import type { CabinetAccountResolvers } from '../generated/resolvers-types';
 import type { AccountRow } from '../../tables';
 import { readingWindowStatus } from '../../suppliers';
@@ -40,7 +41,7 @@ export const accountResolvers: CabinetAccountResolvers = {
   },
 
   bills: async (account, args, context) => {
-    const { first, after } = pageArguments(args, 'bills', 12);
+    const { first, after } = pageArguments(args, pagedLists.bills, 12);
     const { bills } = context.services.tables;
     const rows = await context.db
       .select()
@@ -48,7 +49,7 @@ export const accountResolvers: CabinetAccountResolvers = {
       .where(and(eq(bills.accountId, account.id), lte(bills.issuedAt, context.now), afterPosition(bills.period, bills.id, after)))
       .orderBy(desc(bills.period), desc(bills.id))
       .limit(first + 1);
-    return toConnection(withScope(rows, scopeOf(account)), first, 'bills', (bill) => ({ at: bill.period, id: bill.id }));
+    return toConnection(withScope(rows, scopeOf(account)), first, pagedLists.bills, (bill) => ({ at: bill.period, id: bill.id }));
   },
 
   bill: async (account, args, context) => {
@@ -62,7 +63,7 @@ export const accountResolvers: CabinetAccountResolvers = {
   },
 
   ledger: async (account, args, context) => {
-    const { first, after } = pageArguments(args, 'ledger', 20);
+    const { first, after } = pageArguments(args, pagedLists.ledger, 20);
     const { ledgerEntries: entries } = context.services.tables;
     const rows = await context.db
       .select()
@@ -70,7 +71,7 @@ export const accountResolvers: CabinetAccountResolvers = {
       .where(and(eq(entries.accountId, account.id), lte(entries.occurredAt, context.now), afterPosition(entries.occurredAt, entries.id, after)))
       .orderBy(desc(entries.occurredAt), desc(entries.id))
       .limit(first + 1);
-    return toConnection(rows, first, 'ledger', (entry) => ({ at: entry.occurredAt, id: entry.id }), (entry) => ({ ...entry, currency: account.currency }));
+    return toConnection(rows, first, pagedLists.ledger, (entry) => ({ at: entry.occurredAt, id: entry.id }), (entry) => ({ ...entry, currency: account.currency }));
   },
 
   /** Per billed month: consumption by zone as it turned out (estimates replaced by their corrections). */

@@ -3,6 +3,7 @@ import { afterPosition } from '@kabinet/db';
 import { and, desc, eq } from 'drizzle-orm';
 import { localDateIn } from '../../calendar';
 import type { UtilityContext } from '../context';
+import { pagedLists } from '../paged-lists';
 import type { MeterResolvers } from '../generated/resolvers-types';
 import { withScope, type Scoped } from '../../access';
 import type { MeterRow } from '../../tables';
@@ -23,7 +24,7 @@ export const meterResolvers: MeterResolvers = {
   latestReading: async (meter, _args, context) =>
     (await latestReadings(meter, context)).find((reading) => reading.zone === meter.zones[0]) ?? null,
   readings: async (meter, args, context) => {
-    const { first, after } = pageArguments(args, 'readings', 12);
+    const { first, after } = pageArguments(args, pagedLists.readings, 12);
     const { readings } = context.services.tables;
     const rows = await context.db
       .select()
@@ -31,6 +32,6 @@ export const meterResolvers: MeterResolvers = {
       .where(and(eq(readings.meterId, meter.id), afterPosition(readings.period, readings.id, after)))
       .orderBy(desc(readings.period), desc(readings.id))
       .limit(first + 1);
-    return toConnection(withScope(rows, meter.scope), first, 'readings', (reading) => ({ at: reading.period, id: reading.id }));
+    return toConnection(withScope(rows, meter.scope), first, pagedLists.readings, (reading) => ({ at: reading.period, id: reading.id }));
   },
 };

@@ -7,6 +7,7 @@ import { vatFor, vatRateOf, type ComputedCharges, type PricedLine } from '../../
 import { assertPeriod, isMeterZoneSet, runBilling } from '../../billing/run';
 import type { Period } from '../../calendar';
 import type { UtilityContext } from '../context';
+import { pagedLists } from '../paged-lists';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import type { AccountRow } from '../../tables';
 import { replaceMeter } from '../../meter-replacement';
@@ -72,9 +73,9 @@ export const cabinetQuery: Required<QueryResolvers> = {
   },
 
   cabinetAppeals: async (_parent, args, context) => {
-    const { first, after } = pageArguments(args, 'appeals', 20);
+    const { first, after } = pageArguments(args, pagedLists.appeals, 20);
     const rows = await context.services.appeals.forStaff(context.viewer, args.status, first, after);
-    return toConnection(rows, first, 'appeals', (appeal) => ({ at: appeal.updatedAt, id: appeal.id }));
+    return toConnection(rows, first, pagedLists.appeals, (appeal) => ({ at: appeal.updatedAt, id: appeal.id }));
   },
 
   /** The tariff calculator: a month's consumption under the supplier's tariffs in effect today, for anyone. */
