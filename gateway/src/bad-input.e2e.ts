@@ -54,7 +54,8 @@ describe('bad input through the gateway', () => {
   it('refuses a NUL byte or a control character in any string, in variables or literals, and writes nothing', async () => {
     const email = `nul-${randomUUID().slice(0, 8)}@kabinet.test`;
     const register = 'mutation ($input: RegisterInput!) { register(input: $input) { __typename } }';
-    for (const displayName of ['Олена\u0000', 'Олена\u0007', 'a\u001b[31m']) {
+    // C0 and C1 controls (U+009B is a terminal's escape sequence introducer), and a lone surrogate.
+    for (const displayName of ['Олена\u0000', 'Олена\u0007', 'a\u001b[31m', 'a\u009b31m', 'Олена\u0085', 'Олена\ud800']) {
       const response = await t.gql(register, { variables: { input: { email, password: 'a-long-pass-2026', displayName } } });
       expectClientError(response, 'BAD_USER_INPUT');
     }
@@ -107,6 +108,16 @@ describe('bad input through the gateway', () => {
       expectErrorCode(response, 'BAD_USER_INPUT');
       expect(JSON.stringify(response.errors)).not.toContain('INTERNAL_SERVER_ERROR');
     }
+  });
+
+  it('refuses a billing month PostgreSQL cannot store (year 0000) with BAD_USER_INPUT, to a holder and to an operator', async () => {
+    const bills = await t.gql('{ me { electricityAccounts { bill(period: "0000-01") { id } } heatAccounts { bill(period: "0000-12") { id } } } }', { token });
+    expectErrorCode(bills, 'BAD_USER_INPUT');
+    expect(JSON.stringify(bills.errors)).not.toContain('INTERNAL_SERVER_ERROR');
+    const operator = await loginAs(t, demoOperators.kyivEnergo);
+    const run = await t.gql('mutation { runElectricityBilling(input: { period: "0000-01" }) { __typename } }', { token: operator });
+    expectErrorCode(run, 'BAD_USER_INPUT');
+    expect(JSON.stringify(run.errors)).not.toContain('INTERNAL_SERVER_ERROR');
   });
 
   it('refuses an impossible Date with 400 BAD_USER_INPUT, in variables and literals', async () => {

@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import { isCalendarDate } from '@kabinet/input/dates';
 
 /**
  * Calendar arithmetic on plain strings: a `LocalDate` is `YYYY-MM-DD` and a `Period` (a
@@ -52,8 +53,9 @@ export function daysBetween(from: LocalDate, to: LocalDate): number {
   return Math.round((utcOf(to) - utcOf(from)) / dayMs);
 }
 
+/** `YYYY-MM` whose first day PostgreSQL can store (there is no year 0). */
 export function isPeriod(value: string): boolean {
-  return periodPattern.test(value);
+  return periodPattern.test(value) && isCalendarDate(`${value}-01`);
 }
 
 export function periodOf(date: LocalDate): Period {
