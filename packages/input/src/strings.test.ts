@@ -12,6 +12,13 @@ describe('string inputs', () => {
     for (const text of ['a\u0000', '\u0007bell', 'esc\u001b[31m', 'del\u007f', 'vt\u000b']) expect(stringProblem(text)).toBe('CONTROL_CHARACTER');
   });
 
+  it('refuses C1 controls and lone surrogates, and keeps characters outside the BMP', () => {
+    for (const text of ['csi\u009b31m', 'nel\u0085', 'pad\u0080', 'lone\ud800', '\udc00lone', 'reversed\udc00\ud800']) {
+      expect(stringProblem(text), JSON.stringify(text)).toBe('CONTROL_CHARACTER');
+    }
+    for (const text of ['emoji 😀', 'Ґанок і ліхтарі', 'non-breaking\u00a0space', 'Zoë']) expect(stringProblem(text)).toBeNull();
+  });
+
   it('refuses text longer than any field takes', () => {
     expect(stringProblem('x'.repeat(maxStringLength + 1))).toBe('TOO_LONG');
   });

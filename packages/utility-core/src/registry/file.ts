@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { isCalendarDate } from '@kabinet/input';
+import { isCalendarDate } from '@kabinet/input/dates';
 import type { LocalDate } from '../calendar';
 
 /*
