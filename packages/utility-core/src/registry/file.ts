@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { isCalendarDate } from '@kabinet/input/dates';
+import { stringProblem } from '@kabinet/input/text';
 import type { LocalDate } from '../calendar';
 
 /*
@@ -80,6 +81,8 @@ export function readRegistry(text: string): { rows: RegistryRow[]; problems: Reg
   body.forEach((record, index) => {
     const line = index + 2;
     const cell = (column: number) => (column === -1 ? '' : (record[column] ?? '').trim());
+    // A NUL would fail the statement (and the file with it); other controls would reach the ledger.
+    if (record.some((value) => stringProblem(value))) return void problems.push({ line, reason: 'a field holds a control character or is too long' });
     const paidOn = dateOf(cell(at.date));
     const amountMinor = amountOf(cell(at.amount));
     const accountNumber = cell(at.accountNumber);

@@ -5,9 +5,11 @@ import { localDateIn, startOfLocalDate } from '../calendar';
 import { postPayment } from '../ledger';
 import type { UtilityTables } from '../tables';
 import type { RegistryProblem, RegistryRow } from './file';
+import type { RegistrySource } from './sources';
 
 /** What an import did with each row: the answer to the operator who uploaded the file. */
 export interface RegistryReport {
+  /** The bank's name as Kabinet writes it, whatever spelling the upload used. */
   source: string;
   rows: number;
   posted: number;
@@ -25,8 +27,8 @@ export interface RegistryReport {
  * The ledger's id of a registry payment: the same bank reference from the same source is the same
  * payment, however many files carry it, so the ledger's (payment, account) key posts it once.
  */
-export function registryPaymentId(supplierId: string, source: string, reference: string): string {
-  const hex = createHash('sha256').update(`registry:${supplierId}:${source.toLowerCase()}:${reference}`).digest('hex');
+export function registryPaymentId(supplierId: string, source: RegistrySource, reference: string): string {
+  const hex = createHash('sha256').update(`registry:${supplierId}:${source.code}:${reference}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -39,7 +41,7 @@ const byNumber = (number: string) => number.replace(/\s+/g, '').toUpperCase();
 export async function importRegistry(
   tx: Transaction,
   t: UtilityTables,
-  registry: { supplierId: string; timeZone: string; source: string; rows: RegistryRow[]; problems: RegistryProblem[] },
+  registry: { supplierId: string; timeZone: string; source: RegistrySource; rows: RegistryRow[]; problems: RegistryProblem[] },
   now: Date,
 ): Promise<RegistryReport> {
   const numbers = [...new Set(registry.rows.map((row) => row.accountNumber))];
@@ -55,7 +57,7 @@ export async function importRegistry(
   const seen = new Set(earlier.map((entry) => entry.paymentId));
 
   const report: RegistryReport = {
-    source: registry.source,
+    source: registry.source.name,
     rows: registry.rows.length + registry.problems.length,
     posted: 0,
     alreadyPosted: 0,
@@ -91,7 +93,7 @@ export async function importRegistry(
         currency: account.currency,
         // The day it was paid at the bank, as the supplier's calendar counts it.
         capturedAt: startOfLocalDate(row.paidOn, registry.timeZone),
-        description: `Оплата через ${registry.source} (${row.reference})`.slice(0, 200),
+        description: `Оплата через ${registry.source.name} (${row.reference})`.slice(0, 200),
       },
       now,
     );

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import express, { type Response, type Router } from 'express';
 import { readRegistry, RegistryFileError } from '../registry/file';
 import { importRegistry } from '../registry/import';
+import { findRegistrySource, registrySources } from '../registry/sources';
 import type { UtilityTables } from '../tables';
 
 const refuse = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -34,15 +35,18 @@ export function registryRouter(options: {
       if (viewer.role !== 'OPERATOR' || !viewer.supplierId) return void refuse(res, 403, 'FORBIDDEN', 'Only a supplier’s operators upload its payment registries');
       const [supplier] = await options.db.select().from(options.tables.suppliers).where(eq(options.tables.suppliers.id, viewer.supplierId));
       if (!supplier) return void refuse(res, 403, 'FORBIDDEN', 'Your supplier is not served by this utility');
-      const source = typeof req.query.source === 'string' ? req.query.source.trim() : '';
-      if (source.length < 2 || source.length > 100) return void refuse(res, 400, 'BAD_USER_INPUT', 'Name the bank the registry comes from: ?source=<bank>, 2 to 100 characters');
+      const source = typeof req.query.source === 'string' ? findRegistrySource(req.query.source) : null;
+      if (!source) {
+        const known = registrySources.map(({ names }) => names[0]).join(', ');
+        return void refuse(res, 400, 'UNKNOWN_REGISTRY_SOURCE', `Name the bank the registry comes from: ?source=<bank>, one of ${known}`);
+      }
 
       const text = typeof req.body === 'string' ? req.body : '';
       const { rows, problems } = readRegistry(text);
       const report = await options.db.transaction((tx) =>
         importRegistry(tx, options.tables, { supplierId: supplier.id, timeZone: supplier.timeZone, source, rows, problems }, options.now()),
       );
-      options.logger.info({ supplier: supplier.code, source, rows: report.rows, posted: report.posted, alreadyPosted: report.alreadyPosted, unmatched: report.unmatched.length }, 'payment registry imported');
+      options.logger.info({ supplier: supplier.code, source: source.code, rows: report.rows, posted: report.posted, alreadyPosted: report.alreadyPosted, unmatched: report.unmatched.length }, 'payment registry imported');
       const currency = report.currency ?? 'UAH';
       res.json({
         source: report.source,
