@@ -116,6 +116,15 @@ export const messages = {
         ru: `Слишком много неверных подтверждений для этого номера счёта. Попробуйте снова после ${when}.`,
       }[locale];
     }),
+  linkLockedForLogin: (until: Date, timeZone: string): Translations =>
+    translated((locale) => {
+      const when = momentIn(locale, until, timeZone);
+      return {
+        en: `Too many wrong proofs from this login. Linking accounts is locked until ${when}.`,
+        uk: `Забагато хибних підтверджень з цього входу. Привʼязування рахунків заблоковано до ${when}.`,
+        ru: `Слишком много неверных подтверждений с этого входа. Привязка счетов заблокирована до ${when}.`,
+      }[locale];
+    }),
   linkProofRejected: (): Translations => ({
     en: 'This account number and proof do not match an account of this supplier',
     uk: 'Цей номер рахунку й підтвердження не відповідають жодному рахунку цього постачальника',

@@ -289,7 +289,8 @@ export function defineUtilityTables(schema: PgSchema) {
       accountNumber: text('account_number').notNull(),
       failedAt: timestamp('failed_at', { withTimezone: true }).notNull(),
     },
-    (table) => [index().on(table.supplierId, table.accountNumber, table.failedAt)],
+    // By number (its lock, for every login) and by login (the login's lock, over all numbers).
+    (table) => [index().on(table.supplierId, table.accountNumber, table.failedAt), index().on(table.userId, table.failedAt)],
   );
 
   /** Bills by email: PENDING until the address is confirmed, then ACTIVE (or CANCELLED); one per account. */

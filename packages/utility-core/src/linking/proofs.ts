@@ -4,6 +4,12 @@ import { normalizeReceiptCode } from '../billing/statement';
 
 /** Wrong proofs allowed per account number within the window, from all logins together, then the number locks for all. */
 export const maxLinkFailures = 5;
+/**
+ * Wrong proofs allowed per login within the window, over all numbers, then linking locks for that
+ * login: spreading guesses over many numbers (5 each) gains a login nothing past this. A household
+ * mistyping a few numbers stays far below it.
+ */
+export const maxLoginLinkFailures = 10;
 export const linkFailureWindowMs = 60 * 60 * 1000;
 export const linkCodeTtlMs = 7 * 24 * 3600 * 1000;
 
@@ -46,15 +52,15 @@ export function hashOfficeCode(code: string): string {
 }
 
 /**
- * When the lockout ends: an hour after any `maxLinkFailures` failures that fell within one
+ * When the lockout ends: an hour after any `maxFailures` failures that fell within one
  * hour; null if not locked now. Failures older than two hours cannot matter (see
  * `lockoutLookbackMs`).
  */
-export function lockedUntil(failureTimes: Date[], now: Date): Date | null {
+export function lockedUntil(failureTimes: Date[], now: Date, maxFailures = maxLinkFailures): Date | null {
   const times = failureTimes.map((time) => time.getTime()).sort((a, b) => a - b);
   let until: number | null = null;
-  for (let last = maxLinkFailures - 1; last < times.length; last += 1) {
-    const first = times[last - maxLinkFailures + 1]!;
+  for (let last = maxFailures - 1; last < times.length; last += 1) {
+    const first = times[last - maxFailures + 1]!;
     if (times[last]! - first < linkFailureWindowMs) until = Math.max(until ?? 0, times[last]! + linkFailureWindowMs);
   }
   return until !== null && until > now.getTime() ? new Date(until) : null;

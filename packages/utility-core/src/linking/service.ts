@@ -19,6 +19,7 @@ import {
   lockedUntil,
   lockoutLookbackMs,
   matchesReceiptCode,
+  maxLoginLinkFailures,
   matchesRecentPayment,
   newOfficeCode,
   normalizeSurname,
@@ -32,7 +33,7 @@ export interface LinkInput {
 
 type Outcome =
   | { kind: 'linked'; account: AccountRow }
-  | { kind: 'locked'; until: Date }
+  | { kind: 'locked'; until: Date; of: 'ACCOUNT_NUMBER' | 'LOGIN' }
   | { kind: 'rejected'; attemptsLeft: number; lockedUntil: Date | null }
   | { kind: 'heldByAnother' }
   | { kind: 'deactivated' };
@@ -102,7 +103,9 @@ export function createLinkingService(db: Database, t: UtilityTables) {
      * every login, so that rotating logins gains no guesses; attempts on a number are serialized
      * across logins, so aliased or parallel requests count one by one. A successful link clears
      * nothing: it proves one proof right, not that the earlier wrong ones were harmless, and
-     * clearing them would hand the next guesser fresh attempts.
+     * clearing them would hand the next guesser fresh attempts. A login's wrong proofs over all
+     * numbers lock linking for that login too (`maxLoginLinkFailures`), so guessing a few times at
+     * each of many numbers gains nothing either.
      */
     async link(viewer: Viewer | null, input: LinkInput, now: Date): Promise<AccountRow> {
       if (!viewer) throw unauthenticated();
@@ -117,9 +120,17 @@ export function createLinkingService(db: Database, t: UtilityTables) {
       }
 
       const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+        // The login's lock first, then the number's: every attempt takes them in this order.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`link-login:${viewer.userId}`}))`);
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`link:${supplier.id}:${accountNumber}`}))`);
         const [deactivated] = await tx.select().from(t.deactivatedLogins).where(eq(t.deactivatedLogins.userId, viewer.userId));
         if (deactivated) return { kind: 'deactivated' };
+        const loginFailures = await tx
+          .select({ failedAt: t.linkFailures.failedAt })
+          .from(t.linkFailures)
+          .where(and(eq(t.linkFailures.userId, viewer.userId), gt(t.linkFailures.failedAt, new Date(now.getTime() - lockoutLookbackMs))));
+        const loginLocked = lockedUntil(loginFailures.map((failure) => failure.failedAt), now, maxLoginLinkFailures);
+        if (loginLocked) return { kind: 'locked', until: loginLocked, of: 'LOGIN' };
         const failures = await tx
           .select({ failedAt: t.linkFailures.failedAt })
           .from(t.linkFailures)
@@ -131,7 +142,7 @@ export function createLinkingService(db: Database, t: UtilityTables) {
             ),
           );
         const locked = lockedUntil(failures.map((failure) => failure.failedAt), now);
-        if (locked) return { kind: 'locked', until: locked };
+        if (locked) return { kind: 'locked', until: locked, of: 'ACCOUNT_NUMBER' };
 
         const [account] = await tx
           .select()
@@ -156,7 +167,8 @@ export function createLinkingService(db: Database, t: UtilityTables) {
         case 'linked':
           return outcome.account;
         case 'locked':
-          throw new DomainError('LINK_LOCKED', messages.linkLocked(outcome.until, supplier.timeZone), {
+          throw new DomainError('LINK_LOCKED', (outcome.of === 'LOGIN' ? messages.linkLockedForLogin : messages.linkLocked)(outcome.until, supplier.timeZone), {
+            locked: outcome.of,
             lockedUntil: outcome.until.toISOString(),
             retryAfterSeconds: Math.ceil((outcome.until.getTime() - now.getTime()) / 1000),
           });

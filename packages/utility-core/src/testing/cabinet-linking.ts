@@ -432,7 +432,7 @@ export function describeCabinetLinking(fixture: CabinetFixture): void {
         expect(fifth.extensions?.lockedUntil).toBe(inAnHour(start));
 
         const locked = expectErrorCode(await link(customer.token, bySurname, 'HOLDER_SURNAME', surname(bySurname)), 'LINK_LOCKED');
-        expect(locked.extensions).toMatchObject({ lockedUntil: inAnHour(start), retryAfterSeconds: 3600 });
+        expect(locked.extensions).toMatchObject({ locked: 'ACCOUNT_NUMBER', lockedUntil: inAnHour(start), retryAfterSeconds: 3600 });
         expect(await kit.holderOf(accountId)).toBeNull();
 
         // Only this number: another number is still open to this login.
@@ -466,6 +466,22 @@ export function describeCabinetLinking(fixture: CabinetFixture): void {
 
         kit.at(inAnHour(start));
         expectLinked(await link(sixth.token, bySurname, 'HOLDER_SURNAME', surname(bySurname)), accountId);
+      });
+
+      it('locks linking for a login after 10 wrong proofs over several numbers, even its right proof, for an hour', async () => {
+        const accountId = await kit.accountId(bySurname);
+        const customer = await kit.customer();
+        // Three guesses at each of several numbers: no number gets near its own lock.
+        for (let attempt = 0; attempt < 10; attempt += 1) {
+          const unknown = { supplier: bySurname.supplier, number: fixture.unknownNumber(bySurname.supplier, Math.floor(attempt / 3)) };
+          expectErrorCode(await link(customer.token, unknown, 'HOLDER_SURNAME', wrongSurname(attempt)), 'LINK_PROOF_REJECTED');
+        }
+        const locked = expectErrorCode(await link(customer.token, bySurname, 'HOLDER_SURNAME', surname(bySurname)), 'LINK_LOCKED');
+        expect(locked.extensions).toMatchObject({ locked: 'LOGIN', lockedUntil: inAnHour(start), retryAfterSeconds: 3600 });
+        expect(await kit.holderOf(accountId)).toBeNull();
+        // Another login is not locked by this one's guesses, and the number itself was never tried.
+        const other = await kit.customer();
+        expectLinked(await link(other.token, bySurname, 'HOLDER_SURNAME', surname(bySurname)), accountId);
       });
 
       it('clears no wrong proofs when a link succeeds: the next guesser gets no fresh attempts', async () => {

@@ -766,7 +766,8 @@ export type Mutation = {
   /**
    * Links a supplier's account to this login with one proof the supplier accepts. Errors: SUPPLIER_NOT_FOUND,
    * INVALID_ACCOUNT_NUMBER, PROOF_NOT_ACCEPTED, LINK_PROOF_REJECTED, LINK_LOCKED (5 wrong proofs in an hour lock the
-   * number for an hour), ACCOUNT_HELD_BY_ANOTHER_LOGIN (release it there first).
+   * number for an hour; 10 from one login over any numbers lock linking for that login; `locked` says which),
+   * ACCOUNT_HELD_BY_ANOTHER_LOGIN (release it there first).
    */
   linkCabinetAccount: LinkCabinetAccountPayload;
   /** Releases an account this login holds; its e-receipts stop. */

@@ -1,0 +1,1 @@
+CREATE INDEX "link_failures_user_id_failed_at_index" ON "heat"."link_failures" USING btree ("user_id","failed_at");
