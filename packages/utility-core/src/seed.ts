@@ -73,14 +73,17 @@ export async function seedUtilityDemo(options: {
   suppliers: DemoSupplier[];
   now: Date;
   logger: Logger;
-  /** How many months of readings and bills (4 unless a utility needs a longer story, e.g. a whole heating season). */
-  months?: number;
+  /**
+   * How many months of readings and bills, back from a supplier's newest closed month (4 unless a
+   * utility needs a longer story, e.g. a heating season's end and start, which depends on the month).
+   */
+  months?: number | ((newest: Period) => number);
   /** What only the utility knows about a supplier (its tariffs), before its accounts. */
   seedSupplier(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier): Promise<void>;
   /** What only the utility knows about a supplier's accounts (heat's premises and buildings), once they exist, for the seeded months. */
   seedAccounts?(tx: Transaction, supplier: SupplierRow, demo: DemoSupplier, periods: Period[]): Promise<void>;
 }) {
-  const seededMonths = options.months ?? defaultSeededMonths;
+  const monthsBack = (newest: Period) => (typeof options.months === 'function' ? options.months(newest) : (options.months ?? defaultSeededMonths));
   const { db, tables: t, rules, now } = options;
   const utility = rules.utility;
   const billing: { supplier: SupplierRow; periods: Period[] }[] = [];
@@ -118,7 +121,8 @@ export async function seedUtilityDemo(options: {
     const seeded = options.suppliers.map((demo) => {
       const supplier = supplierRows.find((row) => row.code === demo.code)!;
       const newest = lastClosedPeriod(supplierToday(supplier, now), demo.readingWindow);
-      const periods = Array.from({ length: seededMonths }, (_, index) => addMonths(newest, index - seededMonths + 1));
+      const months = monthsBack(newest);
+      const periods = Array.from({ length: months }, (_, index) => addMonths(newest, index - months + 1));
       return { demo, supplier, periods };
     });
     for (const { demo, supplier } of seeded) await options.seedSupplier(tx, supplier, demo);

@@ -32,8 +32,17 @@ interface DemoHeatSupplier extends DemoSupplier {
   building?: { address: string; meterSerialNumber: string; meterStartValue: string; commonAreaShareBasisPoints: number; gcalPerHeatingMonth: string };
 }
 
-/** The seeded months cover a whole heating season: its end in April and its start in October. */
-export const seededHeatMonths = 9;
+/**
+ * The seeded months show a heating season's end (April) and a start (October), whatever the month
+ * Kabinet starts in: at least 9 back from the newest closed month, and as many more (up to 13) as
+ * it takes to reach both.
+ */
+export function seededHeatMonths(newest: Period): number {
+  const covers = (months: number, month: string) => Array.from({ length: months }, (_, index) => addMonths(newest, -index).slice(5)).includes(month);
+  let months = 9;
+  while (!covers(months, '04') || !covers(months, '10')) months += 1;
+  return months;
+}
 
 /** Heating seasons as Ukrainian cities open and close them: from 16 October to 10 April. */
 export function demoSeasons(now: Date): { startsOn: string; endsOn: string | null }[] {
