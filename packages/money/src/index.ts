@@ -88,3 +88,9 @@ export function formatQuantity(value: Big, places = 3): string {
   const fixed = value.toFixed(places);
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
+
+/** A unit price as tariffs are printed: always to the kopiyka (`1540.00`, `95.20`), further only where the tariff goes (`4.3224`). */
+export function formatUnitPrice(value: Big, places = 6): string {
+  const [whole, fraction = ''] = formatQuantity(value, places).split('.');
+  return `${whole}.${fraction.padEnd(2, '0')}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Big, formatMinor, formatQuantity, fromMinorUnits, parseDecimal, parseQuantity, toMinorUnits } from './index';
+import { Big, formatMinor, formatQuantity, formatUnitPrice, fromMinorUnits, parseDecimal, parseQuantity, toMinorUnits } from './index';
 
 describe('money', () => {
   it('formats minor units as decimal strings by the currency exponent', () => {
@@ -52,6 +52,11 @@ describe('exact decimals', () => {
     expect(parseQuantity('19488,', 3)).toBeNull();
     expect(formatQuantity(new Big('12.5000'))).toBe('12.5');
     expect(formatQuantity(new Big('250'))).toBe('250');
+    // Prices to the kopiyka at least, further only where the tariff goes.
+    expect(formatUnitPrice(new Big('1540'))).toBe('1540.00');
+    expect(formatUnitPrice(new Big('95.2'))).toBe('95.20');
+    expect(formatUnitPrice(new Big('4.3224'))).toBe('4.3224');
+    expect(formatUnitPrice(new Big('2.6400000'))).toBe('2.64');
     expect(formatQuantity(new Big('0.0004'))).toBe('0');
     expect(fromMinorUnits(12345, 'UAH').toString()).toBe('123.45');
   });

@@ -1,5 +1,5 @@
 import type { Database } from '@kabinet/db';
-import { Big, formatMinor, formatQuantity } from '@kabinet/money';
+import { Big, formatMinor, formatQuantity, formatUnitPrice } from '@kabinet/money';
 import { asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { UtilityRules } from '../billing/run';
@@ -92,7 +92,7 @@ export async function loadBillDocument(
         description: line.description,
         quantity: quantity(line.quantity),
         unit: line.unit,
-        unitPrice: line.unitPrice === null ? null : formatQuantity(new Big(line.unitPrice), 6),
+        unitPrice: line.unitPrice === null ? null : formatUnitPrice(new Big(line.unitPrice)),
         amount: amount(line.amountMinor),
       })),
     totals: {
