@@ -4,7 +4,7 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
@@ -49,6 +49,18 @@ const confirmationDeadlineMs = 15 * 60_000;
 const reconcileAfterMs = 2 * 60_000;
 /** An order the provider has never seen, this old: the payer left without paying. */
 const abandonedAfterMs = 60 * 60_000;
+/**
+ * How long the provider's page takes payments (LiqPay's `expired_date`): a payer who has not paid
+ * in a day starts again, and a payment stuck at 3-D Secure or `processing` has an end.
+ */
+export const paymentPageTtlMs = 24 * 60 * 60_000;
+/**
+ * After the page expired, the provider may still finish what was under way at that moment (a
+ * 3-D Secure check started a minute before): only then is an order it still calls unfinished FAILED.
+ */
+const expiryGraceMs = 60 * 60_000;
+/** Checkouts asked about in one pass; the least recently asked first, so none is left out for long. */
+const reconcileBatch = 50;
 
 const pollMs = 20;
 
@@ -91,8 +103,11 @@ export function createCheckouts(options: CheckoutsOptions) {
     for (const item of items) splits.set(merchantOf(item)!, (splits.get(merchantOf(item)!) ?? 0) + item.amountMinor);
     const provider = options.providers.get(checkout.provider);
     if (!provider) throw new Error(`checkout ${checkout.id}: provider ${checkout.provider} is not configured`);
+    const now = options.now();
+    const pageExpiresAt = new Date(now.getTime() + paymentPageTtlMs);
     const paymentUrl = provider.paymentPage({
       orderId: checkout.id,
+      expiresAt: pageExpiresAt,
       amountMinor: checkout.totalMinor,
       currency: currency!,
       description: describe(items, checkout.locale as Locale),
@@ -100,7 +115,7 @@ export function createCheckouts(options: CheckoutsOptions) {
       splits: [...splits].map(([merchantId, amountMinor]) => ({ merchantId, amountMinor })),
       language: checkout.locale as Locale,
     });
-    await tx.update(payments).set({ status: 'PENDING', currency, paymentUrl, updatedAt: options.now() }).where(eq(payments.id, checkout.id));
+    await tx.update(payments).set({ status: 'PENDING', currency, paymentUrl, pageExpiresAt, updatedAt: now }).where(eq(payments.id, checkout.id));
   }
 
   /** Events that post a capture (or its reversal) to each item's ledger, in the transaction that decided it. */
@@ -320,21 +335,27 @@ export function createCheckouts(options: CheckoutsOptions) {
         .select()
         .from(payments)
         .where(and(eq(payments.status, 'PENDING'), lt(payments.updatedAt, stale), or(isNull(payments.checkedAt), lt(payments.checkedAt, stale))))
-        .orderBy(asc(payments.updatedAt))
-        .limit(50);
+        // Never asked first, then the longest unasked: a batch of orders that never settle cannot hold the rest back.
+        .orderBy(sql`${payments.checkedAt} asc nulls first`, asc(payments.updatedAt))
+        .limit(reconcileBatch);
       let settled = 0;
       for (const checkout of pending) {
         const provider = options.providers.get(checkout.provider);
         if (!provider) continue;
         try {
           const notice = await provider.queryStatus(checkout.id);
-          if (notice) {
-            await applyNotice(provider.name, notice);
-          } else if (checkout.createdAt.getTime() < now.getTime() - abandonedAfterMs) {
-            // The provider has never seen it: the payer left before paying.
+          // Asked, whatever the answer (the same in-progress word again is a 'duplicate' that changes
+          // nothing else): it goes to the back of the queue.
+          if (notice) await applyNotice(provider.name, notice);
+          const unfinished = !notice || notice.outcome === 'PENDING';
+          const expiresAt = checkout.pageExpiresAt ?? new Date(checkout.createdAt.getTime() + paymentPageTtlMs);
+          if (unfinished && (notice ? expiresAt.getTime() + expiryGraceMs : checkout.createdAt.getTime() + abandonedAfterMs) < now.getTime()) {
+            // Never seen by the provider for an hour (the payer left before paying), or still
+            // unfinished well after its page stopped taking payments: it ends here. A capture the
+            // provider reports later still moves it forward (FAILED → CAPTURED) and is posted.
             await db
               .update(payments)
-              .set({ status: 'FAILED', providerStatus: 'not_found', updatedAt: now, checkedAt: now })
+              .set({ status: 'FAILED', providerStatus: notice ? 'expired' : 'not_found', updatedAt: now, checkedAt: now })
               .where(and(eq(payments.id, checkout.id), eq(payments.status, 'PENDING')));
           } else {
             await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
@@ -342,7 +363,8 @@ export function createCheckouts(options: CheckoutsOptions) {
           const after = await checkoutOf(db, checkout.id);
           if (after?.status !== 'PENDING') settled += 1;
         } catch (error) {
-          // Nothing concluded: asked again on a later pass.
+          // Nothing concluded: asked again on a later pass, after the others.
+          await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
           logger.warn({ err: error, orderId: checkout.id, provider: checkout.provider }, 'provider status query failed; the checkout stays pending');
         }
       }

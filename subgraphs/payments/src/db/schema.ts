@@ -26,6 +26,8 @@ export const payments = paymentsSchema.table(
     returnUrl: text('return_url'),
     /** The provider's page the payer is sent to; set once every item is confirmed. */
     paymentUrl: text('payment_url'),
+    /** When the provider's page stops taking the payment (sent to it, e.g. LiqPay's `expired_date`). */
+    pageExpiresAt: timestamp('page_expires_at', { withTimezone: true }),
     /** The provider's last word on it (`success`, `failure`, `processing`, ...). */
     providerStatus: text('provider_status'),
     /** Why a checkout was refused: the code told to the client. */
