@@ -4,13 +4,13 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
-import type { UtilityAnswer } from '../events';
+import type { AccountsReleased, UtilityAnswer } from '../events';
 
 export type CheckoutRow = typeof payments.$inferSelect;
 export type CheckoutItemRow = typeof paymentItems.$inferSelect;
@@ -65,6 +65,8 @@ const reconcileBatch = 50;
 const pollMs = 20;
 
 export type NoticeResult = 'applied' | 'duplicate' | 'unknown-order' | 'mismatch';
+
+type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow };
 
 export function createCheckouts(options: CheckoutsOptions) {
   const { db, logger } = options;
@@ -148,9 +150,9 @@ export function createCheckouts(options: CheckoutsOptions) {
       logger.warn({ provider: providerName, orderId: notice.orderId.slice(0, 64) }, 'provider notice for an order that is not ours');
       return 'unknown-order';
     }
-    const result = await db.transaction(async (tx): Promise<{ result: NoticeResult; publishes?: boolean }> => {
+    const result = await db.transaction(async (tx): Promise<Applied> => {
       const [checkout] = await tx.select().from(payments).where(eq(payments.id, notice.orderId)).for('update');
-      if (!checkout || checkout.provider !== providerName || !isWithProvider(checkout.status)) {
+      if (!checkout || checkout.provider !== providerName || !(isWithProvider(checkout.status) || checkout.status === 'CANCELLED')) {
         logger.warn({ provider: providerName, orderId: notice.orderId, status: notice.status }, 'provider notice for an unknown order refused');
         return { result: 'unknown-order' };
       }
@@ -167,6 +169,7 @@ export function createCheckouts(options: CheckoutsOptions) {
         .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
         .onConflictDoNothing()
         .returning({ id: providerCallbacks.id });
+      if (checkout.status === 'CANCELLED') return cancelledHeard(tx, checkout, notice, Boolean(recorded), now);
       if (!recorded) return { result: 'duplicate' };
 
       const next = afterProviderSaid(checkout.status, notice.outcome);
@@ -195,7 +198,46 @@ export function createCheckouts(options: CheckoutsOptions) {
       return { result: 'applied', publishes: next === 'CAPTURED' || (next === 'REVERSED' && Boolean(checkout.capturedAt)) };
     });
     if (result.publishes) options.relay.nudge();
+    if (result.refund) await refundCancelled(providerName, result.refund);
     return result.result;
+  }
+
+  /**
+   * The provider's word on a cancelled checkout. It is never posted: money taken for it is
+   * refunded (whenever the provider says captured, a repeat included, until it says reversed),
+   * and `reversed` ends it REVERSED with nothing to reverse on any ledger.
+   */
+  async function cancelledHeard(tx: Transaction, checkout: CheckoutRow, notice: ProviderNotice, recorded: boolean, now: Date): Promise<Applied> {
+    if (notice.outcome === 'REVERSED') {
+      if (recorded) {
+        await tx
+          .update(payments)
+          .set({ status: 'REVERSED', providerStatus: notice.status, reversedAt: now, updatedAt: now, checkedAt: now })
+          .where(eq(payments.id, checkout.id));
+      }
+      return { result: recorded ? 'applied' : 'duplicate' };
+    }
+    if (notice.outcome !== 'CAPTURED') return { result: recorded ? 'applied' : 'duplicate' };
+    // Marks money taken (`providerPaymentId`): reconciliation keeps asking until the refund is confirmed.
+    await tx
+      .update(payments)
+      .set({ providerStatus: notice.status, providerPaymentId: notice.transactionId ?? checkout.id, updatedAt: now })
+      .where(eq(payments.id, checkout.id));
+    logger.warn({ orderId: checkout.id, refusal: checkout.refusal }, 'a cancelled checkout was paid at the provider; refunding it');
+    return { result: recorded ? 'applied' : 'duplicate', refund: checkout };
+  }
+
+  /** Asks the provider to return a cancelled checkout's money; its answer is applied like any news. */
+  async function refundCancelled(providerName: string, checkout: CheckoutRow): Promise<void> {
+    const provider = options.providers.get(providerName);
+    if (!provider || !checkout.currency) return;
+    try {
+      const notice = await provider.refund(checkout.id, checkout.totalMinor, checkout.currency);
+      await applyNotice(providerName, notice);
+    } catch (error) {
+      // Not refunded now: reconciliation asks again, and refunds while the provider still says captured.
+      logger.error({ err: error, orderId: checkout.id, provider: providerName }, 'refund of a cancelled checkout failed; retried by reconciliation');
+    }
   }
 
   return {
@@ -320,6 +362,35 @@ export function createCheckouts(options: CheckoutsOptions) {
     applyNotice,
 
     /**
+     * A utility released accounts from a login (consumer of `utility.accounts.released`): that
+     * login's checkouts for them not captured yet are CANCELLED (`ACCOUNT_RELEASED`) and never
+     * posted. A checkout captured before the release was paid while the account was held: it stays.
+     */
+    async applyRelease(tx: Transaction, release: AccountsReleased): Promise<void> {
+      const now = options.now();
+      const holding = tx
+        .select({ id: paymentItems.paymentId })
+        .from(paymentItems)
+        .where(and(eq(paymentItems.utility, release.utility), inArray(paymentItems.accountId, release.accountIds)));
+      const cancelled = await tx
+        .update(payments)
+        .set({ status: 'CANCELLED', refusal: 'ACCOUNT_RELEASED', updatedAt: now })
+        .where(
+          and(
+            eq(payments.payerUserId, release.holderUserId),
+            inArray(payments.id, holding),
+            or(
+              inArray(payments.status, ['AWAITING_CONFIRMATION', 'PENDING']),
+              // A declined checkout's page still takes a second try until it expires.
+              and(eq(payments.status, 'FAILED'), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
+            ),
+          ),
+        )
+        .returning({ id: payments.id });
+      if (cancelled.length) logger.info({ checkoutIds: cancelled.map((row) => row.id), utility: release.utility }, 'checkouts of released accounts cancelled');
+    },
+
+    /**
      * Settles what is left hanging: checkouts with the provider without news for a while are asked
      * about (a lost callback, a timeout), and confirmations never answered expire.
      */
@@ -334,7 +405,17 @@ export function createCheckouts(options: CheckoutsOptions) {
       const pending = await db
         .select()
         .from(payments)
-        .where(and(eq(payments.status, 'PENDING'), lt(payments.updatedAt, stale), or(isNull(payments.checkedAt), lt(payments.checkedAt, stale))))
+        .where(
+          and(
+            or(
+              eq(payments.status, 'PENDING'),
+              // Cancelled: asked while its page may still take money, and while money it took is not yet refunded.
+              and(eq(payments.status, 'CANCELLED'), or(isNotNull(payments.providerPaymentId), gt(payments.pageExpiresAt, new Date(now.getTime() - expiryGraceMs)))),
+            ),
+            lt(payments.updatedAt, stale),
+            or(isNull(payments.checkedAt), lt(payments.checkedAt, stale)),
+          ),
+        )
         // Never asked first, then the longest unasked: a batch of orders that never settle cannot hold the rest back.
         .orderBy(sql`${payments.checkedAt} asc nulls first`, asc(payments.updatedAt))
         .limit(reconcileBatch);
@@ -347,6 +428,7 @@ export function createCheckouts(options: CheckoutsOptions) {
           // Asked, whatever the answer (the same in-progress word again is a 'duplicate' that changes
           // nothing else): it goes to the back of the queue.
           if (notice) await applyNotice(provider.name, notice);
+          await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
           const unfinished = !notice || notice.outcome === 'PENDING';
           const expiresAt = checkout.pageExpiresAt ?? new Date(checkout.createdAt.getTime() + paymentPageTtlMs);
           if (unfinished && (notice ? expiresAt.getTime() + expiryGraceMs : checkout.createdAt.getTime() + abandonedAfterMs) < now.getTime()) {
@@ -355,13 +437,11 @@ export function createCheckouts(options: CheckoutsOptions) {
             // provider reports later still moves it forward (FAILED → CAPTURED) and is posted.
             await db
               .update(payments)
-              .set({ status: 'FAILED', providerStatus: notice ? 'expired' : 'not_found', updatedAt: now, checkedAt: now })
+              .set({ status: 'FAILED', providerStatus: notice ? 'expired' : 'not_found', updatedAt: now })
               .where(and(eq(payments.id, checkout.id), eq(payments.status, 'PENDING')));
-          } else {
-            await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
           }
           const after = await checkoutOf(db, checkout.id);
-          if (after?.status !== 'PENDING') settled += 1;
+          if (after?.status !== checkout.status) settled += 1;
         } catch (error) {
           // Nothing concluded: asked again on a later pass, after the others.
           await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
