@@ -19,11 +19,18 @@ describe('checkouts stuck with the provider', () => {
   });
   afterAll(() => t?.stop());
 
-  const create = async (amount: string) =>
-    expectNoGraphQLErrors(
+  const read = async (id: string) => expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id } })).checkout;
+  /** A checkout with its payment page: on a busy machine the confirmation may outlast createCheckout's wait. */
+  const create = async (amount: string) => {
+    const made = expectNoGraphQLErrors(
       await t.gql(createCheckoutMutation, { token, variables: { input: checkoutInput(t, [{ utility: 'HEAT', accountId: demoAccounts.poltavaTeplo.accountId, amount }]) } }),
     ).createCheckout;
-  const read = async (id: string) => expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id } })).checkout;
+    if (made.paymentUrl) return made;
+    return eventually('the confirmation', async () => {
+      const checkout = await read(made.id);
+      return checkout.paymentUrl ? checkout : undefined;
+    });
+  };
   const minutesLater = (minutes: number) => t.clock.set(new Date(t.clock.now().getTime() + minutes * 60_000));
 
   it('settles a paid checkout whose callback was lost, however many others never finish', async () => {
