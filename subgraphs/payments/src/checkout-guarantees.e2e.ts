@@ -181,6 +181,24 @@ describe('checkout guarantees', () => {
     expect((await ledger('heat', kyivTeplo.accountId)).balance.amount).toBe(before.heat);
   });
 
+  it('acknowledges a partial refund and leaves the checkout and its ledger as they are', async () => {
+    const { poltavaTeplo } = demoAccounts;
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: poltavaTeplo.accountId, amount: '90.00' }])).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    await eventually('the posting', async () => ((await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT', '-90.00')) === 1 ? true : undefined));
+
+    // The merchant returned 30 of the 90 in LiqPay's cabinet: LiqPay says `reversed` for 30.
+    const partial = callback(checkout, 'reversed', { action: 'refund', amount: 30 });
+    expect((await post(partial)).status).toBe(200);
+    expect((await post(partial)).status).toBe(200);
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '90.00')).toBe(0);
+    expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '30.00')).toBe(0);
+    // More than was paid is no refund of this checkout: refused.
+    expect((await post(callback(checkout, 'reversed', { amount: 90.01 }))).status).toBe(400);
+  });
+
   it('never lets a just-unlinked account be paid, and never mixes currencies', async () => {
     const neighbour = await loginAs(t, demoUsers.second);
     const odesa = demoAccountId('electricity', 'odesa-energo', 'OD4412907');

@@ -64,7 +64,8 @@ const reconcileBatch = 50;
 
 const pollMs = 20;
 
-export type NoticeResult = 'applied' | 'duplicate' | 'unknown-order' | 'mismatch';
+/** `recorded`: kept and acknowledged, but it changes nothing (a partial refund). */
+export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'unknown-order' | 'mismatch';
 
 type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow };
 
@@ -156,6 +157,24 @@ export function createCheckouts(options: CheckoutsOptions) {
         logger.warn({ provider: providerName, orderId: notice.orderId, status: notice.status }, 'provider notice for an unknown order refused');
         return { result: 'unknown-order' };
       }
+      const now = options.now();
+      if (notice.outcome === 'REVERSED' && notice.currency === checkout.currency && notice.amountMinor > 0 && notice.amountMinor < checkout.totalMinor) {
+        // A partial refund (made in the provider's cabinet): the checkout was not returned whole, so
+        // it stays as it is and nothing is reversed on the ledgers; which item it returns is for an
+        // operator to say. Recorded, and acknowledged, or the provider would repeat it forever.
+        const [partial] = await tx
+          .insert(providerCallbacks)
+          .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
+          .onConflictDoNothing()
+          .returning({ id: providerCallbacks.id });
+        if (partial) {
+          logger.error(
+            { provider: providerName, orderId: checkout.id, status: checkout.status, refundedMinor: notice.amountMinor, totalMinor: checkout.totalMinor, currency: checkout.currency },
+            'provider reports a partial refund; the checkout and its ledgers are left as they are for an operator',
+          );
+        }
+        return { result: partial ? 'recorded' : 'duplicate' };
+      }
       if (notice.amountMinor !== checkout.totalMinor || notice.currency !== checkout.currency) {
         logger.error(
           { provider: providerName, orderId: checkout.id, said: { amountMinor: notice.amountMinor, currency: notice.currency }, expected: { amountMinor: checkout.totalMinor, currency: checkout.currency } },
@@ -163,7 +182,6 @@ export function createCheckouts(options: CheckoutsOptions) {
         );
         return { result: 'mismatch' };
       }
-      const now = options.now();
       const [recorded] = await tx
         .insert(providerCallbacks)
         .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
