@@ -1,7 +1,8 @@
 import { sandboxLiqPayPrivateKey } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
 import { majorUnits, signed } from '@kabinet/liqpay';
-import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { formatDateTime } from '@kabinet/pdf';
+import { expectErrorCode, expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
@@ -145,6 +146,19 @@ describe('checkout guarantees', () => {
     const second = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: kamchatka, amount: '400.00' }], undefined, neighbour)).createCheckout;
     expect(second.alreadyPaid).toBe(true);
     expect(second.items[0].alreadyPaid).toBe(true);
+  });
+
+  it("prints a receipt's times in its supplier's clock (Kamchatka's, not Kyiv's)", async () => {
+    const neighbour = await loginAs(t, demoUsers.second);
+    const kamchatka = demoAccountId('electricity', 'kamchatka-energo', '4100112233');
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: kamchatka, amount: '150.00' }], undefined, neighbour)).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    const paid = expectNoGraphQLErrors(await t.gql(checkoutQuery, { token: neighbour, variables: { id: checkout.id } })).checkout;
+    const pdf = await fetch(paid.receiptUrl);
+    expect(pdf.status).toBe(200);
+    const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
+    expect(text).toContain(`${formatDateTime(new Date(paid.capturedAt), 'Asia/Kamchatka')} (за камчатським часом)`);
+    expect(text).not.toContain('київським');
   });
 
   it('refuses a callback for an unknown order', async () => {

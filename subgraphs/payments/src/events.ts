@@ -17,6 +17,8 @@ const answered = z.object({
         payable: z.literal(true),
         supplierCode: z.string().min(1),
         supplierName: z.string().min(1),
+        // Optional: answers published before utilities told it may still be in an outbox.
+        supplierTimeZone: z.string().min(1).max(64).optional(),
         accountNumber: z.string().min(1),
         currency: z.string().regex(/^[A-Z]{3}$/),
         amountDueMinor: z.number().int().min(0),

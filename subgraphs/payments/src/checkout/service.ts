@@ -368,6 +368,7 @@ export function createCheckouts(options: CheckoutsOptions) {
             state: 'PAYABLE',
             supplierCode: item.supplierCode,
             supplierName: item.supplierName,
+            supplierTimeZone: item.supplierTimeZone ?? null,
             accountNumber: item.accountNumber,
             currency: item.currency,
             alreadyPaid: item.paidSinceBill || paidHereToo,

@@ -73,6 +73,8 @@ export const paymentItems = paymentsSchema.table(
     refusal: text('refusal'),
     supplierCode: text('supplier_code'),
     supplierName: text('supplier_name'),
+    /** The supplier's time zone (IANA), as its utility said: the receipt's times are in it. */
+    supplierTimeZone: text('supplier_time_zone'),
     accountNumber: text('account_number'),
     currency: text('currency'),
     /** The account already had a pending or captured payment since its latest bill: the client is warned. */
