@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoOperators, demoUsers } from '@kabinet/demo';
 import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
+import { payments } from './db/schema';
+import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
 const ledgerQuery = `query ($id: ID!) { electricityAccount(id: $id) { balance { amount } ledger(first: 100) { edges { node { kind amount { amount } } } } } }`;
 const unlinkMutation = `mutation ($input: AccountIdInput!) { unlinkElectricityAccount(input: $input) { __typename } }`;
@@ -77,5 +79,29 @@ describe('checkouts of a released account', () => {
     await eventually('the cancellation', async () => ((await read(both.id)).status === 'CANCELLED' ? true : undefined));
     expect((await read(paid.id)).status).toBe('CAPTURED');
     expect((await read(other.id)).status).toBe('PENDING');
+  });
+
+  it("cancels a deactivated login's unpaid checkouts: what its open page takes goes back to the card", async () => {
+    const neighbour = await loginAs(t, demoUsers.second);
+    const odesa = demoAccountId('electricity', 'odesa-energo', 'OD4412907');
+    const odesaOperator = await loginAs(t, demoOperators.odesaEnergo);
+    const balance = async () => expectNoGraphQLErrors(await t.gql(ledgerQuery, { token: odesaOperator, variables: { id: odesa } })).electricityAccount.balance.amount;
+    const before = await balance();
+    const checkout = expectNoGraphQLErrors(
+      await t.gql(createCheckoutMutation, { token: neighbour, variables: { input: checkoutInput(t, [{ utility: 'ELECTRICITY', accountId: odesa, amount: '66.66' }]) } }),
+    ).createCheckout;
+    expect(checkout.status).toBe('PENDING');
+
+    expectNoGraphQLErrors(await t.gql(`mutation ($input: DeactivateAccountInput!) { deactivateAccount(input: $input) { ok } }`, { token: neighbour, variables: { input: { password: demoUsers.second.password } } }));
+    // The login can read nothing any more: its checkout's state is read where payments keeps it.
+    const statusOf = async () => (await t.stack.database.db.select({ status: payments.status, refusal: payments.refusal }).from(payments).where(eq(payments.id, checkout.id)))[0];
+    await eventually('the cancellation', async () => ((await statusOf())?.status === 'CANCELLED' ? true : undefined));
+    expect((await statusOf())?.refusal).toBe('ACCOUNT_RELEASED');
+
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    await eventually('the refund', async () => ((await statusOf())?.status === 'REVERSED' ? true : undefined));
+    expect(t.stack.liqpaySandbox!.order('sandbox_kabinet', checkout.id)?.status).toBe('reversed');
+    await sleep(1_000);
+    expect(await balance()).toBe(before);
   });
 });
