@@ -50,6 +50,8 @@ export const payments = paymentsSchema.table(
     index().on(table.payerUserId, table.createdAt, table.id),
     uniqueIndex().on(table.payerUserId, table.idempotencyKey),
     index('payments_pending_idx').on(table.updatedAt).where(sql`status in ('AWAITING_CONFIRMATION', 'PENDING')`),
+    // Reconciliation's queue: the never-asked first, then the longest unasked.
+    index('payments_reconcile_idx').on(table.checkedAt.asc().nullsFirst(), table.updatedAt).where(sql`status in ('PENDING', 'CANCELLED')`),
     index('payments_receipt_due_idx').on(table.capturedAt).where(sql`status = 'CAPTURED' and receipt_mailed_at is null and payer_email is not null`),
   ],
 );
