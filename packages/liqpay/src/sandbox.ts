@@ -33,6 +33,8 @@ export interface SandboxOrder {
   status: SandboxStatus | null;
   createDate: number;
   endDate: number | null;
+  /** The request's `expired_date` (ms): the page takes no payment after it. */
+  expiresAt: number | null;
   /** The checkout pages' session for this order. */
   session: string;
 }
@@ -44,6 +46,8 @@ export interface LiqPaySandboxOptions {
   host?: string;
   logger: Logger;
   fetch?: typeof fetch;
+  /** Its clock (ms): a local stack's domain clock, so `expired_date` means what the merchant meant. */
+  now?: () => number;
 }
 
 export interface LiqPaySandbox {
@@ -68,6 +72,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
   const orders = new Map<string, SandboxOrder>();
   const sessions = new Map<string, SandboxOrder>();
   const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
   const { logger } = options;
 
   const sandbox = {
@@ -137,8 +142,18 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
 
   async function settle(order: SandboxOrder, status: SandboxStatus): Promise<void> {
     order.status = status === 'success' && order.testMode ? 'sandbox' : status;
-    if (status !== '3ds_verify' && status !== 'processing') order.endDate = Date.now();
+    if (status !== '3ds_verify' && status !== 'processing') order.endDate = now();
     await postCallback(order);
+  }
+
+  /**
+   * Past its `expired_date` an order takes no payment: one under way (3-D Secure, processing)
+   * ends as a failure, told in a callback as LiqPay tells it. True when it is expired.
+   */
+  async function expired(order: SandboxOrder): Promise<boolean> {
+    if (order.expiresAt === null || now() <= order.expiresAt) return false;
+    if (order.status === '3ds_verify' || order.status === 'processing') await settle(order, 'failure');
+    return order.status !== 'success' && order.status !== 'sandbox' && order.status !== 'reversed';
   }
 
   /** Validates a `pay` request into an order (the same order again for the same merchant and order_id). */
@@ -158,6 +173,9 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
     if (splits.some((split) => !split.publicKey || split.amountMinor <= 0)) return 'split_rules: each rule needs a public_key and a positive amount';
     // The one debit must be exactly the credits it is split into.
     if (splits.length && splits.reduce((sum, split) => sum + split.amountMinor, 0) !== amountMinor) return 'split_rules do not sum to amount';
+    // `2026-12-01 14:00:00`, UTC, as LiqPay takes it.
+    const expiresAt = typeof params.expired_date === 'string' ? Date.parse(`${params.expired_date.replace(' ', 'T')}Z`) : NaN;
+    if (params.expired_date !== undefined && Number.isNaN(expiresAt)) return 'expired_date must be YYYY-MM-DD HH:MM:SS';
 
     const existing = orders.get(`${keys.publicKey}:${orderId}`);
     if (existing) {
@@ -178,8 +196,9 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
       testMode: Number(params.sandbox) === 1,
       splits,
       status: null,
-      createDate: Date.now(),
+      createDate: now(),
       endDate: null,
+      expiresAt: Number.isNaN(expiresAt) ? null : expiresAt,
       session: randomBytes(16).toString('hex'),
     };
     orders.set(`${keys.publicKey}:${orderId}`, order);
@@ -199,7 +218,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
   app.disable('x-powered-by');
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
-  const checkout = (req: Request, res: Response) => {
+  const checkout = async (req: Request, res: Response) => {
     const message = { ...(req.query as Record<string, string>), ...((req.body ?? {}) as Record<string, string>) };
     const request = verifiedRequest(message);
     if ('error' in request) {
@@ -215,6 +234,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
       res.type('html').send(resultPage(order, text(order)));
       return;
     }
+    if (await expired(order)) return void res.status(410).type('html').send(page('LiqPay sandbox', '<p class="error">The payment has expired</p>', 'en'));
     res.type('html').send(paymentPage(order, text(order)));
   };
   app.get('/api/3/checkout', checkout);
@@ -227,6 +247,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
       return;
     }
     if (order.status === 'success' || order.status === 'sandbox' || order.status === 'reversed') return finish(res, order);
+    if (await expired(order)) return finish(res, order);
     const choice = String(req.body?.choice ?? '');
     if (choice === 'decline') {
       await settle(order, 'failure');
@@ -248,6 +269,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
 
   app.post('/checkout/:session/3ds', async (req, res) => {
     const order = sessions.get(req.params.session);
+    if (order && (await expired(order))) return finish(res, order);
     if (!order || order.status !== '3ds_verify') {
       res.status(404).type('html').send(page('LiqPay sandbox', '<p class="error">No payment waits for a code</p>', 'en'));
       return;
@@ -265,6 +287,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
     }
     const { params, keys } = request;
     const order = typeof params.order_id === 'string' ? orders.get(`${keys.publicKey}:${params.order_id}`) : undefined;
+    if (order) await expired(order);
     if (!order || order.status === null) {
       res.json({ result: 'error', status: 'error', err_code: 'payment_not_found', err_description: 'payment not found' });
       return;

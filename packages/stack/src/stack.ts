@@ -128,6 +128,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         port: portOf('liqpaySandbox'),
         host: options.host,
         logger: logger.child({ service: 'liqpay-sandbox' }),
+        now: () => clock.now().getTime(),
       });
       stops.push(liqpaySandbox.stop);
       config = withSandbox(config, liqpaySandbox.url);

@@ -20,6 +20,8 @@ export type PayableItem =
       payable: true;
       supplierCode: string;
       supplierName: string;
+      /** The supplier's time zone (IANA): its customers' clock, which the receipt prints times in. */
+      supplierTimeZone: string;
       accountNumber: string;
       currency: string;
       /** The balance when in debt, else 0. */
@@ -75,6 +77,7 @@ export async function answerPayable(tx: Transaction, t: UtilityTables, question:
         payable: true,
         supplierCode: found.supplier.code,
         supplierName: found.supplier.name,
+        supplierTimeZone: found.supplier.timeZone,
         accountNumber: found.account.accountNumber,
         currency: found.account.currency,
         amountDueMinor: Math.max(balance, 0),

@@ -1,7 +1,8 @@
 import { sandboxLiqPayPrivateKey } from '@kabinet/config';
 import { demoUsers } from '@kabinet/demo';
 import { majorUnits, signed } from '@kabinet/liqpay';
-import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { formatDateTime } from '@kabinet/pdf';
+import { expectErrorCode, expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
@@ -147,6 +148,19 @@ describe('checkout guarantees', () => {
     expect(second.items[0].alreadyPaid).toBe(true);
   });
 
+  it("prints a receipt's times in its supplier's clock (Kamchatka's, not Kyiv's)", async () => {
+    const neighbour = await loginAs(t, demoUsers.second);
+    const kamchatka = demoAccountId('electricity', 'kamchatka-energo', '4100112233');
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: kamchatka, amount: '150.00' }], undefined, neighbour)).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    const paid = expectNoGraphQLErrors(await t.gql(checkoutQuery, { token: neighbour, variables: { id: checkout.id } })).checkout;
+    const pdf = await fetch(paid.receiptUrl);
+    expect(pdf.status).toBe(200);
+    const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
+    expect(text).toContain(`${formatDateTime(new Date(paid.capturedAt), 'Asia/Kamchatka')} (за камчатським часом)`);
+    expect(text).not.toContain('київським');
+  });
+
   it('refuses a callback for an unknown order', async () => {
     const unknown = callback({ id: crypto.randomUUID(), total: { amount: '10.00', currency: 'UAH' } }, 'success');
     const response = await post(unknown);
@@ -179,6 +193,24 @@ describe('checkout guarantees', () => {
     );
     expect((await ledger('electricity', kyivEnergo.accountId)).balance.amount).toBe(before.electricity);
     expect((await ledger('heat', kyivTeplo.accountId)).balance.amount).toBe(before.heat);
+  });
+
+  it('acknowledges a partial refund and leaves the checkout and its ledger as they are', async () => {
+    const { poltavaTeplo } = demoAccounts;
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: poltavaTeplo.accountId, amount: '90.00' }])).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    await eventually('the posting', async () => ((await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT', '-90.00')) === 1 ? true : undefined));
+
+    // The merchant returned 30 of the 90 in LiqPay's cabinet: LiqPay says `reversed` for 30.
+    const partial = callback(checkout, 'reversed', { action: 'refund', amount: 30 });
+    expect((await post(partial)).status).toBe(200);
+    expect((await post(partial)).status).toBe(200);
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '90.00')).toBe(0);
+    expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '30.00')).toBe(0);
+    // More than was paid is no refund of this checkout: refused.
+    expect((await post(callback(checkout, 'reversed', { amount: 90.01 }))).status).toBe(400);
   });
 
   it('never lets a just-unlinked account be paid, and never mixes currencies', async () => {

@@ -17,6 +17,8 @@ const answered = z.object({
         payable: z.literal(true),
         supplierCode: z.string().min(1),
         supplierName: z.string().min(1),
+        // Optional: answers published before utilities told it may still be in an outbox.
+        supplierTimeZone: z.string().min(1).max(64).optional(),
         accountNumber: z.string().min(1),
         currency: z.string().regex(/^[A-Z]{3}$/),
         amountDueMinor: z.number().int().min(0),
@@ -30,6 +32,16 @@ const answered = z.object({
 
 export type UtilityAnswer = z.infer<typeof answered>;
 
+/** A utility released accounts from a login: unlinked, or the login deactivated (its side: utility-core's `linking/service.ts`). */
+const released = z.object({
+  utility: z.enum(['electricity', 'heat']),
+  holderUserId: z.uuid(),
+  accountIds: z.array(z.uuid()).min(1),
+  releasedAt: z.iso.datetime({ offset: true }),
+});
+
+export type AccountsReleased = z.infer<typeof released>;
+
 /** The endpoint the utilities' relays deliver to (mounted at /internal/events). */
 export function paymentsEventConsumer(options: { db: Database; checkouts: Checkouts; secret: string; logger: Logger }) {
   return eventConsumer({
@@ -42,6 +54,11 @@ export function paymentsEventConsumer(options: { db: Database; checkouts: Checko
         const parsed = answered.safeParse(payload);
         if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
         await options.checkouts.applyAnswer(tx, parsed.data);
+      },
+      'utility.accounts.released': async (payload, tx) => {
+        const parsed = released.safeParse(payload);
+        if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
+        await options.checkouts.applyRelease(tx, parsed.data);
       },
     },
   });

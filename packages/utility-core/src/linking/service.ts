@@ -1,6 +1,7 @@
 import type { Viewer } from '@kabinet/auth';
 import { validIds, type Database, type Transaction } from '@kabinet/db';
 import { DomainError, unauthenticated } from '@kabinet/errors';
+import { publishEvent } from '@kabinet/events';
 import { and, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { ensureHolder, ensureStaff } from '../access';
 import { cancelEReceipts } from '../bills/e-receipts';
@@ -39,8 +40,27 @@ type Outcome =
   | { kind: 'deactivated' };
 
 
+/** Where a release is told: payments cancels the login's unpaid checkouts of these accounts. */
+export interface ReleaseEvents {
+  /** The utility's name, as payments knows its items' utility (`electricity`, `heat`). */
+  utility: string;
+}
+
+/**
+ * Tells payments, in the transaction that released them, that `holderUserId` no longer holds
+ * these accounts: a checkout it made for them before and has not paid yet must not be paid now.
+ */
+async function publishReleased(tx: Transaction, t: UtilityTables, events: ReleaseEvents, holderUserId: string, accountIds: string[], now: Date) {
+  if (!accountIds.length) return;
+  await publishEvent(tx, t.outbox, {
+    topic: 'utility.accounts.released',
+    payload: { utility: events.utility, holderUserId, accountIds, releasedAt: now.toISOString() },
+    destinations: ['payments'],
+  });
+}
+
 /** A login was deactivated: its accounts are free to be linked again, and their e-receipts stop. */
-export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userId: string, now: Date): Promise<void> {
+export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userId: string, now: Date, events: ReleaseEvents): Promise<void> {
   await tx.insert(t.deactivatedLogins).values({ userId, deactivatedAt: now }).onConflictDoNothing();
   const released = await tx
     .update(t.accounts)
@@ -49,11 +69,12 @@ export async function releaseAccountsOf(tx: Transaction, t: UtilityTables, userI
     .returning({ id: t.accounts.id });
   if (released.length) {
     await cancelEReceipts(tx, t, released.map((account) => account.id));
+    await publishReleased(tx, t, events, userId, released.map((account) => account.id), now);
   }
 }
 
 /** Linking, unlinking and office codes: who holds which account. */
-export function createLinkingService(db: Database, t: UtilityTables) {
+export function createLinkingService(db: Database, t: UtilityTables, events: ReleaseEvents & { relay: { nudge(): void } }) {
   async function proofHolds(tx: Transaction, account: AccountRow, proof: LinkInput['proof'], now: Date): Promise<boolean> {
     switch (proof.kind) {
       case 'HOLDER_SURNAME':
@@ -184,20 +205,24 @@ export function createLinkingService(db: Database, t: UtilityTables) {
       }
     },
 
-    /** Releases an account the viewer holds; its e-receipts stop with it. */
-    async unlink(viewer: Viewer | null, accountId: string): Promise<string> {
+    /** Releases an account the viewer holds; its e-receipts stop with it, and payments hears of it. */
+    async unlink(viewer: Viewer | null, accountId: string, now: Date): Promise<string> {
       const [account] = validIds([accountId]).length ? await db.select().from(t.accounts).where(eq(t.accounts.id, accountId)) : [];
       if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', messages.accountNotFound(), { field: 'accountId' });
       const holder = ensureHolder(viewer, account);
-      await db.transaction(async (tx) => {
+      const releasedNow = await db.transaction(async (tx) => {
         const released = await tx
           .update(t.accounts)
           .set({ holderUserId: null, linkedAt: null })
           .where(and(eq(t.accounts.id, account.id), eq(t.accounts.holderUserId, holder.userId)))
           .returning({ id: t.accounts.id });
         // Released by someone else meanwhile (and maybe linked anew): the new holder's e-receipts stay.
-        if (released.length) await cancelEReceipts(tx, t, [account.id]);
+        if (!released.length) return false;
+        await cancelEReceipts(tx, t, [account.id]);
+        await publishReleased(tx, t, events, holder.userId, [account.id], now);
+        return true;
       });
+      if (releasedNow) events.relay.nudge();
       return account.id;
     },
 

@@ -75,7 +75,7 @@ export function utilityEventConsumer(options: UtilityEventConsumerOptions) {
         const answer = await answerPayable(tx, t, parse(checkoutRequested, payload), options.now());
         await publishEvent(tx, t.outbox, { topic: 'utility.checkout.answered', payload: { ...answer, utility: options.utility }, destinations: ['payments'] });
       },
-      'identity.user.deactivated': (payload, tx) => releaseAccountsOf(tx, t, parse(loginDeactivated, payload).userId, options.now()),
+      'identity.user.deactivated': (payload, tx) => releaseAccountsOf(tx, t, parse(loginDeactivated, payload).userId, options.now(), { utility: options.utility }),
       'payments.payment.captured': permanently(async (payload, tx) => {
         const payment = parse(paymentCaptured, payload);
         await postPayment(tx, t, { ...payment, capturedAt: new Date(payment.capturedAt) }, options.now());

@@ -81,17 +81,7 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
         log: (message, fields) => logger.info(fields, message),
       });
       const limits = createRateLimits(config.redis.url, anonymousReadingPolicies, { keyPrefix: `kabinet:rl:${spec.name}` });
-      const services: UtilityServices = {
-        db,
-        tables: spec.tables,
-        rules: spec.rules,
-        linking: createLinkingService(db, spec.tables),
-        readings: createReadingsService(db, spec.tables, spec.rules, limits),
-        eReceipts: createEReceipts({ db, tables: spec.tables, mailer, logger, utility: spec.name, wording: spec.rules, appUrl: config.mail.appUrl }),
-        appeals: createAppeals(db, spec.tables),
-        billLinks: billPdfLinks(runtime.gatewaySecret, spec.name),
-      };
-      // Delivers this subgraph's events (answers to payments) after commit, on a connection view of its own.
+      // Delivers this subgraph's events (answers to payments, released accounts) after commit, on a connection view of its own.
       const relay = startOutboxRelay({
         db: runtime.database.view().db,
         outbox: spec.tables.outbox,
@@ -99,6 +89,16 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
         secretOf: (destination) => eventsSecret(runtime.gatewaySecret, destination),
         logger,
       });
+      const services: UtilityServices = {
+        db,
+        tables: spec.tables,
+        rules: spec.rules,
+        linking: createLinkingService(db, spec.tables, { utility: spec.name, relay }),
+        readings: createReadingsService(db, spec.tables, spec.rules, limits),
+        eReceipts: createEReceipts({ db, tables: spec.tables, mailer, logger, utility: spec.name, wording: spec.rules, appUrl: config.mail.appUrl }),
+        appeals: createAppeals(db, spec.tables),
+        billLinks: billPdfLinks(runtime.gatewaySecret, spec.name),
+      };
       const eReceiptJob = every(
         config.jobsIntervalSeconds,
         () => services.eReceipts.deliverDue(clock.now()),

@@ -4,13 +4,13 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
-import type { UtilityAnswer } from '../events';
+import type { AccountsReleased, UtilityAnswer } from '../events';
 
 export type CheckoutRow = typeof payments.$inferSelect;
 export type CheckoutItemRow = typeof paymentItems.$inferSelect;
@@ -49,10 +49,25 @@ const confirmationDeadlineMs = 15 * 60_000;
 const reconcileAfterMs = 2 * 60_000;
 /** An order the provider has never seen, this old: the payer left without paying. */
 const abandonedAfterMs = 60 * 60_000;
+/**
+ * How long the provider's page takes payments (LiqPay's `expired_date`): a payer who has not paid
+ * in a day starts again, and a payment stuck at 3-D Secure or `processing` has an end.
+ */
+export const paymentPageTtlMs = 24 * 60 * 60_000;
+/**
+ * After the page expired, the provider may still finish what was under way at that moment (a
+ * 3-D Secure check started a minute before): only then is an order it still calls unfinished FAILED.
+ */
+const expiryGraceMs = 60 * 60_000;
+/** Checkouts asked about in one pass; the least recently asked first, so none is left out for long. */
+const reconcileBatch = 50;
 
 const pollMs = 20;
 
-export type NoticeResult = 'applied' | 'duplicate' | 'unknown-order' | 'mismatch';
+/** `recorded`: kept and acknowledged, but it changes nothing (a partial refund). */
+export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'unknown-order' | 'mismatch';
+
+type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow };
 
 export function createCheckouts(options: CheckoutsOptions) {
   const { db, logger } = options;
@@ -91,8 +106,11 @@ export function createCheckouts(options: CheckoutsOptions) {
     for (const item of items) splits.set(merchantOf(item)!, (splits.get(merchantOf(item)!) ?? 0) + item.amountMinor);
     const provider = options.providers.get(checkout.provider);
     if (!provider) throw new Error(`checkout ${checkout.id}: provider ${checkout.provider} is not configured`);
+    const now = options.now();
+    const pageExpiresAt = new Date(now.getTime() + paymentPageTtlMs);
     const paymentUrl = provider.paymentPage({
       orderId: checkout.id,
+      expiresAt: pageExpiresAt,
       amountMinor: checkout.totalMinor,
       currency: currency!,
       description: describe(items, checkout.locale as Locale),
@@ -100,7 +118,7 @@ export function createCheckouts(options: CheckoutsOptions) {
       splits: [...splits].map(([merchantId, amountMinor]) => ({ merchantId, amountMinor })),
       language: checkout.locale as Locale,
     });
-    await tx.update(payments).set({ status: 'PENDING', currency, paymentUrl, updatedAt: options.now() }).where(eq(payments.id, checkout.id));
+    await tx.update(payments).set({ status: 'PENDING', currency, paymentUrl, pageExpiresAt, updatedAt: now }).where(eq(payments.id, checkout.id));
   }
 
   /** Events that post a capture (or its reversal) to each item's ledger, in the transaction that decided it. */
@@ -133,11 +151,29 @@ export function createCheckouts(options: CheckoutsOptions) {
       logger.warn({ provider: providerName, orderId: notice.orderId.slice(0, 64) }, 'provider notice for an order that is not ours');
       return 'unknown-order';
     }
-    const result = await db.transaction(async (tx): Promise<{ result: NoticeResult; publishes?: boolean }> => {
+    const result = await db.transaction(async (tx): Promise<Applied> => {
       const [checkout] = await tx.select().from(payments).where(eq(payments.id, notice.orderId)).for('update');
-      if (!checkout || checkout.provider !== providerName || !isWithProvider(checkout.status)) {
+      if (!checkout || checkout.provider !== providerName || !(isWithProvider(checkout.status) || checkout.status === 'CANCELLED')) {
         logger.warn({ provider: providerName, orderId: notice.orderId, status: notice.status }, 'provider notice for an unknown order refused');
         return { result: 'unknown-order' };
+      }
+      const now = options.now();
+      if (notice.outcome === 'REVERSED' && notice.currency === checkout.currency && notice.amountMinor > 0 && notice.amountMinor < checkout.totalMinor) {
+        // A partial refund (made in the provider's cabinet): the checkout was not returned whole, so
+        // it stays as it is and nothing is reversed on the ledgers; which item it returns is for an
+        // operator to say. Recorded, and acknowledged, or the provider would repeat it forever.
+        const [partial] = await tx
+          .insert(providerCallbacks)
+          .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
+          .onConflictDoNothing()
+          .returning({ id: providerCallbacks.id });
+        if (partial) {
+          logger.error(
+            { provider: providerName, orderId: checkout.id, status: checkout.status, refundedMinor: notice.amountMinor, totalMinor: checkout.totalMinor, currency: checkout.currency },
+            'provider reports a partial refund; the checkout and its ledgers are left as they are for an operator',
+          );
+        }
+        return { result: partial ? 'recorded' : 'duplicate' };
       }
       if (notice.amountMinor !== checkout.totalMinor || notice.currency !== checkout.currency) {
         logger.error(
@@ -146,12 +182,12 @@ export function createCheckouts(options: CheckoutsOptions) {
         );
         return { result: 'mismatch' };
       }
-      const now = options.now();
       const [recorded] = await tx
         .insert(providerCallbacks)
         .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
         .onConflictDoNothing()
         .returning({ id: providerCallbacks.id });
+      if (checkout.status === 'CANCELLED') return cancelledHeard(tx, checkout, notice, Boolean(recorded), now);
       if (!recorded) return { result: 'duplicate' };
 
       const next = afterProviderSaid(checkout.status, notice.outcome);
@@ -180,7 +216,46 @@ export function createCheckouts(options: CheckoutsOptions) {
       return { result: 'applied', publishes: next === 'CAPTURED' || (next === 'REVERSED' && Boolean(checkout.capturedAt)) };
     });
     if (result.publishes) options.relay.nudge();
+    if (result.refund) await refundCancelled(providerName, result.refund);
     return result.result;
+  }
+
+  /**
+   * The provider's word on a cancelled checkout. It is never posted: money taken for it is
+   * refunded (whenever the provider says captured, a repeat included, until it says reversed),
+   * and `reversed` ends it REVERSED with nothing to reverse on any ledger.
+   */
+  async function cancelledHeard(tx: Transaction, checkout: CheckoutRow, notice: ProviderNotice, recorded: boolean, now: Date): Promise<Applied> {
+    if (notice.outcome === 'REVERSED') {
+      if (recorded) {
+        await tx
+          .update(payments)
+          .set({ status: 'REVERSED', providerStatus: notice.status, reversedAt: now, updatedAt: now, checkedAt: now })
+          .where(eq(payments.id, checkout.id));
+      }
+      return { result: recorded ? 'applied' : 'duplicate' };
+    }
+    if (notice.outcome !== 'CAPTURED') return { result: recorded ? 'applied' : 'duplicate' };
+    // Marks money taken (`providerPaymentId`): reconciliation keeps asking until the refund is confirmed.
+    await tx
+      .update(payments)
+      .set({ providerStatus: notice.status, providerPaymentId: notice.transactionId ?? checkout.id, updatedAt: now })
+      .where(eq(payments.id, checkout.id));
+    logger.warn({ orderId: checkout.id, refusal: checkout.refusal }, 'a cancelled checkout was paid at the provider; refunding it');
+    return { result: recorded ? 'applied' : 'duplicate', refund: checkout };
+  }
+
+  /** Asks the provider to return a cancelled checkout's money; its answer is applied like any news. */
+  async function refundCancelled(providerName: string, checkout: CheckoutRow): Promise<void> {
+    const provider = options.providers.get(providerName);
+    if (!provider || !checkout.currency) return;
+    try {
+      const notice = await provider.refund(checkout.id, checkout.totalMinor, checkout.currency);
+      await applyNotice(providerName, notice);
+    } catch (error) {
+      // Not refunded now: reconciliation asks again, and refunds while the provider still says captured.
+      logger.error({ err: error, orderId: checkout.id, provider: providerName }, 'refund of a cancelled checkout failed; retried by reconciliation');
+    }
   }
 
   return {
@@ -293,6 +368,7 @@ export function createCheckouts(options: CheckoutsOptions) {
             state: 'PAYABLE',
             supplierCode: item.supplierCode,
             supplierName: item.supplierName,
+            supplierTimeZone: item.supplierTimeZone ?? null,
             accountNumber: item.accountNumber,
             currency: item.currency,
             alreadyPaid: item.paidSinceBill || paidHereToo,
@@ -303,6 +379,35 @@ export function createCheckouts(options: CheckoutsOptions) {
     },
 
     applyNotice,
+
+    /**
+     * A utility released accounts from a login (consumer of `utility.accounts.released`): that
+     * login's checkouts for them not captured yet are CANCELLED (`ACCOUNT_RELEASED`) and never
+     * posted. A checkout captured before the release was paid while the account was held: it stays.
+     */
+    async applyRelease(tx: Transaction, release: AccountsReleased): Promise<void> {
+      const now = options.now();
+      const holding = tx
+        .select({ id: paymentItems.paymentId })
+        .from(paymentItems)
+        .where(and(eq(paymentItems.utility, release.utility), inArray(paymentItems.accountId, release.accountIds)));
+      const cancelled = await tx
+        .update(payments)
+        .set({ status: 'CANCELLED', refusal: 'ACCOUNT_RELEASED', updatedAt: now })
+        .where(
+          and(
+            eq(payments.payerUserId, release.holderUserId),
+            inArray(payments.id, holding),
+            or(
+              inArray(payments.status, ['AWAITING_CONFIRMATION', 'PENDING']),
+              // A declined checkout's page still takes a second try until it expires.
+              and(eq(payments.status, 'FAILED'), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
+            ),
+          ),
+        )
+        .returning({ id: payments.id });
+      if (cancelled.length) logger.info({ checkoutIds: cancelled.map((row) => row.id), utility: release.utility }, 'checkouts of released accounts cancelled');
+    },
 
     /**
      * Settles what is left hanging: checkouts with the provider without news for a while are asked
@@ -319,30 +424,46 @@ export function createCheckouts(options: CheckoutsOptions) {
       const pending = await db
         .select()
         .from(payments)
-        .where(and(eq(payments.status, 'PENDING'), lt(payments.updatedAt, stale), or(isNull(payments.checkedAt), lt(payments.checkedAt, stale))))
-        .orderBy(asc(payments.updatedAt))
-        .limit(50);
+        .where(
+          and(
+            or(
+              eq(payments.status, 'PENDING'),
+              // Cancelled: asked while its page may still take money, and while money it took is not yet refunded.
+              and(eq(payments.status, 'CANCELLED'), or(isNotNull(payments.providerPaymentId), gt(payments.pageExpiresAt, new Date(now.getTime() - expiryGraceMs)))),
+            ),
+            lt(payments.updatedAt, stale),
+            or(isNull(payments.checkedAt), lt(payments.checkedAt, stale)),
+          ),
+        )
+        // Never asked first, then the longest unasked: a batch of orders that never settle cannot hold the rest back.
+        .orderBy(sql`${payments.checkedAt} asc nulls first`, asc(payments.updatedAt))
+        .limit(reconcileBatch);
       let settled = 0;
       for (const checkout of pending) {
         const provider = options.providers.get(checkout.provider);
         if (!provider) continue;
         try {
           const notice = await provider.queryStatus(checkout.id);
-          if (notice) {
-            await applyNotice(provider.name, notice);
-          } else if (checkout.createdAt.getTime() < now.getTime() - abandonedAfterMs) {
-            // The provider has never seen it: the payer left before paying.
+          // Asked, whatever the answer (the same in-progress word again is a 'duplicate' that changes
+          // nothing else): it goes to the back of the queue.
+          if (notice) await applyNotice(provider.name, notice);
+          await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
+          const unfinished = !notice || notice.outcome === 'PENDING';
+          const expiresAt = checkout.pageExpiresAt ?? new Date(checkout.createdAt.getTime() + paymentPageTtlMs);
+          if (unfinished && (notice ? expiresAt.getTime() + expiryGraceMs : checkout.createdAt.getTime() + abandonedAfterMs) < now.getTime()) {
+            // Never seen by the provider for an hour (the payer left before paying), or still
+            // unfinished well after its page stopped taking payments: it ends here. A capture the
+            // provider reports later still moves it forward (FAILED → CAPTURED) and is posted.
             await db
               .update(payments)
-              .set({ status: 'FAILED', providerStatus: 'not_found', updatedAt: now, checkedAt: now })
+              .set({ status: 'FAILED', providerStatus: notice ? 'expired' : 'not_found', updatedAt: now })
               .where(and(eq(payments.id, checkout.id), eq(payments.status, 'PENDING')));
-          } else {
-            await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
           }
           const after = await checkoutOf(db, checkout.id);
-          if (after?.status !== 'PENDING') settled += 1;
+          if (after?.status !== checkout.status) settled += 1;
         } catch (error) {
-          // Nothing concluded: asked again on a later pass.
+          // Nothing concluded: asked again on a later pass, after the others.
+          await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
           logger.warn({ err: error, orderId: checkout.id, provider: checkout.provider }, 'provider status query failed; the checkout stays pending');
         }
       }

@@ -3,9 +3,11 @@ import type { PaymentOutcome } from '../providers/provider';
 /**
  * Where a checkout stands: asked of the utilities (AWAITING_CONFIRMATION), refused by them
  * (REFUSED), with the provider (PENDING), then CAPTURED, FAILED, or REVERSED after capture.
+ * CANCELLED: an account was released from the payer before it was paid, so it is never posted;
+ * money the provider takes for it anyway is refunded (then REVERSED, with nothing posted).
  * REFUNDED is kept for payments recorded before checkouts existed.
  */
-export type CheckoutStatus = 'AWAITING_CONFIRMATION' | 'REFUSED' | PaymentOutcome | 'REFUNDED';
+export type CheckoutStatus = 'AWAITING_CONFIRMATION' | 'REFUSED' | PaymentOutcome | 'CANCELLED' | 'REFUNDED';
 
 /**
  * A provider's word moves a checkout only forward along PENDING → FAILED → CAPTURED →

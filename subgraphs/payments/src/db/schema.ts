@@ -26,6 +26,8 @@ export const payments = paymentsSchema.table(
     returnUrl: text('return_url'),
     /** The provider's page the payer is sent to; set once every item is confirmed. */
     paymentUrl: text('payment_url'),
+    /** When the provider's page stops taking the payment (sent to it, e.g. LiqPay's `expired_date`). */
+    pageExpiresAt: timestamp('page_expires_at', { withTimezone: true }),
     /** The provider's last word on it (`success`, `failure`, `processing`, ...). */
     providerStatus: text('provider_status'),
     /** Why a checkout was refused: the code told to the client. */
@@ -48,6 +50,8 @@ export const payments = paymentsSchema.table(
     index().on(table.payerUserId, table.createdAt, table.id),
     uniqueIndex().on(table.payerUserId, table.idempotencyKey),
     index('payments_pending_idx').on(table.updatedAt).where(sql`status in ('AWAITING_CONFIRMATION', 'PENDING')`),
+    // Reconciliation's queue: the never-asked first, then the longest unasked.
+    index('payments_reconcile_idx').on(table.checkedAt.asc().nullsFirst(), table.updatedAt).where(sql`status in ('PENDING', 'CANCELLED')`),
     index('payments_receipt_due_idx').on(table.capturedAt).where(sql`status = 'CAPTURED' and receipt_mailed_at is null and payer_email is not null`),
   ],
 );
@@ -71,6 +75,8 @@ export const paymentItems = paymentsSchema.table(
     refusal: text('refusal'),
     supplierCode: text('supplier_code'),
     supplierName: text('supplier_name'),
+    /** The supplier's time zone (IANA), as its utility said: the receipt's times are in it. */
+    supplierTimeZone: text('supplier_time_zone'),
     accountNumber: text('account_number'),
     currency: text('currency'),
     /** The account already had a pending or captured payment since its latest bill: the client is warned. */

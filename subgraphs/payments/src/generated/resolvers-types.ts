@@ -32,8 +32,17 @@ export type CheckoutStatus =
   | 'CAPTURED'
   /** Not paid (declined, abandoned); nothing was taken. */
   | 'FAILED'
-  /** Paid, then returned to the card: each ledger gets the reversing entry. */
+  /**
+   * Returned to the card. After a capture each ledger gets the reversing entry; a CANCELLED
+   * checkout paid anyway is returned without ever being posted (`capturedAt` stays null).
+   */
   | 'REVERSED'
+  /**
+   * Not paid and no longer payable: an account in it was released from this login (unlinked) before
+   * it was paid (`refusal` ACCOUNT_RELEASED). Nothing is posted; if the provider takes the money
+   * anyway it is refunded to the card, and the checkout ends REVERSED.
+   */
+  | 'CANCELLED'
   /** Returned to the payer before checkouts existed (old payments). */
   | 'REFUNDED';
 
@@ -67,7 +76,10 @@ export type Checkout = {
   paymentUrl?: Maybe<Scalars['String']['output']>;
   /** The provider's last word about it (`success`, `failure`, `3ds_verify`, ...), for support. */
   providerStatus?: Maybe<Scalars['String']['output']>;
-  /** Why it was refused (a code as in errors: ACCOUNT_NOT_HELD, CURRENCIES_MIXED, SUPPLIER_NOT_PAYABLE, NOT_CONFIRMED). */
+  /**
+   * Why it was refused (a code as in errors: ACCOUNT_NOT_HELD, CURRENCIES_MIXED, SUPPLIER_NOT_PAYABLE, NOT_CONFIRMED)
+   * or cancelled (ACCOUNT_RELEASED: an account was unlinked before it was paid).
+   */
   refusal?: Maybe<Scalars['String']['output']>;
   /** When the provider said it was paid. */
   capturedAt?: Maybe<Scalars['DateTime']['output']>;

@@ -24,6 +24,7 @@ describe('LiqPay adapter against the sandbox', () => {
     currency: 'UAH',
     description: 'test',
     returnUrl: 'http://127.0.0.1:9/return',
+    expiresAt: new Date(Date.now() + 3600_000),
     splits: [{ merchantId: 'supplier_a', amountMinor: 25_050 }],
     language: 'en' as const,
   });
@@ -47,6 +48,20 @@ describe('LiqPay adapter against the sandbox', () => {
     expect(await page.text()).toContain('split_rules do not sum to amount');
     url.searchParams.set('signature', 'forged');
     expect((await fetch(url)).status).toBe(400);
+  });
+
+  it("takes no payment after the request's expired_date, and ends one left at 3-D Secure as a failure", async () => {
+    const orderId = crypto.randomUUID();
+    const expired = provider.paymentPage({ ...checkout(orderId), expiresAt: new Date(Date.now() - 1_000) });
+    expect((await fetch(expired)).status).toBe(410);
+    expect(await provider.queryStatus(orderId)).toBeNull();
+
+    const stuckId = crypto.randomUUID();
+    const soon = new Date(Date.now() + 1_500);
+    await payOnSandbox(provider.paymentPage({ ...checkout(stuckId), expiresAt: soon }), '3ds-abandoned');
+    expect(await provider.queryStatus(stuckId)).toMatchObject({ status: '3ds_verify', outcome: 'PENDING' });
+    await new Promise((resolve) => setTimeout(resolve, soon.getTime() - Date.now() + 1_100));
+    expect(await provider.queryStatus(stuckId)).toMatchObject({ status: 'failure', outcome: 'FAILED' });
   });
 
   it('says a status query failed rather than guess when the provider cannot be reached', async () => {

@@ -14,6 +14,7 @@ describe('LiqPay as a payment provider', () => {
         currency: 'UAH',
         description: 'Комунальні послуги',
         returnUrl: 'https://app.kabinet.test/paid',
+        expiresAt: new Date('2026-12-02T09:30:00.000Z'),
         splits: [
           { merchantId: 'supplier_a', amountMinor: 41_230 },
           { merchantId: 'supplier_b', amountMinor: 100_000 },
@@ -27,6 +28,7 @@ describe('LiqPay as a payment provider', () => {
       version: 3,
       public_key: 'i00000000001',
       action: 'pay',
+      expired_date: '2026-12-02 09:30:00',
       amount: 1412.3,
       currency: 'UAH',
       order_id: 'b1f8d5f2-6a65-4d1e-8c1e-000000000001',

@@ -19,6 +19,9 @@ export interface LiqPayOptions {
   fetch?: typeof fetch;
 }
 
+/** LiqPay's dates in requests: `2026-12-01 14:00:00`, UTC. */
+const liqPayDate = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
+
 const evidenceOf = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** LiqPay API v3 (or v7) behind the provider interface. */
@@ -74,6 +77,7 @@ export function liqPayProvider(options: LiqPayOptions): PaymentProvider {
         description: checkout.description,
         order_id: checkout.orderId,
         result_url: checkout.returnUrl,
+        expired_date: liqPayDate(checkout.expiresAt),
         server_url: options.serverUrl(),
         language: checkout.language,
         split_rules,

@@ -14,6 +14,8 @@ export interface ProviderCheckout {
   amountMinor: number;
   currency: string;
   description: string;
+  /** After this the provider's page takes no payment. */
+  expiresAt: Date;
   /** Where the provider sends the payer's browser afterwards. */
   returnUrl: string;
   /** One credit per supplier's merchant; they sum to `amountMinor`. */

@@ -1,7 +1,7 @@
 import type { Database } from '@kabinet/db';
 import { asc, eq } from 'drizzle-orm';
 import { paymentItems, payments } from '../db/schema';
-import type { ReceiptDocument } from './pdf';
+import { defaultReceiptTimeZone, type ReceiptDocument } from './pdf';
 
 /** A checkout's receipt, once it was paid (captured, or captured and then returned); else null. */
 export async function loadReceipt(db: Database, checkoutId: string): Promise<ReceiptDocument | null> {
@@ -18,6 +18,8 @@ export async function loadReceipt(db: Database, checkoutId: string): Promise<Rec
     payerEmail: checkout.payerEmail,
     currency: checkout.currency,
     totalMinor: checkout.totalMinor,
+    // One currency means one country's suppliers: the first item's zone is the payer's clock.
+    timeZone: items.find((item) => item.supplierTimeZone)?.supplierTimeZone ?? defaultReceiptTimeZone,
     items: items.map((item) => ({
       utility: item.utility as 'electricity' | 'heat',
       supplierName: item.supplierName ?? item.supplierCode ?? '',

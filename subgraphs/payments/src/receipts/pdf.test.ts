@@ -12,6 +12,7 @@ const receipt: ReceiptDocument = {
   payerEmail: 'olena.shevchenko@example.com',
   currency: 'UAH',
   totalMinor: 358_275,
+  timeZone: 'Europe/Kyiv',
   items: [
     { utility: 'electricity', supplierName: 'ТОВ «Київські енергетичні послуги»', accountNumber: '2604118537', amountMinor: 124_050 },
     { utility: 'heat', supplierName: 'КП «Полтаватеплоенерго»', accountNumber: 'ПТ-004417', amountMinor: 234_225 },
@@ -45,6 +46,7 @@ describe('renderReceiptPdf', () => {
     expect(text).toContain('Квитанція про оплату');
     expect(text).toContain('Номер платежу 5f0c2a9e-7d41-4b8e-9a63-0e2d7c1b4f58');
     expect(text).toContain('03.11.2026 14:05');
+    expect(text).toContain('за київським часом');
     expect(text).toContain('LiqPay (картка)');
     for (const expected of [
       'Електроенергія',
@@ -73,5 +75,12 @@ describe('renderReceiptPdf', () => {
       expect(font.name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
       expect(font.embedded, `${font.name} is not embedded`).toBe(true);
     }
+  });
+
+  it("tells the times in the suppliers' clock: Kamchatka's is twelve hours ahead of UTC", async () => {
+    const text = pdfText(await renderReceiptPdf({ ...receipt, status: 'REVERSED', reversedAt: new Date('2026-11-03T12:30:00Z'), timeZone: 'Asia/Kamchatka' }));
+    expect(text).toContain('04.11.2026 00:05 (за камчатським часом)');
+    expect(text).toContain('04.11.2026 00:30 (за камчатським часом)');
+    expect(text).not.toContain('київським');
   });
 });

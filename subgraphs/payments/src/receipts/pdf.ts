@@ -36,6 +36,8 @@ export interface ReceiptDocument {
   payerEmail: string | null;
   currency: string;
   totalMinor: number;
+  /** The suppliers' time zone (IANA): the receipt's times are their customers' clock. */
+  timeZone: string;
   items: { utility: 'electricity' | 'heat'; supplierName: string; accountNumber: string; amountMinor: number }[];
 }
 
@@ -48,8 +50,11 @@ const utilityLabels: Record<Utility, string> = {
 
 const methodLabels: Record<string, string> = { LIQPAY: 'LiqPay (картка)' };
 
-// The payer's clock: the suppliers and their customers are in Ukraine.
-const TIME_ZONE = 'Europe/Kyiv';
+/** For checkouts confirmed before utilities told their suppliers' zone: all of them were Ukraine's. */
+export const defaultReceiptTimeZone = 'Europe/Kyiv';
+
+// How the receipt names the clock its times are in.
+const zoneNames: Record<string, string> = { 'Europe/Kyiv': 'за київським часом', 'Asia/Kamchatka': 'за камчатським часом' };
 
 const TITLE = 'Квитанція про оплату';
 
@@ -78,10 +83,10 @@ export async function renderReceiptPdf(receipt: ReceiptDocument): Promise<Buffer
   return output;
 }
 
-const kyivTime = (instant: Date) => `${formatDateTime(instant, TIME_ZONE)} (за київським часом)`;
+const localTime = (instant: Date, timeZone: string) => `${formatDateTime(instant, timeZone)} (${zoneNames[timeZone] ?? `час ${timeZone}`})`;
 
 function reversalNote(receipt: ReceiptDocument): string {
-  return receipt.reversedAt ? `Платіж повернено на картку ${kyivTime(receipt.reversedAt)}` : 'Платіж повернено на картку';
+  return receipt.reversedAt ? `Платіж повернено на картку ${localTime(receipt.reversedAt, receipt.timeZone)}` : 'Платіж повернено на картку';
 }
 
 function drawHeader(flow: Flow, receipt: ReceiptDocument): void {
@@ -99,7 +104,7 @@ function drawHeader(flow: Flow, receipt: ReceiptDocument): void {
 function details(receipt: ReceiptDocument): [string, string][] {
   const fields: [string, string][] = [
     ['Номер платежу', receipt.checkoutId],
-    ['Дата і час оплати', kyivTime(receipt.capturedAt)],
+    ['Дата і час оплати', localTime(receipt.capturedAt, receipt.timeZone)],
     ['Спосіб оплати', methodLabels[receipt.provider] ?? receipt.provider],
   ];
   if (receipt.providerTransactionId) fields.push(['Номер транзакції', receipt.providerTransactionId]);

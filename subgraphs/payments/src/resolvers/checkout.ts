@@ -16,7 +16,8 @@ export const checkoutResolvers: CheckoutResolvers = {
   items: (checkout, _args, context) => itemsOf(checkout, context),
   provider: (checkout) => checkout.provider as PaymentProvider,
   receiptUrl: async (checkout, _args, context) => {
-    if (checkout.status !== 'CAPTURED' && checkout.status !== 'REVERSED') return null;
+    // Only money that was taken and posted has a receipt (a cancelled checkout refunded never was).
+    if (!checkout.capturedAt || (checkout.status !== 'CAPTURED' && checkout.status !== 'REVERSED')) return null;
     const token = await context.receiptLinks.sign(checkout.id, context.clock.now());
     return `${context.publicOrigin}${receiptPath(checkout.id, token)}`;
   },

@@ -44,7 +44,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-export type SandboxChoice = 'pay' | 'decline' | '3ds';
+/** `3ds-abandoned`: the payer reaches the bank's 3-D Secure code and goes no further. */
+export type SandboxChoice = 'pay' | 'decline' | '3ds' | '3ds-abandoned';
 
 /**
  * Pays (or declines) on the sandbox's checkout page as a browser's form posts would: opens
@@ -61,9 +62,10 @@ export async function payOnSandbox(paymentUrl: string, choice: SandboxChoice, ca
   const posted = await fetch(new URL(action, origin), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ card, expiry: '12/30', cvv: '123', choice }),
+    body: new URLSearchParams({ card, expiry: '12/30', cvv: '123', choice: choice === '3ds-abandoned' ? '3ds' : choice }),
     redirect: 'manual',
   });
+  if (choice === '3ds-abandoned') return { status: posted.status, location: null, html: await posted.text() };
   if (choice !== '3ds') return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
   const challenge = await posted.text();
   const otpAction = /<form method="post" action="([^"]+)"/.exec(challenge)?.[1];

@@ -119,7 +119,7 @@ export const cabinetMutation: Required<MutationResolvers> = {
     account: await context.services.linking.link(context.viewer, input, context.now),
   }),
   unlinkCabinetAccount: async (_parent, { input }, context) => ({
-    accountId: await context.services.linking.unlink(context.viewer, input.accountId),
+    accountId: await context.services.linking.unlink(context.viewer, input.accountId, context.now),
   }),
   issueCabinetLinkCode: async (_parent, { input }, context) => ({
     linkCode: await context.services.linking.issueOfficeCode(context.viewer, input.accountNumber, context.now),

@@ -1,0 +1,1 @@
+ALTER TABLE "payments"."payments" ADD COLUMN "page_expires_at" timestamp with time zone;

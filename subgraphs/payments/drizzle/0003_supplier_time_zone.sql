@@ -1,0 +1,1 @@
+ALTER TABLE "payments"."payment_items" ADD COLUMN "supplier_time_zone" text;

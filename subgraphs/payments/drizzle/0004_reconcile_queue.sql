@@ -1,0 +1,1 @@
+CREATE INDEX "payments_reconcile_idx" ON "payments"."payments" USING btree ("checked_at" NULLS FIRST,"updated_at") WHERE status in ('PENDING', 'CANCELLED');
