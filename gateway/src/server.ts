@@ -21,7 +21,7 @@ import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { GatewayMetrics, metricsEndpoint, requestFacts, requestFactsPlugin, requestLog } from './observability';
 import { operationResolution } from './operation-resolution';
-import { persistedQueries, readClientManifests } from './persisted-queries';
+import { persistedQueries, readClientManifests, type ClientManifest } from './persisted-queries';
 import { mailedLinkPages } from './pages';
 import { oauthProxy } from './oauth';
 import { sandboxDocument } from './sandbox';
@@ -85,6 +85,13 @@ function disableApolloTelemetry(): void {
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 }
 
+/** The pages the gateway serves for mailed links stand in for the web app: they send its operations. */
+function webAppManifest(clients: ClientManifest[]) {
+  const webApp = clients.find((client) => client.name === 'kabinet-web');
+  if (!webApp) throw new Error('schema/clients.json has no kabinet-web client, whose operations the mailed-link pages send');
+  return webApp.manifest;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { logger } = options;
   disableApolloTelemetry();
@@ -126,7 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
   app.use('/oauth', oauthProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use(mailedLinkPages({ supergraphSdl: options.supergraphSdl }));
+  app.use(mailedLinkPages({ manifest: webAppManifest(clients) }));
 
   const { httpServer, port, graphql } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
