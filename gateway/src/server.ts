@@ -129,10 +129,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const health = healthRoutes(app);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
-  app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use('/oauth', oauthProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
+  const forwarding = { subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger, timeoutMs: options.subgraphTimeoutMs };
+  app.use('/files', fileProxy(forwarding));
+  app.use('/callbacks', providerCallbackProxy(forwarding));
+  app.use('/operator/payment-registries', registryUploadProxy(forwarding));
+  app.use('/oauth', oauthProxy(forwarding));
   app.use(mailedLinkPages({ manifest: webAppManifest(clients) }));
 
   const { httpServer, port, graphql } = await listen(app, options.port, options.host);

@@ -3,7 +3,7 @@ import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { costReportHeader } from '@kabinet/rate-limits';
 import { GraphQLError } from 'graphql';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -29,14 +29,16 @@ const headerValue = (value: string | string[] | undefined) => (Array.isArray(val
 
 /** The codes of a failed connection that the subgraph may not have seen the request on. */
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-/** undici's time limits: connecting, waiting for the answer to begin, and between its parts. */
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** The call's own deadline (`SubgraphSource.sweep`): the whole answer, not one phase of it, took too long. */
+const deadlineCode = 'KABINET_SUBGRAPH_DEADLINE';
+/** undici's time limits (connecting, waiting for the answer to begin, between its parts) and the call's deadline. */
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', deadlineCode]);
 const codeOf = (error: unknown) => {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
   return String(code ?? cause?.code);
 };
 
-const isTimeout = (error: unknown) => timeoutCodes.has(codeOf(error));
+export const isTimeout = (error: unknown) => timeoutCodes.has(codeOf(error));
 const isConnectionReset = (error: unknown) => resetCodes.has(codeOf(error));
 /** Subgraph operations the gateway plans start with their type; only queries are safe to send twice. */
 const isQuery = (query: string) => /^\s*(query\b|\{)/.test(query);
@@ -54,9 +56,10 @@ const serviceNames: Record<string, Translations> = {
   payments: { en: 'payments', uk: 'платежів', ru: 'платежей' },
 };
 
-type Failure = 'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE';
+export type Failure = 'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE';
 
-function serviceMessages(service: string): Record<Failure, Translations> {
+/** What the gateway says when a service fails it, in each language (GraphQL calls and the routes forwarded to subgraphs). */
+export function serviceMessages(service: string): Record<Failure, Translations> {
   const name = serviceNames[service] ?? { en: service, uk: service, ru: service };
   return {
     SERVICE_FAILED: { en: `The ${name.en} service failed`, uk: `Сервіс ${name.uk} дав збій`, ru: `Сервис ${name.ru} дал сбой` },
@@ -128,6 +131,14 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
    */
   private readonly inFlight = new Map<string, Promise<RawAnswer>>();
   private messages: Record<Failure, Translations> | undefined;
+  /**
+   * Calls in flight and when each must have ended (performance.now()): one timer per subgraph
+   * checks them (`sweep`), none per call. undici's limits alone bound each phase, so an answer
+   * that trickles in a byte at a time would otherwise never end.
+   */
+  private readonly deadlines = new Map<Dispatcher.DispatchController, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweepEveryMs: number;
 
   constructor(options: SubgraphSourceOptions) {
     const url = new URL(options.url);
@@ -137,6 +148,8 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     this.origin = url.origin;
     this.path = url.pathname + url.search;
     this.timeoutMs = options.timeoutMs;
+    // A call ends at most a tenth of the limit after its deadline.
+    this.sweepEveryMs = Math.max(10, Math.ceil(options.timeoutMs / 10));
     this.onCall = options.onCall ?? (() => {});
   }
 
@@ -187,29 +200,55 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   }
 
   private async sendWithRetry(body: string, headers: Record<string, string>, retriable: boolean): Promise<RawAnswer> {
+    // One deadline for the call, the retry included.
+    const deadline = performance.now() + this.timeoutMs;
     try {
-      return await this.send(body, headers);
+      return await this.send(body, headers, deadline);
     } catch (error) {
       if (!retriable || !isConnectionReset(error)) throw error;
     }
     // The subgraph closed a kept-alive connection as the query went out: once more, on a fresh one.
-    return this.send(body, headers);
+    return this.send(body, headers, deadline);
   }
 
-  private send(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+  /** Aborts the calls past their deadline; stops once none is in flight. */
+  private sweep(): void {
+    if (this.deadlines.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const [controller, deadline] of this.deadlines) {
+      if (now < deadline) continue;
+      this.deadlines.delete(controller);
+      controller.abort(Object.assign(new Error(`no whole answer from subgraph ${this.serviceName} within ${this.timeoutMs} ms`), { code: deadlineCode }));
+    }
+  }
+
+  private send(body: string, headers: Record<string, string>, deadline: number): Promise<RawAnswer> {
     // undici's dispatcher with a handler of our own rather than `request()`: no body stream and
     // no async resource per call, only the answer's chunks.
-    // Time limits as undici keeps them (no timer or AbortSignal of our own per call): the answer
-    // must begin within `timeoutMs`, and no pause inside it may last longer.
+    // undici's limits (no pause longer than `timeoutMs`) and the call's deadline, kept by `sweep`
+    // (no timer or AbortSignal of our own per call).
+    const deadlines = this.deadlines;
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), this.sweepEveryMs);
+      this.sweeper.unref();
+    }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let status = 0;
       let contentType: string | undefined;
       let cacheControl: string | undefined;
+      let call: Dispatcher.DispatchController | undefined;
       this.agent.dispatch(
         { origin: this.origin, path: this.path, method: 'POST', headers, body, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
         {
-          onRequestStart() {},
+          onRequestStart(controller) {
+            call = controller;
+            deadlines.set(controller, deadline);
+          },
           // Called again after a 1xx: the last call is the answer's.
           onResponseStart(_controller, statusCode, responseHeaders) {
             status = statusCode;
@@ -220,9 +259,11 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
             chunks.push(chunk);
           },
           onResponseEnd() {
+            if (call) deadlines.delete(call);
             resolve({ status, contentType, cacheControl, text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') });
           },
           onResponseError(_controller, error) {
+            if (call) deadlines.delete(call);
             reject(error);
           },
         },
@@ -242,7 +283,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   }
 
   // DomainErrors: told in the request's language when the gateway formats them.
-  private failed(): GraphQLError {
+  private failed(): DomainError {
     return new DomainError('SERVICE_UNAVAILABLE', this.failureMessages().SERVICE_FAILED, { serviceName: this.serviceName, reason: 'SERVICE_FAILED' });
   }
 
