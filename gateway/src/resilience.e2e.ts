@@ -44,9 +44,11 @@ describe('a subgraph that fails', () => {
       expect(response.data?.me.electricityAccounts.length).toBeGreaterThan(0);
       expect(response.data?.me.payments.edges.length).toBeGreaterThan(0);
       expect(response.data?.me.heatAccounts).toBeNull();
+      // On the part that is missing: the client can tell which field is null for lack of heat.
       expect(response.errors).toEqual([
         expect.objectContaining({
           message: 'The heat and hot water service is unavailable',
+          path: ['me', 'heatAccounts'],
           extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'UNREACHABLE' },
         }),
       ]);
@@ -76,11 +78,28 @@ describe('a subgraph that fails', () => {
       const response = await t.gql(dashboard, { token });
       expect(response.data?.me.electricityAccounts.length).toBeGreaterThan(0);
       expect(response.data?.me.heatAccounts).toBeNull();
-      expect(response.errors?.map((error) => error.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'TIMEOUT' }]);
+      expect(response.errors?.map((error) => [error.path, error.extensions])).toEqual([
+        [['me', 'heatAccounts'], { code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'TIMEOUT' }],
+      ]);
       // SUBGRAPH_TIMEOUT_MS is 1 s here; the deadline is checked every tenth of it.
       expect(performance.now() - started).toBeLessThan(3_000);
     } finally {
       await heat.set('pass');
+    }
+  });
+
+  it('puts the missing part\'s path on the error of an operation on one account', async () => {
+    const [account] = expectNoGraphQLErrors(await t.gql('{ me { electricityAccounts { id } } }', { token })).me.electricityAccounts;
+    await electricity.set('down');
+    try {
+      const response = await t.gql('query ($id: ID!) { a: electricityAccount(id: $id) { id } me { email electricityAccounts { id } } }', { token, variables: { id: account.id } });
+      expect(response.data).toEqual({ a: null, me: { email: demoUsers.demo.email, electricityAccounts: null } });
+      expect(response.errors?.map((error) => [error.path, error.extensions?.serviceName]).sort()).toEqual([
+        [['a'], 'electricity'],
+        [['me', 'electricityAccounts'], 'electricity'],
+      ]);
+    } finally {
+      await electricity.set('pass');
     }
   });
 

@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { costReportHeader } from '@kabinet/rate-limits';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context';
 
@@ -100,6 +100,67 @@ function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PRIVA
   return hint;
 }
 
+/** A service's failure, placed on one field it was to answer. */
+class MissingPart extends DomainError {
+  constructor(failure: DomainError, path: readonly (string | number)[] | undefined) {
+    super(String(failure.extensions.code), failure.translations, { ...failure.extensions });
+    // GraphQLError's `path` is set once by its constructor, which DomainError does not pass on.
+    (this as { path: readonly (string | number)[] | undefined }).path = path;
+  }
+}
+
+/** More paths than this in one failed call (a long list of entities) are told by one error without a path. */
+const maxMissingPaths = 100;
+
+/**
+ * The service's failure once per field of the subgraph operation it could not answer, with the
+ * field's path in that operation (`[field]`, or `['_entities', i, field]` for each entity asked
+ * about): @apollo/gateway turns these into the fields' paths in the client's answer, as it does
+ * for a subgraph's own errors. Only on failure: nothing here runs for an answer that came.
+ */
+function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOptions<GatewayContext>): MissingPart[] {
+  let document: DocumentNode | undefined = 'document' in options ? options.document : undefined;
+  try {
+    document ??= parse(options.request.query!);
+  } catch {
+    return [new MissingPart(failure, undefined)];
+  }
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let selections: SelectionSetNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) selections ??= definition.selectionSet;
+  }
+  /** Response names selected on a type (`undefined`: any), through fragments, without `__typename`. */
+  const fieldsOf = (set: SelectionSetNode, typename: string | undefined, into: Set<string>): Set<string> => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '__typename') into.add(selection.alias?.value ?? selection.name.value);
+        continue;
+      }
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+      const condition = fragment?.typeCondition?.name.value;
+      if (fragment && (!condition || typename === undefined || condition === typename)) fieldsOf(fragment.selectionSet, typename, into);
+    }
+    return into;
+  };
+  if (!selections) return [new MissingPart(failure, undefined)];
+
+  const paths: (string | number)[][] = [];
+  const representations = options.request.variables?.representations;
+  const entities = selections.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
+  if (Array.isArray(representations) && entities?.kind === Kind.FIELD && entities.selectionSet) {
+    representations.forEach((representation: { __typename?: string }, index) => {
+      for (const field of fieldsOf(entities.selectionSet!, representation?.__typename, new Set())) paths.push(['_entities', index, field]);
+    });
+  } else {
+    for (const field of fieldsOf(selections, undefined, new Set())) paths.push([field]);
+  }
+  const errors = paths.slice(0, maxMissingPaths).map((path) => new MissingPart(failure, path));
+  if (paths.length === 0 || paths.length > maxMissingPaths) errors.push(new MissingPart(failure, undefined));
+  return errors;
+}
+
 export interface SubgraphSourceOptions {
   name: string;
   url: string;
@@ -177,11 +238,17 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
         answer = await this.sendWithRetry(body, headers, retriable);
       }
     } catch (error) {
-      throw this.unavailable(error);
+      const failure = this.unavailable(error);
+      if (failure instanceof DomainError) return { errors: missingParts(failure, options) };
+      throw failure;
     }
-    if (answer.status < 200 || answer.status > 299) throw this.errorFromAnswer(answer);
+    if (answer.status < 200 || answer.status > 299) {
+      const refusal = this.errorFromAnswer(answer);
+      if (refusal instanceof DomainError) return { errors: missingParts(refusal, options) };
+      throw refusal;
+    }
     const result = parsedBody(answer);
-    if (typeof result !== 'object' || result === null || Array.isArray(result)) throw this.failed();
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) return { errors: missingParts(this.failed(), options) };
 
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.cacheControl));
