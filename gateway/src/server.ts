@@ -17,6 +17,7 @@ import express from 'express';
 import { Budgets, holdingAnswersForCharges, queryBudgets } from './budget';
 import type { GatewayContext } from './context';
 import { providerCallbackProxy, registryUploadProxy } from './uploads';
+import { badInputStatus } from './bad-input-status';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { GatewayMetrics, metricsEndpoint, requestFacts, requestFactsPlugin, requestLog } from './observability';
@@ -165,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...limits.plugins,
       operationResolution(),
       stringInputGuard(),
+      badInputStatus(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Even with APOLLO_KEY in the environment: Kabinet reports to no one.
       ApolloServerPluginUsageReportingDisabled(),
