@@ -278,6 +278,15 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     return this.send(body, headers, deadline);
   }
 
+  /** Keeps a call to its deadline; the sweeping timer runs while any call is watched. */
+  private watch(controller: Dispatcher.DispatchController, deadline: number): void {
+    this.deadlines.set(controller, deadline);
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), this.sweepEveryMs);
+      this.sweeper.unref();
+    }
+  }
+
   /** Aborts the calls past their deadline; stops once none is in flight. */
   private sweep(): void {
     if (this.deadlines.size === 0) {
@@ -299,10 +308,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     // undici's limits (no pause longer than `timeoutMs`) and the call's deadline, kept by `sweep`
     // (no timer or AbortSignal of our own per call).
     const deadlines = this.deadlines;
-    if (!this.sweeper) {
-      this.sweeper = setInterval(() => this.sweep(), this.sweepEveryMs);
-      this.sweeper.unref();
-    }
+    const watch = (controller: Dispatcher.DispatchController) => this.watch(controller, deadline);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let status = 0;
@@ -314,7 +320,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
         {
           onRequestStart(controller) {
             call = controller;
-            deadlines.set(controller, deadline);
+            watch(controller);
           },
           // Called again after a 1xx: the last call is the answer's.
           onResponseStart(_controller, statusCode, responseHeaders) {
