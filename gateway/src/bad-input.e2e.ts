@@ -82,16 +82,18 @@ describe('bad input through the gateway', () => {
     expectErrorCode(response, 'INVALID_CREDENTIALS');
   });
 
-  it('refuses crafted pagination cursors (impossible dates and instants) with BAD_USER_INPUT', async () => {
-    const payments = (after: string) => t.gql(`{ me { payments(first: 5, after: "${after}") { edges { cursor } } } }`, { token });
+  it('refuses crafted pagination cursors (impossible dates and instants) with 400 BAD_USER_INPUT, keeping the rest of the data', async () => {
+    const payments = (after: string) => t.gql(`{ me { email payments(first: 5, after: "${after}") { edges { cursor } } } }`, { token });
     for (const at of ['t-271821-04-20T00:00:00.000Z', 't+275760-09-13T00:00:00.000Z', 't0000-01-01T00:00:00.000Z']) {
       const response = await payments(cursor('payments', at));
-      expectErrorCode(response, 'BAD_USER_INPUT');
-      expect(JSON.stringify(response.errors)).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(response.status).toBe(400);
+      expect(response.errors!.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(response.data).toEqual({ me: { email: demoUsers.demo.email, payments: null } });
     }
     const bills = (after: string) => t.gql(`{ me { electricityAccounts { bills(first: 2, after: "${after}") { edges { cursor } } } } }`, { token });
     for (const at of ['s2026-13-45', 's2026-02-30', 's0000-00-00']) {
       const response = await bills(cursor('bills', at));
+      expect(response.status).toBe(400);
       expectErrorCode(response, 'BAD_USER_INPUT');
       expect(JSON.stringify(response.errors)).not.toContain('INTERNAL_SERVER_ERROR');
     }
@@ -107,6 +109,7 @@ describe('bad input through the gateway', () => {
       const response = await t.gql(query, { token });
       expectErrorCode(response, 'BAD_USER_INPUT');
       expect(JSON.stringify(response.errors)).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(response.status).toBe(400);
     }
   });
 
@@ -118,6 +121,19 @@ describe('bad input through the gateway', () => {
     const run = await t.gql('mutation { runElectricityBilling(input: { period: "0000-01" }) { __typename } }', { token: operator });
     expectErrorCode(run, 'BAD_USER_INPUT');
     expect(JSON.stringify(run.errors)).not.toContain('INTERNAL_SERVER_ERROR');
+    for (const response of [bills, run]) expect(response.status).toBe(400);
+  });
+
+  it('answers a mutation refused for its input with 400, but one that may have done something with 200', async () => {
+    const [account] = expectNoGraphQLErrors(await t.gql('{ me { electricityAccounts { id } } }', { token })).me.electricityAccounts;
+    const emptyCheckout = `createCheckout(input: { items: [], provider: LIQPAY, idempotencyKey: "${randomUUID()}", returnUrl: "${new URL(t.url).origin}/payments/return" }) { id }`;
+    const refused = await t.gql(`mutation { ${emptyCheckout} }`, { token });
+    expect(refused.status).toBe(400);
+    expectErrorCode(refused, 'BAD_USER_INPUT');
+    // Two root fields: the first subscribed, the second's refusal nulls the whole answer; 200, or the client would think nothing happened.
+    const both = await t.gql(`mutation { subscribeElectricityEReceipts(input: { accountId: "${account.id}" }) { subscription { status } } ${emptyCheckout} }`, { token });
+    expectErrorCode(both, 'BAD_USER_INPUT');
+    expect(both.status).toBe(200);
   });
 
   it('refuses an impossible Date with 400 BAD_USER_INPUT, in variables and literals', async () => {

@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
-import type { Logger, SubgraphName } from '@kabinet/config';
+import type { SubgraphName } from '@kabinet/config';
 import type { Router } from 'express';
 import express from 'express';
+import { unavailable, type ForwardingOptions } from './forward';
 
 /** Subgraphs that serve files (bill and receipt PDFs) behind signed links. */
 const fileServers: SubgraphName[] = ['electricity', 'heat', 'payments'];
@@ -14,7 +16,7 @@ const passedHeaders = ['content-type', 'content-disposition', 'cache-control', '
  * secret: clients download through the gateway's host, and subgraphs stay private. The
  * subgraph checks the signed token in the query; the gateway adds no authority of its own.
  */
-export function fileProxy(options: { subgraphUrls: Record<SubgraphName, string>; gatewaySecret: string; logger: Logger }): Router {
+export function fileProxy(options: ForwardingOptions): Router {
   const router = express.Router();
   router.get('/:subgraph/*path', async (req, res) => {
     const subgraph = req.params.subgraph as SubgraphName;
@@ -35,7 +37,7 @@ export function fileProxy(options: { subgraphUrls: Record<SubgraphName, string>;
       const response = await fetch(target, {
         headers: { [gatewaySecretHeader]: subgraphSecret(options.gatewaySecret, subgraph) },
         redirect: 'manual',
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(options.timeoutMs),
       });
       res.status(response.status);
       for (const name of passedHeaders) {
@@ -46,10 +48,13 @@ export function fileProxy(options: { subgraphUrls: Record<SubgraphName, string>;
         res.end();
         return;
       }
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+      // The deadline covers the body too: a file cut short ends the response (pipeline destroys it), it cannot throw here.
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res).catch((error: unknown) =>
+        options.logger.warn({ err: error, subgraph }, 'file response cut short'),
+      );
     } catch (error) {
       options.logger.error({ err: error, subgraph }, 'file request failed');
-      res.status(502).json({ errors: [{ message: 'The file could not be fetched; try again', extensions: { code: 'BAD_GATEWAY' } }] });
+      unavailable(req, res, subgraph, error);
     }
   });
   return router;

@@ -1,7 +1,21 @@
-import type { Logger } from '@kabinet/config';
+import type { Logger, SubgraphName } from '@kabinet/config';
+import { requestedLocale } from '@kabinet/http';
 import type { Request, Response } from 'express';
+import { isTimeout, serviceMessages } from './subgraph-source';
+
+/** What every route forwarded to a subgraph is given by the gateway. */
+export interface ForwardingOptions {
+  subgraphUrls: Record<SubgraphName, string>;
+  gatewaySecret: string;
+  logger: Logger;
+  /** SUBGRAPH_TIMEOUT_MS: the whole answer, body included, must come within it. */
+  timeoutMs: number;
+}
 
 export interface ForwardOptions {
+  /** The subgraph the request goes to: named to the client when it fails. */
+  service: SubgraphName;
+  timeoutMs: number;
   /** What the gateway adds (its secret for the subgraph); never taken from the client. */
   headers: Record<string, string>;
   logger: Logger;
@@ -34,7 +48,7 @@ export async function forward(req: Request, res: Response, target: URL, options:
       headers: { ...passed, ...options.headers },
       body: hasBody ? (Buffer.isBuffer(req.body) ? req.body : '') : undefined,
       redirect: 'manual',
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(options.timeoutMs),
     });
     res.status(response.status);
     const wanted = options.responseHeaders ?? ['content-type'];
@@ -46,12 +60,29 @@ export async function forward(req: Request, res: Response, target: URL, options:
     res.send(Buffer.from(await response.arrayBuffer()));
   } catch (error) {
     options.logger.error({ err: error, target: target.pathname }, `${options.what} could not be forwarded`);
-    res.status(502).json({ errors: [{ message: 'The service behind this address is unavailable; try again', extensions: { code: 'BAD_GATEWAY' } }] });
+    unavailable(req, res, options.service, error);
   }
 }
 
+/**
+ * The subgraph behind a forwarded route failed: as a GraphQL call's SERVICE_UNAVAILABLE, naming the
+ * service and why, in the request's language; 504 when it was too slow, else 502.
+ */
+export function unavailable(req: Request, res: Response, service: SubgraphName, error: unknown): void {
+  // AbortSignal.timeout's abort is a DOMException named TimeoutError; undici's own limits have codes.
+  const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError' || isTimeout(error);
+  const reason = timedOut ? 'TIMEOUT' : 'UNREACHABLE';
+  const message = serviceMessages(service)[reason][requestedLocale(req)];
+  res.status(timedOut ? 504 : 502).json({ errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: service, reason } }] });
+}
+
 /** Posts a request's raw body on to a subgraph's internal route and answers with what it said. */
-export async function forwardPost(req: Request, res: Response, target: URL, options: { headers: Record<string, string>; logger: Logger; what: string }): Promise<void> {
+export async function forwardPost(
+  req: Request,
+  res: Response,
+  target: URL,
+  options: Pick<ForwardOptions, 'service' | 'timeoutMs' | 'headers' | 'logger' | 'what'>,
+): Promise<void> {
   if (!req.get('content-type')) req.headers['content-type'] = 'application/octet-stream';
   if (!res.get('content-type')) res.type('application/json');
   await forward(req, res, target, { ...options, requestHeaders: ['content-type'], responseHeaders: ['content-type'] });

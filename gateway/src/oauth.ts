@@ -1,7 +1,6 @@
 import { clientIpHeader, gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
-import type { Logger, SubgraphName } from '@kabinet/config';
 import express, { type Router } from 'express';
-import { forward } from './forward';
+import { forward, type ForwardingOptions } from './forward';
 
 /** What a browser or an app sends the authorization server: form posts, cookies, client credentials, language. */
 const passedRequestHeaders = ['content-type', 'cookie', 'accept', 'accept-language', 'authorization', 'origin', 'user-agent', 'dpop'];
@@ -12,7 +11,7 @@ const passedRequestHeaders = ['content-type', 'cookie', 'accept', 'accept-langua
  * ways, redirects with their Location and status. The gateway adds its secret and the client's
  * address (for identity's login lockouts), and no authority of its own.
  */
-export function oauthProxy(options: { subgraphUrls: Record<SubgraphName, string>; gatewaySecret: string; logger: Logger }): Router {
+export function oauthProxy(options: ForwardingOptions): Router {
   const router = express.Router();
   router.use(express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const target = new URL(options.subgraphUrls.identity);
@@ -24,6 +23,8 @@ export function oauthProxy(options: { subgraphUrls: Record<SubgraphName, string>
     }
     target.search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     await forward(req, res, target, {
+      service: 'identity',
+      timeoutMs: options.timeoutMs,
       headers: {
         [gatewaySecretHeader]: subgraphSecret(options.gatewaySecret, 'identity'),
         [clientIpHeader]: req.ip ?? req.socket.remoteAddress ?? 'unknown',

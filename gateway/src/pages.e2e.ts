@@ -4,7 +4,8 @@ import {
   expectErrorCode,
   expectNoGraphQLErrors,
   launchChromium,
-  loginAs,
+  manifestOperation,
+  persistedRequest,
   skipWithoutBrowser,
   startTestStack,
   type CapturedMail,
@@ -18,17 +19,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 /*
  * The pages behind the links Kabinet mails, driven in a real browser: each test takes the link
  * from a captured mail, points it at the test gateway (APP_URL is https://app.kabinet.test),
- * and does what a person would, then checks the outcome through the API.
+ * and does what a person would, then checks the outcome through the API. The gateway runs as in
+ * production (FIRST_PARTY_OPERATIONS=safelist): the pages, like this test, may send only the web
+ * app's manifest operations.
  */
 
 if (skipWithoutBrowser) console.warn('pages.e2e.ts skipped: no /usr/bin/chromium (apt-get install chromium)');
-
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { __typename } }`;
-const CONFIRM = `mutation($input: ConfirmEmailInput!) { confirmEmail(input: $input) { user { emailConfirmed } } }`;
-const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`;
-const REQUEST_RESET = `mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { ok } }`;
-const SUBSCRIBE = `mutation($input: SubscribeEReceiptsInput!) { subscribeElectricityEReceipts(input: $input) { subscription { status } } }`;
-const ACCOUNTS = `{ me { electricityAccounts { id eReceipts { email status } } } }`;
 
 const password = 'Смерека-2026-ліс';
 let counter = 0;
@@ -41,7 +37,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
   let tabs: WatchedTabs;
 
   beforeAll(async () => {
-    t = await startTestStack();
+    t = await startTestStack({ env: { FIRST_PARTY_OPERATIONS: 'safelist' } });
     gatewayOrigin = new URL(t.url).origin;
     browser = await launchChromium();
     tabs = new WatchedTabs(browser);
@@ -73,19 +69,25 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
   const statusOf = (page: Page) => page.getByRole('status').textContent();
   const expectStatus = (page: Page, text: string) => expect.poll(() => statusOf(page), { timeout: 15_000 }).toContain(text);
   const graphqlCalls = (tab: Tab) => tab.requests.filter((url) => new URL(url).pathname === '/graphql').length;
-  const login = ({ email, password }: { email: string; password: string }) => t.gql(LOGIN, { variables: { input: { email, password } } });
+  /** An operation of the web app's manifest, sent by id as the app sends it. */
+  const web = (name: string, variables: Record<string, unknown>, token?: string) =>
+    persistedRequest(t.url, { id: manifestOperation('kabinet-web', name).id, operationName: name, variables, token, clientName: 'kabinet-web' });
+  const login = ({ email, password }: { email: string; password: string }) => web('Login', { input: { email, password } });
+  async function logIn(who: { email: string; password: string }): Promise<string> {
+    return expectNoGraphQLErrors(await login(who)).login.accessToken;
+  }
   const focused = (page: Page) => page.locator(':focus');
 
   async function registeredUser() {
     const email = uniqueEmail();
-    expectNoGraphQLErrors(await t.gql(REGISTER, { variables: { input: { email, password, displayName: 'Олена Тест' } } }));
+    expectNoGraphQLErrors(await web('Register', { input: { email, password, displayName: 'Олена Тест' } }));
     return { email, password, confirmLink: linkIn(await t.mailbox.waitFor(email, (mail) => mail.text.includes('/confirm-email?'))) };
   }
 
   async function resetLinkOfConfirmedUser() {
     const user = await registeredUser();
-    expectNoGraphQLErrors(await t.gql(CONFIRM, { variables: { input: { token: user.confirmLink.searchParams.get('token') } } }));
-    expectNoGraphQLErrors(await t.gql(REQUEST_RESET, { variables: { input: { email: user.email } } }));
+    expectNoGraphQLErrors(await web('ConfirmEmail', { input: { token: user.confirmLink.searchParams.get('token') } }));
+    expectNoGraphQLErrors(await web('RequestPasswordReset', { input: { email: user.email } }));
     const resetLink = linkIn(await t.mailbox.waitFor(user.email, (mail) => mail.text.includes('/reset-password?')));
     return { ...user, resetLink };
   }
@@ -109,7 +111,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     await expectStatus(page, `Адресу ${user.email} підтверджено. Тепер можна входити з нею в Kabinet.`);
     expect(await page.getByRole('button').count()).toBe(0);
     await expectNoAccessibilityViolations(page);
-    await loginAs(t, user);
+    await logIn(user);
 
     await page.goto(user.confirmLink.href);
     await page.getByRole('button', { name: 'Підтвердити адресу' }).click();
@@ -158,7 +160,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     expect(await focused(page).getAttribute('id')).toBe('new-password');
     await expectNoAccessibilityViolations(page);
     // Refused, the link still works and the old password too.
-    await loginAs(t, user);
+    await logIn(user);
 
     const newPassword = 'Новий-пароль-2027';
     await page.keyboard.type(newPassword);
@@ -172,7 +174,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     expect(page.url()).toBe(user.resetLink.href);
 
     expectErrorCode(await login(user), 'INVALID_CREDENTIALS');
-    await loginAs(t, { email: user.email, password: newPassword });
+    await logIn({ email: user.email, password: newPassword });
 
     await page.goto(user.resetLink.href);
     await page.getByLabel('Новий пароль', { exact: true }).fill('Ще-інший-пароль-3');
@@ -180,7 +182,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     await page.getByRole('button', { name: 'Зберегти пароль' }).click();
     await expectStatus(page, 'Це посилання недійсне або ним уже скористалися. Щоб змінити пароль, попросіть нове посилання.');
     expect(await page.getByRole('link', { name: 'Надіслати нове посилання' }).isVisible()).toBe(true);
-    await loginAs(t, { email: user.email, password: newPassword });
+    await logIn({ email: user.email, password: newPassword });
   });
 
   it('says plainly that a reset link has expired, and leads to asking for a new one that works', async () => {
@@ -196,7 +198,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     await page.getByRole('button', { name: 'Зберегти пароль' }).click();
     await expectStatus(page, 'Термін дії посилання минув: воно діє одну годину. Щоб змінити пароль, попросіть нове посилання.');
     expect(await page.getByRole('button').count()).toBe(0);
-    await loginAs(t, user);
+    await logIn(user);
 
     await page.getByRole('link', { name: 'Надіслати нове посилання' }).click();
     await page.waitForURL((url) => url.pathname === '/reset-password' && !url.searchParams.has('token'));
@@ -218,7 +220,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     await page.getByLabel('Повторіть новий пароль').fill('Новий-пароль-2027');
     await page.getByRole('button', { name: 'Зберегти пароль' }).click();
     await expectStatus(page, 'Пароль змінено.');
-    await loginAs(t, { email: user.email, password: 'Новий-пароль-2027' });
+    await logIn({ email: user.email, password: 'Новий-пароль-2027' });
   });
 
   it('says a link without its token is broken', async () => {
@@ -230,46 +232,46 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     await expectNoAccessibilityViolations(page);
   });
 
-  it('confirms an e-receipt address from the link electricity mails, and explains an expired one and heat\'s', async () => {
-    const token = await loginAs(t, demoUsers.demo);
-    const accountId = expectNoGraphQLErrors(await t.gql(ACCOUNTS, { token })).me.electricityAccounts[0].id;
-    const subscribe = async (email: string) => {
-      expectNoGraphQLErrors(await t.gql(SUBSCRIBE, { token, variables: { input: { accountId, email } } }));
+  it('confirms an e-receipt address from the link each utility mails, and explains an expired one', async () => {
+    const token = await logIn(demoUsers.demo);
+    const accounts = expectNoGraphQLErrors(await web('PayableAccounts', {}, token)).me;
+    const utilities = [
+      { name: 'Electricity', utility: 'electricity', accountId: accounts.electricityAccounts[0].id, words: 'за електроенергію' },
+      { name: 'Heat', utility: 'heat', accountId: accounts.heatAccounts[0].id, words: 'за тепло й гарячу воду' },
+    ];
+    const subscribe = async ({ name, accountId }: (typeof utilities)[number], email: string) => {
+      expectNoGraphQLErrors(await web(`Subscribe${name}EReceipts`, { input: { accountId, email } }, token));
       return linkIn(await t.mailbox.waitFor(email, (mail) => mail.text.includes('/e-receipts/confirm?')));
     };
-    const subscription = async () =>
-      expectNoGraphQLErrors(await t.gql(ACCOUNTS, { token })).me.electricityAccounts.find((account: { id: string }) => account.id === accountId).eReceipts;
+    const subscription = async ({ name, accountId }: (typeof utilities)[number]) =>
+      expectNoGraphQLErrors(await web(`${name}Account`, { id: accountId }, token))[`${name[0]!.toLowerCase()}${name.slice(1)}Account`].eReceipts;
 
-    const address = `paper-${uniqueEmail()}`;
-    const link = await subscribe(address);
-    expect(link.searchParams.get('utility')).toBe('electricity');
     const { page } = await openTab();
-    await page.goto(link.href);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Електронні рахунки');
-    expect(await page.locator('main > p').first().textContent()).toBe('Підтвердьте, що рахунки за електроенергію можна надсилати на цю адресу.');
-    await expectNoAccessibilityViolations(page);
-    await page.getByRole('button', { name: 'Підтвердити адресу' }).click();
-    await expectStatus(page, `Готово: нові рахунки за електроенергію надходитимуть на ${address}.`);
-    expect(await subscription()).toEqual({ email: address, status: 'ACTIVE' });
+    for (const utility of utilities) {
+      const address = `paper-${utility.utility}-${uniqueEmail()}`;
+      const link = await subscribe(utility, address);
+      expect(link.searchParams.get('utility')).toBe(utility.utility);
+      await page.goto(link.href);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Електронні рахунки');
+      expect(await page.locator('main > p').first().textContent()).toBe(`Підтвердьте, що рахунки ${utility.words} можна надсилати на цю адресу.`);
+      await expectNoAccessibilityViolations(page);
+      await page.getByRole('button', { name: 'Підтвердити адресу' }).click();
+      await expectStatus(page, `Готово: нові рахунки ${utility.words} надходитимуть на ${address}.`);
+      expect(await subscription(utility)).toEqual({ email: address, status: 'ACTIVE' });
+    }
 
     const late = `late-${uniqueEmail()}`;
-    const lateLink = await subscribe(late);
+    const lateLink = await subscribe(utilities[0]!, late);
     const subscribedAt = t.clock.now();
     t.clock.advanceDays(3);
     try {
       await page.goto(lateLink.href);
       await page.getByRole('button', { name: 'Підтвердити адресу' }).click();
       await expectStatus(page, 'Термін дії посилання минув: воно діє 48 годин. Підпишіться на електронні рахунки ще раз у застосунку Kabinet.');
-      expect(await subscription()).toEqual({ email: late, status: 'PENDING' });
+      expect(await subscription(utilities[0]!)).toEqual({ email: late, status: 'PENDING' });
     } finally {
       t.clock.set(subscribedAt);
     }
-
-    // Heat's cabinet mails the same links now (confirmHeatEReceipts): its page asks the same way.
-    const heat = await page.goto(new URL('/e-receipts/confirm?utility=heat&token=abc', gatewayOrigin).href);
-    expect(heat?.status()).toBe(200);
-    expect(await page.locator('main > p').first().textContent()).toBe('Підтвердьте, що рахунки за тепло й гарячу воду можна надсилати на цю адресу.');
-    expect(await page.getByRole('button', { name: 'Підтвердити адресу' }).count()).toBe(1);
 
     await page.goto(new URL('/e-receipts/confirm?utility=water&token=abc', gatewayOrigin).href);
     expect(await statusOf(page)).toContain('Посилання неповне або пошкоджене.');
@@ -296,7 +298,7 @@ describe.skipIf(skipWithoutBrowser)('pages behind the links Kabinet mails, in a 
     await page.getByRole('button', { name: 'Confirm address' }).click();
     await expectStatus(page, `Your address ${user.email} is confirmed. You can now log in to Kabinet with it.`);
     await expectNoAccessibilityViolations(page);
-    await loginAs(t, user);
+    await logIn(user);
   });
 
   it('picks the language from Accept-Language, Ukrainian unless English is preferred', async () => {

@@ -44,9 +44,11 @@ describe('a subgraph that fails', () => {
       expect(response.data?.me.electricityAccounts.length).toBeGreaterThan(0);
       expect(response.data?.me.payments.edges.length).toBeGreaterThan(0);
       expect(response.data?.me.heatAccounts).toBeNull();
+      // On the part that is missing: the client can tell which field is null for lack of heat.
       expect(response.errors).toEqual([
         expect.objectContaining({
           message: 'The heat and hot water service is unavailable',
+          path: ['me', 'heatAccounts'],
           extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'UNREACHABLE' },
         }),
       ]);
@@ -67,6 +69,73 @@ describe('a subgraph that fails', () => {
       await heat.set('pass');
     }
     expectNoGraphQLErrors(await t.gql(dashboard, { token }));
+  });
+
+  it('gives up on an answer that trickles in without end after the configured time, whatever its pauses', async () => {
+    await heat.set('trickle');
+    const started = performance.now();
+    try {
+      const response = await t.gql(dashboard, { token });
+      expect(response.data?.me.electricityAccounts.length).toBeGreaterThan(0);
+      expect(response.data?.me.heatAccounts).toBeNull();
+      expect(response.errors?.map((error) => [error.path, error.extensions])).toEqual([
+        [['me', 'heatAccounts'], { code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'TIMEOUT' }],
+      ]);
+      // SUBGRAPH_TIMEOUT_MS is 1 s here; the deadline is checked every tenth of it.
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      await heat.set('pass');
+    }
+  });
+
+  it('puts the missing part\'s path on the error of an operation on one account', async () => {
+    const [account] = expectNoGraphQLErrors(await t.gql('{ me { electricityAccounts { id } } }', { token })).me.electricityAccounts;
+    await electricity.set('down');
+    try {
+      const response = await t.gql('query ($id: ID!) { a: electricityAccount(id: $id) { id } me { email electricityAccounts { id } } }', { token, variables: { id: account.id } });
+      expect(response.data).toEqual({ a: null, me: { email: demoUsers.demo.email, electricityAccounts: null } });
+      expect(response.errors?.map((error) => [error.path, error.extensions?.serviceName]).sort()).toEqual([
+        [['a'], 'electricity'],
+        [['me', 'electricityAccounts'], 'electricity'],
+      ]);
+    } finally {
+      await electricity.set('pass');
+    }
+  });
+
+  it('answers a file of a subgraph that stops answering within the configured time: 504, naming the service', async () => {
+    const file = new URL('/files/heat/bills/nothing.pdf?token=x', t.url);
+    await heat.set('hang');
+    try {
+      const started = performance.now();
+      const response = await fetch(file, { headers: { 'accept-language': 'en' } });
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(response.status).toBe(504);
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'The heat and hot water service did not answer in time', extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'TIMEOUT' } }],
+      });
+      await heat.set('down');
+      const down = await fetch(file);
+      expect(down.status).toBe(502);
+      expect(((await down.json()) as { errors: { extensions: unknown }[] }).errors[0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'heat', reason: 'UNREACHABLE' });
+    } finally {
+      await heat.set('pass');
+    }
+  });
+
+  it('answers a payment registry upload to a utility that stops answering within the configured time, naming it', async () => {
+    await electricity.set('hang');
+    try {
+      const response = await fetch(new URL('/operator/payment-registries/electricity?source=Bank', t.url), {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+        body: 'date;account;amount;reference\n',
+      });
+      expect(response.status).toBe(504);
+      expect(((await response.json()) as { errors: { extensions: unknown }[] }).errors[0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'electricity', reason: 'TIMEOUT' });
+    } finally {
+      await electricity.set('pass');
+    }
   });
 
   it('sends a query again, once, when its connection is reset before any answer', async () => {

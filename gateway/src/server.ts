@@ -17,11 +17,12 @@ import express from 'express';
 import { Budgets, holdingAnswersForCharges, queryBudgets } from './budget';
 import type { GatewayContext } from './context';
 import { providerCallbackProxy, registryUploadProxy } from './uploads';
+import { badInputStatus } from './bad-input-status';
 import { fileProxy } from './files';
 import { requestLimits } from './limits';
 import { GatewayMetrics, metricsEndpoint, requestFacts, requestFactsPlugin, requestLog } from './observability';
 import { operationResolution } from './operation-resolution';
-import { persistedQueries, readClientManifests } from './persisted-queries';
+import { persistedQueries, readClientManifests, type ClientManifest } from './persisted-queries';
 import { mailedLinkPages } from './pages';
 import { oauthProxy } from './oauth';
 import { sandboxDocument } from './sandbox';
@@ -85,6 +86,13 @@ function disableApolloTelemetry(): void {
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 }
 
+/** The pages the gateway serves for mailed links stand in for the web app: they send its operations. */
+function webAppManifest(clients: ClientManifest[]) {
+  const webApp = clients.find((client) => client.name === 'kabinet-web');
+  if (!webApp) throw new Error('schema/clients.json has no kabinet-web client, whose operations the mailed-link pages send');
+  return webApp.manifest;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { logger } = options;
   disableApolloTelemetry();
@@ -122,11 +130,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const health = healthRoutes(app);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/metrics', metricsEndpoint(metrics, { token: options.metricsToken, production: options.production }));
-  app.use('/files', fileProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use('/callbacks', providerCallbackProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use('/operator/payment-registries', registryUploadProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use('/oauth', oauthProxy({ subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger }));
-  app.use(mailedLinkPages({ supergraphSdl: options.supergraphSdl }));
+  const forwarding = { subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger, timeoutMs: options.subgraphTimeoutMs };
+  app.use('/files', fileProxy(forwarding));
+  app.use('/callbacks', providerCallbackProxy(forwarding));
+  app.use('/operator/payment-registries', registryUploadProxy(forwarding));
+  app.use('/oauth', oauthProxy(forwarding));
+  app.use(mailedLinkPages({ manifest: webAppManifest(clients) }));
 
   const { httpServer, port, graphql } = await listen(app, options.port, options.host);
   const limits = requestLimits<GatewayContext>();
@@ -157,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...limits.plugins,
       operationResolution(),
       stringInputGuard(),
+      badInputStatus(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Even with APOLLO_KEY in the environment: Kabinet reports to no one.
       ApolloServerPluginUsageReportingDisabled(),

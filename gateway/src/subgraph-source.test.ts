@@ -139,18 +139,38 @@ describe('the subgraph data source', () => {
     expect(subgraph.received).toHaveLength(2);
   });
 
-  it('gives every caller that waited on a failed call its own typed error naming the service', async () => {
+  it('gives every caller that waited on a failed call its own typed error naming the service, on the fields it could not answer', async () => {
     subgraph.status = 500;
     const first = call(source, query, { id: '1' }, context('Bearer a'));
     const second = call(source, query, { id: '1' }, context('Bearer a'));
     await subgraph.arrived(1);
     subgraph.release();
-    const errors = await Promise.all([first.catch((error: unknown) => error), second.catch((error: unknown) => error)]);
-    for (const error of errors) {
-      expect(error).toBeInstanceOf(GraphQLError);
-      expect((error as GraphQLError).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'identity', reason: 'SERVICE_FAILED' });
+    const answers = await Promise.all([first, second]);
+    for (const answer of answers) {
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0]).toBeInstanceOf(GraphQLError);
+      expect(answer.errors![0]!.path).toEqual(['me']);
+      expect(answer.errors![0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'identity', reason: 'SERVICE_FAILED' });
     }
-    expect(errors[0]).not.toBe(errors[1]);
+    expect(answers[0]!.errors![0]).not.toBe(answers[1]!.errors![0]);
     expect(subgraph.received).toHaveLength(1);
+  });
+
+  it('puts a failure on each entity\'s fields of the type it was asked as', async () => {
+    subgraph.status = 500;
+    const entities = `query Q($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on User { electricityAccounts { id } owed: balance }
+      ... on Meter { __typename latestReading { value } } } }`;
+    const representations = [{ __typename: 'User', id: 'u1' }, { __typename: 'Meter', id: 'm1' }];
+    const answering = call(source, entities, { representations }, context('Bearer a'));
+    await subgraph.arrived(1);
+    subgraph.release();
+    const { errors } = await answering;
+    expect(errors!.map((error) => error.path)).toEqual([
+      ['_entities', 0, 'electricityAccounts'],
+      ['_entities', 0, 'owed'],
+      ['_entities', 1, 'latestReading'],
+    ]);
   });
 });

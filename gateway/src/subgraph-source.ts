@@ -2,8 +2,8 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { clientIpHeader, gatewaySecretHeader } from '@kabinet/auth';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { costReportHeader } from '@kabinet/rate-limits';
-import { GraphQLError } from 'graphql';
-import { Agent } from 'undici';
+import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Agent, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -29,14 +29,16 @@ const headerValue = (value: string | string[] | undefined) => (Array.isArray(val
 
 /** The codes of a failed connection that the subgraph may not have seen the request on. */
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-/** undici's time limits: connecting, waiting for the answer to begin, and between its parts. */
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** The call's own deadline (`SubgraphSource.sweep`): the whole answer, not one phase of it, took too long. */
+const deadlineCode = 'KABINET_SUBGRAPH_DEADLINE';
+/** undici's time limits (connecting, waiting for the answer to begin, between its parts) and the call's deadline. */
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', deadlineCode]);
 const codeOf = (error: unknown) => {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
   return String(code ?? cause?.code);
 };
 
-const isTimeout = (error: unknown) => timeoutCodes.has(codeOf(error));
+export const isTimeout = (error: unknown) => timeoutCodes.has(codeOf(error));
 const isConnectionReset = (error: unknown) => resetCodes.has(codeOf(error));
 /** Subgraph operations the gateway plans start with their type; only queries are safe to send twice. */
 const isQuery = (query: string) => /^\s*(query\b|\{)/.test(query);
@@ -54,9 +56,10 @@ const serviceNames: Record<string, Translations> = {
   payments: { en: 'payments', uk: 'платежів', ru: 'платежей' },
 };
 
-type Failure = 'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE';
+export type Failure = 'SERVICE_FAILED' | 'TIMEOUT' | 'CONNECTION_LOST' | 'UNREACHABLE';
 
-function serviceMessages(service: string): Record<Failure, Translations> {
+/** What the gateway says when a service fails it, in each language (GraphQL calls and the routes forwarded to subgraphs). */
+export function serviceMessages(service: string): Record<Failure, Translations> {
   const name = serviceNames[service] ?? { en: service, uk: service, ru: service };
   return {
     SERVICE_FAILED: { en: `The ${name.en} service failed`, uk: `Сервіс ${name.uk} дав збій`, ru: `Сервис ${name.ru} дал сбой` },
@@ -97,6 +100,67 @@ function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PRIVA
   return hint;
 }
 
+/** A service's failure, placed on one field it was to answer. */
+class MissingPart extends DomainError {
+  constructor(failure: DomainError, path: readonly (string | number)[] | undefined) {
+    super(String(failure.extensions.code), failure.translations, { ...failure.extensions });
+    // GraphQLError's `path` is set once by its constructor, which DomainError does not pass on.
+    (this as { path: readonly (string | number)[] | undefined }).path = path;
+  }
+}
+
+/** More paths than this in one failed call (a long list of entities) are told by one error without a path. */
+const maxMissingPaths = 100;
+
+/**
+ * The service's failure once per field of the subgraph operation it could not answer, with the
+ * field's path in that operation (`[field]`, or `['_entities', i, field]` for each entity asked
+ * about): @apollo/gateway turns these into the fields' paths in the client's answer, as it does
+ * for a subgraph's own errors. Only on failure: nothing here runs for an answer that came.
+ */
+function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOptions<GatewayContext>): MissingPart[] {
+  let document: DocumentNode | undefined = 'document' in options ? options.document : undefined;
+  try {
+    document ??= parse(options.request.query!);
+  } catch {
+    return [new MissingPart(failure, undefined)];
+  }
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let selections: SelectionSetNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) selections ??= definition.selectionSet;
+  }
+  /** Response names selected on a type (`undefined`: any), through fragments, without `__typename`. */
+  const fieldsOf = (set: SelectionSetNode, typename: string | undefined, into: Set<string>): Set<string> => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '__typename') into.add(selection.alias?.value ?? selection.name.value);
+        continue;
+      }
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+      const condition = fragment?.typeCondition?.name.value;
+      if (fragment && (!condition || typename === undefined || condition === typename)) fieldsOf(fragment.selectionSet, typename, into);
+    }
+    return into;
+  };
+  if (!selections) return [new MissingPart(failure, undefined)];
+
+  const paths: (string | number)[][] = [];
+  const representations = options.request.variables?.representations;
+  const entities = selections.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
+  if (Array.isArray(representations) && entities?.kind === Kind.FIELD && entities.selectionSet) {
+    representations.forEach((representation: { __typename?: string }, index) => {
+      for (const field of fieldsOf(entities.selectionSet!, representation?.__typename, new Set())) paths.push(['_entities', index, field]);
+    });
+  } else {
+    for (const field of fieldsOf(selections, undefined, new Set())) paths.push([field]);
+  }
+  const errors = paths.slice(0, maxMissingPaths).map((path) => new MissingPart(failure, path));
+  if (paths.length === 0 || paths.length > maxMissingPaths) errors.push(new MissingPart(failure, undefined));
+  return errors;
+}
+
 export interface SubgraphSourceOptions {
   name: string;
   url: string;
@@ -128,6 +192,14 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
    */
   private readonly inFlight = new Map<string, Promise<RawAnswer>>();
   private messages: Record<Failure, Translations> | undefined;
+  /**
+   * Calls in flight and when each must have ended (performance.now()): one timer per subgraph
+   * checks them (`sweep`), none per call. undici's limits alone bound each phase, so an answer
+   * that trickles in a byte at a time would otherwise never end.
+   */
+  private readonly deadlines = new Map<Dispatcher.DispatchController, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweepEveryMs: number;
 
   constructor(options: SubgraphSourceOptions) {
     const url = new URL(options.url);
@@ -137,6 +209,8 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     this.origin = url.origin;
     this.path = url.pathname + url.search;
     this.timeoutMs = options.timeoutMs;
+    // A call ends at most a tenth of the limit after its deadline.
+    this.sweepEveryMs = Math.max(10, Math.ceil(options.timeoutMs / 10));
     this.onCall = options.onCall ?? (() => {});
   }
 
@@ -164,11 +238,17 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
         answer = await this.sendWithRetry(body, headers, retriable);
       }
     } catch (error) {
-      throw this.unavailable(error);
+      const failure = this.unavailable(error);
+      if (failure instanceof DomainError) return { errors: missingParts(failure, options) };
+      throw failure;
     }
-    if (answer.status < 200 || answer.status > 299) throw this.errorFromAnswer(answer);
+    if (answer.status < 200 || answer.status > 299) {
+      const refusal = this.errorFromAnswer(answer);
+      if (refusal instanceof DomainError) return { errors: missingParts(refusal, options) };
+      throw refusal;
+    }
     const result = parsedBody(answer);
-    if (typeof result !== 'object' || result === null || Array.isArray(result)) throw this.failed();
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) return { errors: missingParts(this.failed(), options) };
 
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.cacheControl));
@@ -187,29 +267,61 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   }
 
   private async sendWithRetry(body: string, headers: Record<string, string>, retriable: boolean): Promise<RawAnswer> {
+    // One deadline for the call, the retry included.
+    const deadline = performance.now() + this.timeoutMs;
     try {
-      return await this.send(body, headers);
+      return await this.send(body, headers, deadline);
     } catch (error) {
       if (!retriable || !isConnectionReset(error)) throw error;
     }
     // The subgraph closed a kept-alive connection as the query went out: once more, on a fresh one.
-    return this.send(body, headers);
+    return this.send(body, headers, deadline);
   }
 
-  private send(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+  /** Keeps a call to its deadline; the sweeping timer runs while any call is watched. */
+  private watch(controller: Dispatcher.DispatchController, deadline: number): void {
+    this.deadlines.set(controller, deadline);
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), this.sweepEveryMs);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Aborts the calls past their deadline; stops once none is in flight. */
+  private sweep(): void {
+    if (this.deadlines.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const [controller, deadline] of this.deadlines) {
+      if (now < deadline) continue;
+      this.deadlines.delete(controller);
+      controller.abort(Object.assign(new Error(`no whole answer from subgraph ${this.serviceName} within ${this.timeoutMs} ms`), { code: deadlineCode }));
+    }
+  }
+
+  private send(body: string, headers: Record<string, string>, deadline: number): Promise<RawAnswer> {
     // undici's dispatcher with a handler of our own rather than `request()`: no body stream and
     // no async resource per call, only the answer's chunks.
-    // Time limits as undici keeps them (no timer or AbortSignal of our own per call): the answer
-    // must begin within `timeoutMs`, and no pause inside it may last longer.
+    // undici's limits (no pause longer than `timeoutMs`) and the call's deadline, kept by `sweep`
+    // (no timer or AbortSignal of our own per call).
+    const deadlines = this.deadlines;
+    const watch = (controller: Dispatcher.DispatchController) => this.watch(controller, deadline);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let status = 0;
       let contentType: string | undefined;
       let cacheControl: string | undefined;
+      let call: Dispatcher.DispatchController | undefined;
       this.agent.dispatch(
         { origin: this.origin, path: this.path, method: 'POST', headers, body, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
         {
-          onRequestStart() {},
+          onRequestStart(controller) {
+            call = controller;
+            watch(controller);
+          },
           // Called again after a 1xx: the last call is the answer's.
           onResponseStart(_controller, statusCode, responseHeaders) {
             status = statusCode;
@@ -220,9 +332,11 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
             chunks.push(chunk);
           },
           onResponseEnd() {
+            if (call) deadlines.delete(call);
             resolve({ status, contentType, cacheControl, text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') });
           },
           onResponseError(_controller, error) {
+            if (call) deadlines.delete(call);
             reject(error);
           },
         },
@@ -242,7 +356,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   }
 
   // DomainErrors: told in the request's language when the gateway formats them.
-  private failed(): GraphQLError {
+  private failed(): DomainError {
     return new DomainError('SERVICE_UNAVAILABLE', this.failureMessages().SERVICE_FAILED, { serviceName: this.serviceName, reason: 'SERVICE_FAILED' });
   }
 

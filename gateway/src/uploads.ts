@@ -1,7 +1,7 @@
 import { gatewaySecretHeader, subgraphSecret } from '@kabinet/auth';
-import type { Logger, SubgraphName } from '@kabinet/config';
+import type { SubgraphName } from '@kabinet/config';
 import express, { type Router } from 'express';
-import { forwardPost } from './forward';
+import { forwardPost, type ForwardingOptions } from './forward';
 
 /** Payment providers whose server callbacks the gateway takes (`server_url`). */
 const callbackProviders = ['liqpay'];
@@ -12,7 +12,7 @@ const callbackProviders = ['liqpay'];
  * it. Not part of the GraphQL API: nothing here reads or needs a session. A provider retries a
  * callback not answered 200, so a payments outage loses nothing.
  */
-export function providerCallbackProxy(options: { subgraphUrls: Record<SubgraphName, string>; gatewaySecret: string; logger: Logger }): Router {
+export function providerCallbackProxy(options: ForwardingOptions): Router {
   const router = express.Router();
   router.post('/:provider', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const provider = req.params.provider;
@@ -21,6 +21,8 @@ export function providerCallbackProxy(options: { subgraphUrls: Record<SubgraphNa
       return;
     }
     await forwardPost(req, res, new URL(`/internal/providers/${provider}/callback`, options.subgraphUrls.payments), {
+      service: 'payments',
+      timeoutMs: options.timeoutMs,
       headers: { [gatewaySecretHeader]: subgraphSecret(options.gatewaySecret, 'payments') },
       logger: options.logger,
       what: `a ${provider} callback`,
@@ -36,7 +38,7 @@ const registryUtilities: SubgraphName[] = ['electricity', 'heat'];
  * daily payment registry (CSV), passed with the operator's Authorization to the utility that
  * imports it for the operator's supplier. A staff file upload, not a GraphQL operation.
  */
-export function registryUploadProxy(options: { subgraphUrls: Record<SubgraphName, string>; gatewaySecret: string; logger: Logger }): Router {
+export function registryUploadProxy(options: ForwardingOptions): Router {
   const router = express.Router();
   router.post('/:utility', express.raw({ type: () => true, limit: '4mb' }), async (req, res) => {
     const utility = req.params.utility as SubgraphName;
@@ -47,6 +49,8 @@ export function registryUploadProxy(options: { subgraphUrls: Record<SubgraphName
     const target = new URL('/internal/registries', options.subgraphUrls[utility]);
     if (typeof req.query.source === 'string') target.searchParams.set('source', req.query.source);
     await forwardPost(req, res, target, {
+      service: utility,
+      timeoutMs: options.timeoutMs,
       headers: {
         [gatewaySecretHeader]: subgraphSecret(options.gatewaySecret, utility),
         ...(req.get('authorization') ? { authorization: req.get('authorization')! } : {}),

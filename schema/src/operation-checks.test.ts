@@ -54,7 +54,13 @@ describe('operation checks', () => {
         ]),
       }),
     ]);
-    expect(check.invalid.map(({ client, operation }) => `${client} ${operation}`).sort()).toEqual(['demo-bank PaymentStatus', 'kabinet-mobile Checkout', 'kabinet-web Checkout']);
+    expect(check.invalid.map(({ client, operation }) => `${client} ${operation}`).sort()).toEqual([
+      'demo-bank PaymentStatus',
+      'kabinet-mobile Checkout',
+      'kabinet-mobile Payments',
+      'kabinet-web Checkout',
+      'kabinet-web Payments',
+    ]);
     expect(describeCheck(check)[0]).toMatch(/^BREAKING .*receiptUrl.* breaks .*Demo Bank \(demo-bank\) PaymentStatus/);
   });
 

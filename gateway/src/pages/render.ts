@@ -1,11 +1,19 @@
 import { Html, html, page, statusRegion } from '@kabinet/http/html';
 import { texts, type ActionText, type Language, type LanguageText, type PageText } from './text';
 
-/** What the page's script acts on: which mutation to send and what to say. */
+/** A mutation of the web app's manifest, as the page sends it (by id) and reads its answer. */
+export interface PageOperation {
+  /** The manifest id (sha256 of the body): sent as `extensions.persistedQuery.sha256Hash`. */
+  id: string;
+  name: string;
+  /** The mutation's root field, under which the answer comes. */
+  field: string;
+}
+
+/** What the page's script acts on: which operation to send and what to say. */
 export interface ClientConfig {
   action: 'confirmEmail' | 'resetPassword' | 'requestPasswordReset' | 'confirmEReceipts';
-  /** For `confirmEReceipts`: the utility's mutation, e.g. `confirmElectricityEReceipts`. */
-  field?: string;
+  operation: PageOperation;
   text: ActionText;
 }
 

@@ -7,9 +7,11 @@ import type { AddressInfo } from 'node:net';
  * - `hang`: accepts and reads, never answers (a subgraph stuck on a lock or a GC pause);
  * - `reset`: accepts, reads the request, then resets the connection unanswered (a kept-alive
  *   socket the server closed as the request went out);
- * - `down`: nothing listens on the port (connection refused).
+ * - `down`: nothing listens on the port (connection refused);
+ * - `trickle`: reads the request, answers 200 at once, then sends the body a space every 100 ms
+ *   and never ends it (no single pause is long, the whole answer never comes).
  */
-export type FaultMode = 'pass' | 'hang' | 'reset' | 'down';
+export type FaultMode = 'pass' | 'hang' | 'reset' | 'down' | 'trickle';
 
 export interface FaultProxy {
   /** `http://127.0.0.1:<port>`: put it where the real service's base URL would go. */
@@ -34,6 +36,14 @@ export async function startFaultProxy(): Promise<FaultProxy> {
     client.on('error', () => {});
     if (mode === 'hang') {
       client.resume();
+      return;
+    }
+    if (mode === 'trickle') {
+      client.once('data', () => {
+        client.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
+        const drip = setInterval(() => client.write('1\r\n \r\n'), 100);
+        client.on('close', () => clearInterval(drip));
+      });
       return;
     }
     if (mode === 'reset') {

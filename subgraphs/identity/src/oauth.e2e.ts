@@ -14,6 +14,7 @@ import {
   manifestOperation,
   persistedRequest,
   pkcePair,
+  tokenRequest,
   refreshGrant,
   revokeToken,
   startTestStack,
@@ -240,6 +241,26 @@ describe('OAuth: a partner acting for a customer', () => {
 
     const unknownScope = await browser.request(authorizationUrl(t, { scopes: ['openid'], challenge: pkcePair().challenge, state: 's' }));
     expect(new URL(unknownScope.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('refuses control characters in request parameters with invalid_request, never a server error', async () => {
+    const browser = new OAuthBrowser();
+    const challenge = pkcePair().challenge;
+    for (const params of [{ client_id: 'demo\u0000bank' }, { state: 'a\u0000b' }, { redirect_uri: `${demoPartner.redirectUri}\u001b[31m` }] as Record<string, string>[]) {
+      const response = await browser.request(authorizationUrl(t, { scopes: ['accounts:read'], challenge, state: 's', params }));
+      expect(response.status, JSON.stringify(params)).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+    }
+    // In a body oidc-provider parses itself: no such client, code or token is stored; refused as the protocol says.
+    expect(await tokenRequest(t, { client_id: 'demo\u0000bank', grant_type: 'refresh_token', refresh_token: 'x' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await tokenRequest(t, { grant_type: 'refresh_token', refresh_token: 'a\u0000b' })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const login = await fetch(new URL('/oauth/interaction/x\u0000y/login', gatewayOrigin(t)), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'a\u0000@kabinet.test', password: 'x' }).toString(),
+    });
+    expect(login.status).toBe(400);
+    expect(await login.json()).toMatchObject({ error: 'invalid_request' });
   });
 
   it('refuses scopes a partner is not registered for', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@kabinet/db';
+import { stringProblem } from '@kabinet/input';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { oauthArtifacts } from '../db/schema';
@@ -56,6 +57,9 @@ export function drizzleAdapter(db: Database) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      // From a request body oidc-provider parsed itself (a client id, a code, a token): a text
+      // PostgreSQL refuses (NUL) is no stored artifact, and never goes to the database.
+      if (stringProblem(id)) return undefined;
       if (this.kind === 'Client') {
         const client = await findClient(db, id);
         return client ? (clientMetadata(client) as AdapterPayload) : undefined;
@@ -65,6 +69,7 @@ export function drizzleAdapter(db: Database) {
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      if (stringProblem(uid)) return undefined;
       const [row] = await db
         .select()
         .from(oauthArtifacts)
@@ -73,6 +78,7 @@ export function drizzleAdapter(db: Database) {
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      if (stringProblem(userCode)) return undefined;
       const [row] = await db
         .select()
         .from(oauthArtifacts)

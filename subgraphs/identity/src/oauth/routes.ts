@@ -2,6 +2,7 @@ import { clientIpHeader, isScope, subgraphSecret, type Scope } from '@kabinet/au
 import type { Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
+import { stringProblem } from '@kabinet/input';
 import { requireGateway } from '@kabinet/subgraph';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -59,8 +60,26 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     next();
   };
 
+  /**
+   * Request parameters (the query; the forms of our own pages) are checked by the string rule of
+   * every other input: a NUL byte reached PostgreSQL as a client id and failed as server_error.
+   * oidc-provider parses its endpoints' bodies itself, so the adapter refuses such ids too.
+   */
+  const plainParameters: RequestHandler = (req, res, next) => {
+    const form = typeof req.body === 'object' && req.body !== null && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : {};
+    for (const [name, value] of [...Object.entries(req.query), ...Object.entries(form)]) {
+      for (const text of [name, ...[value].flat()]) {
+        if (typeof text !== 'string' || !stringProblem(text)) continue;
+        res.status(400).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: `parameter ${JSON.stringify(name.slice(0, 40))} contains a control character or is too long` });
+        return;
+      }
+    }
+    next();
+  };
+
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const urlencoded = express.urlencoded({ extended: false, limit: '16kb' });
+  const form: RequestHandler[] = [urlencoded, plainParameters];
 
   function send(req: Request, res: Response, status: number, body: (locale: ReturnType<typeof pageLocale>) => string, formTargets?: string[]) {
     const locale = pageLocale((...languages) => req.acceptsLanguages(...languages));
@@ -198,5 +217,5 @@ export function oauthRoutes(app: Express, options: OAuthRoutesOptions): void {
     }
   });
 
-  app.use(oauthPath, requireGateway(subgraphSecret(options.gatewaySecret, 'identity')), publicAddress, router);
+  app.use(oauthPath, requireGateway(subgraphSecret(options.gatewaySecret, 'identity')), publicAddress, plainParameters, router);
 }
