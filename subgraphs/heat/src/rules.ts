@@ -10,7 +10,7 @@ import {
   type SupplierRow,
   type UtilityRules,
 } from '@kabinet/utility-core';
-import { heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
+import { buildingReadingMissing, buildingsWithoutReading, heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
 import { loadHeatPricingData } from './pricing/load';
 
 const units: Partial<Record<MeterZone, string>> = { HEAT: 'Гкал', HOT_WATER: 'м³' };
@@ -39,6 +39,10 @@ async function heatPricing(executor: Database | Transaction, supplier: SupplierR
     estimateWithoutHistory: (account, zone, period) => checked(() => normEstimate(data, account, zone, period)),
     assertCovers: (period, kinds) => {
       for (const kind of kinds) checked(() => tariffSegments(period, data.tariffs.get(kind) ?? []));
+    },
+    assertReady: (period, accountIds) => {
+      const missing = buildingsWithoutReading(data, period, accountIds);
+      if (missing.length) throw buildingReadingMissing(missing, period);
     },
     quote: ({ accountKind, consumption }, today) => checked(() => quoteLines(data, accountKind, consumption, today)),
   };

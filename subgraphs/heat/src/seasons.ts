@@ -3,7 +3,7 @@ import type { Database } from '@kabinet/db';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { Big, parseQuantity } from '@kabinet/money';
 import { addDays, ensureStaff, findSupplier, firstDayOf, latestBilledPeriod, periodOf, supplierToday, type Period } from '@kabinet/utility-core';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull } from 'drizzle-orm';
 import * as t from './db/schema';
 
 export type HeatingSeasonRow = typeof t.heatingSeasons.$inferSelect;
@@ -27,6 +27,32 @@ async function assertUnbilled(db: Database, supplierId: string, date: string, fi
       { field, lastBilledPeriod: latest },
     );
   }
+}
+
+/**
+ * A building meter's month feeds the bills of that building's premises only: its value is refused
+ * once one of them is billed for the month or a later one (the next month's consumption starts
+ * from it), whatever the supplier's other premises have been billed for.
+ */
+async function assertBuildingUnbilled(db: Database, buildingId: string, period: Period): Promise<void> {
+  const [billed] = await db
+    .select({ period: t.bills.period })
+    .from(t.bills)
+    .innerJoin(t.premises, eq(t.premises.accountId, t.bills.accountId))
+    .where(and(eq(t.premises.buildingId, buildingId), gte(t.bills.period, firstDayOf(period))))
+    .orderBy(desc(t.bills.period))
+    .limit(1);
+  if (!billed) return;
+  const latest = periodOf(billed.period);
+  throw refuse(
+    'PERIOD_ALREADY_BILLED',
+    {
+      en: `The building's flats are billed for ${latest}: a value for ${period} cannot change their bills`,
+      uk: `Квартири будинку вже розраховано за ${latest}: значення за ${period} не може змінити їхні рахунки`,
+      ru: `Квартиры дома уже рассчитаны за ${latest}: значение за ${period} не может изменить их счета`,
+    },
+    { field: 'period', lastBilledPeriod: latest },
+  );
 }
 
 /**
@@ -95,7 +121,7 @@ export function createBuildingMeters(db: Database) {
       if (!building || building.supplierId !== supplierId) throw notFound();
       const value = parseQuantity(input.value, 3);
       if (!value) throw refuse('INVALID_READING', { en: 'A meter value in Gcal, up to 3 decimals', uk: 'Показання лічильника в Гкал, до 3 знаків після коми', ru: 'Показание счётчика в Гкал, до 3 знаков после запятой' }, { field: 'value' });
-      await assertUnbilled(db, supplierId, firstDayOf(input.period), 'period');
+      await assertBuildingUnbilled(db, building.id, input.period);
 
       return db.transaction(async (tx) => {
         const readings = await tx.select().from(t.buildingReadings).where(eq(t.buildingReadings.buildingId, building.id)).orderBy(desc(t.buildingReadings.period));

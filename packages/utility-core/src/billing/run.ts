@@ -36,6 +36,12 @@ export interface SupplierPricing {
   estimateWithoutHistory?(account: AccountRow, zone: MeterZone, period: Period): Big | null;
   /** Refuses (TARIFF_MISSING) when some day of `period` has no tariff for accounts of these kinds. */
   assertCovers(period: Period, accountKinds: string[]): void;
+  /**
+   * Refuses a run up front when what the supplier itself must enter before billing is missing for
+   * some of these accounts (heat: a building meter's reading for the month), so that nothing of
+   * the month is billed on half the data.
+   */
+  assertReady?(period: Period, accountIds: readonly string[]): void;
   /** The tariff calculator's net lines: a month's consumption under the tariffs in effect on `today`. */
   quote(input: TariffQuoteRequest, today: LocalDate): { validFrom: LocalDate; lines: PricedLine[] };
 }
@@ -132,10 +138,12 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
     .leftJoin(t.bills, and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, firstDayOf(period))))
     .where(eq(t.accounts.supplierId, supplier.id))
     .orderBy(t.accounts.id);
-  // Tariffs are checked before anything is written: a missing one refuses the whole run.
+  // Tariffs and the supplier's own data are checked before anything is written: a gap refuses the
+  // whole run, rather than failing the accounts it touches and leaving the month half billed.
   const pricing = await deps.rules.pricingFor(db, supplier);
   pricing.assertCovers(period, [...new Set(accounts.map(({ kind }) => kind))]);
   const unbilled = accounts.filter((account) => account.billId === null).map((account) => account.id);
+  pricing.assertReady?.(period, unbilled);
   const run = await startRunAttempt(db, t, input, { accounts: accounts.length, unbilled: unbilled.length });
   deps.onProgress?.(run);
 

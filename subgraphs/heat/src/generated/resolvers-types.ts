@@ -850,8 +850,10 @@ export type Mutation = {
    */
   closeHeatingSeason: HeatingSeasonPayload;
   /**
-   * Operators: a building meter's value closing a month, before the month is billed; entered again, it replaces the first.
-   * Errors: BUILDING_NOT_FOUND, INVALID_READING, READING_BELOW_PREVIOUS, PERIOD_ALREADY_BILLED.
+   * Operators: a building meter's value closing a month, before the month is billed (a heating month's billing run is
+   * refused with BUILDING_READING_MISSING, naming `buildings` and `period`, until it is entered); entered again, it
+   * replaces the first. Errors: BUILDING_NOT_FOUND, INVALID_READING, READING_BELOW_PREVIOUS, PERIOD_ALREADY_BILLED (the
+   * building's premises are billed for the month or a later one).
    */
   recordBuildingReading: RecordBuildingReadingPayload;
   /**

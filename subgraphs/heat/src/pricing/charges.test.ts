@@ -2,7 +2,7 @@ import { Big } from '@kabinet/money';
 import { pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice } from '@kabinet/utility-core';
 import { describe, expect, it } from 'vitest';
 import { apportion } from './apportionment';
-import { heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
+import { buildingsWithoutReading, heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
 import { seasonSpans } from './season';
 
 /*
@@ -180,6 +180,16 @@ describe('heating by the building\'s meter, apportioned by area', () => {
 
   it('refuses a month the building meter has no reading for', () => {
     expect(() => priced(pricing, 'flat-2', '2026-12')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BUILDING_READING_MISSING' }) }));
+  });
+
+  it('names, before a run, the buildings whose flats it would bill without their meter\'s month', () => {
+    const ids = (period: string, accounts: string[]) => buildingsWithoutReading(pricing, period, accounts).map((missing) => missing.id);
+    // Every flat of the building, the metered one too (its common-area share), and only in season.
+    expect(ids('2026-12', ['flat-1'])).toEqual(['b']);
+    expect(ids('2026-12', ['flat-2', 'flat-3'])).toEqual(['b']);
+    expect(ids('2026-11', ['flat-1', 'flat-2', 'flat-3'])).toEqual([]);
+    expect(ids('2026-12', [])).toEqual([]);
+    expect(ids('2026-09', ['flat-2'])).toEqual([]);
   });
 });
 

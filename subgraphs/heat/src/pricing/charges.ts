@@ -227,20 +227,39 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
   return sources;
 }
 
+/** Refused: the building meters' readings for `period` are not entered yet, so their premises cannot be billed. */
+export function buildingReadingMissing(buildings: Pick<Building, 'id' | 'address'>[], period: Period): DomainError {
+  const addresses = buildings.map((building) => building.address).join('; ');
+  const many = buildings.length > 1;
+  return new DomainError(
+    'BUILDING_READING_MISSING',
+    {
+      en: `${many ? 'The building meters' : 'The building meter'} of ${addresses} ${many ? 'have' : 'has'} no reading for ${period}: enter ${many ? 'them' : 'it'} before billing the month`,
+      uk: `${many ? 'Будинкові лічильники' : 'Будинковий лічильник'} (${addresses}) не ${many ? 'мають' : 'має'} показання за ${period}: внесіть ${many ? 'їх' : 'його'} до розрахунку місяця`,
+      ru: `${many ? 'Домовые счётчики' : 'Домовой счётчик'} (${addresses}) не ${many ? 'имеют' : 'имеет'} показания за ${period}: внесите ${many ? 'их' : 'его'} до расчёта месяца`,
+    },
+    { period, buildings: buildings.map((building) => ({ id: building.id, address: building.address })) },
+  );
+}
+
+/**
+ * The buildings whose meter these accounts' heating in `period` is apportioned from and which have
+ * no reading for it yet. Outside the heating season a building's meter prices nothing.
+ */
+export function buildingsWithoutReading(data: HeatPricingData, period: Period, accountIds: readonly string[]): Building[] {
+  if (!seasonSpans(period, data.seasons).length) return [];
+  const ids = new Set<string>();
+  for (const accountId of accountIds) {
+    const premises = data.premises.get(accountId);
+    if (premises?.buildingId && premises.heating !== 'NONE') ids.add(premises.buildingId);
+  }
+  return [...ids].flatMap((id) => data.buildings.get(id) ?? []).filter((building) => !building.readings.has(period));
+}
+
 /** A building's month as apportionment takes it; refused when its meter has no value for the month yet. */
 export function buildingMonth(data: HeatPricingData, building: Building, period: Period): BuildingMonth {
   const closing = building.readings.get(period);
-  if (!closing) {
-    throw new DomainError(
-      'BUILDING_READING_MISSING',
-      {
-        en: `The building meter of ${building.address} has no reading for ${period}: enter it before billing the month`,
-        uk: `Будинковий лічильник (${building.address}) не має показання за ${period}: внесіть його до розрахунку місяця`,
-        ru: `Домовой счётчик (${building.address}) не имеет показания за ${period}: внесите его до расчёта месяца`,
-      },
-      { buildingId: building.id, period },
-    );
-  }
+  if (!closing) throw buildingReadingMissing([building], period);
   const earlier = [...building.readings.entries()].filter(([month]) => month < period).sort(([a], [b]) => (a < b ? 1 : -1))[0];
   const previous = earlier ? earlier[1] : building.meterStartValue;
   return {

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@kabinet/auth';
+import { demoSupplierId } from '@kabinet/demo';
+import { expectErrorCode, expectNoGraphQLErrors, startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * Heat as operators and the public use it in a January: the demo is billed through December
+ * (the stack starts on 10 January 2027, inside the heating season that opened on 16 October).
+ */
+
+const kharkiv = demoSupplierId('heat', 'kharkiv-teplo');
+
+const runBilling = `mutation ($period: String!) { runHeatBilling(input: { period: $period }) { run { period billsIssued accountsFailed } } }`;
+const recordReading = `mutation ($input: RecordBuildingReadingInput!) { recordBuildingReading(input: $input) { reading { period value } consumption } }`;
+const buildingsQuery = `query { heatBuildings { id address latestReading { period value } } }`;
+const runsQuery = `query { heatBillingRuns { period } }`;
+
+describe('heat operations in January', () => {
+  let t: TestStack;
+  const operatorOf = (supplierId: string) =>
+    signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierId, sessionId: randomUUID() });
+
+  beforeAll(async () => {
+    t = await startTestStack({ now: '2027-01-10T10:00:00Z' });
+  });
+  afterAll(() => t?.stop());
+
+  describe('a building meter\'s month billed before its reading is entered', () => {
+    it('refuses the whole run, naming the building, and bills every flat once the reading is in', async () => {
+      const operator = await operatorOf(kharkiv);
+      const [building] = expectNoGraphQLErrors(await t.gql(buildingsQuery, { token: operator })).heatBuildings;
+      expect(building.latestReading.period).toBe('2026-12');
+      // January's window closed on 1 February; the operator runs billing on the 3rd, before entering the building meter.
+      t.clock.set('2027-02-03T10:00:00Z');
+      const refused = expectErrorCode(await t.gql(runBilling, { token: operator, headers: { 'accept-language': 'uk' }, variables: { period: '2027-01' } }), 'BUILDING_READING_MISSING');
+      expect(refused.extensions).toMatchObject({ period: '2027-01', buildings: [{ id: building.id, address: 'м. Харків, просп. Науки, 40' }] });
+      expect(refused.message).toBe('Будинковий лічильник (м. Харків, просп. Науки, 40) не має показання за 2027-01: внесіть його до розрахунку місяця');
+      // Nothing of January was billed or started: the month is still open to the building's reading.
+      expect(expectNoGraphQLErrors(await t.gql(runsQuery, { token: operator })).heatBillingRuns[0].period).toBe('2026-12');
+
+      const value = (Number(building.latestReading.value) + 3.9).toFixed(3);
+      const recorded = expectNoGraphQLErrors(await t.gql(recordReading, { token: operator, variables: { input: { buildingId: building.id, period: '2027-01', value } } }));
+      expect(recorded.recordBuildingReading).toEqual({ reading: { period: '2027-01', value }, consumption: '3.900' });
+
+      const run = expectNoGraphQLErrors(await t.gql(runBilling, { token: operator, variables: { period: '2027-01' } })).runHeatBilling.run;
+      expect(run).toEqual({ period: '2027-01', billsIssued: 4, accountsFailed: 0 });
+      // Now its flats are billed for January, and the value stays as billed.
+      expectErrorCode(await t.gql(recordReading, { token: operator, variables: { input: { buildingId: building.id, period: '2027-01', value } } }), 'PERIOD_ALREADY_BILLED');
+    });
+  });
+});
