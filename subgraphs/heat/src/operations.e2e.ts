@@ -26,6 +26,21 @@ describe('heat operations in January', () => {
   });
   afterAll(() => t?.stop());
 
+  describe('ids as typed', () => {
+    it('answers an id that names nothing with a typed error, never an internal one', async () => {
+      const admin = await signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID() });
+      const seasons = `query ($s: ID!) { heatingSeasons(supplierId: $s) { startsOn } }`;
+      expectErrorCode(await t.gql(seasons, { variables: { s: 'not-a-uuid' } }), 'SUPPLIER_NOT_FOUND');
+      expectErrorCode(await t.gql(seasons, { variables: { s: randomUUID() } }), 'SUPPLIER_NOT_FOUND');
+      expect(expectNoGraphQLErrors(await t.gql(seasons, { variables: { s: kharkiv } })).heatingSeasons[0]).toEqual({ startsOn: '2026-10-16' });
+      expectErrorCode(await t.gql(`mutation { closeHeatingSeason(input: { endsOn: "2027-01-20", supplierId: "not-a-uuid" }) { season { endsOn } } }`, { token: admin }), 'SUPPLIER_NOT_FOUND');
+      expectErrorCode(await t.gql(`mutation { openHeatingSeason(input: { startsOn: "2027-01-20", supplierId: "not-a-uuid" }) { season { endsOn } } }`, { token: admin }), 'SUPPLIER_NOT_FOUND');
+      // Shaped like a uuid to a loose pattern, not to Postgres.
+      const notABuilding = { buildingId: '-'.repeat(36), period: '2026-12', value: '1' };
+      expectErrorCode(await t.gql(recordReading, { token: await operatorOf(kharkiv), variables: { input: notABuilding } }), 'BUILDING_NOT_FOUND');
+    });
+  });
+
   describe('a building meter\'s month billed before its reading is entered', () => {
     it('refuses the whole run, naming the building, and bills every flat once the reading is in', async () => {
       const operator = await operatorOf(kharkiv);

@@ -1,5 +1,5 @@
 import type { Viewer } from '@kabinet/auth';
-import type { Database } from '@kabinet/db';
+import { isUuid, type Database } from '@kabinet/db';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { Big, parseQuantity } from '@kabinet/money';
 import { addDays, ensureStaff, findSupplier, firstDayOf, latestBilledPeriod, periodOf, supplierToday, type Period } from '@kabinet/utility-core';
@@ -64,7 +64,11 @@ export function createHeatingSeasons(db: Database) {
     db.select().from(t.heatingSeasons).where(eq(t.heatingSeasons.supplierId, supplierId)).orderBy(desc(t.heatingSeasons.startsOn));
 
   return {
-    seasonsOf,
+    /** A supplier's seasons, newest first; an id naming no supplier (or no id at all) is SUPPLIER_NOT_FOUND. */
+    async ofSupplier(supplierId: string): Promise<HeatingSeasonRow[]> {
+      const supplier = await findSupplier(db, t, supplierId);
+      return seasonsOf(supplier.id);
+    },
 
     async open(viewer: Viewer | null, input: { startsOn: string; supplierId?: string | null }, now: Date): Promise<HeatingSeasonRow> {
       const { viewer: staff, supplierId } = ensureStaff(viewer, input.supplierId);
@@ -86,6 +90,8 @@ export function createHeatingSeasons(db: Database) {
 
     async close(viewer: Viewer | null, input: { endsOn: string; supplierId?: string | null }): Promise<HeatingSeasonRow> {
       const { viewer: staff, supplierId } = ensureStaff(viewer, input.supplierId);
+      // An admin's supplierId is whatever was typed: checked before it reaches a uuid column.
+      await findSupplier(db, t, supplierId);
       const [open] = await db.select().from(t.heatingSeasons).where(and(eq(t.heatingSeasons.supplierId, supplierId), isNull(t.heatingSeasons.endsOn)));
       if (!open) throw refuse('NO_HEATING_SEASON_OPEN', { en: 'No heating season is open', uk: 'Жоден опалювальний сезон не триває', ru: 'Ни один отопительный сезон не идёт' });
       await assertUnbilled(db, supplierId, input.endsOn, 'endsOn');
@@ -117,7 +123,7 @@ export function createBuildingMeters(db: Database) {
     async record(viewer: Viewer | null, input: { buildingId: string; period: Period; value: string }, now: Date) {
       const { viewer: staff, supplierId } = ensureStaff(viewer);
       const notFound = () => refuse('BUILDING_NOT_FOUND', { en: 'Your supplier has no such building', uk: 'У вашого постачальника немає такого будинку', ru: 'У вашего поставщика нет такого дома' }, { field: 'buildingId' });
-      const [building] = /^[0-9a-f-]{36}$/i.test(input.buildingId) ? await db.select().from(t.buildings).where(eq(t.buildings.id, input.buildingId)) : [];
+      const [building] = isUuid(input.buildingId) ? await db.select().from(t.buildings).where(eq(t.buildings.id, input.buildingId)) : [];
       if (!building || building.supplierId !== supplierId) throw notFound();
       const value = parseQuantity(input.value, 3);
       if (!value) throw refuse('INVALID_READING', { en: 'A meter value in Gcal, up to 3 decimals', uk: 'Показання лічильника в Гкал, до 3 знаків після коми', ru: 'Показание счётчика в Гкал, до 3 знаков после запятой' }, { field: 'value' });

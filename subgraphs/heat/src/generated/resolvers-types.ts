@@ -755,7 +755,7 @@ export type HeatAccountConsumptionHistoryArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** A supplier's heating seasons, newest first. Public. */
+  /** A supplier's heating seasons, newest first. Public. Errors: SUPPLIER_NOT_FOUND. */
   heatingSeasons: Array<HeatingSeason>;
   /** Operators: their supplier's buildings heated through a building meter. */
   heatBuildings: Array<HeatBuilding>;
@@ -841,12 +841,12 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Operators: opens the heating season on its first day. Errors: HEATING_SEASON_ALREADY_OPEN, PERIOD_ALREADY_BILLED (the
-   * day lies in a billed month), BAD_USER_INPUT.
+   * day lies in a billed month), BAD_USER_INPUT, SUPPLIER_NOT_FOUND.
    */
   openHeatingSeason: HeatingSeasonPayload;
   /**
    * Operators: closes the open heating season on its last day. Errors: NO_HEATING_SEASON_OPEN, PERIOD_ALREADY_BILLED,
-   * BAD_USER_INPUT.
+   * BAD_USER_INPUT, SUPPLIER_NOT_FOUND.
    */
   closeHeatingSeason: HeatingSeasonPayload;
   /**
