@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@kabinet/auth';
 import { demoSupplierId } from '@kabinet/demo';
+import { Big } from '@kabinet/money';
 import { expectErrorCode, expectNoGraphQLErrors, startTestStack, type TestStack } from '@kabinet/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tables from './db/schema';
 
 /*
  * Heat as operators and the public use it in a January: the demo is billed through December
@@ -10,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const kharkiv = demoSupplierId('heat', 'kharkiv-teplo');
+const poltava = demoSupplierId('heat', 'poltava-teplo');
 
 const runBilling = `mutation ($period: String!) { runHeatBilling(input: { period: $period }) { run { period billsIssued accountsFailed } } }`;
 const recordReading = `mutation ($input: RecordBuildingReadingInput!) { recordBuildingReading(input: $input) { reading { period value } consumption } }`;
@@ -38,6 +42,36 @@ describe('heat operations in January', () => {
       // Shaped like a uuid to a loose pattern, not to Postgres.
       const notABuilding = { buildingId: '-'.repeat(36), period: '2026-12', value: '1' };
       expectErrorCode(await t.gql(recordReading, { token: await operatorOf(kharkiv), variables: { input: notABuilding } }), 'BUILDING_NOT_FOUND');
+    });
+  });
+
+  describe('the tariff calculator', () => {
+    const quote = `query ($input: TariffQuoteInput!) { heatTariffQuote(input: $input) { lines { description zone quantity amount { amount } } vat { amount } total { amount currency } } }`;
+    const household = [{ zone: 'HEAT', value: '1.5' }, { zone: 'HOT_WATER', value: '3' }];
+
+    it('prices a household\'s heat and hot water together, with the monthly fee once', async () => {
+      // Poltava: 1.5 Gcal × 1760.42 = 2640.63; 3 m³ × 95.20 = 285.60; the fee 12.50.
+      const residential = expectNoGraphQLErrors(await t.gql(quote, { variables: { input: { supplierId: poltava, consumption: household } } })).heatTariffQuote;
+      expect(residential).toEqual({
+        lines: [
+          { description: 'Опалення за лічильником', zone: 'HEAT', quantity: '1.5', amount: { amount: '2640.63' } },
+          { description: 'Гаряча вода за лічильником', zone: 'HOT_WATER', quantity: '3', amount: { amount: '285.60' } },
+          { description: 'Абонентська плата', zone: null, quantity: null, amount: { amount: '12.50' } },
+        ],
+        vat: null,
+        total: { amount: '2938.73', currency: 'UAH' },
+      });
+      // A business pays VAT once, on the whole net 2938.73.
+      const [supplier] = await t.stack.database.db.select().from(tables.suppliers).where(eq(tables.suppliers.id, poltava));
+      const vatMinor = Number(new Big(293873).times(supplier!.vatRateBasisPoints).div(10_000).round(0, Big.roundHalfUp).toFixed(0));
+      const business = expectNoGraphQLErrors(await t.gql(quote, { variables: { input: { supplierId: poltava, accountKind: 'BUSINESS', consumption: household } } })).heatTariffQuote;
+      expect(business.vat).toEqual({ amount: (vatMinor / 100).toFixed(2) });
+      expect(business.total.amount).toBe(((293873 + vatMinor) / 100).toFixed(2));
+    });
+
+    it('refuses a zone given twice', async () => {
+      const twice = [{ zone: 'HEAT', value: '1.5' }, { zone: 'HEAT', value: '2' }];
+      expectErrorCode(await t.gql(quote, { variables: { input: { supplierId: poltava, consumption: twice } } }), 'INVALID_CONSUMPTION');
     });
   });
 

@@ -26,6 +26,21 @@ export function isMeterZoneSet(rules: Pick<UtilityRules, 'meterZoneSets'>, zones
 }
 
 /**
+ * True when `zones` is what the tariff calculator may price at once: one meter's zones, or, for a
+ * utility whose households have several meters priced together (`quotesHousehold`), any of its
+ * meters' zone sets side by side, each zone once.
+ */
+export function isQuotableZoneSet(rules: Pick<UtilityRules, 'meterZoneSets' | 'quotesHousehold'>, zones: readonly string[]): boolean {
+  if (!rules.quotesHousehold) return isMeterZoneSet(rules, zones);
+  if (!zones.length || new Set(zones).size !== zones.length) return false;
+  // The zones split exactly into whole sets (zone sets may share a zone, as electricity's NIGHT).
+  const splits = (rest: readonly string[]): boolean =>
+    rest.length === 0 ||
+    rules.meterZoneSets.some((set) => set.includes(rest[0]!) && set.every((zone) => rest.includes(zone)) && splits(rest.filter((zone) => !set.includes(zone))));
+  return splits(zones);
+}
+
+/**
  * A supplier's pricing, loaded once (its tariffs and whatever its sources need) for a billing
  * run, a preliminary charge or a quote.
  */
@@ -46,7 +61,7 @@ export interface SupplierPricing {
   quote(input: TariffQuoteRequest, today: LocalDate): { validFrom: LocalDate; lines: PricedLine[] };
 }
 
-/** What the tariff calculator prices: a month's consumption, one value per zone of a meter. */
+/** What the tariff calculator prices: a month's consumption, one value per zone (`isQuotableZoneSet`). */
 export interface TariffQuoteRequest {
   accountKind: string;
   consumption: { zone: MeterZone; quantity: Big }[];
@@ -64,6 +79,11 @@ export interface UtilityRules {
   unitOf(zone: MeterZone): string;
   /** The zone combinations its meters may have (one zone; day and night; ...). */
   meterZoneSets: string[][];
+  /**
+   * The tariff calculator prices a household's month: several of its meters' zone sets at once
+   * (heat and hot water), the monthly fee once. Without it, one meter's zones.
+   */
+  quotesHousehold?: boolean;
   /**
    * The supplier's prices. `accountIds`: the only accounts that will be priced (a submission's
    * one, none for a quote), so that what a utility reads per account is read for those alone;

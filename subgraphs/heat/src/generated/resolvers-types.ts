@@ -501,7 +501,10 @@ export type ZoneValueInput = {
 export type TariffQuoteInput = {
   supplierId: Scalars['ID']['input'];
   accountKind?: InputMaybe<AccountKind>;
-  /** Monthly consumption of a single zone, two zones (DAY, NIGHT) or three (NIGHT, HALF_PEAK, PEAK). */
+  /**
+   * Monthly consumption, one value per zone: electricity, a single zone, two zones (DAY, NIGHT) or three (NIGHT,
+   * HALF_PEAK, PEAK); heat, a household's HEAT, HOT_WATER or both (the monthly fee is counted once).
+   */
   consumption: Array<ZoneValueInput>;
 };
 

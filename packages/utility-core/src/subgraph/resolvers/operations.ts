@@ -4,7 +4,7 @@ import { pageArguments, toConnection } from '@kabinet/subgraph';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, scopeOf, withScope } from '../../access';
 import { vatFor, vatRateOf, type ComputedCharges, type PricedLine } from '../../billing/charges';
-import { assertPeriod, isMeterZoneSet, runBilling } from '../../billing/run';
+import { assertPeriod, isQuotableZoneSet, runBilling } from '../../billing/run';
 import type { Period } from '../../calendar';
 import type { UtilityContext } from '../context';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
@@ -82,8 +82,9 @@ export const cabinetQuery: Required<QueryResolvers> = {
     const { rules, tables } = context.services;
     const supplier = await findSupplier(context.db, tables, input.supplierId);
     const accountKind = input.accountKind ?? 'RESIDENTIAL';
-    if (!isMeterZoneSet(rules, input.consumption.map((entry) => entry.zone))) {
-      throw invalidConsumption(messages.quoteZoneSets(rules.meterZoneSets.map((set) => set.join(' + '))));
+    if (!isQuotableZoneSet(rules, input.consumption.map((entry) => entry.zone))) {
+      const sets = rules.meterZoneSets.map((set) => set.join(' + '));
+      throw invalidConsumption(rules.quotesHousehold ? messages.quoteZoneSetsTogether(sets) : messages.quoteZoneSets(sets));
     }
     const consumption = input.consumption.map(({ zone, value }) => {
       const quantity = parseQuantity(value, 3);
