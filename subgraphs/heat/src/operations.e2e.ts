@@ -14,6 +14,7 @@ import * as tables from './db/schema';
 
 const kharkiv = demoSupplierId('heat', 'kharkiv-teplo');
 const poltava = demoSupplierId('heat', 'poltava-teplo');
+const kyiv = demoSupplierId('heat', 'kyiv-teplo');
 
 const runBilling = `mutation ($period: String!) { runHeatBilling(input: { period: $period }) { run { period billsIssued accountsFailed } } }`;
 const recordReading = `mutation ($input: RecordBuildingReadingInput!) { recordBuildingReading(input: $input) { reading { period value } consumption } }`;
@@ -72,6 +73,52 @@ describe('heat operations in January', () => {
     it('refuses a zone given twice', async () => {
       const twice = [{ zone: 'HEAT', value: '1.5' }, { zone: 'HEAT', value: '2' }];
       expectErrorCode(await t.gql(quote, { variables: { input: { supplierId: poltava, consumption: twice } } }), 'INVALID_CONSUMPTION');
+    });
+  });
+
+  describe('consumption history', () => {
+    const history = `query ($n: String!) { heatAccountByNumber(accountNumber: $n) { consumptionHistory(months: 1) { period zones { zone value unit } total } } }`;
+    const december = async (supplierId: string, number: string) => {
+      const months = expectNoGraphQLErrors(await t.gql(history, { token: await operatorOf(supplierId), variables: { n: number } })).heatAccountByNumber.consumptionHistory;
+      expect(months[0].period).toBe('2026-12');
+      return months[0];
+    };
+
+    it('shows metered zones by their meters, in their units, and never adds Gcal to m³', async () => {
+      expect(await december(kyiv, '260114400118700')).toEqual({
+        period: '2026-12',
+        zones: [{ zone: 'HEAT', value: '1.62', unit: 'Гкал' }, { zone: 'HOT_WATER', value: '3.8', unit: 'м³' }],
+        total: null,
+      });
+    });
+
+    it('shows what norm-based and apportioned premises were billed', async () => {
+      // 48.3 m² × 0.0185 Gcal/m² = 0.894 Gcal by the norm, hot water 2.9 m³ by its meter.
+      expect((await december(kyiv, '260114400203000')).zones).toEqual([
+        { zone: 'HOT_WATER', value: '2.9', unit: 'м³' },
+        { zone: 'HEAT', value: '0.894', unit: 'Гкал' },
+      ]);
+      // 44 m² × 0.019 = 0.836 Gcal and 1 occupant × 3.1 m³, both by the norm.
+      expect((await december(kharkiv, 'ХТМ-000731')).zones).toEqual([
+        { zone: 'HEAT', value: '0.836', unit: 'Гкал' },
+        { zone: 'HOT_WATER', value: '3.1', unit: 'м³' },
+      ]);
+      // Flat 77 (55.2 m²): its share of what the building's meter measured in December, less 12% for
+      // the common areas and what the metered flat 78 used, among the 93.9 m² without a meter, plus
+      // its share of the common areas among all 154.9 m²; hot water 2 × 3.1 m³ by the norm.
+      const [building] = await t.stack.database.db.select().from(tables.buildings).where(eq(tables.buildings.supplierId, kharkiv));
+      const values = await t.stack.database.db.select().from(tables.buildingReadings).where(eq(tables.buildingReadings.buildingId, building!.id));
+      const valueOf = (period: string) => new Big(values.find((reading) => reading.period === period)!.value);
+      const measured = valueOf('2026-12-01').minus(valueOf('2026-11-01'));
+      const metered = new Big((await december(kharkiv, 'ХТМ-004519')).zones.find((zone: any) => zone.zone === 'HEAT').value);
+      const common = measured.times('0.12');
+      const g3 = (value: Big) => value.round(3, Big.roundHalfUp);
+      const heat = g3(measured.minus(common).minus(metered).times('55.2').div('93.9')).plus(g3(common.times('55.2').div('154.9')));
+      expect(await december(kharkiv, 'ХТМ-004518')).toEqual({
+        period: '2026-12',
+        zones: [{ zone: 'HEAT', value: heat.toString(), unit: 'Гкал' }, { zone: 'HOT_WATER', value: '6.2', unit: 'м³' }],
+        total: null,
+      });
     });
   });
 

@@ -272,8 +272,13 @@ export type LedgerEntryConnection = {
 export type ZoneConsumption = {
   __typename?: 'ZoneConsumption';
   zone: MeterZone;
-  /** Decimal string in the zone's unit. */
+  /**
+   * Decimal string in the zone's unit: what its meters measured, or without a meter what the bill charged for (a
+   * building meter's share, the norm).
+   */
   value: Scalars['String']['output'];
+  /** The zone's printed unit, e.g. `кВт·год`, `Гкал`, `м³`. */
+  unit: Scalars['String']['output'];
 };
 
 /** What an account consumed and was charged in one billed month. */
@@ -282,8 +287,11 @@ export type MonthlyConsumption = {
   /** `YYYY-MM`. */
   period: Scalars['String']['output'];
   zones: Array<ZoneConsumption>;
-  /** All zones together. */
-  total: Scalars['String']['output'];
+  /**
+   * All zones together when they share a unit (electricity's kWh); null when they do not (heat's Gcal and m³ are never
+   * added).
+   */
+  total?: Maybe<Scalars['String']['output']>;
   /** True when some of it was estimated. */
   estimated: Scalars['Boolean']['output'];
   /** The month's charges with VAT, as billed (later corrections not included). */
@@ -1264,12 +1272,13 @@ export type LedgerEntryConnectionResolvers<ContextType = UtilityContext, ParentT
 export type ZoneConsumptionResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['ZoneConsumption'] = ResolversParentTypes['ZoneConsumption']> = {
   zone?: Resolver<ResolversTypes['MeterZone'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MonthlyConsumptionResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['MonthlyConsumption'] = ResolversParentTypes['MonthlyConsumption']> = {
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   zones?: Resolver<Array<ResolversTypes['ZoneConsumption']>, ParentType, ContextType>;
-  total?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   estimated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   charged?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
