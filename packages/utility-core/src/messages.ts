@@ -90,6 +90,11 @@ export const messages = {
     uk: `Дайте одне значення на кожну зону лічильника: ${sets.join('; або ')}`,
     ru: `Дайте одно значение на каждую зону счётчика: ${sets.join('; или ')}`,
   }),
+  accountNotBilled: (): Translations => ({
+    en: 'The database refused this account\'s bill; the log has the details',
+    uk: 'База даних не прийняла рахунок цього особового рахунку; подробиці в журналі',
+    ru: 'База данных не приняла счёт этого лицевого счёта; подробности в журнале',
+  }),
   quoteZoneSetsTogether: (sets: string[]): Translations => ({
     en: `Give one value per zone, for any of: ${sets.join('; ')}`,
     uk: `Дайте одне значення на кожну зону, для будь-яких із: ${sets.join('; ')}`,

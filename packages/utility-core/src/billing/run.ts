@@ -108,6 +108,8 @@ export interface BillingDeps {
   concurrency?: number;
   /** Told when the run starts and after each batch commits, with the run as it stands (the billing command's progress bar). */
   onProgress?: (run: BillingRunRow) => void;
+  /** Told of each account the run could not bill, and why (besides the log): what the operator is shown. */
+  onAccountFailed?: (accountId: string, error: unknown) => void;
 }
 
 export interface BillingRunInput {
@@ -168,7 +170,10 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
   deps.onProgress?.(run);
 
   const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run.id, now };
-  const logFailed = (accountId: string, error: unknown) => logger?.error({ err: error, accountId, period }, 'account not billed');
+  const logFailed = (accountId: string, error: unknown) => {
+    logger?.error({ err: error, accountId, period }, 'account not billed');
+    deps.onAccountFailed?.(accountId, error);
+  };
 
   /** One batch in one transaction: its bills, the run's progress, and the lease renewed under its lock until the commit. */
   const commitBatch = (ids: readonly string[]) =>

@@ -597,6 +597,21 @@ export type AnonymousReadingsPayload = {
 export type BillingRunPayload = {
   __typename?: 'BillingRunPayload';
   run: BillingRun;
+  /** The accounts this run could not bill (the first 100), and why; running the month again retries them. */
+  failures: Array<BillingRunFailure>;
+};
+
+/** An account a billing run could not bill: its own data needs a look. */
+export type BillingRunFailure = {
+  __typename?: 'BillingRunFailure';
+  accountNumber: Scalars['String']['output'];
+  /**
+   * The error's code, e.g. READING_BELOW_PREVIOUS, EARLIER_PERIOD_UNBILLED; INTERNAL when the database refused the bill
+   * (the log has the details).
+   */
+  code: Scalars['String']['output'];
+  /** Why, in the request's language. */
+  message: Scalars['String']['output'];
 };
 
 export type LinkCodePayload = {
@@ -1059,6 +1074,7 @@ export type ResolversTypes = {
   UnlinkAccountPayload: ResolverTypeWrapper<UnlinkAccountPayload>;
   AnonymousReadingsPayload: ResolverTypeWrapper<AnonymousReadingsPayload>;
   BillingRunPayload: ResolverTypeWrapper<Omit<BillingRunPayload, 'run'> & { run: ResolversTypes['BillingRun'] }>;
+  BillingRunFailure: ResolverTypeWrapper<BillingRunFailure>;
   LinkCodePayload: ResolverTypeWrapper<LinkCodePayload>;
   EReceiptsPayload: ResolverTypeWrapper<Omit<EReceiptsPayload, 'subscription'> & { subscription?: Maybe<ResolversTypes['EReceiptSubscription']> }>;
   AppealPayload: ResolverTypeWrapper<Omit<AppealPayload, 'appeal'> & { appeal: ResolversTypes['Appeal'] }>;
@@ -1132,6 +1148,7 @@ export type ResolversParentTypes = {
   UnlinkAccountPayload: UnlinkAccountPayload;
   AnonymousReadingsPayload: AnonymousReadingsPayload;
   BillingRunPayload: Omit<BillingRunPayload, 'run'> & { run: ResolversParentTypes['BillingRun'] };
+  BillingRunFailure: BillingRunFailure;
   LinkCodePayload: LinkCodePayload;
   EReceiptsPayload: Omit<EReceiptsPayload, 'subscription'> & { subscription?: Maybe<ResolversParentTypes['EReceiptSubscription']> };
   AppealPayload: Omit<AppealPayload, 'appeal'> & { appeal: ResolversParentTypes['Appeal'] };
@@ -1386,6 +1403,13 @@ export type AnonymousReadingsPayloadResolvers<ContextType = UtilityContext, Pare
 
 export type BillingRunPayloadResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunPayload'] = ResolversParentTypes['BillingRunPayload']> = {
   run?: Resolver<ResolversTypes['BillingRun'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['BillingRunFailure']>, ParentType, ContextType>;
+};
+
+export type BillingRunFailureResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunFailure'] = ResolversParentTypes['BillingRunFailure']> = {
+  accountNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type LinkCodePayloadResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['LinkCodePayload'] = ResolversParentTypes['LinkCodePayload']> = {
@@ -1521,6 +1545,7 @@ export type Resolvers<ContextType = UtilityContext> = {
   UnlinkAccountPayload?: UnlinkAccountPayloadResolvers<ContextType>;
   AnonymousReadingsPayload?: AnonymousReadingsPayloadResolvers<ContextType>;
   BillingRunPayload?: BillingRunPayloadResolvers<ContextType>;
+  BillingRunFailure?: BillingRunFailureResolvers<ContextType>;
   LinkCodePayload?: LinkCodePayloadResolvers<ContextType>;
   EReceiptsPayload?: EReceiptsPayloadResolvers<ContextType>;
   AppealPayload?: AppealPayloadResolvers<ContextType>;

@@ -13,6 +13,9 @@ import { replaceMeter } from '../../meter-replacement';
 import { findSupplier, normalizeAccountNumber, supplierToday } from '../../suppliers';
 import { messages } from '../../messages';
 
+/** A run's payload lists this many failed accounts at most; the count and the log have them all. */
+const maxReportedFailures = 100;
+
 const invalidConsumption = (message: Translations) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
 
 async function accountOf(context: UtilityContext, accountId: string): Promise<AccountRow> {
@@ -166,13 +169,27 @@ export const cabinetMutation: Required<MutationResolvers> = {
   runCabinetBilling: async (_parent, { input }, context) => {
     const { viewer, supplierId } = ensureStaff(context.viewer, input.supplierId);
     const supplier = await findSupplier(context.db, context.services.tables, supplierId);
-    const run = await runBilling(context.db, { ...context.services, logger: context.logger }, {
+    const failed: { accountId: string; error: unknown }[] = [];
+    const onAccountFailed = (accountId: string, error: unknown) => {
+      if (failed.length < maxReportedFailures) failed.push({ accountId, error });
+    };
+    const run = await runBilling(context.db, { ...context.services, logger: context.logger, onAccountFailed }, {
       supplier,
       period: assertPeriod(input.period),
       startedByUserId: viewer.userId,
       now: context.now,
     });
-    return { run };
+    const accounts = await context.utility.accountById.loadMany(failed.map(({ accountId }) => accountId));
+    const failures = failed.map(({ error }, index) => {
+      const account = accounts[index];
+      const known = error instanceof DomainError;
+      return {
+        accountNumber: account && !(account instanceof Error) ? account.accountNumber : failed[index]!.accountId,
+        code: known ? String(error.extensions.code) : 'INTERNAL',
+        message: (known ? error.translations : messages.accountNotBilled())[context.locale],
+      };
+    });
+    return { run, failures };
   },
 
   // --- e-receipts ----------------------------------------------------------------------------
