@@ -1,6 +1,6 @@
 import { Big } from '@kabinet/money';
 import { describe, expect, it } from 'vitest';
-import { estimateFromHistory, isUnusualConsumption, meterCapacity, readingAdvance, spreadByDays } from './consumption';
+import { billedConsumption, estimateFromHistory, isUnusualConsumption, meterCapacity, readingAdvance, spreadByDays } from './consumption';
 
 const big = (value: string | number) => new Big(value);
 
@@ -54,5 +54,40 @@ describe('spreading a measured consumption over months by days', () => {
 
   it('gives a single month everything', () => {
     expect(spreadByDays(big('12.5'), ['2027-02']).get('2027-02')?.toString()).toBe('12.5');
+  });
+});
+
+describe('a billed month\'s consumption', () => {
+  const unitOf = (zone: string) => ({ DAY: 'кВт·год', NIGHT: 'кВт·год', HEAT: 'Гкал', HOT_WATER: 'м³' })[zone] ?? '';
+  const shown = (result: ReturnType<typeof billedConsumption>) => ({
+    zones: result.zones.map((zone) => `${zone.zone} ${zone.value.toString()} ${zone.unit}`),
+    total: result.total?.toString() ?? null,
+  });
+
+  it('adds zones of one unit, never Gcal and m³', () => {
+    expect(shown(billedConsumption([{ zone: 'DAY', consumption: big('150') }, { zone: 'NIGHT', consumption: big('62.5') }], [], unitOf))).toEqual({
+      zones: ['DAY 150 кВт·год', 'NIGHT 62.5 кВт·год'],
+      total: '212.5',
+    });
+    expect(shown(billedConsumption([{ zone: 'HEAT', consumption: big('1.38') }, { zone: 'HOT_WATER', consumption: big('3.45') }], [], unitOf))).toEqual({
+      zones: ['HEAT 1.38 Гкал', 'HOT_WATER 3.45 м³'],
+      total: null,
+    });
+  });
+
+  it('takes a zone without a meter from the charge lines: a building meter\'s shares, the norm', () => {
+    const lines = [
+      { zone: 'HEAT', quantity: big('16.272') },
+      { zone: 'HEAT', quantity: big('1.54') },
+      { zone: 'HOT_WATER', quantity: big('6.2') },
+      { zone: null, quantity: null },
+    ];
+    expect(shown(billedConsumption([], lines, unitOf))).toEqual({ zones: ['HEAT 17.812 Гкал', 'HOT_WATER 6.2 м³'], total: null });
+    // A metered zone is what its meter measured, whatever its lines priced (nothing outside the season).
+    expect(shown(billedConsumption([{ zone: 'HEAT', consumption: big('4') }], [{ zone: 'HEAT', quantity: big('1.701') }, { zone: 'HOT_WATER', quantity: big('9.3') }], unitOf))).toEqual({
+      zones: ['HEAT 4 Гкал', 'HOT_WATER 9.3 м³'],
+      total: null,
+    });
+    expect(shown(billedConsumption([], [], unitOf))).toEqual({ zones: [], total: '0' });
   });
 });

@@ -60,3 +60,33 @@ export function spreadByDays(total: Big, periods: Period[]): Map<Period, Big> {
   });
   return shares;
 }
+
+/** One zone's quantity in a billed month, in the zone's unit. */
+export interface ZoneQuantity {
+  zone: string;
+  value: Big;
+  unit: string;
+}
+
+/**
+ * What a bill says was consumed, per zone: what its meters measured (as corrected since), and for
+ * a zone without a meter on the bill the quantities its charge lines priced (a building meter's
+ * share, the norm). `total` adds the zones only when they share a unit (kWh by zones): Gcal and m³
+ * are never added, and their total is null.
+ */
+export function billedConsumption(
+  metered: { zone: string; consumption: Big }[],
+  lines: { zone: string | null; quantity: Big | null }[],
+  unitOf: (zone: string) => string,
+): { zones: ZoneQuantity[]; total: Big | null } {
+  const byZone = new Map<string, Big>();
+  for (const row of metered) byZone.set(row.zone, (byZone.get(row.zone) ?? new Big(0)).plus(row.consumption));
+  const meteredZones = new Set(byZone.keys());
+  for (const line of lines) {
+    if (!line.zone || !line.quantity || meteredZones.has(line.zone)) continue;
+    byZone.set(line.zone, (byZone.get(line.zone) ?? new Big(0)).plus(line.quantity));
+  }
+  const zones = [...byZone].map(([zone, value]) => ({ zone, value, unit: unitOf(zone) }));
+  const sameUnit = new Set(zones.map((zone) => zone.unit)).size <= 1;
+  return { zones, total: sameUnit ? zones.reduce((sum, zone) => sum.plus(zone.value), new Big(0)) : null };
+}

@@ -90,6 +90,16 @@ export const messages = {
     uk: `Дайте одне значення на кожну зону лічильника: ${sets.join('; або ')}`,
     ru: `Дайте одно значение на каждую зону счётчика: ${sets.join('; или ')}`,
   }),
+  accountNotBilled: (): Translations => ({
+    en: 'The database refused this account\'s bill; the log has the details',
+    uk: 'База даних не прийняла рахунок цього особового рахунку; подробиці в журналі',
+    ru: 'База данных не приняла счёт этого лицевого счёта; подробности в журнале',
+  }),
+  quoteZoneSetsTogether: (sets: string[]): Translations => ({
+    en: `Give one value per zone, for any of: ${sets.join('; ')}`,
+    uk: `Дайте одне значення на кожну зону, для будь-яких із: ${sets.join('; ')}`,
+    ru: `Дайте одно значение на каждую зону, для любых из: ${sets.join('; ')}`,
+  }),
   quoteValue: (zone: string, unit: string): Translations => ({
     en: `${zone}: a non-negative amount of ${unit} with up to 3 decimals, e.g. 250 or 212.5`,
     uk: `${zone}: невідʼємна кількість ${unit}, до 3 знаків після коми, напр. 250 або 212,5`,

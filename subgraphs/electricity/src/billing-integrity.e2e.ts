@@ -14,7 +14,8 @@ import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, s
 
 const money = 'amount currency';
 const runMutation = `mutation Run($input: RunBillingInput!) {
-  runElectricityBilling(input: $input) { run { id period billsIssued estimatedMeters accountsFailed finishedAt progress { accounts billed failed pending fraction } } } }`;
+  runElectricityBilling(input: $input) { run { id period billsIssued estimatedMeters accountsFailed finishedAt progress { accounts billed failed pending fraction } }
+    failures { accountNumber code message } } }`;
 const runsQuery = `{ electricityBillingRuns { period billsIssued accountsFailed } }`;
 const linkMutation = `mutation Link($input: LinkAccountInput!) { linkElectricityAccount(input: $input) { account { id } } }`;
 const submitMutation = `mutation Submit($input: SubmitReadingsInput!) { submitElectricityReadings(input: $input) { readings { zone value period } } }`;
@@ -163,14 +164,21 @@ describe('months are billed in order', () => {
       readAt: new Date('2027-02-02T08:00:00Z'),
       source: 'PORTAL',
     });
-    const january = expectNoGraphQLErrors(await run(t, operator, '2027-01')).runElectricityBilling.run;
+    const januaryRun = expectNoGraphQLErrors(await run(t, operator, '2027-01')).runElectricityBilling;
+    const january = januaryRun.run;
     expect(january).toMatchObject({ period: '2027-01', billsIssued: 1, accountsFailed: 1 });
+    // The operator is told which account and why, not only how many.
+    expect(januaryRun.failures).toEqual([
+      { accountNumber: '10987654', code: 'READING_BELOW_PREVIOUS', message: `Meter ${meter!.serialNumber} (SINGLE) read ${other.october + 200} before; 100 is lower` },
+    ]);
     // Through every account: one billed, one that needs a look.
     expect(january.progress).toEqual({ accounts: 2, billed: 1, failed: 1, pending: 0, fraction: 1 });
 
     // February is billed while January's data is still being looked at: 10987654 waits.
-    const february = expectNoGraphQLErrors(await run(t, operator, '2027-02')).runElectricityBilling.run;
+    const februaryRun = expectNoGraphQLErrors(await run(t, operator, '2027-02')).runElectricityBilling;
+    const february = februaryRun.run;
     expect(february).toMatchObject({ period: '2027-02', billsIssued: 1, accountsFailed: 1 });
+    expect(februaryRun.failures).toMatchObject([{ accountNumber: '10987654', code: 'EARLIER_PERIOD_UNBILLED' }]);
 
     // The reading is corrected; January, then February again, bill it.
     await t.stack.database.db

@@ -39,7 +39,7 @@ export function heatOwnFields() {
       },
     },
     Query: {
-      heatingSeasons: (_, args, context) => services(context).seasons.seasonsOf(args.supplierId),
+      heatingSeasons: (_, args, context) => services(context).seasons.ofSupplier(args.supplierId),
       heatBuildings: (_, _args, context) => services(context).buildings.ofSupplier(context.viewer),
     },
     Mutation: {

@@ -10,12 +10,12 @@ import {
   type SupplierRow,
   type UtilityRules,
 } from '@kabinet/utility-core';
-import { heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
+import { buildingReadingMissing, buildingsWithoutReading, heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
 import { loadHeatPricingData } from './pricing/load';
 
 const units: Partial<Record<MeterZone, string>> = { HEAT: 'Гкал', HOT_WATER: 'м³' };
 
-/** The tariff calculator: Gcal and m³ at the prices in effect on `today`, and the monthly fee. */
+/** The tariff calculator: a household's Gcal and m³ at the prices in effect on `today`, and the monthly fee once. */
 function quoteLines(data: HeatPricingData, accountKind: string, consumption: { zone: MeterZone; quantity: Big }[], today: string) {
   const tariff = tariffOn(today, data.tariffs.get(accountKind) ?? []);
   const lines: PricedLine[] = consumption
@@ -40,6 +40,10 @@ async function heatPricing(executor: Database | Transaction, supplier: SupplierR
     assertCovers: (period, kinds) => {
       for (const kind of kinds) checked(() => tariffSegments(period, data.tariffs.get(kind) ?? []));
     },
+    assertReady: (period, accountIds) => {
+      const missing = buildingsWithoutReading(data, period, accountIds);
+      if (missing.length) throw buildingReadingMissing(missing, period);
+    },
     quote: ({ accountKind, consumption }, today) => checked(() => quoteLines(data, accountKind, consumption, today)),
   };
 }
@@ -55,5 +59,7 @@ export const heatRules: UtilityRules = {
   zoneLabels: { HEAT: 'Тепло', HOT_WATER: 'Гаряча вода' },
   unitOf: (zone) => units[zone] ?? '',
   meterZoneSets: [['HEAT'], ['HOT_WATER']],
+  // A household asks what heat and hot water together cost a month: the fee is charged once.
+  quotesHousehold: true,
   pricingFor: heatPricing,
 };

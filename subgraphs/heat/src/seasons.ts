@@ -1,9 +1,9 @@
 import type { Viewer } from '@kabinet/auth';
-import type { Database } from '@kabinet/db';
+import { isUuid, type Database } from '@kabinet/db';
 import { DomainError, type Translations } from '@kabinet/errors';
 import { Big, parseQuantity } from '@kabinet/money';
 import { addDays, ensureStaff, findSupplier, firstDayOf, latestBilledPeriod, periodOf, supplierToday, type Period } from '@kabinet/utility-core';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull } from 'drizzle-orm';
 import * as t from './db/schema';
 
 export type HeatingSeasonRow = typeof t.heatingSeasons.$inferSelect;
@@ -30,6 +30,32 @@ async function assertUnbilled(db: Database, supplierId: string, date: string, fi
 }
 
 /**
+ * A building meter's month feeds the bills of that building's premises only: its value is refused
+ * once one of them is billed for the month or a later one (the next month's consumption starts
+ * from it), whatever the supplier's other premises have been billed for.
+ */
+async function assertBuildingUnbilled(db: Database, buildingId: string, period: Period): Promise<void> {
+  const [billed] = await db
+    .select({ period: t.bills.period })
+    .from(t.bills)
+    .innerJoin(t.premises, eq(t.premises.accountId, t.bills.accountId))
+    .where(and(eq(t.premises.buildingId, buildingId), gte(t.bills.period, firstDayOf(period))))
+    .orderBy(desc(t.bills.period))
+    .limit(1);
+  if (!billed) return;
+  const latest = periodOf(billed.period);
+  throw refuse(
+    'PERIOD_ALREADY_BILLED',
+    {
+      en: `The building's flats are billed for ${latest}: a value for ${period} cannot change their bills`,
+      uk: `Квартири будинку вже розраховано за ${latest}: значення за ${period} не може змінити їхні рахунки`,
+      ru: `Квартиры дома уже рассчитаны за ${latest}: значение за ${period} не может изменить их счета`,
+    },
+    { field: 'period', lastBilledPeriod: latest },
+  );
+}
+
+/**
  * The heating season is the city's decision, recorded by the supplier's operator: opened on the
  * first day of service, closed on the last. Heating is charged only inside it (pricing/charges.ts).
  */
@@ -38,7 +64,11 @@ export function createHeatingSeasons(db: Database) {
     db.select().from(t.heatingSeasons).where(eq(t.heatingSeasons.supplierId, supplierId)).orderBy(desc(t.heatingSeasons.startsOn));
 
   return {
-    seasonsOf,
+    /** A supplier's seasons, newest first; an id naming no supplier (or no id at all) is SUPPLIER_NOT_FOUND. */
+    async ofSupplier(supplierId: string): Promise<HeatingSeasonRow[]> {
+      const supplier = await findSupplier(db, t, supplierId);
+      return seasonsOf(supplier.id);
+    },
 
     async open(viewer: Viewer | null, input: { startsOn: string; supplierId?: string | null }, now: Date): Promise<HeatingSeasonRow> {
       const { viewer: staff, supplierId } = ensureStaff(viewer, input.supplierId);
@@ -60,6 +90,8 @@ export function createHeatingSeasons(db: Database) {
 
     async close(viewer: Viewer | null, input: { endsOn: string; supplierId?: string | null }): Promise<HeatingSeasonRow> {
       const { viewer: staff, supplierId } = ensureStaff(viewer, input.supplierId);
+      // An admin's supplierId is whatever was typed: checked before it reaches a uuid column.
+      await findSupplier(db, t, supplierId);
       const [open] = await db.select().from(t.heatingSeasons).where(and(eq(t.heatingSeasons.supplierId, supplierId), isNull(t.heatingSeasons.endsOn)));
       if (!open) throw refuse('NO_HEATING_SEASON_OPEN', { en: 'No heating season is open', uk: 'Жоден опалювальний сезон не триває', ru: 'Ни один отопительный сезон не идёт' });
       await assertUnbilled(db, supplierId, input.endsOn, 'endsOn');
@@ -91,11 +123,11 @@ export function createBuildingMeters(db: Database) {
     async record(viewer: Viewer | null, input: { buildingId: string; period: Period; value: string }, now: Date) {
       const { viewer: staff, supplierId } = ensureStaff(viewer);
       const notFound = () => refuse('BUILDING_NOT_FOUND', { en: 'Your supplier has no such building', uk: 'У вашого постачальника немає такого будинку', ru: 'У вашего поставщика нет такого дома' }, { field: 'buildingId' });
-      const [building] = /^[0-9a-f-]{36}$/i.test(input.buildingId) ? await db.select().from(t.buildings).where(eq(t.buildings.id, input.buildingId)) : [];
+      const [building] = isUuid(input.buildingId) ? await db.select().from(t.buildings).where(eq(t.buildings.id, input.buildingId)) : [];
       if (!building || building.supplierId !== supplierId) throw notFound();
       const value = parseQuantity(input.value, 3);
       if (!value) throw refuse('INVALID_READING', { en: 'A meter value in Gcal, up to 3 decimals', uk: 'Показання лічильника в Гкал, до 3 знаків після коми', ru: 'Показание счётчика в Гкал, до 3 знаков после запятой' }, { field: 'value' });
-      await assertUnbilled(db, supplierId, firstDayOf(input.period), 'period');
+      await assertBuildingUnbilled(db, building.id, input.period);
 
       return db.transaction(async (tx) => {
         const readings = await tx.select().from(t.buildingReadings).where(eq(t.buildingReadings.buildingId, building.id)).orderBy(desc(t.buildingReadings.period));

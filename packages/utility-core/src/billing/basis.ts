@@ -1,6 +1,8 @@
+import { DomainError } from '@kabinet/errors';
 import { Big } from '@kabinet/money';
 import { addMonths, firstDayOf, lastDayOf, type Period } from '../calendar';
 import { estimateFromHistory, readingAdvance, spreadByDays } from '../consumption';
+import { messages } from '../messages';
 import type { MeterZone } from '../meters';
 
 /** A meter as billing sees it. */
@@ -118,7 +120,12 @@ export function accountBasis(
       }
       const advance = readingAdvance(lastReal.value, closing.value, meter.digits);
       if (!advance) {
-        throw new Error(`meter ${meter.serialNumber} ${zone}: ${closing.value.toString()} is below ${lastReal.value.toString()} in ${period}`);
+        // Stored data a submission would have refused (entered past the checks): the account's bill waits for a look.
+        throw new DomainError('READING_BELOW_PREVIOUS', messages.readingBelowPrevious(meter.serialNumber, zone, lastReal.value.toString(), closing.value.toString()), {
+          meterSerialNumber: meter.serialNumber,
+          zone,
+          period,
+        });
       }
       const open = history.filter((row) => row.open && row.period > lastReal.period);
       const shares = spreadOver([...open.map((row) => row.period), period], advance.consumption);

@@ -26,6 +26,21 @@ export function isMeterZoneSet(rules: Pick<UtilityRules, 'meterZoneSets'>, zones
 }
 
 /**
+ * True when `zones` is what the tariff calculator may price at once: one meter's zones, or, for a
+ * utility whose households have several meters priced together (`quotesHousehold`), any of its
+ * meters' zone sets side by side, each zone once.
+ */
+export function isQuotableZoneSet(rules: Pick<UtilityRules, 'meterZoneSets' | 'quotesHousehold'>, zones: readonly string[]): boolean {
+  if (!rules.quotesHousehold) return isMeterZoneSet(rules, zones);
+  if (!zones.length || new Set(zones).size !== zones.length) return false;
+  // The zones split exactly into whole sets (zone sets may share a zone, as electricity's NIGHT).
+  const splits = (rest: readonly string[]): boolean =>
+    rest.length === 0 ||
+    rules.meterZoneSets.some((set) => set.includes(rest[0]!) && set.every((zone) => rest.includes(zone)) && splits(rest.filter((zone) => !set.includes(zone))));
+  return splits(zones);
+}
+
+/**
  * A supplier's pricing, loaded once (its tariffs and whatever its sources need) for a billing
  * run, a preliminary charge or a quote.
  */
@@ -36,11 +51,17 @@ export interface SupplierPricing {
   estimateWithoutHistory?(account: AccountRow, zone: MeterZone, period: Period): Big | null;
   /** Refuses (TARIFF_MISSING) when some day of `period` has no tariff for accounts of these kinds. */
   assertCovers(period: Period, accountKinds: string[]): void;
+  /**
+   * Refuses a run up front when what the supplier itself must enter before billing is missing for
+   * some of these accounts (heat: a building meter's reading for the month), so that nothing of
+   * the month is billed on half the data.
+   */
+  assertReady?(period: Period, accountIds: readonly string[]): void;
   /** The tariff calculator's net lines: a month's consumption under the tariffs in effect on `today`. */
   quote(input: TariffQuoteRequest, today: LocalDate): { validFrom: LocalDate; lines: PricedLine[] };
 }
 
-/** What the tariff calculator prices: a month's consumption, one value per zone of a meter. */
+/** What the tariff calculator prices: a month's consumption, one value per zone (`isQuotableZoneSet`). */
 export interface TariffQuoteRequest {
   accountKind: string;
   consumption: { zone: MeterZone; quantity: Big }[];
@@ -58,6 +79,11 @@ export interface UtilityRules {
   unitOf(zone: MeterZone): string;
   /** The zone combinations its meters may have (one zone; day and night; ...). */
   meterZoneSets: string[][];
+  /**
+   * The tariff calculator prices a household's month: several of its meters' zone sets at once
+   * (heat and hot water), the monthly fee once. Without it, one meter's zones.
+   */
+  quotesHousehold?: boolean;
   /**
    * The supplier's prices. `accountIds`: the only accounts that will be priced (a submission's
    * one, none for a quote), so that what a utility reads per account is read for those alone;
@@ -82,6 +108,8 @@ export interface BillingDeps {
   concurrency?: number;
   /** Told when the run starts and after each batch commits, with the run as it stands (the billing command's progress bar). */
   onProgress?: (run: BillingRunRow) => void;
+  /** Told of each account the run could not bill, and why (besides the log): what the operator is shown. */
+  onAccountFailed?: (accountId: string, error: unknown) => void;
 }
 
 export interface BillingRunInput {
@@ -132,15 +160,20 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
     .leftJoin(t.bills, and(eq(t.bills.accountId, t.accounts.id), eq(t.bills.period, firstDayOf(period))))
     .where(eq(t.accounts.supplierId, supplier.id))
     .orderBy(t.accounts.id);
-  // Tariffs are checked before anything is written: a missing one refuses the whole run.
+  // Tariffs and the supplier's own data are checked before anything is written: a gap refuses the
+  // whole run, rather than failing the accounts it touches and leaving the month half billed.
   const pricing = await deps.rules.pricingFor(db, supplier);
   pricing.assertCovers(period, [...new Set(accounts.map(({ kind }) => kind))]);
   const unbilled = accounts.filter((account) => account.billId === null).map((account) => account.id);
+  pricing.assertReady?.(period, unbilled);
   const run = await startRunAttempt(db, t, input, { accounts: accounts.length, unbilled: unbilled.length });
   deps.onProgress?.(run);
 
   const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run.id, now };
-  const logFailed = (accountId: string, error: unknown) => logger?.error({ err: error, accountId, period }, 'account not billed');
+  const logFailed = (accountId: string, error: unknown) => {
+    logger?.error({ err: error, accountId, period }, 'account not billed');
+    deps.onAccountFailed?.(accountId, error);
+  };
 
   /** One batch in one transaction: its bills, the run's progress, and the lease renewed under its lock until the commit. */
   const commitBatch = (ids: readonly string[]) =>

@@ -56,6 +56,7 @@ export function utilityTypePermissions(names: UtilityNames) {
         'AppealConnection',
         'BillingRun',
         'BillingRunProgress',
+        'BillingRunFailure',
         'LinkCode',
         'ChargeLine',
         'PreliminaryCharge',

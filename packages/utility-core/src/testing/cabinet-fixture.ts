@@ -104,6 +104,8 @@ export interface CabinetFixture {
   windowClosed: { at: string; next: WindowDates };
   /** The charge for a month's consumption (by zone) of `account`, priced now: a preliminary charge, or a month billed. */
   charge(account: AccountRef, consumption: Record<string, string>): ExpectedCharge;
+  /** The printed unit of each zone the holder's bills have (`consumptionHistory` adds zones of one unit only). */
+  units: Record<string, string>;
   /** The public tariff calculator: a consumption at the holder's supplier and its total. */
   quote: { consumption: { zone: string; value: string }[]; total: ExpectedMoney };
 

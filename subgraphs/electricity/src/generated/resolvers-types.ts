@@ -271,8 +271,13 @@ export type LedgerEntryConnection = {
 export type ZoneConsumption = {
   __typename?: 'ZoneConsumption';
   zone: MeterZone;
-  /** Decimal string in the zone's unit. */
+  /**
+   * Decimal string in the zone's unit: what its meters measured, or without a meter what the bill charged for (a
+   * building meter's share, the norm).
+   */
   value: Scalars['String']['output'];
+  /** The zone's printed unit, e.g. `кВт·год`, `Гкал`, `м³`. */
+  unit: Scalars['String']['output'];
 };
 
 /** What an account consumed and was charged in one billed month. */
@@ -281,8 +286,11 @@ export type MonthlyConsumption = {
   /** `YYYY-MM`. */
   period: Scalars['String']['output'];
   zones: Array<ZoneConsumption>;
-  /** All zones together. */
-  total: Scalars['String']['output'];
+  /**
+   * All zones together when they share a unit (electricity's kWh); null when they do not (heat's Gcal and m³ are never
+   * added).
+   */
+  total?: Maybe<Scalars['String']['output']>;
   /** True when some of it was estimated. */
   estimated: Scalars['Boolean']['output'];
   /** The month's charges with VAT, as billed (later corrections not included). */
@@ -500,7 +508,10 @@ export type ZoneValueInput = {
 export type TariffQuoteInput = {
   supplierId: Scalars['ID']['input'];
   accountKind?: InputMaybe<AccountKind>;
-  /** Monthly consumption of a single zone, two zones (DAY, NIGHT) or three (NIGHT, HALF_PEAK, PEAK). */
+  /**
+   * Monthly consumption, one value per zone: electricity, a single zone, two zones (DAY, NIGHT) or three (NIGHT,
+   * HALF_PEAK, PEAK); heat, a household's HEAT, HOT_WATER or both (the monthly fee is counted once).
+   */
   consumption: Array<ZoneValueInput>;
 };
 
@@ -585,6 +596,21 @@ export type AnonymousReadingsPayload = {
 export type BillingRunPayload = {
   __typename?: 'BillingRunPayload';
   run: BillingRun;
+  /** The accounts this run could not bill (the first 100), and why; running the month again retries them. */
+  failures: Array<BillingRunFailure>;
+};
+
+/** An account a billing run could not bill: its own data needs a look. */
+export type BillingRunFailure = {
+  __typename?: 'BillingRunFailure';
+  accountNumber: Scalars['String']['output'];
+  /**
+   * The error's code, e.g. READING_BELOW_PREVIOUS, EARLIER_PERIOD_UNBILLED; INTERNAL when the database refused the bill
+   * (the log has the details).
+   */
+  code: Scalars['String']['output'];
+  /** Why, in the request's language. */
+  message: Scalars['String']['output'];
 };
 
 export type LinkCodePayload = {
@@ -1048,6 +1074,7 @@ export type ResolversTypes = {
   UnlinkAccountPayload: ResolverTypeWrapper<UnlinkAccountPayload>;
   AnonymousReadingsPayload: ResolverTypeWrapper<AnonymousReadingsPayload>;
   BillingRunPayload: ResolverTypeWrapper<Omit<BillingRunPayload, 'run'> & { run: ResolversTypes['BillingRun'] }>;
+  BillingRunFailure: ResolverTypeWrapper<BillingRunFailure>;
   LinkCodePayload: ResolverTypeWrapper<LinkCodePayload>;
   EReceiptsPayload: ResolverTypeWrapper<Omit<EReceiptsPayload, 'subscription'> & { subscription?: Maybe<ResolversTypes['EReceiptSubscription']> }>;
   AppealPayload: ResolverTypeWrapper<Omit<AppealPayload, 'appeal'> & { appeal: ResolversTypes['Appeal'] }>;
@@ -1121,6 +1148,7 @@ export type ResolversParentTypes = {
   UnlinkAccountPayload: UnlinkAccountPayload;
   AnonymousReadingsPayload: AnonymousReadingsPayload;
   BillingRunPayload: Omit<BillingRunPayload, 'run'> & { run: ResolversParentTypes['BillingRun'] };
+  BillingRunFailure: BillingRunFailure;
   LinkCodePayload: LinkCodePayload;
   EReceiptsPayload: Omit<EReceiptsPayload, 'subscription'> & { subscription?: Maybe<ResolversParentTypes['EReceiptSubscription']> };
   AppealPayload: Omit<AppealPayload, 'appeal'> & { appeal: ResolversParentTypes['Appeal'] };
@@ -1261,12 +1289,13 @@ export type LedgerEntryConnectionResolvers<ContextType = UtilityContext, ParentT
 export type ZoneConsumptionResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['ZoneConsumption'] = ResolversParentTypes['ZoneConsumption']> = {
   zone?: Resolver<ResolversTypes['MeterZone'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MonthlyConsumptionResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['MonthlyConsumption'] = ResolversParentTypes['MonthlyConsumption']> = {
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   zones?: Resolver<Array<ResolversTypes['ZoneConsumption']>, ParentType, ContextType>;
-  total?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   estimated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   charged?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
@@ -1374,6 +1403,13 @@ export type AnonymousReadingsPayloadResolvers<ContextType = UtilityContext, Pare
 
 export type BillingRunPayloadResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunPayload'] = ResolversParentTypes['BillingRunPayload']> = {
   run?: Resolver<ResolversTypes['BillingRun'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['BillingRunFailure']>, ParentType, ContextType>;
+};
+
+export type BillingRunFailureResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunFailure'] = ResolversParentTypes['BillingRunFailure']> = {
+  accountNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type LinkCodePayloadResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['LinkCodePayload'] = ResolversParentTypes['LinkCodePayload']> = {
@@ -1509,6 +1545,7 @@ export type Resolvers<ContextType = UtilityContext> = {
   UnlinkAccountPayload?: UnlinkAccountPayloadResolvers<ContextType>;
   AnonymousReadingsPayload?: AnonymousReadingsPayloadResolvers<ContextType>;
   BillingRunPayload?: BillingRunPayloadResolvers<ContextType>;
+  BillingRunFailure?: BillingRunFailureResolvers<ContextType>;
   LinkCodePayload?: LinkCodePayloadResolvers<ContextType>;
   EReceiptsPayload?: EReceiptsPayloadResolvers<ContextType>;
   AppealPayload?: AppealPayloadResolvers<ContextType>;

@@ -6,6 +6,7 @@ import { Big } from '@kabinet/money';
 import { chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import { and, eq } from 'drizzle-orm';
 import * as tables from '../db/schema';
+import { kwh } from '../tariffs/rules';
 import { demoSuppliers } from '../demo';
 
 /**
@@ -117,6 +118,7 @@ export const electricityCabinet: CabinetFixture = {
   ],
   windowClosed: { at: '2026-12-10T10:00:00Z', next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-05' } },
   charge: electricityCharge,
+  units: { SINGLE: kwh, DAY: kwh, NIGHT: kwh, HALF_PEAK: kwh, PEAK: kwh },
   quote: { consumption: [{ zone: 'SINGLE', value: '100' }], total: { amount: '432.00', currency: 'UAH' } },
   ledger: {
     // 214 kWh by day and 96 by night a month; September had no reading: billed 214 / 96 on an estimate,

@@ -272,8 +272,13 @@ export type LedgerEntryConnection = {
 export type ZoneConsumption = {
   __typename?: 'ZoneConsumption';
   zone: MeterZone;
-  /** Decimal string in the zone's unit. */
+  /**
+   * Decimal string in the zone's unit: what its meters measured, or without a meter what the bill charged for (a
+   * building meter's share, the norm).
+   */
   value: Scalars['String']['output'];
+  /** The zone's printed unit, e.g. `кВт·год`, `Гкал`, `м³`. */
+  unit: Scalars['String']['output'];
 };
 
 /** What an account consumed and was charged in one billed month. */
@@ -282,8 +287,11 @@ export type MonthlyConsumption = {
   /** `YYYY-MM`. */
   period: Scalars['String']['output'];
   zones: Array<ZoneConsumption>;
-  /** All zones together. */
-  total: Scalars['String']['output'];
+  /**
+   * All zones together when they share a unit (electricity's kWh); null when they do not (heat's Gcal and m³ are never
+   * added).
+   */
+  total?: Maybe<Scalars['String']['output']>;
   /** True when some of it was estimated. */
   estimated: Scalars['Boolean']['output'];
   /** The month's charges with VAT, as billed (later corrections not included). */
@@ -501,7 +509,10 @@ export type ZoneValueInput = {
 export type TariffQuoteInput = {
   supplierId: Scalars['ID']['input'];
   accountKind?: InputMaybe<AccountKind>;
-  /** Monthly consumption of a single zone, two zones (DAY, NIGHT) or three (NIGHT, HALF_PEAK, PEAK). */
+  /**
+   * Monthly consumption, one value per zone: electricity, a single zone, two zones (DAY, NIGHT) or three (NIGHT,
+   * HALF_PEAK, PEAK); heat, a household's HEAT, HOT_WATER or both (the monthly fee is counted once).
+   */
   consumption: Array<ZoneValueInput>;
 };
 
@@ -586,6 +597,21 @@ export type AnonymousReadingsPayload = {
 export type BillingRunPayload = {
   __typename?: 'BillingRunPayload';
   run: BillingRun;
+  /** The accounts this run could not bill (the first 100), and why; running the month again retries them. */
+  failures: Array<BillingRunFailure>;
+};
+
+/** An account a billing run could not bill: its own data needs a look. */
+export type BillingRunFailure = {
+  __typename?: 'BillingRunFailure';
+  accountNumber: Scalars['String']['output'];
+  /**
+   * The error's code, e.g. READING_BELOW_PREVIOUS, EARLIER_PERIOD_UNBILLED; INTERNAL when the database refused the bill
+   * (the log has the details).
+   */
+  code: Scalars['String']['output'];
+  /** Why, in the request's language. */
+  message: Scalars['String']['output'];
 };
 
 export type LinkCodePayload = {
@@ -755,7 +781,7 @@ export type HeatAccountConsumptionHistoryArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** A supplier's heating seasons, newest first. Public. */
+  /** A supplier's heating seasons, newest first. Public. Errors: SUPPLIER_NOT_FOUND. */
   heatingSeasons: Array<HeatingSeason>;
   /** Operators: their supplier's buildings heated through a building meter. */
   heatBuildings: Array<HeatBuilding>;
@@ -841,17 +867,19 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Operators: opens the heating season on its first day. Errors: HEATING_SEASON_ALREADY_OPEN, PERIOD_ALREADY_BILLED (the
-   * day lies in a billed month), BAD_USER_INPUT.
+   * day lies in a billed month), BAD_USER_INPUT, SUPPLIER_NOT_FOUND.
    */
   openHeatingSeason: HeatingSeasonPayload;
   /**
    * Operators: closes the open heating season on its last day. Errors: NO_HEATING_SEASON_OPEN, PERIOD_ALREADY_BILLED,
-   * BAD_USER_INPUT.
+   * BAD_USER_INPUT, SUPPLIER_NOT_FOUND.
    */
   closeHeatingSeason: HeatingSeasonPayload;
   /**
-   * Operators: a building meter's value closing a month, before the month is billed; entered again, it replaces the first.
-   * Errors: BUILDING_NOT_FOUND, INVALID_READING, READING_BELOW_PREVIOUS, PERIOD_ALREADY_BILLED.
+   * Operators: a building meter's value closing a month, before the month is billed (a heating month's billing run is
+   * refused with BUILDING_READING_MISSING, naming `buildings` and `period`, until it is entered); entered again, it
+   * replaces the first. Errors: BUILDING_NOT_FOUND, INVALID_READING, READING_BELOW_PREVIOUS, PERIOD_ALREADY_BILLED (the
+   * building's premises are billed for the month or a later one).
    */
   recordBuildingReading: RecordBuildingReadingPayload;
   /**
@@ -1185,6 +1213,7 @@ export type ResolversTypes = {
   UnlinkAccountPayload: ResolverTypeWrapper<UnlinkAccountPayload>;
   AnonymousReadingsPayload: ResolverTypeWrapper<AnonymousReadingsPayload>;
   BillingRunPayload: ResolverTypeWrapper<Omit<BillingRunPayload, 'run'> & { run: ResolversTypes['BillingRun'] }>;
+  BillingRunFailure: ResolverTypeWrapper<BillingRunFailure>;
   LinkCodePayload: ResolverTypeWrapper<LinkCodePayload>;
   EReceiptsPayload: ResolverTypeWrapper<Omit<EReceiptsPayload, 'subscription'> & { subscription?: Maybe<ResolversTypes['EReceiptSubscription']> }>;
   AppealPayload: ResolverTypeWrapper<Omit<AppealPayload, 'appeal'> & { appeal: ResolversTypes['Appeal'] }>;
@@ -1269,6 +1298,7 @@ export type ResolversParentTypes = {
   UnlinkAccountPayload: UnlinkAccountPayload;
   AnonymousReadingsPayload: AnonymousReadingsPayload;
   BillingRunPayload: Omit<BillingRunPayload, 'run'> & { run: ResolversParentTypes['BillingRun'] };
+  BillingRunFailure: BillingRunFailure;
   LinkCodePayload: LinkCodePayload;
   EReceiptsPayload: Omit<EReceiptsPayload, 'subscription'> & { subscription?: Maybe<ResolversParentTypes['EReceiptSubscription']> };
   AppealPayload: Omit<AppealPayload, 'appeal'> & { appeal: ResolversParentTypes['Appeal'] };
@@ -1418,12 +1448,13 @@ export type LedgerEntryConnectionResolvers<ContextType = UtilityContext, ParentT
 export type ZoneConsumptionResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['ZoneConsumption'] = ResolversParentTypes['ZoneConsumption']> = {
   zone?: Resolver<ResolversTypes['MeterZone'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MonthlyConsumptionResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['MonthlyConsumption'] = ResolversParentTypes['MonthlyConsumption']> = {
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   zones?: Resolver<Array<ResolversTypes['ZoneConsumption']>, ParentType, ContextType>;
-  total?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   estimated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   charged?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
@@ -1531,6 +1562,13 @@ export type AnonymousReadingsPayloadResolvers<ContextType = UtilityContext, Pare
 
 export type BillingRunPayloadResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunPayload'] = ResolversParentTypes['BillingRunPayload']> = {
   run?: Resolver<ResolversTypes['BillingRun'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['BillingRunFailure']>, ParentType, ContextType>;
+};
+
+export type BillingRunFailureResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['BillingRunFailure'] = ResolversParentTypes['BillingRunFailure']> = {
+  accountNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type LinkCodePayloadResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['LinkCodePayload'] = ResolversParentTypes['LinkCodePayload']> = {
@@ -1708,6 +1746,7 @@ export type Resolvers<ContextType = UtilityContext> = {
   UnlinkAccountPayload?: UnlinkAccountPayloadResolvers<ContextType>;
   AnonymousReadingsPayload?: AnonymousReadingsPayloadResolvers<ContextType>;
   BillingRunPayload?: BillingRunPayloadResolvers<ContextType>;
+  BillingRunFailure?: BillingRunFailureResolvers<ContextType>;
   LinkCodePayload?: LinkCodePayloadResolvers<ContextType>;
   EReceiptsPayload?: EReceiptsPayloadResolvers<ContextType>;
   AppealPayload?: AppealPayloadResolvers<ContextType>;

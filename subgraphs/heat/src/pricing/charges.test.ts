@@ -2,7 +2,7 @@ import { Big } from '@kabinet/money';
 import { pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice } from '@kabinet/utility-core';
 import { describe, expect, it } from 'vitest';
 import { apportion } from './apportionment';
-import { heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
+import { buildingsWithoutReading, heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
 import { seasonSpans } from './season';
 
 /*
@@ -101,6 +101,39 @@ describe('heating by the norm per m²', () => {
   });
 });
 
+describe('a tariff change and the season\'s start in one month', () => {
+  it('gives each part of the month its own heating days', () => {
+    // Heating from 16 October; the price rises to 1700.00 on 21 October. 62.5 m² × 0.0185 Gcal/m² =
+    // 1.15625 Gcal a month: 5 days (16–20) at the old price, 1.15625 × 5/31 = 0.186 Gcal × 1654.18
+    // = 307.677… → 307.68; 11 days (21–31) at the new, 1.15625 × 11/31 = 0.410 Gcal × 1700 = 697.00.
+    const pricing = data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01'), tariff('2026-10-21', { heatPerGcal: '1700.00' })]]]),
+      premises: new Map([['a', premises('a', {})]]),
+    });
+    expect(priced(pricing, 'a', '2026-10')).toEqual([
+      { description: 'Опалення за нормою, 62,50 м² × 0,0185 Гкал/м², 01.10–20.10, 5 дн. опалення, 16.10–20.10', quantity: '0.186', amountMinor: 30768 },
+      { description: 'Опалення за нормою, 62,50 м² × 0,0185 Гкал/м², 21.10–31.10, 11 дн. опалення, 21.10–31.10', quantity: '0.410', amountMinor: 69700 },
+    ]);
+  });
+
+  it('splits metered heat by the heating days each tariff covers, not by the month\'s calendar days', () => {
+    // 1.6 Gcal measured over 16 heating days: 5 of them (16–20) at 1654.18, 1.6 × 5/16 = 0.5 Gcal =
+    // 827.09; 11 (21–31) at 1700.00, 1.1 Gcal = 1870.00.
+    const rise = (validFrom: string) => data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01'), tariff(validFrom, { heatPerGcal: '1700.00' })]]]),
+      premises: new Map([['a', premises('a', { heating: 'METER' })]]),
+    });
+    expect(priced(rise('2026-10-21'), 'a', '2026-10', [measured('HEAT', '1.6')])).toEqual([
+      { description: 'Опалення за лічильником, 01.10–20.10, 5 дн. опалення, 16.10–20.10', quantity: '0.500', amountMinor: 82709 },
+      { description: 'Опалення за лічильником, 21.10–31.10, 11 дн. опалення, 21.10–31.10', quantity: '1.100', amountMinor: 187000 },
+    ]);
+    // A price changed before heating started prices all of it: 1.6 × 1700.00 = 2720.00.
+    expect(priced(rise('2026-10-10'), 'a', '2026-10', [measured('HEAT', '1.6')])).toEqual([
+      { description: 'Опалення за лічильником, 16 дн. опалення, 16.10–31.10', quantity: '1.600', amountMinor: 272000 },
+    ]);
+  });
+});
+
 describe('heating by its own meter', () => {
   it('charges what the meter measured inside the season, nothing outside', () => {
     // 1.62 Gcal × 1654.18 = 2679.7716 → 2679.77.
@@ -181,6 +214,16 @@ describe('heating by the building\'s meter, apportioned by area', () => {
   it('refuses a month the building meter has no reading for', () => {
     expect(() => priced(pricing, 'flat-2', '2026-12')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BUILDING_READING_MISSING' }) }));
   });
+
+  it('names, before a run, the buildings whose flats it would bill without their meter\'s month', () => {
+    const ids = (period: string, accounts: string[]) => buildingsWithoutReading(pricing, period, accounts).map((missing) => missing.id);
+    // Every flat of the building, the metered one too (its common-area share), and only in season.
+    expect(ids('2026-12', ['flat-1'])).toEqual(['b']);
+    expect(ids('2026-12', ['flat-2', 'flat-3'])).toEqual(['b']);
+    expect(ids('2026-11', ['flat-1', 'flat-2', 'flat-3'])).toEqual([]);
+    expect(ids('2026-12', [])).toEqual([]);
+    expect(ids('2026-09', ['flat-2'])).toEqual([]);
+  });
 });
 
 describe('hot water and the subscription fee', () => {
@@ -194,6 +237,22 @@ describe('hot water and the subscription fee', () => {
       { description: 'Гаряча вода за нормою, 2 ос. × 3,2 м³', quantity: '6.400', amountMinor: 55936 },
       { description: 'Абонентська плата', quantity: null, amountMinor: 1300 },
     ]);
+  });
+
+  it('takes the fee pro rata by days when a tariff changes inside the month', () => {
+    // Poltava's fee rises from 12.50 to 15.00 on 16 December: 12.50 × 15/31 = 6.048… → 6.05 and
+    // 15.00 × 16/31 = 7.741… → 7.74, 13.79 for the month (12.50 × 15/31 + 15.00 × 16/31 = 13.790…).
+    const pricing = data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { subscriptionFee: '12.50' }), tariff('2026-12-16', { subscriptionFee: '15.00' })]]]),
+      premises: new Map([['a', premises('a', { heating: 'NONE' })]]),
+    });
+    expect(priced(pricing, 'a', '2026-12')).toEqual([
+      { description: 'Абонентська плата, 01.12–15.12', quantity: null, amountMinor: 605 },
+      { description: 'Абонентська плата, 16.12–31.12', quantity: null, amountMinor: 774 },
+    ]);
+    // The months around it: one fee each, whole.
+    expect(priced(pricing, 'a', '2026-11')).toEqual([{ description: 'Абонентська плата', quantity: null, amountMinor: 1250 }]);
+    expect(priced(pricing, 'a', '2027-01')).toEqual([{ description: 'Абонентська плата', quantity: null, amountMinor: 1500 }]);
   });
 
   it('prices only metered zones for a preliminary charge', () => {

@@ -83,23 +83,43 @@ function line(description: string, zone: MeterZone | null, quantity: Big, unitPr
   return { description, zone, quantity, unitPrice, amountMinor: toMinorUnits(quantity.times(unitPrice), currency) };
 }
 
-/** "15 дн. опалення, 16.10–31.10" when the season covers part of the month; nothing when all of it. */
-function seasonNote(period: Period, spans: DaySpan[]): string | null {
-  const days = spans.reduce((sum, span) => sum + daysIn(span), 0);
-  if (days === daysInPeriod(period)) return null;
-  return `${days} дн. опалення, ${spans.map((span) => `${dayAndMonth(span.from)}–${dayAndMonth(span.to)}`).join(', ')}`;
+const heatingDays = (spans: DaySpan[]) => spans.reduce((sum, span) => sum + daysIn(span), 0);
+
+/**
+ * "15 дн. опалення, 16.10–31.10" when the season covers part of the month; nothing when all of it.
+ * `within`: the part of the month a line is for (a tariff's days), whose own heating days it says.
+ */
+function seasonNote(period: Period, spans: DaySpan[], within?: DaySpan): string | null {
+  if (heatingDays(spans) === daysInPeriod(period)) return null;
+  const own = within ? spans.flatMap((span) => overlap(span, within) ?? []) : spans;
+  return `${heatingDays(own)} дн. опалення, ${own.map((span) => `${dayAndMonth(span.from)}–${dayAndMonth(span.to)}`).join(', ')}`;
 }
 
 const withNote = (description: string, note: string | null) => (note ? `${description}, ${note}` : description);
 
+/** A month's tariff segments, each weighted by its share of the month's days. */
+const byCalendarDays = (segments: TariffSegment<HeatTariff>[]) => segments.map((segment) => ({ segment, share: segment.fraction }));
+
 /**
- * A quantity for the whole month (what a meter measured, a share of a building's meter) priced
- * pro rata by days at each tariff in force during the month, to three decimals: the last part
+ * A month's tariff segments weighted by their share of the month's heating days: heat measured in
+ * a month partly in season was used on those days only. A segment without heating gets none.
+ */
+function byHeatingDays(segments: TariffSegment<HeatTariff>[], spans: DaySpan[]) {
+  const total = heatingDays(spans);
+  return segments
+    .map((segment) => ({ segment, days: heatingDays(spans.flatMap((span) => overlap(span, segment) ?? [])) }))
+    .filter(({ days }) => days > 0)
+    .map(({ segment, days }) => ({ segment, share: new Big(days).div(total) }));
+}
+
+/**
+ * A quantity for the whole month (what a meter measured, a share of a building's meter) priced at
+ * each tariff in force during the month by the segment's share, to three decimals: the last part
  * takes the rounding remainder, so the parts add up to the quantity.
  */
 function splitByTariffs(
   quantity: Big,
-  segments: TariffSegment<HeatTariff>[],
+  parts: { segment: TariffSegment<HeatTariff>; share: Big }[],
   price: (tariff: HeatTariff) => string,
   describe: (segment: TariffSegment<HeatTariff>, many: boolean) => string,
   zone: MeterZone | null,
@@ -107,10 +127,10 @@ function splitByTariffs(
 ): PricedLine[] {
   if (quantity.lte(0)) return [];
   let rest = quantity;
-  return segments.map((segment, index) => {
-    const part = index === segments.length - 1 ? rest : quantity3(quantity.times(segment.fraction));
+  return parts.map(({ segment, share }, index) => {
+    const part = index === parts.length - 1 ? rest : quantity3(quantity.times(share));
     rest = rest.minus(part);
-    return line(describe(segment, segments.length > 1), zone, part, new Big(price(segment.tariff)), currency);
+    return line(describe(segment, parts.length > 1), zone, part, new Big(price(segment.tariff)), currency);
   });
 }
 
@@ -124,7 +144,8 @@ const segmentDays = (segment: TariffSegment, many: boolean) => (many ? `, ${dayA
  *   of service, and every heating line of a month partly in season says those days;
  * - hot water by its meter (m³ × tariff) or by the norm per registered occupant;
  * - the monthly subscription fee, a line of its own.
- * A tariff change inside a month splits its lines pro rata by days.
+ * A tariff change inside a month splits its lines pro rata by days, the fee too; heating by the
+ * days of heating each tariff covers, and each part says its own heating days.
  */
 export function heatChargeSources(data: HeatPricingData, account: { id: string; kind: string }): ChargeSource[] {
   const premises = data.premises.get(account.id) ?? meteredOnly(account.id);
@@ -143,9 +164,8 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
       lines: (period, consumption) => {
         const spans = seasonSpans(period, data.seasons);
         if (!spans.length) return [];
-        const note = seasonNote(period, spans);
-        return splitByTariffs(meteredZone('HEAT', consumption), segmentsOf(period), (tariff) => tariff.heatPerGcal,
-          (segment, many) => withNote(`Опалення за лічильником${segmentDays(segment, many)}`, note), 'HEAT', currency);
+        return splitByTariffs(meteredZone('HEAT', consumption), byHeatingDays(segmentsOf(period), spans), (tariff) => tariff.heatPerGcal,
+          (segment, many) => withNote(`Опалення за лічильником${segmentDays(segment, many)}`, seasonNote(period, spans, segment)), 'HEAT', currency);
       },
     });
   }
@@ -156,15 +176,16 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
       lines: (period) => {
         const spans = seasonSpans(period, data.seasons);
         if (!spans.length) return [];
-        const note = seasonNote(period, spans);
         const building = data.buildings.get(premises.buildingId!)!;
         const share = apportion(buildingMonth(data, building, period)).get(account.id)!;
         const area = decimalComma(premises.heatedAreaM2.toFixed(2));
+        const parts = byHeatingDays(segmentsOf(period), spans);
+        const note = (segment: TariffSegment) => seasonNote(period, spans, segment);
         return [
-          ...splitByTariffs(share.ownGcal, segmentsOf(period), (tariff) => tariff.heatPerGcal,
-            (segment, many) => withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note), 'HEAT', currency),
-          ...splitByTariffs(share.commonGcal, segmentsOf(period), (tariff) => tariff.heatPerGcal,
-            (segment, many) => withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note), 'HEAT', currency),
+          ...splitByTariffs(share.ownGcal, parts, (tariff) => tariff.heatPerGcal,
+            (segment, many) => withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment)), 'HEAT', currency),
+          ...splitByTariffs(share.commonGcal, parts, (tariff) => tariff.heatPerGcal,
+            (segment, many) => withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment)), 'HEAT', currency),
         ];
       },
     });
@@ -175,17 +196,16 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
       metered: false,
       lines: (period) => {
         const spans = seasonSpans(period, data.seasons);
-        const note = seasonNote(period, spans);
         const monthDays = daysInPeriod(period);
         const area = premises.heatedAreaM2;
         const segments = segmentsOf(period);
         return segments.flatMap((segment) => {
-          const days = spans.reduce((sum, span) => sum + (overlap(span, segment) ? daysIn(overlap(span, segment)!) : 0), 0);
+          const days = heatingDays(spans.flatMap((span) => overlap(span, segment) ?? []));
           const norm = new Big(segment.tariff.heatingNormGcalPerM2);
           const gcal = quantity3(area.times(norm).times(days).div(monthDays));
           if (gcal.lte(0)) return [];
           const description = `Опалення за нормою, ${decimalComma(area.toFixed(2))} м² × ${decimalComma(norm.toString())} Гкал/м²${segmentDays(segment, segments.length > 1)}`;
-          return [line(withNote(description, note), 'HEAT', gcal, new Big(segment.tariff.heatPerGcal), currency)];
+          return [line(withNote(description, seasonNote(period, spans, segment)), 'HEAT', gcal, new Big(segment.tariff.heatPerGcal), currency)];
         });
       },
     });
@@ -195,7 +215,7 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
     sources.push({
       metered: true,
       lines: (period, consumption) =>
-        splitByTariffs(meteredZone('HOT_WATER', consumption), segmentsOf(period), (tariff) => tariff.hotWaterPerM3,
+        splitByTariffs(meteredZone('HOT_WATER', consumption), byCalendarDays(segmentsOf(period)), (tariff) => tariff.hotWaterPerM3,
           (segment, many) => `Гаряча вода за лічильником${segmentDays(segment, many)}`, 'HOT_WATER', currency),
     });
   }
@@ -216,31 +236,55 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
     });
   }
 
+  // The fee is monthly: a tariff changing it inside a month charges each fee for its days.
   sources.push({
     metered: false,
     lines: (period) => {
-      const fee = new Big(tariffOn(firstDayOf(period), tariffs).subscriptionFee);
-      return fee.gt(0) ? [{ description: 'Абонентська плата', zone: null, quantity: null, unitPrice: null, amountMinor: toMinorUnits(fee, currency) }] : [];
+      const segments = segmentsOf(period);
+      return segments.flatMap((segment) => {
+        const fee = new Big(segment.tariff.subscriptionFee).times(segment.fraction);
+        if (fee.lte(0)) return [];
+        return [{ description: `Абонентська плата${segmentDays(segment, segments.length > 1)}`, zone: null, quantity: null, unitPrice: null, amountMinor: toMinorUnits(fee, currency) }];
+      });
     },
   });
 
   return sources;
 }
 
+/** Refused: the building meters' readings for `period` are not entered yet, so their premises cannot be billed. */
+export function buildingReadingMissing(buildings: Pick<Building, 'id' | 'address'>[], period: Period): DomainError {
+  const addresses = buildings.map((building) => building.address).join('; ');
+  const many = buildings.length > 1;
+  return new DomainError(
+    'BUILDING_READING_MISSING',
+    {
+      en: `${many ? 'The building meters' : 'The building meter'} of ${addresses} ${many ? 'have' : 'has'} no reading for ${period}: enter ${many ? 'them' : 'it'} before billing the month`,
+      uk: `${many ? 'Будинкові лічильники' : 'Будинковий лічильник'} (${addresses}) не ${many ? 'мають' : 'має'} показання за ${period}: внесіть ${many ? 'їх' : 'його'} до розрахунку місяця`,
+      ru: `${many ? 'Домовые счётчики' : 'Домовой счётчик'} (${addresses}) не ${many ? 'имеют' : 'имеет'} показания за ${period}: внесите ${many ? 'их' : 'его'} до расчёта месяца`,
+    },
+    { period, buildings: buildings.map((building) => ({ id: building.id, address: building.address })) },
+  );
+}
+
+/**
+ * The buildings whose meter these accounts' heating in `period` is apportioned from and which have
+ * no reading for it yet. Outside the heating season a building's meter prices nothing.
+ */
+export function buildingsWithoutReading(data: HeatPricingData, period: Period, accountIds: readonly string[]): Building[] {
+  if (!seasonSpans(period, data.seasons).length) return [];
+  const ids = new Set<string>();
+  for (const accountId of accountIds) {
+    const premises = data.premises.get(accountId);
+    if (premises?.buildingId && premises.heating !== 'NONE') ids.add(premises.buildingId);
+  }
+  return [...ids].flatMap((id) => data.buildings.get(id) ?? []).filter((building) => !building.readings.has(period));
+}
+
 /** A building's month as apportionment takes it; refused when its meter has no value for the month yet. */
 export function buildingMonth(data: HeatPricingData, building: Building, period: Period): BuildingMonth {
   const closing = building.readings.get(period);
-  if (!closing) {
-    throw new DomainError(
-      'BUILDING_READING_MISSING',
-      {
-        en: `The building meter of ${building.address} has no reading for ${period}: enter it before billing the month`,
-        uk: `Будинковий лічильник (${building.address}) не має показання за ${period}: внесіть його до розрахунку місяця`,
-        ru: `Домовой счётчик (${building.address}) не имеет показания за ${period}: внесите его до расчёта месяца`,
-      },
-      { buildingId: building.id, period },
-    );
-  }
+  if (!closing) throw buildingReadingMissing([building], period);
   const earlier = [...building.readings.entries()].filter(([month]) => month < period).sort(([a], [b]) => (a < b ? 1 : -1))[0];
   const previous = earlier ? earlier[1] : building.meterStartValue;
   return {

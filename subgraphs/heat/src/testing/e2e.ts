@@ -81,6 +81,7 @@ export const heatCabinet: CabinetFixture = {
   ],
   windowClosed: { at: '2026-12-10T10:00:00Z', next: { period: '2026-12', opensOn: '2026-12-25', closesOn: '2027-01-01' } },
   charge: heatCharge,
+  units: { HEAT: 'Гкал', HOT_WATER: 'м³' },
   // 2 Gcal × 1654.18.
   quote: { consumption: [{ zone: 'HEAT', value: '2' }], total: { amount: new Big('2').times('1654.18').toFixed(2), currency: 'UAH' } },
   ledger: {

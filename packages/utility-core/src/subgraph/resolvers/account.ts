@@ -13,6 +13,8 @@ import type { AccountRow } from '../../tables';
 import { readingWindowStatus } from '../../suppliers';
 import { paymentKinds } from '../../ledger';
 import { messages } from '../../messages';
+import { billedConsumption } from '../../consumption';
+import type { MeterZone } from '../../meters';
 
 const maxHistoryMonths = 36;
 
@@ -80,25 +82,37 @@ export const accountResolvers: CabinetAccountResolvers = {
     if (!Number.isInteger(months) || months < 1 || months > maxHistoryMonths) {
       throw badInput(messages.monthsRange(maxHistoryMonths), { field: 'months' });
     }
-    const { bills, billConsumption } = context.services.tables;
+    const { bills, billConsumption, billLines } = context.services.tables;
     const recent = await context.db
       .select()
       .from(bills)
       .where(and(eq(bills.accountId, account.id), lte(bills.issuedAt, context.now)))
       .orderBy(desc(bills.period))
       .limit(months);
-    const rows = recent.length
-      ? await context.db.select().from(billConsumption).where(inArray(billConsumption.billId, recent.map((bill) => bill.id)))
-      : [];
+    const billIds = recent.map((bill) => bill.id);
+    // Zones without a meter (a building's share, a norm) are read from the bills' charge lines.
+    const [rows, lines] = billIds.length
+      ? await Promise.all([
+          context.db.select().from(billConsumption).where(inArray(billConsumption.billId, billIds)),
+          context.db
+            .select({ billId: billLines.billId, zone: billLines.zone, quantity: billLines.quantity })
+            .from(billLines)
+            .where(and(inArray(billLines.billId, billIds), eq(billLines.kind, 'CHARGE')))
+            .orderBy(billLines.billId, billLines.position),
+        ])
+      : [[], []];
+    const { unitOf } = context.services.rules;
     return recent.map((bill) => {
       const own = rows.filter((row) => row.billId === bill.id);
-      const byZone = new Map<string, Big>();
-      for (const row of own) byZone.set(row.zone, (byZone.get(row.zone) ?? new Big(0)).plus(row.correctedConsumption ?? row.consumption));
-      const total = [...byZone.values()].reduce((sum, value) => sum.plus(value), new Big(0));
+      const month = billedConsumption(
+        own.map((row) => ({ zone: row.zone, consumption: new Big(row.correctedConsumption ?? row.consumption) })),
+        lines.filter((line) => line.billId === bill.id).map((line) => ({ zone: line.zone, quantity: line.quantity === null ? null : new Big(line.quantity) })),
+        (zone) => unitOf(zone as MeterZone),
+      );
       return {
         period: bill.period.slice(0, 7),
-        zones: [...byZone].map(([zone, value]) => ({ zone, value: formatQuantity(value) })),
-        total: formatQuantity(total),
+        zones: month.zones.map(({ zone, value, unit }) => ({ zone: zone as MeterZone, value: formatQuantity(value), unit })),
+        total: month.total === null ? null : formatQuantity(month.total),
         estimated: own.some((row) => row.estimated && row.correctedConsumption === null),
         charged: money(bill.chargesMinor + bill.vatMinor, bill.currency),
       };

@@ -4,7 +4,7 @@ import { pageArguments, toConnection } from '@kabinet/subgraph';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, scopeOf, withScope } from '../../access';
 import { vatFor, vatRateOf, type ComputedCharges, type PricedLine } from '../../billing/charges';
-import { assertPeriod, isMeterZoneSet, runBilling } from '../../billing/run';
+import { assertPeriod, isQuotableZoneSet, runBilling } from '../../billing/run';
 import type { Period } from '../../calendar';
 import type { UtilityContext } from '../context';
 import { pagedLists } from '../paged-lists';
@@ -13,6 +13,9 @@ import type { AccountRow } from '../../tables';
 import { replaceMeter } from '../../meter-replacement';
 import { findSupplier, normalizeAccountNumber, supplierToday } from '../../suppliers';
 import { messages } from '../../messages';
+
+/** A run's payload lists this many failed accounts at most; the count and the log have them all. */
+const maxReportedFailures = 100;
 
 const invalidConsumption = (message: Translations) => new DomainError('INVALID_CONSUMPTION', message, { field: 'consumption' });
 
@@ -83,8 +86,9 @@ export const cabinetQuery: Required<QueryResolvers> = {
     const { rules, tables } = context.services;
     const supplier = await findSupplier(context.db, tables, input.supplierId);
     const accountKind = input.accountKind ?? 'RESIDENTIAL';
-    if (!isMeterZoneSet(rules, input.consumption.map((entry) => entry.zone))) {
-      throw invalidConsumption(messages.quoteZoneSets(rules.meterZoneSets.map((set) => set.join(' + '))));
+    if (!isQuotableZoneSet(rules, input.consumption.map((entry) => entry.zone))) {
+      const sets = rules.meterZoneSets.map((set) => set.join(' + '));
+      throw invalidConsumption(rules.quotesHousehold ? messages.quoteZoneSetsTogether(sets) : messages.quoteZoneSets(sets));
     }
     const consumption = input.consumption.map(({ zone, value }) => {
       const quantity = parseQuantity(value, 3);
@@ -166,13 +170,27 @@ export const cabinetMutation: Required<MutationResolvers> = {
   runCabinetBilling: async (_parent, { input }, context) => {
     const { viewer, supplierId } = ensureStaff(context.viewer, input.supplierId);
     const supplier = await findSupplier(context.db, context.services.tables, supplierId);
-    const run = await runBilling(context.db, { ...context.services, logger: context.logger }, {
+    const failed: { accountId: string; error: unknown }[] = [];
+    const onAccountFailed = (accountId: string, error: unknown) => {
+      if (failed.length < maxReportedFailures) failed.push({ accountId, error });
+    };
+    const run = await runBilling(context.db, { ...context.services, logger: context.logger, onAccountFailed }, {
       supplier,
       period: assertPeriod(input.period),
       startedByUserId: viewer.userId,
       now: context.now,
     });
-    return { run };
+    const accounts = await context.utility.accountById.loadMany(failed.map(({ accountId }) => accountId));
+    const failures = failed.map(({ error }, index) => {
+      const account = accounts[index];
+      const known = error instanceof DomainError;
+      return {
+        accountNumber: account && !(account instanceof Error) ? account.accountNumber : failed[index]!.accountId,
+        code: known ? String(error.extensions.code) : 'INTERNAL',
+        message: (known ? error.translations : messages.accountNotBilled())[context.locale],
+      };
+    });
+    return { run, failures };
   },
 
   // --- e-receipts ----------------------------------------------------------------------------
