@@ -100,10 +100,10 @@ export const messages = {
     uk: `Дайте одне значення на кожну зону, для будь-яких із: ${sets.join('; ')}`,
     ru: `Дайте одно значение на каждую зону, для любых из: ${sets.join('; ')}`,
   }),
-  quoteValue: (zone: string, unit: string): Translations => ({
-    en: `${zone}: a non-negative amount of ${unit} with up to 3 decimals, e.g. 250 or 212.5`,
-    uk: `${zone}: невідʼємна кількість ${unit}, до 3 знаків після коми, напр. 250 або 212,5`,
-    ru: `${zone}: неотрицательное количество ${unit}, до 3 знаков после запятой, напр. 250 или 212,5`,
+  quoteValue: (zone: string, unit: Translations): Translations => ({
+    en: `${zone}: a non-negative amount of ${unit.en} with up to 3 decimals, e.g. 250 or 212.5`,
+    uk: `${zone}: невідʼємна кількість ${unit.uk}, до 3 знаків після коми, напр. 250 або 212,5`,
+    ru: `${zone}: неотрицательное количество ${unit.ru}, до 3 знаков после запятой, напр. 250 или 212,5`,
   }),
 
   // --- linking ---------------------------------------------------------------------------------

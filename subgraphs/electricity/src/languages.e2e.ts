@@ -91,6 +91,17 @@ describe('errors in the language the client asks for', () => {
     expect(await formats('ru')).toBe('2 цифры, дефис и 6 цифр, напр. 46-208311');
   });
 
+  it('names the unit in the language asked for, not the bill\'s Ukrainian one', async () => {
+    const quote = 'query ($input: TariffQuoteInput!) { electricityTariffQuote(input: $input) { total { amount } } }';
+    const refused = async (language: string) => {
+      const variables = { input: { supplierId: supplierIds.kyiv, consumption: [{ zone: 'SINGLE', value: '-5' }] } };
+      return expectErrorCode(await t.gql(quote, { headers: { 'accept-language': language }, variables }), 'INVALID_CONSUMPTION').message;
+    };
+    expect(await refused('en')).toContain('a non-negative amount of kWh');
+    expect(await refused('uk')).toContain('кількість кВт·год');
+    expect(await refused('ru')).toContain('количество кВт·ч');
+  });
+
   it('refuses bad input at the edge in the language asked for too', async () => {
     const response = await t.gql(login, { headers: { 'accept-language': 'uk' }, variables: { input: { email: 'a\u0000@kabinet.test', password: 'x' } } });
     expect(expectErrorCode(response, 'BAD_USER_INPUT').message).toBe('Текст не може містити керівних символів, як-от NUL');

@@ -1,4 +1,5 @@
 import type { Database, Transaction } from '@kabinet/db';
+import type { Translations } from '@kabinet/errors';
 import { Big, toMinorUnits } from '@kabinet/money';
 import {
   tariffOn,
@@ -13,7 +14,10 @@ import {
 import { buildingReadingMissing, buildingsWithoutReading, heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
 import { loadHeatPricingData } from './pricing/load';
 
-const units: Partial<Record<MeterZone, string>> = { HEAT: 'Гкал', HOT_WATER: 'м³' };
+const units: Partial<Record<MeterZone, Translations>> = {
+  HEAT: { uk: 'Гкал', en: 'Gcal', ru: 'Гкал' },
+  HOT_WATER: { uk: 'м³', en: 'm³', ru: 'м³' },
+};
 
 /** The tariff calculator: a household's Gcal and m³ at the prices in effect on `today`, and the monthly fee once. */
 function quoteLines(data: HeatPricingData, accountKind: string, consumption: { zone: MeterZone; quantity: Big }[], today: string) {
@@ -57,7 +61,7 @@ export const heatRules: UtilityRules = {
   utility: 'heat',
   billedFor: 'теплову енергію та гарячу воду',
   zoneLabels: { HEAT: 'Тепло', HOT_WATER: 'Гаряча вода' },
-  unitOf: (zone) => units[zone] ?? '',
+  unitOf: (zone) => units[zone] ?? { uk: '', en: '', ru: '' },
   meterZoneSets: [['HEAT'], ['HOT_WATER']],
   // A household asks what heat and hot water together cost a month: the fee is charged once.
   quotesHousehold: true,

@@ -159,7 +159,7 @@ function planBill(
       description: line.description,
       zone: line.zone,
       quantity: line.quantity === null ? null : line.quantity.toFixed(3),
-      unit: line.quantity === null || line.zone === null ? null : rules.unitOf(line.zone),
+      unit: line.quantity === null || line.zone === null ? null : rules.unitOf(line.zone).uk,
       unitPrice: line.unitPrice === null ? null : line.unitPrice.toFixed(6),
       amountMinor: line.amountMinor,
       correctedPeriod: null,
@@ -169,7 +169,7 @@ function planBill(
       : []),
     ...charges.corrections.map((correction) => {
       // The quantity re-counted is printed when it is of one unit (electricity always is; heat's Gcal and m³ are not).
-      const units = new Set(correction.rows.map(({ row }) => rules.unitOf(row.zone as MeterZone)));
+      const units = new Set(correction.rows.map(({ row }) => rules.unitOf(row.zone as MeterZone).uk));
       const delta = correction.rows.reduce((sum, { row, actual }) => sum.plus(actual).minus(row.consumption), new Big(0));
       return {
         kind: 'CORRECTION',

@@ -1,6 +1,6 @@
 import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
-import { DomainError } from '@kabinet/errors';
+import { DomainError, type Translations } from '@kabinet/errors';
 import type { Big } from '@kabinet/money';
 import { and, eq } from 'drizzle-orm';
 import { firstDayOf, isPeriod, type LocalDate, type Period } from '../calendar';
@@ -75,8 +75,11 @@ export interface UtilityRules {
   billedFor: string;
   /** Printed names of its meter zones: `День`, `Ніч`, `Тепло`. */
   zoneLabels: Partial<Record<MeterZone, string>>;
-  /** Printed unit of a zone's consumption, e.g. `кВт·год`, `Гкал`, `м³`. */
-  unitOf(zone: MeterZone): string;
+  /**
+   * A zone's unit in each language: bills print the Ukrainian one (`кВт·год`, `Гкал`, `м³`),
+   * messages the request's (`kWh`, `Gcal`).
+   */
+  unitOf(zone: MeterZone): Translations;
   /** The zone combinations its meters may have (one zone; day and night; ...). */
   meterZoneSets: string[][];
   /**

@@ -83,7 +83,7 @@ export async function loadBillDocument(
       serialNumber,
       zone: options.wording.zoneLabels[row.zone as MeterZone] ?? row.zone,
       ...shownReading({ ...row, estimatesCorrected }),
-      unit: options.wording.unitOf(row.zone as MeterZone),
+      unit: options.wording.unitOf(row.zone as MeterZone).uk,
     })),
     // The VAT line is printed in the totals, not among the charges.
     lines: lines

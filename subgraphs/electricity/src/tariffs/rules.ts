@@ -1,4 +1,5 @@
 import { preparedPer, type Database, type Transaction } from '@kabinet/db';
+import type { Translations } from '@kabinet/errors';
 import {
   dayAndMonth,
   tariffSegments,
@@ -15,7 +16,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { tariffs as tariffTable } from '../db/schema';
 import { priceConsumption, schemeOfZones, type ChargeLine, type Tariff, type TariffSegment, type ZoneConsumption } from './pricing';
 
-export const kwh = 'кВт·год';
+export const kwh: Translations = { uk: 'кВт·год', en: 'kWh', ru: 'кВт·ч' };
 
 const tariffsOfSupplier = preparedPer((executor) =>
   executor.select().from(tariffTable).where(eq(tariffTable.supplierId, sql.placeholder('supplierId'))).orderBy(asc(tariffTable.validFrom)).prepare('tariffs_of_supplier'),

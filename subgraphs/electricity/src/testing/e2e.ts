@@ -118,7 +118,7 @@ export const electricityCabinet: CabinetFixture = {
   ],
   windowClosed: { at: '2026-12-10T10:00:00Z', next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-05' } },
   charge: electricityCharge,
-  units: { SINGLE: kwh, DAY: kwh, NIGHT: kwh, HALF_PEAK: kwh, PEAK: kwh },
+  units: { SINGLE: kwh.uk, DAY: kwh.uk, NIGHT: kwh.uk, HALF_PEAK: kwh.uk, PEAK: kwh.uk },
   quote: { consumption: [{ zone: 'SINGLE', value: '100' }], total: { amount: '432.00', currency: 'UAH' } },
   ledger: {
     // 214 kWh by day and 96 by night a month; September had no reading: billed 214 / 96 on an estimate,

@@ -107,7 +107,7 @@ export const accountResolvers: CabinetAccountResolvers = {
       const month = billedConsumption(
         own.map((row) => ({ zone: row.zone, consumption: new Big(row.correctedConsumption ?? row.consumption) })),
         lines.filter((line) => line.billId === bill.id).map((line) => ({ zone: line.zone, quantity: line.quantity === null ? null : new Big(line.quantity) })),
-        (zone) => unitOf(zone as MeterZone),
+        (zone) => unitOf(zone as MeterZone).uk,
       );
       return {
         period: bill.period.slice(0, 7),
