@@ -51,7 +51,7 @@ function describe(line: ChargeLine, segments: TariffSegment[]): string {
   const parts = [line.zone === 'SINGLE' ? 'Електроенергія' : `Електроенергія, зона «${electricityRules.zoneLabels[line.zone]}»`];
   if (tiers.length > 1) {
     const upTo = tiers[line.tier]!.upTo;
-    parts.push(upTo === null ? `понад ${tiers[line.tier - 1]!.upTo} ${kwh}` : `до ${upTo} ${kwh}`);
+    parts.push(upTo === null ? `понад ${tiers[line.tier - 1]!.upTo} ${kwh.uk}` : `до ${upTo} ${kwh.uk}`);
   }
   if (segments.length > 1) parts.push(`${dayAndMonth(line.from)}–${dayAndMonth(line.to)}`);
   return parts.join(', ');
