@@ -58,26 +58,30 @@ export async function claimBillingLease(db: Database, t: UtilityTables, supplier
   }
 }
 
+const heldBy = (t: UtilityTables, lease: BillingLease) => and(eq(t.billingLeases.supplierId, lease.supplierId), eq(t.billingLeases.holder, lease.holder));
+
 /**
- * Renews the lease inside a batch's transaction, once its bills are written: the row stays
- * locked until they commit, so no other run can take the lease over between this check and the
- * commit (and batches committing at once wait for each other only that long). A lease that lapsed
- * and was taken over stops this run, and its batch is rolled back.
+ * The lease's renewal, to run inside a batch's transaction once its bills are written (as a CTE
+ * of the statement that records the batch, progress.ts): the row stays locked until they commit,
+ * so no other run can take the lease over between this check and the commit (and batches
+ * committing at once wait for each other only that long). It returns no row when the lease lapsed
+ * and was taken over: see `leaseLost`.
  */
-export async function renewBillingLease(tx: Transaction, t: UtilityTables, supplier: SupplierRow, lease: BillingLease): Promise<void> {
-  const [renewed] = await tx
-    .update(t.billingLeases)
-    .set({ expiresAt: leaseEnd })
-    .where(and(eq(t.billingLeases.supplierId, lease.supplierId), eq(t.billingLeases.holder, lease.holder)))
-    .returning({ period: t.billingLeases.period });
-  if (renewed) return;
+export const leaseRenewal = (tx: Transaction, t: UtilityTables, lease: BillingLease) =>
+  tx.update(t.billingLeases).set({ expiresAt: leaseEnd }).where(heldBy(t, lease)).returning({ holder: t.billingLeases.holder });
+
+/** The lease's release, to run as a CTE of the statement that finishes the run (progress.ts), or alone. */
+export const leaseRelease = (db: Database, t: UtilityTables, lease: BillingLease) => db.delete(t.billingLeases).where(heldBy(t, lease));
+
+/** The error that stops a run whose lease was taken over (its batch is rolled back): BILLING_RUN_IN_PROGRESS, naming the month now billed. */
+export async function leaseLost(tx: Transaction, t: UtilityTables, supplier: SupplierRow, lease: BillingLease): Promise<DomainError> {
   const [current] = await tx.select({ period: t.billingLeases.period }).from(t.billingLeases).where(eq(t.billingLeases.supplierId, lease.supplierId));
-  throw inProgress(supplier, lease.period, current ? periodOf(current.period) : lease.period);
+  return inProgress(supplier, lease.period, current ? periodOf(current.period) : lease.period);
 }
 
 /** True for the error a run gets when its lease was taken over: the run stops, it is no account's fault. */
 export const isLeaseLost = (error: unknown) => error instanceof DomainError && error.extensions.code === 'BILLING_RUN_IN_PROGRESS';
 
 export async function releaseBillingLease(db: Database, t: UtilityTables, lease: BillingLease): Promise<void> {
-  await db.delete(t.billingLeases).where(and(eq(t.billingLeases.supplierId, lease.supplierId), eq(t.billingLeases.holder, lease.holder)));
+  await leaseRelease(db, t, lease);
 }

@@ -1,7 +1,9 @@
 import type { Database, Transaction } from '@kabinet/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { firstDayOf } from '../calendar';
+import type { SupplierRow } from '../suppliers';
 import type { UtilityTables } from '../tables';
+import { leaseLost, leaseRelease, leaseRenewal, type BillingLease } from './lease';
 import type { BillingRunInput } from './run';
 
 /*
@@ -59,15 +61,20 @@ export async function startRunAttempt(
   return run!;
 }
 
-/** A batch's counts, added in the batch's own transaction. */
+/**
+ * A batch's counts, added in the batch's own transaction, with the run's lease renewed in the same
+ * statement (lease.ts says why under the batch's lock). A lease taken over stops the run: throws.
+ */
 export async function recordBatch(
   tx: Transaction,
   t: UtilityTables,
-  runId: string,
+  run: { id: string; supplier: SupplierRow; lease: BillingLease },
   batch: { accounts: number; billsIssued: number; estimatedMeters: number; accountsFailed: number },
 ): Promise<BillingRunRow> {
   const runs = t.billingRuns;
-  const [run] = await tx
+  const renewed = tx.$with('renewed').as(leaseRenewal(tx, t, run.lease));
+  const [recorded] = await tx
+    .with(renewed)
     .update(runs)
     .set({
       accountsDone: sql`${runs.accountsDone} + ${batch.accounts}`,
@@ -75,12 +82,15 @@ export async function recordBatch(
       estimatedMeters: sql`${runs.estimatedMeters} + ${batch.estimatedMeters}`,
       accountsFailed: sql`${runs.accountsFailed} + ${batch.accountsFailed}`,
     })
-    .where(eq(runs.id, runId))
+    .where(and(eq(runs.id, run.id), sql`exists (select 1 from ${renewed})`))
     .returning();
-  return run!;
+  if (!recorded) throw await leaseLost(tx, t, run.supplier, run.lease);
+  return recorded;
 }
 
-export async function finishRun(db: Database, t: UtilityTables, runId: string, now: Date): Promise<BillingRunRow> {
-  const [run] = await db.update(t.billingRuns).set({ finishedAt: now }).where(eq(t.billingRuns.id, runId)).returning();
-  return run!;
+/** The run is done: marked finished, and its lease released in the same statement. */
+export async function finishRun(db: Database, t: UtilityTables, run: { id: string; lease: BillingLease }, now: Date): Promise<BillingRunRow> {
+  const released = db.$with('released').as(leaseRelease(db, t, run.lease).returning({ holder: t.billingLeases.holder }));
+  const [finished] = await db.with(released).update(t.billingRuns).set({ finishedAt: now }).where(eq(t.billingRuns.id, run.id)).returning();
+  return finished!;
 }

@@ -12,7 +12,7 @@ import type { AccountRow, UtilityTables } from '../tables';
 import type { BasisReading } from './basis';
 import type { ChargeSource, PricedLine } from './charges';
 import { issueBills, type BillingContext } from './issue';
-import { claimBillingLease, isLeaseLost, releaseBillingLease, renewBillingLease, type BillingLease } from './lease';
+import { claimBillingLease, isLeaseLost, releaseBillingLease, type BillingLease } from './lease';
 import { assertBillableInOrder, loadBillingOrder } from './order';
 import { finishRun, recordBatch, startRunAttempt, type BillingRunRow } from './progress';
 
@@ -139,14 +139,21 @@ export async function runBilling(db: Database, deps: BillingDeps, input: Billing
       closesOn: window.closesOn,
     });
   }
-  // Refused early without taking the lease, and checked again under it (another run may have moved on).
-  assertBillableInOrder(supplier, period, await loadBillingOrder(db, t, supplier.id, period));
-  const lease = await claimBillingLease(db, t, supplier, period);
+  const lease = await claimBillingLease(db, t, supplier, period).catch(async (error: unknown) => {
+    // Refused for its order rather than for the other run when both hold: the order is what the operator must mend.
+    if (isLeaseLost(error)) assertBillableInOrder(supplier, period, await loadBillingOrder(db, t, supplier.id, period));
+    throw error;
+  });
+  // Checked under the lease: no other run can move the supplier's months on meanwhile.
+  let released = false;
   try {
     assertBillableInOrder(supplier, period, await loadBillingOrder(db, t, supplier.id, period));
-    return await billAccounts(db, deps, input, lease);
+    const run = await billAccounts(db, deps, input, lease);
+    const finished = await finishRun(db, t, { id: run.id, lease }, now);
+    released = true;
+    return finished;
   } finally {
-    await releaseBillingLease(db, t, lease);
+    if (!released) await releaseBillingLease(db, t, lease);
   }
 }
 
@@ -173,6 +180,7 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
   deps.onProgress?.(run);
 
   const context: BillingContext = { tables: t, rules: deps.rules, supplier, period, runId: run.id, now };
+  const underLease = { id: run.id, supplier, lease };
   const logFailed = (accountId: string, error: unknown) => {
     logger?.error({ err: error, accountId, period }, 'account not billed');
     deps.onAccountFailed?.(accountId, error);
@@ -182,8 +190,7 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
   const commitBatch = (ids: readonly string[]) =>
     db.transaction(async (tx) => {
       const issued = await issueBills(tx, context, ids, pricing);
-      await renewBillingLease(tx, t, supplier, lease);
-      const progress = await recordBatch(tx, t, run.id, {
+      const progress = await recordBatch(tx, t, underLease, {
         accounts: ids.length,
         billsIssued: issued.billsIssued,
         estimatedMeters: issued.estimatedMeters,
@@ -210,10 +217,7 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
         return progress;
       }
       logFailed(ids[0]!, error);
-      return db.transaction(async (tx) => {
-        await renewBillingLease(tx, t, supplier, lease);
-        return recordBatch(tx, t, run.id, { accounts: 1, billsIssued: 0, estimatedMeters: 0, accountsFailed: 1 });
-      });
+      return db.transaction((tx) => recordBatch(tx, t, underLease, { accounts: 1, billsIssued: 0, estimatedMeters: 0, accountsFailed: 1 }));
     }
   };
 
@@ -234,7 +238,7 @@ async function billAccounts(db: Database, deps: BillingDeps, input: BillingRunIn
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
   if (stopped) throw (stopped as { error: unknown }).error;
-  return finishRun(db, t, run.id, now);
+  return run;
 }
 
 const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
