@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@kabinet/auth';
 import { demoSupplierId, demoUsers } from '@kabinet/demo';
 import { Big } from '@kabinet/money';
-import { expectErrorCode, expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { expectErrorCode, expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tables from './db/schema';
@@ -28,7 +28,7 @@ const anonymous = `mutation ($input: SubmitReadingsAnonymouslyInput!) { submitHe
 const accountQuery = `query ($id: ID!) { heatAccount(id: $id) { accountNumber meters { id serialNumber zones latestReading { value } } } }`;
 const byNumber = `query ($n: String!) { heatAccountByNumber(accountNumber: $n) { id accountNumber
   premises { heatedArea occupants heating hotWater building { id address commonAreaShare latestReading { period value } } }
-  bill(period: "2026-11") { period charges { amount } lines { description zone quantity unitPrice amount { amount } } } } }`;
+  bill(period: "2026-11") { period charges { amount } pdfUrl lines { description zone quantity unitPrice amount { amount } } } } }`;
 
 /** Kopiyky of a quantity (3 decimals) at a price, rounded half up: how a bill line is priced. */
 const kop = (quantity: Big, price: string) => Number(quantity.times(price).times(100).round(0, Big.roundHalfUp).toFixed(0));
@@ -262,20 +262,28 @@ describe('heat & hot water through the gateway', () => {
       const amounts = (bill: any) => bill.lines.map((line: any) => [line.description, line.quantity, line.amount.amount]);
 
       // Flat 77 (55.2 m², two occupants): its share of the rest and of the common areas at 1540.00; hot water by the norm, 2 × 3.1 m³ at 87.40.
+      // Each share says how it was worked out from the building's meter, on the bill and in its PDF.
+      const meter = 'за показами будинкового лічильника 36,000 Гкал';
+      const ownWorking = `${meter} − місця загального користування 12% 4,320 Гкал − приміщення з власними лічильниками 4,000 Гкал = 27,680 Гкал; ` +
+        `27,680 Гкал × 55,20 м² / 93,90 м² площі приміщень без лічильників = 16,272 Гкал`;
+      const commonWorking = (area: string, gcal: string) => `${meter} × 12% = 4,320 Гкал; 4,320 Гкал × ${area} м² / 154,90 м² площі всіх приміщень = ${gcal} Гкал`;
       const apportioned = await billOf('ХТМ-004518');
+      expect(commonOf('ХТМ-004518').toFixed(3)).toBe('1.539');
       expect(amounts(apportioned)).toEqual([
-        ['Опалення за будинковим лічильником, частка площі 55,20 м²', ownOf('ХТМ-004518').toString(), uah(kop(ownOf('ХТМ-004518'), '1540'))],
-        ['Опалення місць загального користування, частка площі 55,20 м²', commonOf('ХТМ-004518').toString(), uah(kop(commonOf('ХТМ-004518'), '1540'))],
+        [`Опалення за будинковим лічильником, частка площі 55,20 м² (${ownWorking})`, ownOf('ХТМ-004518').toString(), uah(kop(ownOf('ХТМ-004518'), '1540'))],
+        [`Опалення місць загального користування, частка площі 55,20 м² (${commonWorking('55,20', '1,539')})`, commonOf('ХТМ-004518').toString(), uah(kop(commonOf('ХТМ-004518'), '1540'))],
         ['Гаряча вода за нормою, 2 ос. × 3,1 м³', '6.2', '541.88'],
       ]);
       expect(ownOf('ХТМ-004518').toString()).toBe('16.272');
       expect(apportioned.charges.amount).toBe('27970.82');
+      const printed = pdfText(Buffer.from(await (await fetch(apportioned.pdfUrl)).arrayBuffer()), { layout: false });
+      for (const working of [ownWorking, commonWorking('55,20', '1,539')]) expect(printed).toContain(working);
 
       // Flat 78 (61 m², three occupants): its own 4 Gcal, its common-area share, hot water 3 × 3.1 m³.
       const metered = await billOf('ХТМ-004519');
       expect(amounts(metered)).toEqual([
         ['Опалення за лічильником', '4', '6160.00'],
-        ['Опалення місць загального користування, частка площі 61,00 м²', '1.701', '2619.54'],
+        [`Опалення місць загального користування, частка площі 61,00 м² (${commonWorking('61,00', '1,701')})`, '1.701', '2619.54'],
         ['Гаряча вода за нормою, 3 ос. × 3,1 м³', '9.3', '812.82'],
       ]);
       expect(metered.charges.amount).toBe('9592.36');

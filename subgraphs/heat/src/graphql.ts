@@ -1,10 +1,9 @@
 import { Big } from '@kabinet/money';
 import { firstPartyOnly, publicField } from '@kabinet/subgraph';
 import { assertPeriod, type UtilityContext } from '@kabinet/utility-core';
-import { desc, eq } from 'drizzle-orm';
 import { allow } from 'graphql-shield';
-import * as t from './db/schema';
 import type { Resolvers } from './generated/resolvers-types';
+import { heatLoaders } from './loaders';
 import { createBuildingMeters, createHeatingSeasons } from './seasons';
 
 /** Heat's own resolvers and shield rules, beside the shared cabinet's (`utilitySubgraphModule`). */
@@ -13,28 +12,16 @@ export function heatOwnFields() {
 
   const resolvers = {
     HeatAccount: {
-      premises: async (account, _args, context) => {
-        const [row] = await context.db.select().from(t.premises).where(eq(t.premises.accountId, account.id));
-        return row ?? null;
-      },
+      premises: (account, _args, context) => heatLoaders(context).premisesByAccount.load(account.id),
     },
     HeatPremises: {
       heatedArea: (premises) => new Big(premises.heatedAreaM2).toFixed(2),
-      building: async (premises, _args, context) => {
-        if (!premises.buildingId) return null;
-        const [building] = await context.db.select().from(t.buildings).where(eq(t.buildings.id, premises.buildingId));
-        return building ?? null;
-      },
+      building: (premises, _args, context) => (premises.buildingId ? heatLoaders(context).buildingById.load(premises.buildingId) : null),
     },
     HeatBuilding: {
       commonAreaShare: (building) => (building.commonAreaShareBasisPoints / 100).toFixed(2),
       latestReading: async (building, _args, context) => {
-        const [reading] = await context.db
-          .select()
-          .from(t.buildingReadings)
-          .where(eq(t.buildingReadings.buildingId, building.id))
-          .orderBy(desc(t.buildingReadings.period))
-          .limit(1);
+        const reading = await heatLoaders(context).latestReadingByBuilding.load(building.id);
         return reading ? { period: reading.period.slice(0, 7), value: reading.value } : null;
       },
     },

@@ -18,8 +18,25 @@ export interface BuildingMonth {
   premises: BuildingPremises[];
 }
 
+/** How a building's month was split: what a bill shows so that a household can check its share. */
+export interface ApportionmentBasis {
+  /** Gcal the building's meter measured in the month. */
+  buildingGcal: Big;
+  commonAreaShareBasisPoints: number;
+  /** Gcal of the common areas (the share of the building's), to three decimals. */
+  commonGcal: Big;
+  /** Gcal the individually metered premises' meters measured. */
+  meteredGcal: Big;
+  /** Gcal left for the premises without a meter (never below zero), to three decimals. */
+  restGcal: Big;
+  /** Heated area of all premises (the common areas' split) and of those without a meter (the rest's). */
+  allAreaM2: Big;
+  unmeteredAreaM2: Big;
+}
+
 /** One premises' part of a building's month, in Gcal to three decimals. */
 export interface Apportioned {
+  basis: ApportionmentBasis;
   /** Its share, by area, of what the premises without their own meter used. */
   ownGcal: Big;
   /** Its share, by area, of the heat of the common areas. */
@@ -44,10 +61,21 @@ export function apportion(month: BuildingMonth): Map<string, Apportioned> {
   const allArea = month.premises.reduce((sum, premises) => sum.plus(premises.areaM2), new Big(0));
   const unmeteredArea = month.premises.filter((premises) => !premises.individuallyMetered).reduce((sum, premises) => sum.plus(premises.areaM2), new Big(0));
 
+  const basis: ApportionmentBasis = {
+    buildingGcal: month.buildingGcal,
+    commonAreaShareBasisPoints: month.commonAreaShareBasisPoints,
+    commonGcal: gcal(common),
+    meteredGcal: metered,
+    restGcal: gcal(rest),
+    allAreaM2: allArea,
+    unmeteredAreaM2: unmeteredArea,
+  };
+
   return new Map(
     month.premises.map((premises) => [
       premises.accountId,
       {
+        basis,
         ownGcal: premises.individuallyMetered || unmeteredArea.eq(0) ? new Big(0) : gcal(rest.times(premises.areaM2).div(unmeteredArea)),
         commonGcal: allArea.eq(0) ? new Big(0) : gcal(common.times(premises.areaM2).div(allArea)),
       },

@@ -194,20 +194,27 @@ describe('heating by the building\'s meter, apportioned by area', () => {
   });
 
   it('bills each flat its share at the tariff, and the metered flat its meter and its common-area share', () => {
+    // The building used 1230 − 1200 = 30 Gcal: 10% (3) heats the common areas, split among all 150 m²; the metered
+    // flat's meter took 4; the 23 left are split among the 90 m² of the two flats without a meter.
+    const own = (gcal: string, area = '40,00') =>
+      `за показами будинкового лічильника 30,000 Гкал − місця загального користування 10% 3,000 Гкал − приміщення з власними лічильниками 4,000 Гкал = 23,000 Гкал; ` +
+      `23,000 Гкал × ${area} м² / 90,00 м² площі приміщень без лічильників = ${gcal} Гкал`;
+    const common = (gcal: string, area = '40,00') =>
+      `за показами будинкового лічильника 30,000 Гкал × 10% = 3,000 Гкал; 3,000 Гкал × ${area} м² / 150,00 м² площі всіх приміщень = ${gcal} Гкал`;
     expect(priced(pricing, 'flat-2', '2026-11')).toEqual([
-      // 10.222 × 1540 = 15741.88; 0.8 × 1540 = 1232.00.
-      { description: 'Опалення за будинковим лічильником, частка площі 40,00 м²', quantity: '10.222', amountMinor: 1574188 },
-      { description: 'Опалення місць загального користування, частка площі 40,00 м²', quantity: '0.800', amountMinor: 123200 },
+      // 10.222 × 1540 = 15741.88; 0.8 × 1540 = 1232.00. Each line shows how its Gcal were worked out from the building's meter.
+      { description: `Опалення за будинковим лічильником, частка площі 40,00 м² (${own('10,222')})`, quantity: '10.222', amountMinor: 1574188 },
+      { description: `Опалення місць загального користування, частка площі 40,00 м² (${common('0,800')})`, quantity: '0.800', amountMinor: 123200 },
     ]);
     expect(priced(pricing, 'flat-3', '2026-11')).toEqual([
       // 12.778 × 1540 = 19678.12; 1.0 × 1540 = 1540.00.
-      { description: 'Опалення за будинковим лічильником, частка площі 50,00 м²', quantity: '12.778', amountMinor: 1967812 },
-      { description: 'Опалення місць загального користування, частка площі 50,00 м²', quantity: '1.000', amountMinor: 154000 },
+      { description: `Опалення за будинковим лічильником, частка площі 50,00 м² (${own('12,778', '50,00')})`, quantity: '12.778', amountMinor: 1967812 },
+      { description: `Опалення місць загального користування, частка площі 50,00 м² (${common('1,000', '50,00')})`, quantity: '1.000', amountMinor: 154000 },
     ]);
     expect(priced(pricing, 'flat-1', '2026-11', [measured('HEAT', '4')])).toEqual([
       { description: 'Опалення за лічильником', quantity: '4.000', amountMinor: 616000 },
       // 1.2 × 1540 = 1848.00.
-      { description: 'Опалення місць загального користування, частка площі 60,00 м²', quantity: '1.200', amountMinor: 184800 },
+      { description: `Опалення місць загального користування, частка площі 60,00 м² (${common('1,200', '60,00')})`, quantity: '1.200', amountMinor: 184800 },
     ]);
   });
 

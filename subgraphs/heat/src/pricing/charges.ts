@@ -14,7 +14,7 @@ import {
   type PricedLine,
   type TariffSegment,
 } from '@kabinet/utility-core';
-import { apportion, type BuildingMonth } from './apportionment';
+import { apportion, type Apportioned, type BuildingMonth } from './apportionment';
 import { daysIn, overlap, seasonSpans, type DaySpan, type HeatingSeason } from './season';
 
 /** A heat supplier's prices and norms from `validFrom` on (decimal strings, major units). */
@@ -77,6 +77,30 @@ export interface HeatPricingData {
 
 const quantity3 = (value: Big) => value.round(3, Big.roundHalfUp);
 const decimalComma = (value: Big | string) => String(value).replace('.', ',');
+
+const gcalText = (value: Big) => `${decimalComma(value.toFixed(3))} Гкал`;
+const areaText = (value: Big) => `${decimalComma(value.toFixed(2))} м²`;
+
+/**
+ * How a flat's share of its building's meter was worked out, as Ukrainian heat bills print it
+ * ("за показами будинкового лічильника ..."), so a household can check it against the meter:
+ * the building's Gcal, the common areas' share, what individually metered premises used, the
+ * areas it was split by, and the flat's Gcal for the month (its lines may split it by tariff).
+ */
+function apportionmentWorking(share: Apportioned, areaM2: Big) {
+  const { basis } = share;
+  const percent = `${decimalComma(new Big(basis.commonAreaShareBasisPoints).div(100).toString())}%`;
+  const meter = `за показами будинкового лічильника ${gcalText(basis.buildingGcal)}`;
+  return {
+    own:
+      `${meter} − місця загального користування ${percent} ${gcalText(basis.commonGcal)} − ` +
+      `приміщення з власними лічильниками ${gcalText(basis.meteredGcal)} = ${gcalText(basis.restGcal)}; ` +
+      `${gcalText(basis.restGcal)} × ${areaText(areaM2)} / ${areaText(basis.unmeteredAreaM2)} площі приміщень без лічильників = ${gcalText(share.ownGcal)}`,
+    common:
+      `${meter} × ${percent} = ${gcalText(basis.commonGcal)}; ` +
+      `${gcalText(basis.commonGcal)} × ${areaText(areaM2)} / ${areaText(basis.allAreaM2)} площі всіх приміщень = ${gcalText(share.commonGcal)}`,
+  };
+}
 
 /** `zone` names the service a line is for (its unit on the bill), metered or not. */
 function line(description: string, zone: MeterZone | null, quantity: Big, unitPrice: Big, currency: string): PricedLine {
@@ -181,11 +205,12 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
         const area = decimalComma(premises.heatedAreaM2.toFixed(2));
         const parts = byHeatingDays(segmentsOf(period), spans);
         const note = (segment: TariffSegment) => seasonNote(period, spans, segment);
+        const working = apportionmentWorking(share, premises.heatedAreaM2);
         return [
           ...splitByTariffs(share.ownGcal, parts, (tariff) => tariff.heatPerGcal,
-            (segment, many) => withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment)), 'HEAT', currency),
+            (segment, many) => `${withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment))} (${working.own})`, 'HEAT', currency),
           ...splitByTariffs(share.commonGcal, parts, (tariff) => tariff.heatPerGcal,
-            (segment, many) => withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment)), 'HEAT', currency),
+            (segment, many) => `${withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment))} (${working.common})`, 'HEAT', currency),
         ];
       },
     });
