@@ -1,6 +1,7 @@
 import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
+  describeCabinetBilling,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
@@ -18,3 +19,4 @@ describeCabinetLedger(electricityCabinet);
 describeCabinetBills(electricityCabinet);
 describeCabinetAppeals(electricityCabinet);
 describeCabinetAuthorization(electricityCabinet);
+describeCabinetBilling(electricityCabinet);

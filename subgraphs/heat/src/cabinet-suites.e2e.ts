@@ -1,6 +1,7 @@
 import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
+  describeCabinetBilling,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
@@ -18,3 +19,4 @@ describeCabinetLedger(heatCabinet);
 describeCabinetBills(heatCabinet);
 describeCabinetAppeals(heatCabinet);
 describeCabinetAuthorization(heatCabinet);
+describeCabinetBilling(heatCabinet);

@@ -262,6 +262,7 @@ export { cabinetKit, type CabinetKit } from './cabinet-kit';
 export { describeCabinetLinking } from './cabinet-linking';
 export { describeCabinetReadings } from './cabinet-readings';
 export { describeCabinetLedger } from './cabinet-ledger';
+export { describeCabinetBilling } from './cabinet-billing';
 export { describeCabinetBills } from './cabinet-bills';
 export { describeCabinetAppeals } from './cabinet-appeals';
 export { describeCabinetAuthorization } from './cabinet-authorization';

@@ -3,7 +3,7 @@ import { signAccessToken } from '@kabinet/auth';
 import { demoOperators, demoSupplierId, demoUsers } from '@kabinet/demo';
 import { loginAs, startTestStack, type TestStack, type TestStackOptions } from '@kabinet/testing';
 import { Big } from '@kabinet/money';
-import { chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import { addMonths, chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import { and, eq } from 'drizzle-orm';
 import * as tables from '../db/schema';
 import { kwh } from '../tariffs/rules';
@@ -141,5 +141,17 @@ export const electricityCabinet: CabinetFixture = {
     ],
     // The average of the last three months billed: (214 + 210.492 + 217.508) / 3 and (96 + 94.426 + 97.574) / 3.
     estimate: { DAY: '214', NIGHT: '96' },
+  },
+  // 10987654's one meter: 5840 at October's end, 180 kWh a month; 4.32 UAH a kWh.
+  billing: {
+    runAt: (period) => `${addMonths(period, 1)}-06T08:00:00Z`,
+    readAt: (period) => `${addMonths(period, 1)}-02T08:00:00Z`,
+    zoneLabels: { SINGLE: 'Загальна' },
+    unmetered: [],
+    // 200 kWh in November: 864.00. December estimated at (180 + 180 + 200) / 3; January's 380 since November: 190 each.
+    inOrder: { november: '200', novemberLine: ['CHARGE', '200', '864.00'], decemberEstimate: '186.667', january: '380', januaryShare: '190', januaryPrinted: '193.333', decemberCorrection: '3.333' },
+    // 360 kWh since October over November (30 days) and December (31): 177.049 and 182.951; November was billed 180.
+    replacedInDecember: { novemberCorrection: ['CORRECTION', '-2.951', '-12.75'], decemberCharge: ['CHARGE', '182.951', '790.35'], newMeterEstimate: '0' },
+    holderFinalValues: { DAY: '20150', NIGHT: '7980' },
   },
 };

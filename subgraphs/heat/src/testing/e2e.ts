@@ -1,5 +1,5 @@
 import { Big } from '@kabinet/money';
-import { addMonths, chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type DemoBill, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import { addMonths, chargeOf, lineMinor, meteredLine, minorOf, printedAmount, type AccountRef, type CabinetFixture, type DemoBill, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import * as tables from '../db/schema';
 import { demoSuppliers } from '../demo';
 
@@ -28,6 +28,12 @@ function heatCharge(account: AccountRef, consumption: Record<string, string>): E
     Object.entries(consumption).map(([zone, quantity]) => meteredLine(zone, quantity, price[zone]!, tariff.currency)),
     tariff.currency,
   );
+}
+
+/** A quantity of a zone priced at Kyiv's tariff, as a bill line prints it. */
+function kyivTeplo(zone: 'HEAT' | 'HOT_WATER', quantity: string): string {
+  const tariff = tariffOf('kyiv-teplo');
+  return printedAmount(lineMinor(quantity, zone === 'HEAT' ? tariff.heatPerGcal : tariff.hotWaterPerM3));
 }
 
 const holder = { supplier: 'kyiv-teplo', number: '260114400118700' };
@@ -92,5 +98,25 @@ export const heatCabinet: CabinetFixture = {
     ],
     // The average of August, September and October as measured (heat is measured in summer too, only not charged).
     estimate: { HEAT: '1.62', HOT_WATER: '3.8' },
+  },
+  billing: {
+    // Billed on the 3rd, after the window that closes on the 1st; submitted on the 1st, the window's last day.
+    runAt: (period) => `${addMonths(period, 1)}-03T08:00:00Z`,
+    readAt: (period) => `${addMonths(period, 1)}-01T08:00:00Z`,
+    zoneLabels: { HOT_WATER: 'Гаряча вода' },
+    // 260114400203000 heats by the norm, every month of November to February in season: 48.30 m² × 0.0185 Gcal/m² = 0.894 Gcal at 1654.18.
+    unmetered: [['CHARGE', '0.894', kyivTeplo('HEAT', '0.894')]],
+    // Its hot-water meter: 70.2 m³ at October's end, 2.9 a month. 4 m³ in November at 99.11. December estimated at
+    // (2.9 + 2.9 + 4) / 3 = 3.267; January's 7 since November split over December and January (31 days each): 3.5 each.
+    inOrder: { november: '4', novemberLine: ['CHARGE', '4', kyivTeplo('HOT_WATER', '4')], decemberEstimate: '3.267', january: '7', januaryShare: '3.5', januaryPrinted: '3.733', decemberCorrection: '0.233' },
+    // 5.8 m³ since October over November (30 days) and December (31): 2.852 and 2.948; November was billed 2.9.
+    // The new meter has no history: heat estimates it by the norm for the month, 1 occupant × 3.2 m³, so December charges 2.948 + 3.2.
+    replacedInDecember: {
+      novemberCorrection: ['CORRECTION', '-0.048', printedAmount(lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11'))],
+      decemberCharge: ['CHARGE', '6.148', kyivTeplo('HOT_WATER', '6.148')],
+      newMeterEstimate: '3.2',
+    },
+    // The heat meter: 55.83 Gcal at October's end, estimated 1.62 a month to 60.69 in January.
+    holderFinalValues: { HEAT: '61.5' },
   },
 };
