@@ -6,6 +6,7 @@ import {
   describeCabinetLedger,
   describeCabinetLinking,
   describeCabinetMeterReplacement,
+  describeCabinetMeterRules,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { electricityCabinet } from './testing/e2e';
@@ -15,6 +16,7 @@ import { electricityCabinet } from './testing/e2e';
 describeCabinetLinking(electricityCabinet);
 describeCabinetReadings(electricityCabinet);
 describeCabinetMeterReplacement(electricityCabinet);
+describeCabinetMeterRules(electricityCabinet);
 describeCabinetLedger(electricityCabinet);
 describeCabinetBills(electricityCabinet);
 describeCabinetAppeals(electricityCabinet);

@@ -6,6 +6,7 @@ import {
   describeCabinetLedger,
   describeCabinetLinking,
   describeCabinetMeterReplacement,
+  describeCabinetMeterRules,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { heatCabinet } from './testing/e2e';
@@ -15,6 +16,7 @@ import { heatCabinet } from './testing/e2e';
 describeCabinetLinking(heatCabinet);
 describeCabinetReadings(heatCabinet);
 describeCabinetMeterReplacement(heatCabinet);
+describeCabinetMeterRules(heatCabinet);
 describeCabinetLedger(heatCabinet);
 describeCabinetBills(heatCabinet);
 describeCabinetAppeals(heatCabinet);

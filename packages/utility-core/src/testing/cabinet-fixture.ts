@@ -111,6 +111,25 @@ export interface BillingFixture {
   holderFinalValues: Record<string, string>;
 }
 
+/** What the meter rules suite (cabinet-meter-rules.ts) expects, worked out from the demo data and tariffs. */
+export interface MeterRulesFixture {
+  /**
+   * A single-zone six-digit meter arranged in the database on an account of `supplier`, not the holder's (no API sets
+   * a value near capacity): read `previous` in October, refused `lower`, then taken at `next` as a
+   * rollover through 999999.999 to 0, `consumption` priced at `unitPrice` to `total`.
+   */
+  rollover: { supplier: string; number: string; zone: string; previous: string; lower: string; next: string; consumption: string; unitPrice: string; total: string };
+  /** A meter of each account as `meters` shows it at `windowOpen`: one due later, one overdue. */
+  verification: { account: AccountRef; meter: { serialNumber: string } & Record<string, unknown> }[];
+  /** The local date the holder's first meter is due: overdue from the next day on the supplier's calendar. */
+  holderMeterDueOn: string;
+  /**
+   * November billed on an estimate (a month's use) for `unheldWithMeter`; December's reading, two
+   * months' use past October, split by days: December's share priced, November's re-priced as `corrections`.
+   */
+  correctedInPreliminary: { line: ExpectedLine; corrections: string; total: string };
+}
+
 export interface CabinetFixture {
   utility: UtilityName;
   /** `Electricity` for `linkElectricityAccount`, `ElectricityAccount`. */
@@ -161,6 +180,7 @@ export interface CabinetFixture {
   };
 
   billing: BillingFixture;
+  meterRules: MeterRulesFixture;
 }
 
 /** The names every root field of a utility's cabinet derives from. */

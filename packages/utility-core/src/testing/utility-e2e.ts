@@ -267,3 +267,4 @@ export { describeCabinetBills } from './cabinet-bills';
 export { describeCabinetAppeals } from './cabinet-appeals';
 export { describeCabinetAuthorization } from './cabinet-authorization';
 export { describeCabinetMeterReplacement } from './cabinet-meters';
+export { describeCabinetMeterRules } from './cabinet-meter-rules';

@@ -154,4 +154,20 @@ export const electricityCabinet: CabinetFixture = {
     replacedInDecember: { novemberCorrection: ['CORRECTION', '-2.951', '-12.75'], decemberCharge: ['CHARGE', '182.951', '790.35'], newMeterEstimate: '0' },
     holderFinalValues: { DAY: '20150', NIGHT: '7980' },
   },
+  meterRules: {
+    // A Lviv account (4.32 a kWh): 999950 → 999999.999 → 0 → 120, 170 kWh = 734.40.
+    rollover: { supplier: 'lviv-energo', number: '99-999001', zone: 'SINGLE', previous: '999950', lower: '500000', next: '120', consumption: '170', unitPrice: '4.32', total: '734.40' },
+    verification: [
+      {
+        account: { supplier: 'kyiv-energo', number: '10234567' },
+        meter: { serialNumber: 'NIK-2303-0041187', zones: ['DAY', 'NIGHT'], digits: 6, installedOn: '2019-04-10', lastVerifiedOn: '2019-04-10', verificationIntervalYears: 16, nextVerificationDue: '2035-04-10', verificationOverdue: false, removedOn: null },
+      },
+      // Verified 2016-09-20, every 8 years.
+      { account: { supplier: 'lviv-energo', number: '46-208311' }, meter: { serialNumber: 'EM-3F-7781204', zones: ['NIGHT', 'HALF_PEAK', 'PEAK'], nextVerificationDue: '2024-09-20', verificationOverdue: true } },
+    ],
+    holderMeterDueOn: '2035-04-10',
+    // 10987654: 360 kWh since October over November (30 days) and December (31): 177.049 and 182.951.
+    // December: 182.951 × 4.32 = 790.34832 → 790.35. November re-priced: 177.049 × 4.32 = 764.85 instead of 180 × 4.32 = 777.60.
+    correctedInPreliminary: { line: meteredLine('SINGLE', '182.951', '4.32', 'UAH'), corrections: '-12.75', total: '777.60' },
+  },
 };

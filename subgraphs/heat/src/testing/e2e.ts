@@ -119,4 +119,25 @@ export const heatCabinet: CabinetFixture = {
     // The heat meter: 55.83 Gcal at October's end, estimated 1.62 a month to 60.69 in January.
     holderFinalValues: { HEAT: '61.5' },
   },
+  meterRules: {
+    // A Poltava hot-water meter: 999999.5 → 999999.999 → 0 → 1.2, 1.7 m³ at 95.20 = 161.84.
+    rollover: { supplier: 'poltava-teplo', number: '9900000901', zone: 'HOT_WATER', previous: '999999.5', lower: '500000', next: '1.2', consumption: '1.7', unitPrice: '95.2', total: '161.84' },
+    verification: [
+      // Verified 2021-10-01, every 4 years: overdue since 2 October 2025.
+      {
+        account: holder,
+        meter: { serialNumber: 'SENSUS-PE-118820', zones: ['HEAT'], installedOn: '2017-10-01', lastVerifiedOn: '2021-10-01', verificationIntervalYears: 4, nextVerificationDue: '2025-10-01', verificationOverdue: true, removedOn: null },
+      },
+      // Verified 2022-03-17, every 6 years.
+      { account: { supplier: 'poltava-teplo', number: '5300712405' }, meter: { serialNumber: 'APATOR-HW-220317', zones: ['HOT_WATER'], nextVerificationDue: '2028-03-17', verificationOverdue: false } },
+    ],
+    holderMeterDueOn: '2025-10-01',
+    // 260114400203000's hot water: 5.8 m³ since October over November (30 days) and December (31): 2.852 and 2.948.
+    // December: 2.948 × 99.11 = 292.18; November re-priced: 2.852 × 99.11 = 282.66 instead of 2.9 × 99.11 = 287.42.
+    correctedInPreliminary: {
+      line: meteredLine('HOT_WATER', '2.948', '99.11', 'UAH'),
+      corrections: printedAmount(lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11')),
+      total: printedAmount(lineMinor('2.948', '99.11') + lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11')),
+    },
+  },
 };
