@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@kabinet/auth';
 import type { Transaction } from '@kabinet/db';
-import { expectErrorCode, expectNoGraphQLErrors, pdfText, type GraphQLResponse, type TestStack } from '@kabinet/testing';
+import { Big } from '@kabinet/money';
+import { errorCodes, expectErrorCode, expectNoGraphQLErrors, pdfText, type GraphQLResponse, type TestStack } from '@kabinet/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodsBetween } from '../calendar';
 import { postPayment } from '../ledger';
-import { addMonths, demoMeterValue, meterValue, type BilledLine, type CabinetFixture } from './cabinet-fixture';
+import { addMonths, demoMeterValue, meterValue, minorOf, printedAmount, type BilledLine, type CabinetFixture } from './cabinet-fixture';
 import { cabinetKit } from './cabinet-kit';
 
 /*
@@ -119,7 +121,9 @@ export function describeCabinetBilling(fixture: CabinetFixture): void {
   /** Links `unheldWithMeter` to a fresh customer, who then submits its readings. */
   async function holderOfOther() {
     const holder = await kit.customer();
-    await kit.linkWith(holder.token, fixture.unheldWithMeter);
+    // The surname where the supplier takes it (it posts nothing); otherwise its first proof (a last payment is posted first).
+    const proof = supplier.linkProofs.includes('HOLDER_SURNAME') ? await kit.proofFor(fixture.unheldWithMeter, 'HOLDER_SURNAME') : undefined;
+    await kit.linkWith(holder.token, fixture.unheldWithMeter, proof);
     return holder;
   }
 
@@ -500,4 +504,132 @@ export function describeCabinetBilling(fixture: CabinetFixture): void {
     }, 90_000);
   });
 
+  describe(`${fixture.utility}: billing runs over several estimated months, run twice at once, by an admin, and out of order`, () => {
+    let operator: string;
+    let demoToken: string;
+    let admin: string;
+    let holder: Awaited<ReturnType<typeof holderOfOther>>;
+    let otherId: string;
+    const { runs: runsFixture } = billing;
+    const elsewhere = kit.demo(fixture.holderElsewhere);
+    const zonesOf = (accounts: { meters: { zones: string[] }[] }[]) => accounts.reduce((sum, account) => sum + account.meters.reduce((zones, meter) => zones + meter.zones.length, 0), 0);
+    const billFields = `period estimated openingBalance { ${money} } charges { ${money} } corrections { ${money} } amountDue { ${money} }
+      lines { kind description zone quantity unitPrice amount { ${money} } correctedPeriod }
+      meterReadings { meterSerialNumber zone previousValue currentValue consumption estimated }`;
+    const billOfQuery = `query Bill($id: ID!, $period: String!) { ${names.account}(id: $id) { balance { ${money} } bill(period: $period) { ${billFields} } } }`;
+    const readingsQuery = `query Meters($id: ID!) { ${names.account}(id: $id) { meters { id readings(first: 6) { edges { node { zone value period source } } } } } }`;
+    const runsListQuery = `{ ${names.billingRuns} { period billsIssued estimatedMeters } }`;
+    const submitWithCharge = `mutation Submit($input: SubmitReadingsInput!) { ${names.submit}(input: $input) {
+      preliminaryCharge { period corrections { ${money} } total { ${money} } } } }`;
+    const runAs = (token: string, input: Record<string, unknown>) => kit.t.gql(runMutation, { token, variables: { input } });
+    const billOf = async (id: string, period: string, token: string) => expectNoGraphQLErrors(await kit.t.gql(billOfQuery, { token, variables: { id, period } }))[names.account];
+    const periodsOf = async (id: string, token: string): Promise<string[]> =>
+      expectNoGraphQLErrors(await kit.t.gql(periodsQuery, { token, variables: { id } }))[names.account].bills.edges.map((edge: any) => edge.node.period);
+    const money2 = (minor: number) => ({ amount: printedAmount(minor), currency });
+
+    beforeAll(async () => {
+      await kit.start();
+      operator = await kit.operator(fixture.holder.supplier);
+      demoToken = await kit.login('demo');
+      holder = await holderOfOther();
+      // Staff of Kabinet itself: identity signs such a login as it signs any other.
+      admin = await signAccessToken(kit.t.stack.tokenKeys, { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID(), email: 'admin@kabinet.test' });
+      otherId = await kit.accountId(fixture.unheldWithMeter);
+    });
+    afterAll(() => kit.stop());
+
+    it(`lets an admin bill a supplier they name (${fixture.holderElsewhere.supplier})`, async () => {
+      kit.at(runsFixture.elsewhereRunAt);
+      expectErrorCode(await runAs(admin, { period: m1 }), 'BAD_USER_INPUT');
+      const run = runOf(await runAs(admin, { period: m1, supplierId: kit.supplierId(fixture.holderElsewhere.supplier) })).run;
+      // Nobody there sent November: every zone of every meter is estimated.
+      expect(run).toMatchObject({ period: m1, billsIssued: elsewhere.supplier.accounts.length, estimatedMeters: zonesOf(elsewhere.supplier.accounts) });
+
+      kit.at(new Date(Date.parse(runsFixture.elsewhereRunAt) + 24 * 3600_000));
+      const { bill } = await billOf(await kit.accountId(fixture.holderElsewhere), m1, demoToken);
+      expect(bill.estimated).toBe(true);
+      expect(bill.lines.map((entry: any) => [entry.description, entry.quantity, entry.unitPrice, entry.amount.amount])).toEqual(runsFixture.elsewhereLines);
+      expect(bill.charges).toEqual({ amount: printedAmount(runsFixture.elsewhereChargesMinor), currency: elsewhere.supplier.currency });
+    });
+
+    it('bills one month once when two runs of it race', async () => {
+      const [first, second] = await Promise.all([runAs(operator, { period: m1 }), runAs(operator, { period: m1 })]);
+      expect(first.errors).toBeUndefined();
+      expect(second.errors).toBeUndefined();
+      const runs = expectNoGraphQLErrors(await kit.t.gql(runsListQuery, { token: operator }))[names.billingRuns];
+      expect(runs[0]).toMatchObject({ period: m1, billsIssued: accounts, estimatedMeters: zonesOf(supplier.accounts) });
+      kit.at(new Date(Date.parse(runsFixture.elsewhereRunAt) + 2 * 24 * 3600_000)); // issued the day after the race
+      expect((await periodsOf(otherId, holder.token)).filter((period) => period === m1)).toHaveLength(1);
+      expect((await periodsOf(await kit.accountId(fixture.holder), demoToken)).filter((period) => period === m1)).toHaveLength(1);
+    });
+
+    it('corrects two estimated months at once when a real reading comes after both', async () => {
+      const { threeMonths } = runsFixture;
+      kit.at(billing.runAt(m2));
+      expect(runOf(await runAs(operator, { period: m2 })).run).toMatchObject({ billsIssued: accounts, estimatedMeters: zonesOf(supplier.accounts) });
+
+      // January's window: `use` since October, over November (30 days), December (31) and January (31).
+      kit.at(billing.readAt(m3));
+      const [november, december, january] = threeMonths.shares;
+      // The fixture's split, checked: each month's share of `use` by its days, January the rest.
+      const shareOf = (days: number) => meterValue(new Big(threeMonths.use).times(days).div(92));
+      expect([shareOf(30), shareOf(31), meterValue(new Big(threeMonths.use).minus(shareOf(30)).minus(shareOf(31)))]).toEqual(threeMonths.shares);
+      const meters = expectNoGraphQLErrors(await kit.t.gql(readingsQuery, { token: holder.token, variables: { id: otherId } }))[names.account].meters;
+      expect(meters[0].readings.edges.slice(0, 2).map((edge: any) => [edge.node.period, edge.node.value, edge.node.source])).toEqual([
+        [m2, plus(other.last, other.use, other.use), 'ESTIMATE'],
+        [m1, plus(other.last, other.use), 'ESTIMATE'],
+      ]);
+      const [novemberCorrection, decemberCorrection] = threeMonths.correctionsMinor;
+      const submitted = expectNoGraphQLErrors(
+        await kit.t.gql(submitWithCharge, { token: holder.token, variables: { input: { accountId: otherId, readings: [{ meterId: meters[0].id, zone: other.zone, value: plus(other.last, threeMonths.use) }] } } }),
+      )[names.submit];
+      expect(submitted.preliminaryCharge).toMatchObject({
+        period: m3,
+        corrections: money2(novemberCorrection + decemberCorrection),
+        total: money2(threeMonths.januaryChargeMinor + novemberCorrection + decemberCorrection),
+      });
+
+      kit.at(billing.runAt(m3));
+      expect(runOf(await runAs(operator, { period: m3 })).run).toMatchObject({ billsIssued: accounts, estimatedMeters: zonesOf(supplier.accounts) - 1 });
+      kit.at(issued(m3));
+      const { bill, balance } = await billOf(otherId, m3, holder.token);
+      expect(linesOf(bill).map((entry: any) => [entry.kind, entry.quantity, entry.amount, entry.correctedPeriod])).toEqual([
+        ['CHARGE', january, money2(threeMonths.januaryChargeMinor), null],
+        ['CORRECTION', meterValue(Number(november) - Number(other.use)), money2(novemberCorrection), m1],
+        ['CORRECTION', meterValue(Number(december) - Number(other.use)), money2(decemberCorrection), m2],
+      ]);
+      expect(unmeteredOf(bill)).toEqual(billing.unmetered);
+      const unmeteredMinor = billing.unmetered.reduce((sum, entry) => sum + minorOf({ amount: entry[2] }), 0);
+      expect(bill).toMatchObject({
+        estimated: false,
+        openingBalance: money2(threeMonths.decemberDueMinor),
+        charges: money2(threeMonths.januaryChargeMinor + unmeteredMinor),
+        corrections: money2(novemberCorrection + decemberCorrection),
+        amountDue: money2(threeMonths.decemberDueMinor + threeMonths.januaryChargeMinor + unmeteredMinor + novemberCorrection + decemberCorrection),
+      });
+      expect(bill.meterReadings).toEqual([
+        { meterSerialNumber: other.serial, zone: other.zone, previousValue: plus(other.last, other.use, other.use), currentValue: plus(other.last, threeMonths.use), consumption: meterValue(Number(threeMonths.use) - 2 * Number(other.use)), estimated: false },
+      ]);
+      expect(balance).toEqual(bill.amountDue);
+    });
+
+    it('issues no bills when asked to bill a month before the ones already billed (a mistyped year)', async () => {
+      const demoId = await kit.accountId(fixture.holder);
+      const before = await periodsOf(demoId, demoToken);
+      const issuedBills: Record<string, unknown> = {};
+      for (const period of [addMonths(m1, -12), addMonths(firstMonth, -1)]) {
+        const response = await runAs(operator, { period });
+        // Refused, or a run that bills nobody: either way no bill dated back before the latest one.
+        issuedBills[period] = response.errors ? errorCodes(response) : response.data![names.runBilling].run.billsIssued;
+      }
+      kit.at(new Date(Date.parse(issued(m3)) + 24 * 3600_000));
+      const after = await periodsOf(demoId, demoToken);
+      const history = `query ($id: ID!, $first: Int) { ${names.account}(id: $id) { meters { readings(first: $first) { edges { node { zone value period source } } } } } }`;
+      const meters = expectNoGraphQLErrors(await kit.t.gql(history, { token: demoToken, variables: { id: demoId, first: 100 } }))[names.account].meters;
+      const estimatesOfThePast = meters.flatMap((meter: any) => meter.readings.edges).filter((edge: any) => edge.node.period < addMonths(firstMonth, -1)).map((edge: any) => edge.node);
+      expect({ after, estimatesOfThePast }).toEqual({ after: before, estimatesOfThePast: [] });
+      expect(Object.values(issuedBills).every((value) => value === 0 || Array.isArray(value)), JSON.stringify(issuedBills)).toBe(true);
+      expect((await billOf(demoId, addMonths(firstMonth, -1), demoToken)).bill).toBeNull();
+    });
+  });
 }

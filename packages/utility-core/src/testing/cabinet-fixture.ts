@@ -109,6 +109,20 @@ export interface BillingFixture {
   };
   /** The holder's first meter's final values when it is replaced in February, above its estimates of November to January. */
   holderFinalValues: Record<string, string>;
+  /** The runs suite: an admin's run of `holderElsewhere`'s supplier, and three months of `unheldWithMeter` corrected at once. */
+  runs: {
+    /** After November's window at `holderElsewhere`'s supplier and after `runAt(November)`. */
+    elsewhereRunAt: string;
+    /** `holderElsewhere`'s November bill, nothing sent: `[description, quantity, unitPrice, amount]`, and its charges. */
+    elsewhereLines: [string, string | null, string | null, string][];
+    elsewhereChargesMinor: number;
+    /**
+     * November and December estimated at a month's use, then `use` past October read in January's
+     * window: split by days into `shares` (November 30, December 31, January 31 days), correcting
+     * the two estimates by `correctionsMinor`; `decemberDueMinor` is what the December bill asked.
+     */
+    threeMonths: { use: string; shares: [string, string, string]; correctionsMinor: [number, number]; januaryChargeMinor: number; decemberDueMinor: number };
+  };
 }
 
 /** What the meter rules suite (cabinet-meter-rules.ts) expects, worked out from the demo data and tariffs. */

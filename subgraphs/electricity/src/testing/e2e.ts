@@ -3,7 +3,7 @@ import { signAccessToken } from '@kabinet/auth';
 import { demoOperators, demoSupplierId, demoUsers } from '@kabinet/demo';
 import { loginAs, startTestStack, type TestStack, type TestStackOptions } from '@kabinet/testing';
 import { Big } from '@kabinet/money';
-import { addMonths, chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import { addMonths, chargeOf, lineMinor, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import { and, eq } from 'drizzle-orm';
 import * as tables from '../db/schema';
 import { kwh } from '../tariffs/rules';
@@ -153,6 +153,25 @@ export const electricityCabinet: CabinetFixture = {
     // 360 kWh since October over November (30 days) and December (31): 177.049 and 182.951; November was billed 180.
     replacedInDecember: { novemberCorrection: ['CORRECTION', '-2.951', '-12.75'], decemberCharge: ['CHARGE', '182.951', '790.35'], newMeterEstimate: '0' },
     holderFinalValues: { DAY: '20150', NIGHT: '7980' },
+    runs: {
+      elsewhereRunAt: '2026-12-08T08:00:00Z', // Lviv takes readings until 7 December
+      // 46-208311's three zones estimated at 71 / 120 / 64 kWh, at 0.4, 1 and 1.5 of Lviv's flat 4.32.
+      elsewhereLines: [
+        ['Електроенергія, зона «Ніч»', '71', '1.728', '122.69'],
+        ['Електроенергія, зона «Напівпік»', '120', '4.32', '518.40'],
+        ['Електроенергія, зона «Пік»', '64', '6.48', '414.72'],
+      ],
+      elsewhereChargesMinor: minorOf(electricityCharge({ supplier: 'lviv-energo', number: '46-208311' }, { NIGHT: '71', HALF_PEAK: '120', PEAK: '64' }).total),
+      // 600 kWh since October's 5840: 195.652, 202.174, 202.174; November and December were each estimated at 180 (777.60):
+      // 195.652 × 4.32 = 845.22 and 202.174 × 4.32 = 873.39 correct them by 67.62 and 95.79. July to October read, nothing paid.
+      threeMonths: {
+        use: '600',
+        shares: ['195.652', '202.174', '202.174'],
+        correctionsMinor: [6_762, 9_579],
+        januaryChargeMinor: lineMinor('202.174', '4.32'),
+        decemberDueMinor: 6 * lineMinor('180', '4.32'),
+      },
+    },
   },
   meterRules: {
     // A Lviv account (4.32 a kWh): 999950 → 999999.999 → 0 → 120, 170 kWh = 734.40.

@@ -36,6 +36,20 @@ function kyivTeplo(zone: 'HEAT' | 'HOT_WATER', quantity: string): string {
   return printedAmount(lineMinor(quantity, zone === 'HEAT' ? tariff.heatPerGcal : tariff.hotWaterPerM3));
 }
 
+/**
+ * What 260114400203000's December bill asks: its bills February to December (hot water 2.9 m³ a
+ * month at 99.11; heating by the norm, 48.30 m² × 0.0185 Gcal/m², in the season's days only: all of
+ * February, March, November and December, 10 of April's 30 days, 16 of October's 31) less the 456.78
+ * the suite posts to prove the last payment when it links the account.
+ */
+const neighbourDecemberDue = (() => {
+  const hotWater = lineMinor('2.9', '99.11');
+  const heating = (gcal: string) => lineMinor(gcal, '1654.18');
+  const full = heating('0.894'); // 0.89355
+  const months = [full, full, heating('0.298'), 0, 0, 0, 0, 0, heating('0.461'), full, full]; // February to December; April 0.29785, October 0.46119
+  return months.reduce((sum, month) => sum + month + hotWater, 0) - 45_678;
+})();
+
 const holder = { supplier: 'kyiv-teplo', number: '260114400118700' };
 /** A month touching the heating season (16 October to 10 April): its metered heat is charged. */
 const touchesSeason = (period: string) => !['05', '06', '07', '08', '09'].includes(period.slice(5, 7));
@@ -118,6 +132,26 @@ export const heatCabinet: CabinetFixture = {
     },
     // The heat meter: 55.83 Gcal at October's end, estimated 1.62 a month to 60.69 in January.
     holderFinalValues: { HEAT: '61.5' },
+    runs: {
+      elsewhereRunAt: '2026-12-03T08:00:00Z', // Poltava's window closed on 30 November
+      // 5300712405 sent nothing: heated by the norm, 54 m² × 0.0172 = 0.929 Gcal at 1760.42; hot water estimated at
+      // its average, 4.2 m³ at 95.20; Poltava's monthly fee of 12.50.
+      elsewhereLines: [
+        ['Опалення за нормою, 54,00 м² × 0,0172 Гкал/м²', '0.929', '1760.42', '1635.43'],
+        ['Гаряча вода за лічильником', '4.2', '95.2', '399.84'],
+        ['Абонентська плата', null, null, '12.50'],
+      ],
+      elsewhereChargesMinor: lineMinor('0.929', '1760.42') + lineMinor('4.2', '95.2') + 1_250,
+      // 10 m³ since October's 70.2: 3.261, 3.37, 3.369; November and December were each estimated at 2.9 (287.42):
+      // 3.261 × 99.11 = 323.20 and 3.37 × 99.11 = 334.00 correct them by 35.78 and 46.58.
+      threeMonths: {
+        use: '10',
+        shares: ['3.261', '3.37', '3.369'],
+        correctionsMinor: [3_578, 4_658],
+        januaryChargeMinor: lineMinor('3.369', '99.11'),
+        decemberDueMinor: neighbourDecemberDue,
+      },
+    },
   },
   meterRules: {
     // A Poltava hot-water meter: 999999.5 → 999999.999 → 0 → 1.2, 1.7 m³ at 95.20 = 161.84.
