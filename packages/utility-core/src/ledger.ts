@@ -76,6 +76,59 @@ export function postPayment(tx: Transaction, t: UtilityTables, payment: Received
 }
 
 /**
+ * Payments received in bulk (seeds of many accounts), each posted once as `postPayment` posts it:
+ * refused whole when one cannot be posted. Two statements whatever the count.
+ */
+export async function postPayments(tx: Transaction, t: UtilityTables, payments: ReceivedPayment[], recordedAt: Date): Promise<void> {
+  if (!payments.length) return;
+  const ids = [...new Set(payments.map((payment) => payment.accountId))];
+  const accounts = new Map(
+    (await tx.select({ id: t.accounts.id, accountNumber: t.accounts.accountNumber, currency: t.accounts.currency }).from(t.accounts).where(anyOf(t.accounts.id, ids))).map((account) => [account.id, account]),
+  );
+  for (const payment of payments) {
+    const account = accounts.get(payment.accountId);
+    if (!account) throw new PaymentNotPostable(`no account ${payment.accountId}`);
+    if (account.currency !== payment.currency) throw new PaymentNotPostable(`account ${account.accountNumber} is billed in ${account.currency}, not ${payment.currency}`);
+  }
+  await insertRows(
+    tx,
+    t.ledgerEntries,
+    payments.map((payment) => ({
+      id: crypto.randomUUID(),
+      accountId: payment.accountId,
+      kind: 'PAYMENT',
+      amountMinor: signedLedgerAmount('PAYMENT', payment.amountMinor),
+      occurredAt: payment.capturedAt,
+      recordedAt,
+      description: payment.description,
+      paymentId: payment.paymentId,
+    })),
+    { onConflictDoNothing: true },
+  );
+}
+
+/** An adjustment made at the supplier's office (a goodwill credit, a write-off), on no bill yet: the next bill shows it. */
+export interface OfficeAdjustment {
+  accountId: string;
+  /** Signed, in minor units: negative lowers the debt. */
+  amountMinor: number;
+  occurredAt: Date;
+  description: string;
+}
+
+export async function postAdjustment(tx: Transaction, t: UtilityTables, adjustment: OfficeAdjustment, recordedAt: Date): Promise<void> {
+  await tx.insert(t.ledgerEntries).values({
+    id: crypto.randomUUID(),
+    accountId: adjustment.accountId,
+    kind: 'ADJUSTMENT',
+    amountMinor: signedLedgerAmount('ADJUSTMENT', adjustment.amountMinor),
+    occurredAt: adjustment.occurredAt,
+    recordedAt,
+    description: adjustment.description,
+  });
+}
+
+/**
  * A payment returned to the payer (the provider reversed it): its reversing entry, once. The
  * payment itself is posted first if its own event has not arrived yet (events may overtake each
  * other), so the card always shows both.

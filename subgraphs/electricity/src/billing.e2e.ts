@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { signAccessToken } from '@kabinet/auth';
 import { errorCodes, expectErrorCode, expectNoGraphQLErrors, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, supplierIds } from './testing/e2e';
@@ -9,7 +7,8 @@ import { accountIdOf, demoLogins, loginAs, newCustomer, startElectricityStack, s
  * a month), VAT, and the tariff calculator: end to end through the gateway, as the apps and
  * the suppliers' operators use them. Every expected amount is worked out here from the
  * demo's meters and tariffs (subgraphs/electricity/src/demo.ts), not read back from the code
- * under test.
+ * under test. Runs by an admin, two runs of a month at once, several estimated months corrected
+ * at once and a mistyped year run for every utility (packages/utility-core/src/testing/cabinet-billing.ts).
  */
 
 // --- exact arithmetic for expectations ------------------------------------------------------
@@ -906,151 +905,5 @@ describe('electricity tariff calculator', () => {
       const response = await quote({ supplierId, consumption: zones([['SINGLE', '100']]) });
       expect(errorCodes(response), supplierId).toEqual(['SUPPLIER_NOT_FOUND']);
     }
-  });
-});
-
-describe('billing runs over several estimated months, run twice at once, by an admin, and out of order', () => {
-  let t: TestStack;
-  let kyivOperator: string;
-  let demoToken: string;
-  let admin: string;
-  let holder: Awaited<ReturnType<typeof newCustomer>>;
-  let otherId: string;
-
-  const run = (token: string, input: Record<string, unknown>) => t.gql(runBilling, { token, variables: { input } });
-  const billOf = async (id: string, period: string, token: string) =>
-    expectNoGraphQLErrors(await t.gql(accountBillQuery, { token, variables: { id, period } })).electricityAccount;
-  const periodsOf = async (id: string, token: string) =>
-    expectNoGraphQLErrors(await t.gql(accountBillsQuery, { token, variables: { id } })).electricityAccount.bills.edges.map((edge: any) => edge.node.period);
-
-  beforeAll(async () => {
-    t = await startElectricityStack();
-    kyivOperator = await loginAs(t, demoLogins.kyivOperator);
-    demoToken = await loginAs(t, demoLogins.demo);
-    holder = await newCustomer(t);
-    // Staff of Kabinet itself: identity signs such a login as it signs any other.
-    admin = await signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID(), email: 'admin@kabinet.test' });
-    otherId = await accountIdOf(t, supplierIds.kyiv, kyiv.other.number);
-    expectNoGraphQLErrors(
-      await t.gql(linkAccount, {
-        token: holder.token,
-        variables: { input: { supplierId: supplierIds.kyiv, accountNumber: kyiv.other.number, proof: { kind: 'HOLDER_SURNAME', value: 'Ковальчук' } } },
-      }),
-    );
-  });
-  afterAll(() => t?.stop());
-
-  it("lets an admin bill a supplier they name, under Lviv's one flat tariff after the change", async () => {
-    t.clock.set('2026-12-08T08:00:00Z'); // Lviv takes readings until 7 December
-    expectErrorCode(await run(admin, { period: '2026-11' }), 'BAD_USER_INPUT');
-    const lviv = expectNoGraphQLErrors(await run(admin, { period: '2026-11', supplierId: supplierIds.lviv })).runElectricityBilling.run;
-    // Neither Lviv account sent November: three zones and one estimated.
-    expect(lviv).toMatchObject({ period: '2026-11', billsIssued: 2, estimatedMeters: 4 });
-
-    t.clock.set('2026-12-09T08:00:00Z');
-    const { bill } = await billOf(await accountIdOf(t, supplierIds.lviv, '46-208311'), '2026-11', demoToken);
-    const expected = priceMonth(
-      [
-        { zone: 'NIGHT', kwh: dec(71) },
-        { zone: 'HALF_PEAK', kwh: dec(120) },
-        { zone: 'PEAK', kwh: dec(64) },
-      ],
-      [{ days: 30, tiers: [{ upTo: null, price: '4.32' }] }],
-      30,
-      true,
-    );
-    expect(bill.estimated).toBe(true);
-    expect(bill.lines.map((line: any) => [line.description, line.quantity, line.unitPrice, line.amount.amount])).toEqual([
-      ['Електроенергія, зона «Ніч»', '71', '1.728', '122.69'],
-      ['Електроенергія, зона «Напівпік»', '120', '4.32', '518.40'],
-      ['Електроенергія, зона «Пік»', '64', '6.48', '414.72'],
-    ]);
-    expect(bill.charges).toEqual(uah(sumMinor(expected)));
-  });
-
-  it('bills one month once when two runs of it race', async () => {
-    const [first, second] = await Promise.all([run(kyivOperator, { period: '2026-11' }), run(kyivOperator, { period: '2026-11' })]);
-    expect(first.errors).toBeUndefined();
-    expect(second.errors).toBeUndefined();
-    const runs = expectNoGraphQLErrors(await t.gql(billingRuns, { token: kyivOperator })).electricityBillingRuns;
-    expect(runs[0]).toMatchObject({ period: '2026-11', billsIssued: 2, estimatedMeters: 3 });
-    t.clock.set('2026-12-10T08:00:00Z'); // issued the day after the run of 9 December
-    expect((await periodsOf(otherId, holder.token)).filter((period: string) => period === '2026-11')).toHaveLength(1);
-    expect((await periodsOf(await accountIdOf(t, supplierIds.kyiv, kyiv.demo.number), demoToken)).filter((period: string) => period === '2026-11')).toHaveLength(1);
-  });
-
-  it('corrects two estimated months at once when a real reading comes after both', async () => {
-    t.clock.set('2027-01-06T08:00:00Z');
-    expect(expectNoGraphQLErrors(await run(kyivOperator, { period: '2026-12' })).runElectricityBilling.run).toMatchObject({ billsIssued: 2, estimatedMeters: 3 });
-
-    // 2 February: 600 kWh since October's 5840, over November (30 days), December (31) and January (31).
-    t.clock.set('2027-02-02T08:00:00Z');
-    const october = demoValue(kyiv.other.single, 4);
-    const november = to3(div(mul(dec(600), dec(30)), dec(92)));
-    const december = to3(div(mul(dec(600), dec(31)), dec(92)));
-    const january = sub(sub(dec(600), november), december);
-    const estimate = charge('180', '4.32', 'SINGLE'); // November and December each estimated at 180 kWh
-    const corrections = [charge(november, '4.32', 'SINGLE') - estimate, charge(december, '4.32', 'SINGLE') - estimate];
-    const januaryCharge = charge(january, '4.32', 'SINGLE');
-    expect([qty(november), qty(december), qty(january)]).toEqual(['195.652', '202.174', '202.174']);
-    expect(corrections).toEqual([6_762, 9_579]);
-
-    const meters = expectNoGraphQLErrors(await t.gql(accountMetersQuery, { token: holder.token, variables: { id: otherId } })).electricityAccount.meters;
-    expect(meters[0].readings.edges.slice(0, 2).map((edge: any) => [edge.node.period, edge.node.value, edge.node.source])).toEqual([
-      ['2026-12', String(october + 360), 'ESTIMATE'],
-      ['2026-11', String(october + 180), 'ESTIMATE'],
-    ]);
-    const submitted = expectNoGraphQLErrors(
-      await t.gql(submitReadings, {
-        token: holder.token,
-        variables: { input: { accountId: otherId, readings: [{ meterId: meters[0].id, zone: 'SINGLE', value: String(october + 600) }] } },
-      }),
-    ).submitElectricityReadings;
-    expect(submitted.preliminaryCharge).toMatchObject({
-      period: '2027-01',
-      corrections: uah(corrections[0]! + corrections[1]!),
-      total: uah(januaryCharge + corrections[0]! + corrections[1]!),
-    });
-
-    t.clock.set('2027-02-06T08:00:00Z');
-    expect(expectNoGraphQLErrors(await run(kyivOperator, { period: '2027-01' })).runElectricityBilling.run).toMatchObject({ billsIssued: 2, estimatedMeters: 2 });
-    t.clock.set('2027-02-07T08:00:00Z');
-    const { bill, balance } = await billOf(otherId, '2027-01', holder.token);
-    expect(bill.lines.map((line: any) => [line.kind, line.quantity, line.amount, line.correctedPeriod])).toEqual([
-      ['CHARGE', qty(january), uah(januaryCharge), null],
-      ['CORRECTION', qty(sub(november, dec(180))), uah(corrections[0]!), '2026-11'],
-      ['CORRECTION', qty(sub(december, dec(180))), uah(corrections[1]!), '2026-12'],
-    ]);
-    const decemberDue = 6 * estimate; // July to October read, November and December estimated, nothing paid
-    expect(bill).toMatchObject({
-      estimated: false,
-      openingBalance: uah(decemberDue),
-      charges: uah(januaryCharge),
-      corrections: uah(corrections[0]! + corrections[1]!),
-      amountDue: uah(decemberDue + januaryCharge + corrections[0]! + corrections[1]!),
-    });
-    expect(bill.meterReadings).toEqual([
-      { meterSerialNumber: kyiv.other.serial, zone: 'SINGLE', previousValue: String(october + 360), currentValue: String(october + 600), consumption: '240', estimated: false },
-    ]);
-    expect(balance).toEqual(bill.amountDue);
-  });
-
-  it('issues no bills when asked to bill a month before the ones already billed (a mistyped year)', async () => {
-    const demoId = await accountIdOf(t, supplierIds.kyiv, kyiv.demo.number);
-    const before = await periodsOf(demoId, demoToken);
-    const issued: Record<string, unknown> = {};
-    for (const period of ['2025-11', '2026-06']) {
-      const response = await run(kyivOperator, { period });
-      // Refused, or a run that bills nobody: either way no bill dated back before the latest one.
-      issued[period] = response.errors ? errorCodes(response) : response.data!.runElectricityBilling.run.billsIssued;
-    }
-    t.clock.set('2027-02-08T08:00:00Z');
-    const after = await periodsOf(demoId, demoToken);
-    const history = `query ($id: ID!, $first: Int) { electricityAccount(id: $id) { meters { readings(first: $first) { edges { node { zone value period source } } } } } }`;
-    const meters = expectNoGraphQLErrors(await t.gql(history, { token: demoToken, variables: { id: demoId, first: 100 } })).electricityAccount.meters;
-    const estimatesOfThePast = meters[0].readings.edges.filter((edge: any) => edge.node.period < '2026-06').map((edge: any) => edge.node);
-    expect({ after, estimatesOfThePast }).toEqual({ after: before, estimatesOfThePast: [] });
-    expect(Object.values(issued).every((value) => value === 0 || Array.isArray(value)), JSON.stringify(issued)).toBe(true);
-    expect((await billOf(demoId, '2026-06', demoToken)).bill).toBeNull();
   });
 });

@@ -1,10 +1,12 @@
 import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
+  describeCabinetBilling,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
   describeCabinetMeterReplacement,
+  describeCabinetMeterRules,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { electricityCabinet } from './testing/e2e';
@@ -14,7 +16,9 @@ import { electricityCabinet } from './testing/e2e';
 describeCabinetLinking(electricityCabinet);
 describeCabinetReadings(electricityCabinet);
 describeCabinetMeterReplacement(electricityCabinet);
+describeCabinetMeterRules(electricityCabinet);
 describeCabinetLedger(electricityCabinet);
 describeCabinetBills(electricityCabinet);
 describeCabinetAppeals(electricityCabinet);
 describeCabinetAuthorization(electricityCabinet);
+describeCabinetBilling(electricityCabinet);

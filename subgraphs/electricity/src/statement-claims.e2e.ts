@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expectNoGraphQLErrors, type TestStack } from '@kabinet/testing';
-import { signedLedgerAmount } from '@kabinet/utility-core';
+import { postPayment } from '@kabinet/utility-core';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, demoLogins, loginAs, startElectricityStack, supplierIds, tables } from './testing/e2e';
@@ -33,17 +33,9 @@ describe.runIf(process.env.DATABASE_URL)('a payment committed after a billing ru
     let commit!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));
     const payment = db.transaction(async (tx) => {
-      await tx.insert(tables.ledgerEntries).values({
-        id: randomUUID(),
-        accountId,
-        kind: 'PAYMENT',
-        amountMinor: signedLedgerAmount('PAYMENT', 123_45),
-        occurredAt: new Date('2026-12-06T07:00:00Z'),
-        // Recorded an hour before the run's cut-off, committed after the run.
-        recordedAt: new Date('2026-12-06T07:00:00Z'),
-        description: 'Оплата в банку',
-        paymentId,
-      });
+      // Recorded an hour before the run's cut-off, committed after the run.
+      const at = new Date('2026-12-06T07:00:00Z');
+      await postPayment(tx, tables, { paymentId, accountId, amountMinor: 123_45, currency: 'UAH', capturedAt: at, description: 'Оплата в банку' }, at);
       await held;
     });
 

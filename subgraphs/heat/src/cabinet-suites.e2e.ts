@@ -1,10 +1,12 @@
 import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
+  describeCabinetBilling,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
   describeCabinetMeterReplacement,
+  describeCabinetMeterRules,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { heatCabinet } from './testing/e2e';
@@ -14,7 +16,9 @@ import { heatCabinet } from './testing/e2e';
 describeCabinetLinking(heatCabinet);
 describeCabinetReadings(heatCabinet);
 describeCabinetMeterReplacement(heatCabinet);
+describeCabinetMeterRules(heatCabinet);
 describeCabinetLedger(heatCabinet);
 describeCabinetBills(heatCabinet);
 describeCabinetAppeals(heatCabinet);
 describeCabinetAuthorization(heatCabinet);
+describeCabinetBilling(heatCabinet);

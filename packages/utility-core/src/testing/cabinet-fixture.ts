@@ -68,6 +68,82 @@ export interface BillingRun {
   issuedOn: string;
 }
 
+/** A bill line as the billing suite compares it: its kind, quantity and amount (`[kind, quantity, amount]`). */
+export type BilledLine = [kind: 'CHARGE' | 'CORRECTION', quantity: string | null, amount: string];
+
+/**
+ * The billing suite's story (cabinet-billing.ts) on `unheldWithMeter`, whose one meter reads one
+ * zone, and the holder, both at the holder's supplier: its inputs, and what the utility's rules
+ * make of them, worked out in the fixture from the demo tariffs.
+ */
+export interface BillingFixture {
+  /** When the operator runs `period`: its window has closed. Its bills appear a day later. */
+  runAt(period: string): string;
+  /** An instant inside `period`'s reading window at the holder's supplier. */
+  readAt(period: string): string;
+  /** How a bill and its PDF name each zone of `unheldWithMeter`'s meter. */
+  zoneLabels: Record<string, string>;
+  /** What each month of `unheldWithMeter` (November to February, all in the suite) charges besides its meter, as `[kind, quantity, amount]`. */
+  unmetered: BilledLine[];
+  /**
+   * Months in order: `november` used in November (its `novemberLine` charged); nothing sent for
+   * December (estimated at the average of September to November, `decemberEstimate`); January's
+   * reading `january` after November's, split by days over December and January (`januaryShare`
+   * each), printed as `januaryPrinted` from the estimate and correcting December by `decemberCorrection`.
+   */
+  inOrder: { november: string; novemberLine: BilledLine; decemberEstimate: string; january: string; januaryShare: string; januaryPrinted: string; decemberCorrection: string };
+  /**
+   * A replacement closing December at two months' use past October (November billed on an
+   * estimate of a month's use): split by days, November's share corrects its estimate
+   * (`novemberCorrection`) and December charges the rest (`decemberCharge`).
+   */
+  replacedInDecember: {
+    novemberCorrection: BilledLine;
+    decemberCharge: BilledLine;
+    /**
+     * What the new meter (installed on 28 December, no reading since) is estimated at for December: a
+     * rule only some utilities have (heat estimates a meter without history by the norm for the month,
+     * `estimateWithoutHistory`); `0` where a meter without history is estimated at nothing. `decemberCharge` includes it.
+     */
+    newMeterEstimate: string;
+  };
+  /** The holder's first meter's final values when it is replaced in February, above its estimates of November to January. */
+  holderFinalValues: Record<string, string>;
+  /** The runs suite: an admin's run of `holderElsewhere`'s supplier, and three months of `unheldWithMeter` corrected at once. */
+  runs: {
+    /** After November's window at `holderElsewhere`'s supplier and after `runAt(November)`. */
+    elsewhereRunAt: string;
+    /** `holderElsewhere`'s November bill, nothing sent: `[description, quantity, unitPrice, amount]`, and its charges. */
+    elsewhereLines: [string, string | null, string | null, string][];
+    elsewhereChargesMinor: number;
+    /**
+     * November and December estimated at a month's use, then `use` past October read in January's
+     * window: split by days into `shares` (November 30, December 31, January 31 days), correcting
+     * the two estimates by `correctionsMinor`; `decemberDueMinor` is what the December bill asked.
+     */
+    threeMonths: { use: string; shares: [string, string, string]; correctionsMinor: [number, number]; januaryChargeMinor: number; decemberDueMinor: number };
+  };
+}
+
+/** What the meter rules suite (cabinet-meter-rules.ts) expects, worked out from the demo data and tariffs. */
+export interface MeterRulesFixture {
+  /**
+   * A single-zone six-digit meter arranged in the database on an account of `supplier`, not the holder's (no API sets
+   * a value near capacity): read `previous` in October, refused `lower`, then taken at `next` as a
+   * rollover through 999999.999 to 0, `consumption` priced at `unitPrice` to `total`.
+   */
+  rollover: { supplier: string; number: string; zone: string; previous: string; lower: string; next: string; consumption: string; unitPrice: string; total: string };
+  /** A meter of each account as `meters` shows it at `windowOpen`: one due later, one overdue. */
+  verification: { account: AccountRef; meter: { serialNumber: string } & Record<string, unknown> }[];
+  /** The local date the holder's first meter is due: overdue from the next day on the supplier's calendar. */
+  holderMeterDueOn: string;
+  /**
+   * November billed on an estimate (a month's use) for `unheldWithMeter`; December's reading, two
+   * months' use past October, split by days: December's share priced, November's re-priced as `corrections`.
+   */
+  correctedInPreliminary: { line: ExpectedLine; corrections: string; total: string };
+}
+
 export interface CabinetFixture {
   utility: UtilityName;
   /** `Electricity` for `linkElectricityAccount`, `ElectricityAccount`. */
@@ -116,6 +192,9 @@ export interface CabinetFixture {
     /** A month billed on an estimate: the average of the last three months billed. */
     estimate: Record<string, string>;
   };
+
+  billing: BillingFixture;
+  meterRules: MeterRulesFixture;
 }
 
 /** The names every root field of a utility's cabinet derives from. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventsSecret } from '@kabinet/auth';
 import { errorCodes, expectErrorCode, expectNoGraphQLErrors } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postAdjustment } from '../ledger';
 import { addDays, addMonths, localDate, localInstant, minorOf, moneyOf, monthLabel, printedAmount, type CabinetFixture } from './cabinet-fixture';
 import { cabinetKit, RUN_BILLING } from './cabinet-kit';
 
@@ -239,15 +240,9 @@ export function describeCabinetLedger(fixture: CabinetFixture): void {
       const creditAt = new Date(kit.t.clock.now().getTime() + 3600_000);
       kit.at(creditAt);
       adjustmentMinor = -5_000;
-      await kit.db().insert(tables.ledgerEntries).values({
-        id: randomUUID(),
-        accountId,
-        kind: 'ADJUSTMENT',
-        amountMinor: adjustmentMinor,
-        occurredAt: creditAt,
-        recordedAt: creditAt,
-        description: 'Компенсація за перерву в постачанні',
-      });
+      await kit.db().transaction((tx) =>
+        postAdjustment(tx, tables, { accountId, amountMinor: adjustmentMinor, occurredAt: creditAt, description: 'Компенсація за перерву в постачанні' }, creditAt),
+      );
       const beforeRun = await wholeLedger();
       cardBeforeRun = beforeRun.entries;
       const postedMinor = sum(posted.map((entry) => entry.minor));

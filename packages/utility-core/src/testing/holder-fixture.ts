@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@kabinet/db';
-import { signedLedgerAmount } from '../ledger';
+import { postBillEntries, postPayments } from '../ledger';
 import type { UtilityTables } from '../tables';
 
 /**
@@ -45,32 +45,36 @@ export async function seedHolderAccounts(
     ]),
   );
   const issuedAt = new Date('2026-02-07T22:00:00Z');
-  await db.insert(t.bills).values(
-    accounts.map((account) => ({
-      id: randomUUID(),
-      accountId: account.id,
-      period: '2026-01-01',
-      currency: account.currency,
-      cutoffAt: issuedAt,
-      issuedTo: { supplierName: supplier.name, holderName: 'Тестенко', address: account.address, accountKind: 'RESIDENTIAL' as const, contractNumber: null, vatRateBasisPoints: null },
-      issuedOn: '2026-02-08',
-      issuedAt,
-      dueDate: '2026-02-28',
-      openingMinor: 0,
-      chargesMinor: chargedMinor,
-      vatMinor: 0,
-      correctionsMinor: 0,
-      paymentsMinor: 0,
-      adjustmentsMinor: 0,
-      amountDueMinor: chargedMinor,
-      receiptCode: `R-${account.id}`,
-    })),
-  );
-  await db.insert(t.ledgerEntries).values(
-    accounts.flatMap((account) => [
-      { id: randomUUID(), accountId: account.id, kind: 'CHARGE', amountMinor: signedLedgerAmount('CHARGE', chargedMinor), occurredAt: new Date('2026-02-01'), description: 'test charge' },
-      { id: randomUUID(), accountId: account.id, kind: 'PAYMENT', amountMinor: signedLedgerAmount('PAYMENT', paidMinor), occurredAt: new Date('2026-02-10'), description: 'test payment', paymentId: randomUUID() },
-    ]),
-  );
+  const bills = accounts.map((account) => ({
+    id: randomUUID(),
+    accountId: account.id,
+    period: '2026-01-01',
+    currency: account.currency,
+    cutoffAt: issuedAt,
+    issuedTo: { supplierName: supplier.name, holderName: 'Тестенко', address: account.address, accountKind: 'RESIDENTIAL' as const, contractNumber: null, vatRateBasisPoints: null },
+    issuedOn: '2026-02-08',
+    issuedAt,
+    dueDate: '2026-02-28',
+    openingMinor: 0,
+    chargesMinor: chargedMinor,
+    vatMinor: 0,
+    correctionsMinor: 0,
+    paymentsMinor: 0,
+    adjustmentsMinor: 0,
+    amountDueMinor: chargedMinor,
+    receiptCode: `R-${account.id}`,
+  }));
+  await db.insert(t.bills).values(bills);
+  // The ledger through its one writer: each bill's charge, and a payment after it.
+  const paidAt = new Date('2026-02-10');
+  await db.transaction(async (tx) => {
+    await postBillEntries(tx, t, bills.map((bill) => ({ bill, entries: [{ kind: 'CHARGE', amountMinor: chargedMinor, description: 'test charge' }] })), issuedAt);
+    await postPayments(
+      tx,
+      t,
+      accounts.map((account) => ({ paymentId: randomUUID(), accountId: account.id, amountMinor: paidMinor, currency: account.currency, capturedAt: paidAt, description: 'test payment' })),
+      paidAt,
+    );
+  });
   return userId;
 }

@@ -1,5 +1,8 @@
-import type { Database } from '@kabinet/db';
+import { randomUUID } from 'node:crypto';
+import { rowsOf, type Database } from '@kabinet/db';
+import { postBillEntries, postPayments } from '@kabinet/utility-core';
 import { sql } from 'drizzle-orm';
+import * as tables from '../db/schema';
 
 /**
  * A supplier with `count` electricity accounts ready for November 2026's billing run (the
@@ -73,12 +76,22 @@ export async function seedBillingAccounts(db: Database, count: number): Promise<
       select bill_id, meter_id, zone, base + zone_use, base + zone_use + case when missed_october then 180 else zone_use end,
         case when missed_october then 180 else zone_use end, missed_october
       from seeded_zones`);
-    await tx.execute(sql`insert into electricity.ledger_entries (id, account_id, kind, amount_minor, occurred_at, recorded_at, description, bill_id)
-      select md5('bench-charge-' || i)::uuid, account_id, 'CHARGE', use * 432, '2026-11-07T22:00:00Z', '2026-11-07T08:00:00Z', 'Нараховано за жовтень 2026', bill_id
-      from seeded_accounts`);
-    await tx.execute(sql`insert into electricity.ledger_entries (id, account_id, kind, amount_minor, occurred_at, recorded_at, description, payment_id)
-      select md5('bench-payment-' || i)::uuid, account_id, 'PAYMENT', -50000, '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z', 'Оплата в банку', md5('bench-pay-' || i)::uuid
-      from seeded_accounts where i % 2 = 0`);
+    // The ledger through its one writer: October's charges on their bills, and the payments since.
+    const seeded = rowsOf<{ i: number; account_id: string; bill_id: string; use: number }>(await tx.execute(sql`select i, account_id, bill_id, use from seeded_accounts order by i`));
+    const issuedAt = new Date('2026-11-07T22:00:00Z');
+    await postBillEntries(
+      tx,
+      tables,
+      seeded.map((row) => ({ bill: { id: row.bill_id, accountId: row.account_id, issuedAt }, entries: [{ kind: 'CHARGE', amountMinor: row.use * 432, description: 'Нараховано за жовтень 2026' }] })),
+      new Date('2026-11-07T08:00:00Z'),
+    );
+    const paidAt = new Date('2026-11-20T10:00:00Z');
+    await postPayments(
+      tx,
+      tables,
+      seeded.filter((row) => row.i % 2 === 0).map((row) => ({ paymentId: randomUUID(), accountId: row.account_id, amountMinor: 500_00, currency: 'UAH', capturedAt: paidAt, description: 'Оплата в банку' })),
+      paidAt,
+    );
   });
   await db.execute(sql`analyze`);
 }

@@ -3,7 +3,7 @@ import { signAccessToken } from '@kabinet/auth';
 import { demoOperators, demoSupplierId, demoUsers } from '@kabinet/demo';
 import { loginAs, startTestStack, type TestStack, type TestStackOptions } from '@kabinet/testing';
 import { Big } from '@kabinet/money';
-import { chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import { addMonths, chargeOf, lineMinor, meteredLine, minorOf, type AccountRef, type CabinetFixture, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import { and, eq } from 'drizzle-orm';
 import * as tables from '../db/schema';
 import { kwh } from '../tariffs/rules';
@@ -141,5 +141,52 @@ export const electricityCabinet: CabinetFixture = {
     ],
     // The average of the last three months billed: (214 + 210.492 + 217.508) / 3 and (96 + 94.426 + 97.574) / 3.
     estimate: { DAY: '214', NIGHT: '96' },
+  },
+  // 10987654's one meter: 5840 at October's end, 180 kWh a month; 4.32 UAH a kWh.
+  billing: {
+    runAt: (period) => `${addMonths(period, 1)}-06T08:00:00Z`,
+    readAt: (period) => `${addMonths(period, 1)}-02T08:00:00Z`,
+    zoneLabels: { SINGLE: 'Загальна' },
+    unmetered: [],
+    // 200 kWh in November: 864.00. December estimated at (180 + 180 + 200) / 3; January's 380 since November: 190 each.
+    inOrder: { november: '200', novemberLine: ['CHARGE', '200', '864.00'], decemberEstimate: '186.667', january: '380', januaryShare: '190', januaryPrinted: '193.333', decemberCorrection: '3.333' },
+    // 360 kWh since October over November (30 days) and December (31): 177.049 and 182.951; November was billed 180.
+    replacedInDecember: { novemberCorrection: ['CORRECTION', '-2.951', '-12.75'], decemberCharge: ['CHARGE', '182.951', '790.35'], newMeterEstimate: '0' },
+    holderFinalValues: { DAY: '20150', NIGHT: '7980' },
+    runs: {
+      elsewhereRunAt: '2026-12-08T08:00:00Z', // Lviv takes readings until 7 December
+      // 46-208311's three zones estimated at 71 / 120 / 64 kWh, at 0.4, 1 and 1.5 of Lviv's flat 4.32.
+      elsewhereLines: [
+        ['Електроенергія, зона «Ніч»', '71', '1.728', '122.69'],
+        ['Електроенергія, зона «Напівпік»', '120', '4.32', '518.40'],
+        ['Електроенергія, зона «Пік»', '64', '6.48', '414.72'],
+      ],
+      elsewhereChargesMinor: minorOf(electricityCharge({ supplier: 'lviv-energo', number: '46-208311' }, { NIGHT: '71', HALF_PEAK: '120', PEAK: '64' }).total),
+      // 600 kWh since October's 5840: 195.652, 202.174, 202.174; November and December were each estimated at 180 (777.60):
+      // 195.652 × 4.32 = 845.22 and 202.174 × 4.32 = 873.39 correct them by 67.62 and 95.79. July to October read, nothing paid.
+      threeMonths: {
+        use: '600',
+        shares: ['195.652', '202.174', '202.174'],
+        correctionsMinor: [6_762, 9_579],
+        januaryChargeMinor: lineMinor('202.174', '4.32'),
+        decemberDueMinor: 6 * lineMinor('180', '4.32'),
+      },
+    },
+  },
+  meterRules: {
+    // A Lviv account (4.32 a kWh): 999950 → 999999.999 → 0 → 120, 170 kWh = 734.40.
+    rollover: { supplier: 'lviv-energo', number: '99-999001', zone: 'SINGLE', previous: '999950', lower: '500000', next: '120', consumption: '170', unitPrice: '4.32', total: '734.40' },
+    verification: [
+      {
+        account: { supplier: 'kyiv-energo', number: '10234567' },
+        meter: { serialNumber: 'NIK-2303-0041187', zones: ['DAY', 'NIGHT'], digits: 6, installedOn: '2019-04-10', lastVerifiedOn: '2019-04-10', verificationIntervalYears: 16, nextVerificationDue: '2035-04-10', verificationOverdue: false, removedOn: null },
+      },
+      // Verified 2016-09-20, every 8 years.
+      { account: { supplier: 'lviv-energo', number: '46-208311' }, meter: { serialNumber: 'EM-3F-7781204', zones: ['NIGHT', 'HALF_PEAK', 'PEAK'], nextVerificationDue: '2024-09-20', verificationOverdue: true } },
+    ],
+    holderMeterDueOn: '2035-04-10',
+    // 10987654: 360 kWh since October over November (30 days) and December (31): 177.049 and 182.951.
+    // December: 182.951 × 4.32 = 790.34832 → 790.35. November re-priced: 177.049 × 4.32 = 764.85 instead of 180 × 4.32 = 777.60.
+    correctedInPreliminary: { line: meteredLine('SINGLE', '182.951', '4.32', 'UAH'), corrections: '-12.75', total: '777.60' },
   },
 };

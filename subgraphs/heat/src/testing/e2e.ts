@@ -1,5 +1,5 @@
 import { Big } from '@kabinet/money';
-import { addMonths, chargeOf, meteredLine, minorOf, type AccountRef, type CabinetFixture, type DemoBill, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import { addMonths, chargeOf, lineMinor, meteredLine, minorOf, printedAmount, type AccountRef, type CabinetFixture, type DemoBill, type ExpectedCharge } from '@kabinet/utility-core/testing';
 import * as tables from '../db/schema';
 import { demoSuppliers } from '../demo';
 
@@ -29,6 +29,26 @@ function heatCharge(account: AccountRef, consumption: Record<string, string>): E
     tariff.currency,
   );
 }
+
+/** A quantity of a zone priced at Kyiv's tariff, as a bill line prints it. */
+function kyivTeplo(zone: 'HEAT' | 'HOT_WATER', quantity: string): string {
+  const tariff = tariffOf('kyiv-teplo');
+  return printedAmount(lineMinor(quantity, zone === 'HEAT' ? tariff.heatPerGcal : tariff.hotWaterPerM3));
+}
+
+/**
+ * What 260114400203000's December bill asks: its bills February to December (hot water 2.9 m³ a
+ * month at 99.11; heating by the norm, 48.30 m² × 0.0185 Gcal/m², in the season's days only: all of
+ * February, March, November and December, 10 of April's 30 days, 16 of October's 31) less the 456.78
+ * the suite posts to prove the last payment when it links the account.
+ */
+const neighbourDecemberDue = (() => {
+  const hotWater = lineMinor('2.9', '99.11');
+  const heating = (gcal: string) => lineMinor(gcal, '1654.18');
+  const full = heating('0.894'); // 0.89355
+  const months = [full, full, heating('0.298'), 0, 0, 0, 0, 0, heating('0.461'), full, full]; // February to December; April 0.29785, October 0.46119
+  return months.reduce((sum, month) => sum + month + hotWater, 0) - 45_678;
+})();
 
 const holder = { supplier: 'kyiv-teplo', number: '260114400118700' };
 /** A month touching the heating season (16 October to 10 April): its metered heat is charged. */
@@ -92,5 +112,66 @@ export const heatCabinet: CabinetFixture = {
     ],
     // The average of August, September and October as measured (heat is measured in summer too, only not charged).
     estimate: { HEAT: '1.62', HOT_WATER: '3.8' },
+  },
+  billing: {
+    // Billed on the 3rd, after the window that closes on the 1st; submitted on the 1st, the window's last day.
+    runAt: (period) => `${addMonths(period, 1)}-03T08:00:00Z`,
+    readAt: (period) => `${addMonths(period, 1)}-01T08:00:00Z`,
+    zoneLabels: { HOT_WATER: 'Гаряча вода' },
+    // 260114400203000 heats by the norm, every month of November to February in season: 48.30 m² × 0.0185 Gcal/m² = 0.894 Gcal at 1654.18.
+    unmetered: [['CHARGE', '0.894', kyivTeplo('HEAT', '0.894')]],
+    // Its hot-water meter: 70.2 m³ at October's end, 2.9 a month. 4 m³ in November at 99.11. December estimated at
+    // (2.9 + 2.9 + 4) / 3 = 3.267; January's 7 since November split over December and January (31 days each): 3.5 each.
+    inOrder: { november: '4', novemberLine: ['CHARGE', '4', kyivTeplo('HOT_WATER', '4')], decemberEstimate: '3.267', january: '7', januaryShare: '3.5', januaryPrinted: '3.733', decemberCorrection: '0.233' },
+    // 5.8 m³ since October over November (30 days) and December (31): 2.852 and 2.948; November was billed 2.9.
+    // The new meter has no history: heat estimates it by the norm for the month, 1 occupant × 3.2 m³, so December charges 2.948 + 3.2.
+    replacedInDecember: {
+      novemberCorrection: ['CORRECTION', '-0.048', printedAmount(lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11'))],
+      decemberCharge: ['CHARGE', '6.148', kyivTeplo('HOT_WATER', '6.148')],
+      newMeterEstimate: '3.2',
+    },
+    // The heat meter: 55.83 Gcal at October's end, estimated 1.62 a month to 60.69 in January.
+    holderFinalValues: { HEAT: '61.5' },
+    runs: {
+      elsewhereRunAt: '2026-12-03T08:00:00Z', // Poltava's window closed on 30 November
+      // 5300712405 sent nothing: heated by the norm, 54 m² × 0.0172 = 0.929 Gcal at 1760.42; hot water estimated at
+      // its average, 4.2 m³ at 95.20; Poltava's monthly fee of 12.50.
+      elsewhereLines: [
+        ['Опалення за нормою, 54,00 м² × 0,0172 Гкал/м²', '0.929', '1760.42', '1635.43'],
+        ['Гаряча вода за лічильником', '4.2', '95.2', '399.84'],
+        ['Абонентська плата', null, null, '12.50'],
+      ],
+      elsewhereChargesMinor: lineMinor('0.929', '1760.42') + lineMinor('4.2', '95.2') + 1_250,
+      // 10 m³ since October's 70.2: 3.261, 3.37, 3.369; November and December were each estimated at 2.9 (287.42):
+      // 3.261 × 99.11 = 323.20 and 3.37 × 99.11 = 334.00 correct them by 35.78 and 46.58.
+      threeMonths: {
+        use: '10',
+        shares: ['3.261', '3.37', '3.369'],
+        correctionsMinor: [3_578, 4_658],
+        januaryChargeMinor: lineMinor('3.369', '99.11'),
+        decemberDueMinor: neighbourDecemberDue,
+      },
+    },
+  },
+  meterRules: {
+    // A Poltava hot-water meter: 999999.5 → 999999.999 → 0 → 1.2, 1.7 m³ at 95.20 = 161.84.
+    rollover: { supplier: 'poltava-teplo', number: '9900000901', zone: 'HOT_WATER', previous: '999999.5', lower: '500000', next: '1.2', consumption: '1.7', unitPrice: '95.2', total: '161.84' },
+    verification: [
+      // Verified 2021-10-01, every 4 years: overdue since 2 October 2025.
+      {
+        account: holder,
+        meter: { serialNumber: 'SENSUS-PE-118820', zones: ['HEAT'], installedOn: '2017-10-01', lastVerifiedOn: '2021-10-01', verificationIntervalYears: 4, nextVerificationDue: '2025-10-01', verificationOverdue: true, removedOn: null },
+      },
+      // Verified 2022-03-17, every 6 years.
+      { account: { supplier: 'poltava-teplo', number: '5300712405' }, meter: { serialNumber: 'APATOR-HW-220317', zones: ['HOT_WATER'], nextVerificationDue: '2028-03-17', verificationOverdue: false } },
+    ],
+    holderMeterDueOn: '2025-10-01',
+    // 260114400203000's hot water: 5.8 m³ since October over November (30 days) and December (31): 2.852 and 2.948.
+    // December: 2.948 × 99.11 = 292.18; November re-priced: 2.852 × 99.11 = 282.66 instead of 2.9 × 99.11 = 287.42.
+    correctedInPreliminary: {
+      line: meteredLine('HOT_WATER', '2.948', '99.11', 'UAH'),
+      corrections: printedAmount(lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11')),
+      total: printedAmount(lineMinor('2.948', '99.11') + lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11')),
+    },
   },
 };
