@@ -60,6 +60,8 @@ export interface LiqPaySandbox {
    * payment still happens and the status API tells it.
    */
   callbacks: 'deliver' | 'drop';
+  /** `down` answers the server API (`status`, `refund`) with 503, as an outage would: nothing can be asked. */
+  api: 'up' | 'down';
   /** Callbacks posted so far (sent or dropped), oldest first: tests replay them. */
   readonly sentCallbacks: { url: string; message: SignedMessage; delivered: boolean }[];
   stop(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
 
   const sandbox = {
     callbacks: 'deliver' as 'deliver' | 'drop',
+    api: 'up' as 'up' | 'down',
     sentCallbacks: [] as LiqPaySandbox['sentCallbacks'],
   };
 
@@ -280,6 +283,10 @@ export async function startLiqPaySandbox(options: LiqPaySandboxOptions): Promise
   });
 
   app.post('/api/request', async (req, res) => {
+    if (sandbox.api === 'down') {
+      res.status(503).json({ result: 'error', status: 'error', err_code: 'service_unavailable', err_description: 'the sandbox API is down' });
+      return;
+    }
     const request = verifiedRequest((req.body ?? {}) as Partial<SignedMessage>);
     if ('error' in request) {
       res.status(400).json({ result: 'error', status: 'error', err_code: 'invalid_signature', err_description: request.error });

@@ -3,6 +3,7 @@ import { demoUsers } from '@kabinet/demo';
 import { majorUnits, signed } from '@kabinet/liqpay';
 import { formatDateTime } from '@kabinet/pdf';
 import { expectErrorCode, expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
@@ -35,7 +36,7 @@ describe('checkout guarantees', () => {
   const entriesOf = async (utility: 'electricity' | 'heat', id: string, kind: string, amount: string) =>
     (await ledger(utility, id)).ledger.edges.filter((edge) => edge.node.kind === kind && edge.node.amount.amount === amount).length;
 
-  /** A callback as LiqPay would post it about `checkout`, signed with Kabinet's merchant key (or another). */
+  /** A callback as LiqPay would post it about `checkout` (signed now, by the stack's clock), signed with Kabinet's merchant key (or another). */
   const callback = (checkout: { id: string; total: { amount: string; currency: string } }, status: string, extra: Record<string, unknown> = {}, keys = kabinetMerchant) =>
     signed(keys, {
       version: 3,
@@ -46,6 +47,7 @@ describe('checkout guarantees', () => {
       amount: majorUnits(Math.round(Number(checkout.total.amount) * 100)),
       currency: checkout.total.currency,
       description: 'test',
+      create_date: t.clock.now().getTime(),
       ...extra,
     });
   const post = (message: { data: string; signature: string }) =>
@@ -107,6 +109,50 @@ describe('checkout guarantees', () => {
     // Give a duplicate posting every chance to arrive: there is none.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await entriesOf('heat', demoAccounts.poltavaTeplo.accountId, 'PAYMENT', '-333.33')).toBe(1);
+  });
+
+  it("dedupes on the provider's payment and status, not on the message's exact bytes", async () => {
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: demoAccounts.poltavaTeplo.accountId, amount: '212.12' }])).createCheckout;
+    const at = t.clock.now().getTime();
+    const params = { version: 3, action: 'pay', payment_id: 1_500_000_101, order_id: checkout.id, amount: 212.12, currency: 'UAH', description: 'test', create_date: at };
+    const reordered = (status: string, extra: Record<string, unknown> = {}) =>
+      signed(kabinetMerchant, Object.fromEntries(Object.entries({ ...params, status, ...extra }).reverse()) as typeof params & { status: string });
+    const answer = async (message: { data: string; signature: string }) => {
+      const response = await post(message);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { status: string }).status;
+    };
+    const recorded = async () => {
+      const result = (await t.stack.database.db.execute(sql`select event_id from payments.provider_callbacks where payment_id = ${checkout.id}`)) as unknown;
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { event_id: string }[];
+    };
+
+    expect(await answer(callback(checkout, '3ds_verify', { payment_id: 1_500_000_101, create_date: at }))).toBe('applied');
+    // The same payment at the same status, its keys in another order and a field more: the same news.
+    expect(await answer(reordered('3ds_verify', { paytype: 'card' }))).toBe('duplicate');
+    // The same payment at a new status is news.
+    expect(await answer(callback(checkout, 'success', { payment_id: 1_500_000_101, end_date: at + 1_000 }))).toBe('applied');
+    expect(await answer(reordered('success', { end_date: at + 1_000, sender_card_mask2: '424242*42' }))).toBe('duplicate');
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    expect((await recorded()).map((row) => row.event_id).sort()).toEqual(['payment:1500000101:3ds_verify:21212', 'payment:1500000101:success:21212']);
+
+    await eventually('the posting', async () => ((await entriesOf('heat', demoAccounts.poltavaTeplo.accountId, 'PAYMENT', '-212.12')) === 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesOf('heat', demoAccounts.poltavaTeplo.accountId, 'PAYMENT', '-212.12')).toBe(1);
+  });
+
+  it('refuses, with a 200 the provider will not retry, a callback signed before its checkout was made or without a time', async () => {
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: demoAccounts.poltavaTeplo.accountId, amount: '7.77' }])).createCheckout;
+    const before = t.clock.now().getTime() - 60 * 60_000;
+    for (const message of [callback(checkout, 'success', { create_date: before, end_date: before }), callback(checkout, 'success', { create_date: undefined })]) {
+      const response = await post(message);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'stale' });
+    }
+    expect(await read(checkout.id)).toMatchObject({ status: 'PENDING', capturedAt: null });
+    // A fresh one is taken.
+    expect(await (await post(callback(checkout, 'success'))).json()).toEqual({ status: 'applied' });
+    expect((await read(checkout.id)).status).toBe('CAPTURED');
   });
 
   it('ends in the right state whatever order the callbacks come in', async () => {

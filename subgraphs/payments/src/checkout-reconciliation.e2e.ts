@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoUsers } from '@kabinet/demo';
+import { decodeData } from '@kabinet/liqpay';
 import { expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
@@ -89,6 +90,69 @@ describe('reconciling checkouts whose outcome is unknown', () => {
     // The utility is back and answers; the checkout stays refused and never reaches a provider.
     await sleep(3_000);
     expect(await read(checkout.id)).toMatchObject({ status: 'REFUSED', refusal: 'NOT_CONFIRMED', paymentUrl: null });
+  });
+
+  /** Pays `checkout` on the sandbox with its callback lost: the genuine, signed callback, to post later. */
+  const paidWithLostCallback = async (checkout: { id: string; paymentUrl: string }) => {
+    const sandbox = t.stack.liqpaySandbox!;
+    sandbox.callbacks = 'drop';
+    try {
+      await payOnSandbox(checkout.paymentUrl, 'pay');
+    } finally {
+      sandbox.callbacks = 'deliver';
+    }
+    const lost = sandbox.sentCallbacks.findLast((callback) => !callback.delivered && decodeData(callback.message.data)?.order_id === checkout.id)!;
+    expect(decodeData(lost.message.data)).toMatchObject({ status: 'success' });
+    return (async () => {
+      const response = await fetch(lost.url.replace('localhost', '127.0.0.1'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(lost.message),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { status: string }).status;
+    });
+  };
+
+  it('takes a late callback within the tolerance', async () => {
+    const sandbox = t.stack.liqpaySandbox!;
+    const checkout = await create([{ utility: 'HEAT', accountId: demoAccounts.kyivTeplo.accountId, amount: '606.06' }]);
+    const postLost = await paidWithLostCallback(checkout);
+    // The status API is out, so only the callback can settle it.
+    sandbox.api = 'down';
+    try {
+      minutesLater(60);
+      expect(await postLost()).toBe('applied');
+      expect((await read(checkout.id)).status).toBe('CAPTURED');
+    } finally {
+      sandbox.api = 'up';
+    }
+    await eventually('the posting', async () => ((await paymentsOf(demoAccounts.kyivTeplo.accountId, '-606.06')) === 1 ? true : undefined));
+  });
+
+  it('refuses a stale replay of a genuine success callback; reconciliation settles the checkout from the status API', async () => {
+    const sandbox = t.stack.liqpaySandbox!;
+    const checkout = await create([{ utility: 'HEAT', accountId: demoAccounts.kyivTeplo.accountId, amount: '505.05' }]);
+    const postLost = await paidWithLostCallback(checkout);
+    // The status API is out while the replay arrives, so reconciliation cannot settle it meanwhile.
+    sandbox.api = 'down';
+    try {
+      minutesLater(25 * 60);
+      expect(await postLost()).toBe('stale');
+      await sleep(1_500);
+      expect(await read(checkout.id)).toMatchObject({ status: 'PENDING', capturedAt: null });
+      expect(await paymentsOf(demoAccounts.kyivTeplo.accountId, '-505.05')).toBe(0);
+    } finally {
+      sandbox.api = 'up';
+    }
+    // The provider's status API is the authority: the next pass asks it and captures.
+    minutesLater(3);
+    await eventually('the status query', async () => ((await read(checkout.id)).status === 'CAPTURED' ? true : undefined));
+    await eventually('the posting', async () => ((await paymentsOf(demoAccounts.kyivTeplo.accountId, '-505.05')) === 1 ? true : undefined));
+    // The stale replay again: still refused, nothing posted twice.
+    expect(await postLost()).toBe('stale');
+    await sleep(500);
+    expect(await paymentsOf(demoAccounts.kyivTeplo.accountId, '-505.05')).toBe(1);
   });
 
   it('leaves a checkout pending while the provider cannot be asked', async () => {

@@ -101,6 +101,8 @@ describe('posting captured checkouts while the utilities crash and restart', () 
         amount: majorUnits(Number(checkout.total)),
         currency: checkout.currency,
         description: 'chaos',
+        create_date: t.clock.now().getTime(),
+        end_date: t.clock.now().getTime(),
       });
       // Some callbacks arrive twice, as providers do send them.
       for (let attempt = 0; attempt < (index % 10 === 0 ? 2 : 1); attempt++) {

@@ -59,13 +59,29 @@ export const paymentPageTtlMs = 24 * 60 * 60_000;
  * 3-D Secure check started a minute before): only then is an order it still calls unfinished FAILED.
  */
 const expiryGraceMs = 60 * 60_000;
+/**
+ * A callback is news only this long after the time the provider signed into it (LiqPay's
+ * `end_date`, else `create_date`). Its retries of one callback carry the same signed time, so
+ * this covers a day of them (LiqPay publishes no schedule; a day is where retrying providers
+ * commonly give up). An older one, or one without a time, is a replay or too late to trust:
+ * it changes nothing and reconciliation asks the provider's status API instead.
+ */
+export const callbackToleranceMs = 24 * 60 * 60_000;
+/** How far the provider's clock may run behind ours: a callback signed this much before its checkout was made is still taken. */
+const clockSkewMs = 5 * 60_000;
 /** Checkouts asked about in one pass; the least recently asked first, so none is left out for long. */
 const reconcileBatch = 50;
 
 const pollMs = 20;
 
-/** `recorded`: kept and acknowledged, but it changes nothing (a partial refund). */
-export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'unknown-order' | 'mismatch';
+/**
+ * `recorded`: kept and acknowledged, but it changes nothing (a partial refund). `stale`: a callback
+ * signed too long ago (or before its checkout), refused without changing anything.
+ */
+export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'stale' | 'unknown-order' | 'mismatch';
+
+/** Where news comes from: a callback the provider posted, or its answer to our own request (status, refund), which is news now. */
+export type NoticeSource = 'callback' | 'answer';
 
 type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow };
 
@@ -144,9 +160,10 @@ export function createCheckouts(options: CheckoutsOptions) {
 
   /**
    * What a provider said about an order (a callback, or its status answer to reconciliation),
-   * applied once: the same message twice is recorded once, and the status only moves forward.
+   * applied once: the same news (the provider's event id) twice is recorded once, and the status
+   * only moves forward. A stale callback changes nothing (see `callbackToleranceMs`).
    */
-  async function applyNotice(providerName: string, notice: ProviderNotice): Promise<NoticeResult> {
+  async function applyNotice(providerName: string, notice: ProviderNotice, source: NoticeSource = 'answer'): Promise<NoticeResult> {
     if (!/^[0-9a-f-]{36}$/i.test(notice.orderId)) {
       logger.warn({ provider: providerName, orderId: notice.orderId.slice(0, 64) }, 'provider notice for an order that is not ours');
       return 'unknown-order';
@@ -158,13 +175,32 @@ export function createCheckouts(options: CheckoutsOptions) {
         return { result: 'unknown-order' };
       }
       const now = options.now();
+      if (source === 'callback') {
+        const signedAt = notice.signedAt?.getTime();
+        const why =
+          signedAt === undefined
+            ? 'no signed time'
+            : signedAt < now.getTime() - callbackToleranceMs
+              ? 'signed too long ago'
+              : signedAt < checkout.createdAt.getTime() - clockSkewMs
+                ? 'signed before the checkout was made'
+                : null;
+        if (why) {
+          // Nothing recorded: the provider's status API, asked by reconciliation, still settles the checkout.
+          logger.warn(
+            { provider: providerName, orderId: checkout.id, status: notice.status, checkoutStatus: checkout.status, signedAt: notice.signedAt?.toISOString() ?? null, why },
+            'stale provider callback refused; reconciliation settles the checkout',
+          );
+          return { result: 'stale' };
+        }
+      }
       if (notice.outcome === 'REVERSED' && notice.currency === checkout.currency && notice.amountMinor > 0 && notice.amountMinor < checkout.totalMinor) {
         // A partial refund (made in the provider's cabinet): the checkout was not returned whole, so
         // it stays as it is and nothing is reversed on the ledgers; which item it returns is for an
         // operator to say. Recorded, and acknowledged, or the provider would repeat it forever.
         const [partial] = await tx
           .insert(providerCallbacks)
-          .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
+          .values({ paymentId: checkout.id, providerStatus: notice.status, eventId: notice.eventId, dataHash: notice.evidence, receivedAt: now })
           .onConflictDoNothing()
           .returning({ id: providerCallbacks.id });
         if (partial) {
@@ -184,7 +220,7 @@ export function createCheckouts(options: CheckoutsOptions) {
       }
       const [recorded] = await tx
         .insert(providerCallbacks)
-        .values({ paymentId: checkout.id, providerStatus: notice.status, dataHash: notice.evidence, receivedAt: now })
+        .values({ paymentId: checkout.id, providerStatus: notice.status, eventId: notice.eventId, dataHash: notice.evidence, receivedAt: now })
         .onConflictDoNothing()
         .returning({ id: providerCallbacks.id });
       if (checkout.status === 'CANCELLED') return cancelledHeard(tx, checkout, notice, Boolean(recorded), now);

@@ -96,7 +96,7 @@ export const merchants = paymentsSchema.table(
   (table) => [primaryKey({ columns: [table.utility, table.supplierCode] })],
 );
 
-/** Every provider callback applied, by the exact data received: a replay finds its row and changes nothing. */
+/** Every piece of provider news applied, once per (checkout, provider event id): a replay or a re-worded repeat finds its row and changes nothing. */
 export const providerCallbacks = paymentsSchema.table(
   'provider_callbacks',
   {
@@ -105,10 +105,13 @@ export const providerCallbacks = paymentsSchema.table(
       .notNull()
       .references(() => payments.id),
     providerStatus: text('provider_status').notNull(),
+    /** The provider's identity of the news (`ProviderNotice.eventId`): what "seen before" is decided on. */
+    eventId: text('event_id').notNull(),
+    /** A hash of the exact message, for audit. */
     dataHash: text('data_hash').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
   },
-  (table) => [uniqueIndex().on(table.dataHash)],
+  (table) => [uniqueIndex().on(table.paymentId, table.eventId)],
 );
 
 /** Events for the utilities (checkouts to confirm, payments to post), written with the change that causes them. */

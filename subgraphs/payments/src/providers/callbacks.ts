@@ -25,8 +25,10 @@ export function providerCallbacksRouter(options: { providers: PaymentProviders; 
       return;
     }
     try {
-      const result = await options.checkouts.applyNotice(provider.name, notice);
-      // The provider retries what is not answered 200: only news we will never take is refused.
+      const result = await options.checkouts.applyNotice(provider.name, notice, 'callback');
+      // The provider retries what is not answered 2xx: only news we will never take is refused.
+      // A stale callback is refused with 200 (`{ status: 'stale' }`): every retry would carry the
+      // same old signed time, so retrying could never succeed; reconciliation settles the checkout.
       if (result === 'unknown-order' || result === 'mismatch') {
         res.status(400).json({ error: result });
         return;

@@ -45,6 +45,12 @@ describe('LiqPay as a payment provider', () => {
   it('takes a callback signed with our key for our merchant only', () => {
     const callback = signed(keys, { version: 3, status: 'success', order_id: 'o-1', amount: 12.5, currency: 'UAH', payment_id: 77 });
     expect(provider.verifyCallback(callback)).toMatchObject({ orderId: 'o-1', status: 'success', outcome: 'CAPTURED', amountMinor: 1250, transactionId: '77' });
+    // Identified by LiqPay's payment and its status, timed by the signed `end_date` (else `create_date`).
+    expect(provider.verifyCallback(callback)).toMatchObject({ eventId: 'payment:77:success:1250', signedAt: null });
+    const dated = signed(keys, { version: 3, status: 'success', order_id: 'o-1', amount: 12.5, currency: 'UAH', payment_id: 77, create_date: 1_796_000_000_000, end_date: 1_796_000_060_000 });
+    expect(provider.verifyCallback(dated)).toMatchObject({ eventId: 'payment:77:success:1250', signedAt: new Date(1_796_000_060_000) });
+    const started = signed(keys, { version: 3, status: '3ds_verify', order_id: 'o-1', amount: 12.5, currency: 'UAH', create_date: 1_796_000_000_000 });
+    expect(provider.verifyCallback(started)).toMatchObject({ eventId: 'order:3ds_verify:1250', signedAt: new Date(1_796_000_000_000) });
     const otherMerchant = signed({ ...keys, publicKey: 'i99' }, { version: 3, status: 'success', order_id: 'o-1', amount: 12.5, currency: 'UAH' });
     expect(provider.verifyCallback(otherMerchant)).toBeNull();
     expect(provider.verifyCallback({ data: callback.data })).toBeNull();

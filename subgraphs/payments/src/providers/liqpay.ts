@@ -24,6 +24,18 @@ const liqPayDate = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ')
 
 const evidenceOf = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * When LiqPay says the news happened: `end_date` (the payment finished) or else `create_date`
+ * (it began), both milliseconds since the epoch; null when neither is a time.
+ */
+function signedAtOf(params: Record<string, unknown>): Date | null {
+  for (const value of [params.end_date, params.create_date]) {
+    const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(ms) && ms > 0) return new Date(ms);
+  }
+  return null;
+}
+
 /** LiqPay API v3 (or v7) behind the provider interface. */
 export function liqPayProvider(options: LiqPayOptions): PaymentProvider {
   const version = options.version ?? 3;
@@ -35,14 +47,19 @@ export function liqPayProvider(options: LiqPayOptions): PaymentProvider {
     const amountMinor = minorUnitsOf(params.amount);
     const currency = typeof params.currency === 'string' ? params.currency : null;
     if (!orderId || !status || amountMinor === null || !currency) return null;
-    const transactionId = params.payment_id ?? params.transaction_id;
+    const id = params.payment_id ?? params.transaction_id;
+    const transactionId = id === undefined || id === null || id === '' ? null : String(id);
     return {
       orderId,
       status,
       outcome: outcomeOf(status),
       amountMinor,
       currency,
-      transactionId: transactionId === undefined || transactionId === null ? null : String(transactionId),
+      transactionId,
+      // LiqPay's payment at a status: the same again is a duplicate, whatever its JSON looks like.
+      // The amount tells apart two partial refunds of one payment.
+      eventId: `${transactionId === null ? 'order' : `payment:${transactionId}`}:${status}:${amountMinor}`,
+      signedAt: signedAtOf(params),
       evidence: evidenceOf(evidence),
     };
   }

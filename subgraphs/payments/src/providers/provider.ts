@@ -34,7 +34,15 @@ export interface ProviderNotice {
   currency: string;
   /** The provider's id of the transaction, when it has one. */
   transactionId: string | null;
-  /** The exact message it came in: the same message twice is the same notice. */
+  /**
+   * The provider's identity of this news about the order: the same payment at the same status
+   * (for the same amount) is the same news however the message is worded, so it is applied once.
+   * Without an id from the provider: the order's status and amount (the order is ours, one per checkout).
+   */
+  eventId: string;
+  /** When the provider says this happened, from the signed message; null when it says no time. */
+  signedAt: Date | null;
+  /** A hash of the exact message it came in, kept for audit. */
   evidence: string;
 }
 
