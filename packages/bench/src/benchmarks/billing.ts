@@ -11,16 +11,18 @@ import { createBenchDatabase, settle } from '../production-stack';
 
 /*
  * A supplier's billing run on PostgreSQL (the engine in this process, as the billing command
- * runs it), for 1,000 and 10,000 accounts seeded set-based in a database of its own
- * (BENCH_BILLING_SIZES=100000 for others): accounts billed a second and the time 100,000 would
- * take at that pace, and the CPU it cost here and in the server's processes. The baseline,
+ * runs it), for 1,000, 10,000 and 100,000 accounts seeded set-based in a database of its own
+ * (BENCH_BILLING_SIZES for others): accounts billed a second, and the CPU it cost here and in the
+ * server's processes. The goal (100,000 in 30 s) is judged on the run of 100,000 itself, not on a
+ * smaller run's pace: a run's fixed costs weigh on 1,000 accounts, not on 100,000. The baseline,
  * measured in the same run, is a floor no billing run reaches: the rows the run wrote (bills,
  * lines, consumption, estimated readings, ledger entries) copied by one `insert ... select` per
  * table, in one transaction, into empty tables with the same indexes (and no foreign keys).
  */
 
 const migrationsFolder = fileURLToPath(new URL('../../../../subgraphs/electricity/drizzle', import.meta.url));
-const sizes = (process.env.BENCH_BILLING_SIZES ?? '1000,10000').split(',').map(Number);
+const sizes = (process.env.BENCH_BILLING_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const goalAccounts = 100_000;
 
 interface Measured {
   /** Wall-clock seconds. */
@@ -122,11 +124,14 @@ export const billing: Benchmark = {
       const rate = count / run.seconds;
       figures.push(
         {
-          name: `billing run, ${thousands(count)} accounts (PostgreSQL): ${run.seconds.toFixed(2)} s, 100,000 in ${(100_000 / rate).toFixed(0)} s at this pace`,
+          name:
+            count === goalAccounts
+              ? `billing run, ${thousands(count)} accounts (PostgreSQL): ${run.seconds.toFixed(2)} s`
+              : `billing run, ${thousands(count)} accounts (PostgreSQL): ${run.seconds.toFixed(2)} s, 100,000 in ${(goalAccounts / rate).toFixed(0)} s at this pace`,
           value: Math.round(rate),
           unit: 'accounts/s',
           baseline: { name: `the rows it wrote, copied by insert ... select (${written.seconds.toFixed(2)} s)`, value: Math.round(count / written.seconds) },
-          goal: '100,000 in ≤ 30 s (≥ 3,334 accounts/s)',
+          ...(count === goalAccounts ? { goal: '100,000 in ≤ 30 s (≥ 3,334 accounts/s)' } : {}),
         },
         {
           name: `billing run, ${thousands(count)} accounts: CPU per 1,000 accounts, Node ${perThousand(run.nodeCpu, count)} s + PostgreSQL ${perThousand(run.databaseCpu, count)} s`,
