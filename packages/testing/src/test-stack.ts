@@ -91,6 +91,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     // its own (gateway/src/budget.e2e.ts). The per-operation maximum stays the product's.
     COST_BUDGET_PER_CUSTOMER: '100000000',
     COST_BUDGET_PER_CLIENT: '1000000000',
+    // createCheckout waits this long for the utilities' confirmations before it answers
+    // AWAITING_CONFIRMATION. Tests expect the decided answer; on a loaded CI runner the two relay
+    // hops once took over the product's 3 s. A test of the undecided answer stops a utility.
+    CHECKOUT_CONFIRM_WAIT_MS: '10000',
     ...options.env,
   });
   const database = await openTestDatabase({ migrated: migrationsOf(subgraphModules) });
