@@ -45,3 +45,11 @@ describe('gateway workers', () => {
     expect(problemsOf({ GATEWAY_WORKERS: 'many' })).toHaveLength(1);
   });
 });
+
+describe('checkout confirmation wait', () => {
+  it('must end before the gateway stops waiting for the payments subgraph', () => {
+    expect(loadConfig({}).payments.confirmWaitMs).toBe(3_000);
+    expect(problemsOf({ SUBGRAPH_TIMEOUT_MS: '3000' })).toEqual(['CHECKOUT_CONFIRM_WAIT_MS: must be less than SUBGRAPH_TIMEOUT_MS']);
+    expect(problemsOf({ SUBGRAPH_TIMEOUT_MS: '3000', CHECKOUT_CONFIRM_WAIT_MS: '2000' })).toEqual([]);
+  });
+});

@@ -189,6 +189,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.MAX_OPERATION_COST > Math.min(env.COST_BUDGET_PER_CUSTOMER, env.COST_BUDGET_PER_CLIENT)) {
     problems.push('MAX_OPERATION_COST: must not exceed COST_BUDGET_PER_CUSTOMER or COST_BUDGET_PER_CLIENT');
   }
+  // The gateway would cut createCheckout off while it still waits for the utilities' answers.
+  if (env.CHECKOUT_CONFIRM_WAIT_MS >= env.SUBGRAPH_TIMEOUT_MS) {
+    problems.push('CHECKOUT_CONFIRM_WAIT_MS: must be less than SUBGRAPH_TIMEOUT_MS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

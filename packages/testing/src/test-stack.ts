@@ -94,7 +94,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     // createCheckout waits this long for the utilities' confirmations before it answers
     // AWAITING_CONFIRMATION. Tests expect the decided answer; on a loaded CI runner the two relay
     // hops once took over the product's 3 s. A test of the undecided answer stops a utility.
+    // The gateway's deadline for a subgraph's answer must leave room for that wait.
     CHECKOUT_CONFIRM_WAIT_MS: '10000',
+    SUBGRAPH_TIMEOUT_MS: '15000',
     ...options.env,
   });
   const database = await openTestDatabase({ migrated: migrationsOf(subgraphModules) });
