@@ -37,6 +37,7 @@ const cabinetParents: Record<string, string> = {
   AppealMessage: 'AppealMessageRow',
   BillingRun: 'BillingRunRow',
   ZoneConsumption: 'ZoneConsumptionParent',
+  ChargeLine: 'ChargeLineParent',
 };
 
 /** `cabinetParents` and the account type's, as mappers from `module` (a path or a package). */

@@ -5,7 +5,7 @@ import { Big, parseQuantity } from '@kabinet/money';
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
 import { ensureStaff } from './access';
 import { installationPeriodFor } from './billing/basis';
-import { isMeterZoneSet, type UtilityRules } from './billing/run';
+import { inZoneOrder, isMeterZoneSet, type UtilityRules } from './billing/run';
 import { firstDayOf, periodOf } from './calendar';
 import { meterCapacity, readingAdvance } from './consumption';
 import { messages } from './messages';
@@ -117,7 +117,7 @@ export async function replaceMeter(
         id: crypto.randomUUID(),
         accountId: account.id,
         serialNumber: fresh.serialNumber.trim(),
-        zones: fresh.zones,
+        zones: inZoneOrder(rules, fresh.zones),
         digits: fresh.digits,
         installedOn: fresh.installedOn,
         lastVerifiedOn: fresh.lastVerifiedOn,

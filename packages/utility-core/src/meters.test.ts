@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addYears, isVerificationOverdue, nextVerificationDue, sortByZone } from './meters';
+import { inZoneOrder, zoneOrderOf } from './billing/run';
 
 describe('meter verification', () => {
   it('is due the verification interval after the last verification', () => {
@@ -22,8 +23,11 @@ describe('meter verification', () => {
 });
 
 describe('zones', () => {
-  it('orders readings day, night, half-peak, peak', () => {
-    const zones = sortByZone([{ zone: 'PEAK' }, { zone: 'DAY' }, { zone: 'HALF_PEAK' }, { zone: 'NIGHT' }]).map((r) => r.zone);
+  it('orders readings in the utility\'s order of zones, as its meter zone sets first name them', () => {
+    const electricityLike = { meterZoneSets: [['SINGLE'], ['DAY', 'NIGHT'], ['NIGHT', 'HALF_PEAK', 'PEAK']] };
+    expect(zoneOrderOf(electricityLike)).toEqual(['SINGLE', 'DAY', 'NIGHT', 'HALF_PEAK', 'PEAK']);
+    const zones = sortByZone([{ zone: 'PEAK' }, { zone: 'DAY' }, { zone: 'HALF_PEAK' }, { zone: 'NIGHT' }], zoneOrderOf(electricityLike)).map((r) => r.zone);
     expect(zones).toEqual(['DAY', 'NIGHT', 'HALF_PEAK', 'PEAK']);
+    expect(inZoneOrder(electricityLike, ['PEAK', 'NIGHT', 'HALF_PEAK'])).toEqual(['NIGHT', 'HALF_PEAK', 'PEAK']);
   });
 });

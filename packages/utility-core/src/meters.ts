@@ -1,8 +1,10 @@
 import { lastDayOf } from './calendar';
 
-/** Zones in the order a meter shows them; the first is the meter's main reading. */
-export const zoneOrder = ['SINGLE', 'DAY', 'NIGHT', 'HALF_PEAK', 'PEAK', 'HEAT', 'HOT_WATER'] as const;
-export type MeterZone = (typeof zoneOrder)[number];
+/**
+ * A zone a meter measures (`DAY`, `HEAT`, ...): one of its utility's zones (`UtilityRules.meterZoneSets`),
+ * named as in the API's `MeterZone` enum. The core never lists them: each utility brings its own.
+ */
+export type MeterZone = string;
 
 /**
  * `YYYY-MM-DD` plus whole years; 29 February falls back to 28 February in common years. On the
@@ -26,6 +28,7 @@ export function isVerificationOverdue(
   return nextVerificationDue(meter) < today;
 }
 
-export function sortByZone<T extends { zone: string }>(readings: T[]): T[] {
-  return [...readings].sort((a, b) => zoneOrder.indexOf(a.zone as MeterZone) - zoneOrder.indexOf(b.zone as MeterZone));
+/** `readings` in the order of `zoneOrder` (the utility's, see `zoneOrderOf`). */
+export function sortByZone<T extends { zone: string }>(readings: T[], zoneOrder: readonly string[]): T[] {
+  return [...readings].sort((a, b) => zoneOrder.indexOf(a.zone) - zoneOrder.indexOf(b.zone));
 }

@@ -58,12 +58,14 @@ describe('A replacement recorded on the first day of the reading window (1 Decem
     operator = await loginAs(t, demoLogins.kyivOperator);
     accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
     oldMeterId = (await metersOf(t, demo, accountId))[0].id;
-    expectNoGraphQLErrors(await t.gql(replaceMutation, { token: operator, variables: { input: {
+    const replaced = expectNoGraphQLErrors(await t.gql(replaceMutation, { token: operator, variables: { input: {
       meterId: oldMeterId,
       finalValues: [{ zone: 'DAY', value: '19300' }, { zone: 'NIGHT', value: '7600' }],
-      newMeter: { serialNumber: 'NIK-2412-0000001', zones: ['DAY', 'NIGHT'], digits: 6, installedOn: '2026-12-01', lastVerifiedOn: '2026-12-01', verificationIntervalYears: 16,
+      // Entered night first: the meter keeps the utility's order, its main reading (DAY) first.
+      newMeter: { serialNumber: 'NIK-2412-0000001', zones: ['NIGHT', 'DAY'], digits: 6, installedOn: '2026-12-01', lastVerifiedOn: '2026-12-01', verificationIntervalYears: 16,
         initialValues: [{ zone: 'DAY', value: '0' }, { zone: 'NIGHT', value: '0' }] },
     } } }));
+    expect(replaced.replaceElectricityMeter.meter.zones).toEqual(['DAY', 'NIGHT']);
   });
   afterAll(() => t?.stop());
 

@@ -37,3 +37,4 @@ export const typeDefs = heatModule.typeDefs;
 
 /** The subgraph's drizzle tables, for tests and benchmarks that arrange data directly. */
 export * as heatTables from './db/schema';
+export { heatRules } from './rules';

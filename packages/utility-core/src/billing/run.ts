@@ -20,6 +20,20 @@ export type { BillingContext } from './issue';
 
 type Executor = Database | Transaction;
 
+/**
+ * The utility's zones in the order its meters show them, the first of a meter's zones being its
+ * main reading: the zones of its meter zone sets in the order they first appear there.
+ */
+export function zoneOrderOf(rules: Pick<UtilityRules, 'meterZoneSets'>): string[] {
+  return [...new Set(rules.meterZoneSets.flat())];
+}
+
+/** `zones` in the utility's order, as a meter stores them whatever order they were entered in. */
+export function inZoneOrder(rules: Pick<UtilityRules, 'meterZoneSets'>, zones: readonly string[]): string[] {
+  const order = zoneOrderOf(rules);
+  return [...zones].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
 /** True when `zones` is exactly one of the utility's meter zone sets (in any order). */
 export function isMeterZoneSet(rules: Pick<UtilityRules, 'meterZoneSets'>, zones: readonly string[]): boolean {
   return rules.meterZoneSets.some((set) => set.length === zones.length && set.every((zone) => zones.includes(zone)));

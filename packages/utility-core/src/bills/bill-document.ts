@@ -3,7 +3,6 @@ import { Big, formatMinor, formatQuantity, formatUnitPrice } from '@kabinet/mone
 import { asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { UtilityRules } from '../billing/run';
-import type { MeterZone } from '../meters';
 import type { UtilityTables } from '../tables';
 import type { BillDocument } from './document';
 
@@ -81,9 +80,9 @@ export async function loadBillDocument(
     currency: bill.currency,
     meterReadings: readings.map(({ row, serialNumber, estimatesCorrected }) => ({
       serialNumber,
-      zone: options.wording.zoneLabels[row.zone as MeterZone] ?? row.zone,
+      zone: options.wording.zoneLabels[row.zone] ?? row.zone,
       ...shownReading({ ...row, estimatesCorrected }),
-      unit: options.wording.unitOf(row.zone as MeterZone).uk,
+      unit: options.wording.unitOf(row.zone).uk,
     })),
     // The VAT line is printed in the totals, not among the charges.
     lines: lines

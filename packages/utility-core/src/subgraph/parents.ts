@@ -1,4 +1,5 @@
 import type { Scoped } from '../access';
+import type { chargeLines } from './resolvers/operations';
 import type { BillConsumptionRow, BillLineRow, BillRow, LedgerEntryRow, MeterRow, ReadingRow, UtilityTables } from '../tables';
 
 /*
@@ -19,3 +20,5 @@ export type BillMeterReadingParent = BillConsumptionRow & { serialNumber: string
 export type BillingRunRow = UtilityTables['billingRuns']['$inferSelect'];
 /** A zone as stored (text): GraphQL checks that it is a `MeterZone` when it serializes the answer. */
 export type ZoneConsumptionParent = { zone: string; value: string };
+/** A priced line as the API shows it, its zone the utility's (text, checked as for `ZoneConsumption`). */
+export type ChargeLineParent = ReturnType<typeof chargeLines>[number];

@@ -14,7 +14,6 @@ import { readingWindowStatus } from '../../suppliers';
 import { paymentKinds } from '../../ledger';
 import { messages } from '../../messages';
 import { billedConsumption } from '../../consumption';
-import type { MeterZone } from '../../meters';
 
 const maxHistoryMonths = 36;
 
@@ -107,11 +106,11 @@ export const accountResolvers: CabinetAccountResolvers = {
       const month = billedConsumption(
         own.map((row) => ({ zone: row.zone, consumption: new Big(row.correctedConsumption ?? row.consumption) })),
         lines.filter((line) => line.billId === bill.id).map((line) => ({ zone: line.zone, quantity: line.quantity === null ? null : new Big(line.quantity) })),
-        (zone) => unitOf(zone as MeterZone).uk,
+        (zone) => unitOf(zone).uk,
       );
       return {
         period: bill.period.slice(0, 7),
-        zones: month.zones.map(({ zone, value, unit }) => ({ zone: zone as MeterZone, value: formatQuantity(value), unit })),
+        zones: month.zones.map(({ zone, value, unit }) => ({ zone: zone, value: formatQuantity(value), unit })),
         total: month.total === null ? null : formatQuantity(month.total),
         estimated: own.some((row) => row.estimated && row.correctedConsumption === null),
         charged: money(bill.chargesMinor + bill.vatMinor, bill.currency),

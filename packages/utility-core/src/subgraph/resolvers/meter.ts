@@ -8,9 +8,10 @@ import type { MeterResolvers } from '../generated/resolvers-types';
 import { withScope, type Scoped } from '../../access';
 import type { MeterRow } from '../../tables';
 import { isVerificationOverdue, nextVerificationDue, sortByZone } from '../../meters';
+import { zoneOrderOf } from '../../billing/run';
 
 async function latestReadings(meter: Scoped<MeterRow>, context: UtilityContext) {
-  return withScope(sortByZone(await context.utility.latestReadingsByMeter.load(meter.id)), meter.scope);
+  return withScope(sortByZone(await context.utility.latestReadingsByMeter.load(meter.id), zoneOrderOf(context.services.rules)), meter.scope);
 }
 
 export const meterResolvers: MeterResolvers = {
