@@ -16,7 +16,15 @@ export interface Viewer {
   role: Role;
   /** The refresh-token family this access token was issued for. */
   sessionId: string;
-  /** For operators: the supplier whose staff they are. */
+  /**
+   * For operators: the suppliers whose staff they are, one row per utility the organisation
+   * supplies (Kamchatskenergo sells electricity and heat: a row in each utility subgraph).
+   */
+  supplierIds?: readonly string[] | undefined;
+  /**
+   * For operators: the supplier they act for here. The only one of `supplierIds`; in a utility
+   * subgraph, the one that is that utility's (see `staffOfThisUtility`).
+   */
   supplierId?: string | undefined;
   /** The login's confirmed email (logins cannot sign in before confirming one). */
   email?: string | undefined;
@@ -87,7 +95,7 @@ export async function signAccessToken(keys: TokenKeys, viewer: Viewer): Promise<
   return new SignJWT({
     role: viewer.role,
     sid: viewer.sessionId,
-    ...(viewer.supplierId ? { sup: viewer.supplierId } : {}),
+    ...(viewer.supplierIds?.length ? { sup: [...viewer.supplierIds] } : {}),
     ...(viewer.email ? { email: viewer.email } : {}),
     ...(viewer.clientId ? { client_id: viewer.clientId } : {}),
     ...(viewer.scopes ? { scope: viewer.scopes.join(' ') } : {}),
@@ -115,6 +123,13 @@ interface VerifiedToken {
   expiresAtMs: number;
 }
 
+/** The `sup` claim: the operator's suppliers (a single id in tokens signed before it became a list). */
+function supplierClaim(claim: unknown): readonly string[] | undefined {
+  if (typeof claim === 'string') return Object.freeze([claim]);
+  if (Array.isArray(claim) && claim.length > 0 && claim.every((id) => typeof id === 'string')) return Object.freeze([...(claim as string[])]);
+  return undefined;
+}
+
 async function verifyToken(keys: TokenKeys, token: string): Promise<VerifiedToken> {
   try {
     const { payload } = await jwtVerify(token, keys.publicKey, {
@@ -130,11 +145,13 @@ async function verifyToken(keys: TokenKeys, token: string): Promise<VerifiedToke
     if (payload.client_id !== undefined && role !== 'CUSTOMER') throw new AccessTokenError('invalid');
     // Every token we sign expires; one that does not is not ours.
     if (typeof payload.exp !== 'number') throw new AccessTokenError('invalid');
+    const supplierIds = supplierClaim(payload.sup);
     const viewer: Viewer = {
       userId: payload.sub,
       role: role as Role,
       sessionId: payload.sid,
-      supplierId: typeof payload.sup === 'string' ? payload.sup : undefined,
+      supplierIds,
+      supplierId: supplierIds?.length === 1 ? supplierIds[0] : undefined,
       email: typeof payload.email === 'string' ? payload.email : undefined,
       clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
       // A delegated token without a readable scope claim allows nothing, never everything.

@@ -39,21 +39,29 @@ export const demoOperators = {
     email: 'operator@kyiv-energo.kabinet.dev',
     password: 'kabinet-operator-2026',
     displayName: 'Оператор КЕП',
-    supplierId: demoSupplierId('electricity', 'kyiv-energo'),
+    supplierIds: [demoSupplierId('electricity', 'kyiv-energo')],
   },
   odesaEnergo: {
     id: stableId('operator:odesa-energo'),
     email: 'operator@odesa-energo.kabinet.dev',
     password: 'kabinet-operator-2026',
     displayName: 'Оператор ОЕК',
-    supplierId: demoSupplierId('electricity', 'odesa-energo'),
+    supplierIds: [demoSupplierId('electricity', 'odesa-energo')],
   },
   kharkivTeplo: {
     id: stableId('operator:kharkiv-teplo'),
     email: 'operator@kharkiv-teplo.kabinet.dev',
     password: 'kabinet-operator-2026',
     displayName: 'Оператор ХТМ',
-    supplierId: demoSupplierId('heat', 'kharkiv-teplo'),
+    supplierIds: [demoSupplierId('heat', 'kharkiv-teplo')],
+  },
+  /** Kamchatskenergo supplies electricity and heat: its staff serve both, a supplier row in each utility. */
+  kamchatkaEnergo: {
+    id: stableId('operator:kamchatka-energo'),
+    email: 'operator@kamchatka-energo.kabinet.dev',
+    password: 'kabinet-operator-2026',
+    displayName: 'Оператор КЭ',
+    supplierIds: [demoSupplierId('electricity', 'kamchatka-energo'), demoSupplierId('heat', 'kamchatka-energo')],
   },
 } as const;
 
@@ -63,6 +71,7 @@ export const demoLogins = [
   { ...demoOperators.kyivEnergo, description: 'operator of Київські енергетичні послуги' },
   { ...demoOperators.odesaEnergo, description: 'operator of Одеська енергозбутова компанія' },
   { ...demoOperators.kharkivTeplo, description: 'operator of Харківські теплові мережі (heating season, building meter)' },
+  { ...demoOperators.kamchatkaEnergo, description: 'operator of Камчатскэнерго, in both utilities (electricity and heat)' },
 ];
 
 

@@ -73,7 +73,7 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   resolvers: SubgraphResolvers;
   /** graphql-shield rules; anything not listed is denied. */
   permissions: IRules;
-  createContext(base: BaseContext): TContext;
+  createContext(base: BaseContext): TContext | Promise<TContext>;
   /** Extra HTTP routes mounted before `/graphql` (internal events, files): each does its own access checks. */
   routes?(app: Express): void;
   /** Releases what `create` opened (Redis connections, SMTP pools). */

@@ -39,7 +39,7 @@ describe('heat & hot water through the gateway', () => {
   let t: TestStack;
   let demo: string;
   const operatorOf = (supplierId: string) =>
-    signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierId, sessionId: randomUUID() });
+    signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierIds: [supplierId], sessionId: randomUUID() });
   const customer = () => signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'CUSTOMER', sessionId: randomUUID() });
   const accountId = async (supplierId: string, accountNumber: string) => {
     const [row] = await t.stack.database.db

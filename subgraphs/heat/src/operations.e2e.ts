@@ -24,7 +24,7 @@ const runsQuery = `query { heatBillingRuns { period } }`;
 describe('heat operations in January', () => {
   let t: TestStack;
   const operatorOf = (supplierId: string) =>
-    signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierId, sessionId: randomUUID() });
+    signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierIds: [supplierId], sessionId: randomUUID() });
 
   beforeAll(async () => {
     t = await startTestStack({ now: '2027-01-10T10:00:00Z' });

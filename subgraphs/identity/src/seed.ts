@@ -17,7 +17,7 @@ export const demoClients = (): ClientRegistration[] => [
 /** The demo logins, confirmed, the demo suppliers' operators and the registered apps; existing rows are left as they are. */
 export async function seedIdentityDemo(db: Database): Promise<void> {
   const logins = [
-    ...Object.values(demoUsers).map((user) => ({ ...user, role: 'CUSTOMER', supplierId: null })),
+    ...Object.values(demoUsers).map((user) => ({ ...user, role: 'CUSTOMER', supplierIds: [] })),
     ...Object.values(demoOperators).map((operator) => ({ ...operator, role: 'OPERATOR' })),
   ];
   // A password hash costs tens of milliseconds of CPU: only logins not there yet get one (a
@@ -34,7 +34,7 @@ export async function seedIdentityDemo(db: Database): Promise<void> {
         displayName: login.displayName,
         passwordHash: hashes[index]!,
         role: login.role,
-        supplierId: login.supplierId,
+        supplierIds: [...login.supplierIds],
         emailConfirmedAt: new Date(),
       })
       .onConflictDoNothing();

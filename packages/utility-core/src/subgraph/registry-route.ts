@@ -4,7 +4,7 @@ import type { Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
 import { DomainError } from '@kabinet/errors';
 import { formatMinor } from '@kabinet/money';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import express, { type Response, type Router } from 'express';
 import { readRegistry, RegistryFileError } from '../registry/file';
 import { importRegistry } from '../registry/import';
@@ -32,8 +32,9 @@ export function registryRouter(options: {
     try {
       const viewer = await viewerFromAuthorization(options.tokenKeys, req.get('authorization'), options.sessions);
       if (!viewer) return void refuse(res, 401, 'UNAUTHENTICATED', 'Log in as an operator of the supplier');
-      if (viewer.role !== 'OPERATOR' || !viewer.supplierId) return void refuse(res, 403, 'FORBIDDEN', 'Only a supplier’s operators upload its payment registries');
-      const [supplier] = await options.db.select().from(options.tables.suppliers).where(eq(options.tables.suppliers.id, viewer.supplierId));
+      if (viewer.role !== 'OPERATOR' || !viewer.supplierIds?.length) return void refuse(res, 403, 'FORBIDDEN', 'Only a supplier’s operators upload its payment registries');
+      // The operator's supplier in this utility (an organisation may supply several utilities).
+      const [supplier] = await options.db.select().from(options.tables.suppliers).where(inArray(options.tables.suppliers.id, [...viewer.supplierIds])).limit(1);
       if (!supplier) return void refuse(res, 403, 'FORBIDDEN', 'Your supplier is not served by this utility');
       const source = typeof req.query.source === 'string' ? findRegistrySource(req.query.source) : null;
       if (!source) {

@@ -66,10 +66,10 @@ export function cabinetKit(fixture: CabinetFixture) {
    * otherwise a token signed as identity signs an operator's (role OPERATOR, the supplier's id).
    */
   async function operatorLogin(supplierCode: string): Promise<{ userId: string; token: string }> {
-    const login = Object.values(demoOperators).find((candidate) => candidate.supplierId === supplierId(supplierCode));
+    const login = Object.values(demoOperators).find((candidate) => (candidate.supplierIds as readonly string[]).includes(supplierId(supplierCode)));
     if (login) return { userId: login.id, token: await loginAs(t.stack, login) };
     const userId = randomUUID();
-    return { userId, token: await signAccessToken(t.stack.stack.tokenKeys, { userId, role: 'OPERATOR', supplierId: supplierId(supplierCode), sessionId: randomUUID() }) };
+    return { userId, token: await signAccessToken(t.stack.stack.tokenKeys, { userId, role: 'OPERATOR', supplierIds: [supplierId(supplierCode)], sessionId: randomUUID() }) };
   }
   const operator = async (supplierCode: string) => (await operatorLogin(supplierCode)).token;
 

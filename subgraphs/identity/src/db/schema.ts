@@ -14,8 +14,11 @@ export const users = identitySchema.table(
     phone: text('phone'),
     passwordHash: text('password_hash').notNull(),
     role: text('role').notNull().default('CUSTOMER'),
-    /** Operators only: the supplier (an id in a utility subgraph) whose staff they are. */
-    supplierId: uuid('supplier_id'),
+    /**
+     * Operators only: the suppliers (ids in the utility subgraphs) whose staff they are, one per
+     * utility their organisation supplies.
+     */
+    supplierIds: uuid('supplier_ids').array().notNull().default(sql`'{}'::uuid[]`),
     emailConfirmedAt: timestamp('email_confirmed_at', { withTimezone: true }),
     /** A new address waiting for confirmation; `email` stays in use until then. */
     pendingEmail: text('pending_email'),

@@ -134,7 +134,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       userId: user.id,
       role: user.role as Viewer['role'],
       sessionId: familyId,
-      supplierId: user.supplierId ?? undefined,
+      supplierIds: user.supplierIds.length ? user.supplierIds : undefined,
       email: user.email,
     };
     return {
