@@ -105,3 +105,60 @@ describe('the web app in production: every cabinet page and the payment flow fro
     expect((await run('PayableAccounts')).me.electricityAccounts.map((account: Account) => account.id)).not.toContain(linked.id);
   });
 });
+
+describe('the web app in production: profile and security pages, and the pages a visitor uses without logging in', () => {
+  let t: TestStack;
+  const web = (name: string, variables: Record<string, unknown> = {}, token?: string) =>
+    persistedRequest(t.url, { id: manifestOperation('kabinet-web', name).id, operationName: name, variables, token, clientName: 'kabinet-web' });
+  const run = async (name: string, variables?: Record<string, unknown>, token?: string) => expectNoGraphQLErrors(await web(name, variables, token));
+  const login = async (who: { email: string; password: string }) => (await run('Login', { input: { email: who.email, password: who.password } })).login.accessToken as string;
+
+  beforeAll(async () => {
+    // 1 December, 10:00 in Kyiv: November's reading windows are open for electricity and heat.
+    t = await startTestStack({ now: '2026-12-01T08:00:00Z', env: { NODE_ENV: 'production', LIQPAY_PRIVATE_KEY: 'a-merchant-key-from-liqpay' } });
+  });
+  afterAll(() => t?.stop());
+
+  it('edits the profile, changes the password, lists and revokes apps, and deactivates the login', async () => {
+    const who = demoUsers.second;
+    const token = await login(who);
+    expect((await run('UpdateProfile', { input: { displayName: 'Сусід з 5-го', phone: '+380501234567' } }, token)).updateProfile.user).toMatchObject({ displayName: 'Сусід з 5-го', phone: '+380501234567' });
+    expect((await run('Profile', {}, token)).me.displayName).toBe('Сусід з 5-го');
+
+    const changed = (await run('ChangePassword', { input: { currentPassword: who.password, newPassword: 'a-new-long-passphrase-2026' } }, token)).changePassword;
+    const fresh = changed.accessToken as string;
+    expect((await run('AuthorizedApps', {}, fresh)).me.authorizedApps).toEqual([]);
+    expect((await web('RevokeAppAuthorization', { clientId: 'demo-bank' }, fresh)).errors?.[0]?.extensions?.code).toBe('APP_NOT_AUTHORIZED');
+
+    expect((await run('DeactivateAccount', { input: { password: 'a-new-long-passphrase-2026' } }, fresh)).deactivateAccount.ok).toBe(true);
+    expect((await web('Login', { input: { email: who.email, password: 'a-new-long-passphrase-2026' } })).errors?.[0]?.extensions?.code).toBe('ACCOUNT_DEACTIVATED');
+  });
+
+  it('quotes tariffs and takes a household\'s readings by account number, without a login', async () => {
+    const suppliers = await run('Suppliers');
+    const kyivEnergo = suppliers.electricitySuppliers.find((supplier: { name: string }) => /Київ/.test(supplier.name));
+    const kyivTeplo = suppliers.heatSuppliers.find((supplier: { name: string }) => /Київ/.test(supplier.name));
+    const electricityQuote = (await run('ElectricityTariffQuote', { input: { supplierId: kyivEnergo.id, consumption: [{ zone: 'SINGLE', value: '100' }] } })).electricityTariffQuote;
+    expect(electricityQuote.total.currency).toBe('UAH');
+    expect(Number(electricityQuote.total.amount)).toBeGreaterThan(0);
+    // 2 Gcal at Kyivteploenergo's 1654.18.
+    expect((await run('HeatTariffQuote', { input: { supplierId: kyivTeplo.id, consumption: [{ zone: 'HEAT', value: '2' }] } })).heatTariffQuote.total).toEqual({ amount: '3308.36', currency: 'UAH' });
+
+    // The household's meters and their last values, as its holder sees them.
+    const token = await login(demoUsers.demo);
+    const { me } = await run('PayableAccounts', {}, token);
+    for (const [name, field, account] of [
+      ['Electricity', 'electricityAccount', me.electricityAccounts.find((candidate: Account) => candidate.accountNumber === '10234567')],
+      ['Heat', 'heatAccount', me.heatAccounts.find((candidate: Account) => candidate.accountNumber === '260114400118700')],
+    ] as const) {
+      const { meters } = (await run(`${name}Account`, { id: account.id }, token))[field];
+      const meter = meters[0];
+      const readings = meter.latestReadings.map((reading: { zone: string; value: string }) => ({ meterSerialNumber: meter.serialNumber, zone: reading.zone, value: String(Number(reading.value) + 1) }));
+      const supplierId = (name === 'Electricity' ? kyivEnergo : kyivTeplo).id;
+      const input = { supplierId, accountNumber: account.accountNumber, check: 'HOLDER_SURNAME', checkValue: demoUsers.demo.surname, readings };
+      const accepted = (await run(`Submit${name}ReadingsAnonymously`, { input }))[`submit${name}ReadingsAnonymously`];
+      expect(accepted).toMatchObject({ period: '2026-11', acceptedReadings: readings.length });
+      expect(accepted.preliminaryCharge.total.currency).toBe('UAH');
+    }
+  });
+});
