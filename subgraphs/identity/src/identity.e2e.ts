@@ -267,7 +267,11 @@ describe('identity through the gateway', () => {
     const token = session.accessToken;
     const newEmail = uniqueEmail();
     expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '12' } } }), 'BAD_USER_INPUT');
-    expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: demoUsers.demo.email } } }), 'EMAIL_TAKEN');
+    // Another login's address: answered as any other, never confirmed; the owner gets a notice, no link.
+    const taken = expectNoGraphQLErrors(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: demoUsers.demo.email.toUpperCase() } } })).updateProfile.user;
+    expect(taken).toMatchObject({ email, pendingEmail: demoUsers.demo.email });
+    const notice = await t.mailbox.waitFor(demoUsers.demo.email, (mail) => /використати вашу адресу/.test(mail.subject));
+    expect(notice.text).not.toMatch(/confirm-email/);
     const updated = expectNoGraphQLErrors(
       await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '+380 50 123 45 67', displayName: 'Олена Нова', email: newEmail } } }),
     ).updateProfile.user;

@@ -28,6 +28,17 @@ export function registrationAttemptMail(to: string, displayName: string, login: 
   };
 }
 
+/** To the owner of an address another login asked to move to: nothing changes, and they are told so. */
+export function addressClaimMail(to: string, displayName: string): MailMessage {
+  return {
+    to,
+    subject: 'Kabinet: спроба використати вашу адресу',
+    text:
+      `${displayName}, хтось в іншому вході до Kabinet вказав вашу адресу ${to} як свою нову.\n\n` +
+      `Ваша адреса й далі належить вашому входу: іншому її не передано, і нічого робити не треба.\n`,
+  };
+}
+
 export function deactivationMail(to: string, displayName: string): MailMessage {
   return {
     to,

@@ -44,11 +44,6 @@ export const messages = {
     uk: 'Тим часом цю адресу пошти зайняв інший вхід',
     ru: 'Тем временем этот адрес почты занял другой вход',
   }),
-  emailTaken: (): Translations => ({
-    en: 'A login with this email already exists',
-    uk: 'Вхід із такою адресою пошти вже існує',
-    ru: 'Вход с таким адресом почты уже существует',
-  }),
   deactivated: (): Translations => ({ en: 'This login has been deactivated', uk: 'Цей вхід деактивовано', ru: 'Этот вход деактивирован' }),
   emailNotConfirmed: (): Translations => ({
     en: 'Confirm your email first: follow the link we sent you',

@@ -213,7 +213,11 @@ export type Mutation = {
   resetPassword: OperationResult;
   /** Ends every other session and every unused reset link, and returns a new session. Errors: INVALID_CREDENTIALS, WEAK_PASSWORD. */
   changePassword: AuthPayload;
-  /** Errors: EMAIL_TAKEN, BAD_USER_INPUT. */
+  /**
+   * A new email waits as `pendingEmail` until confirmed through a link mailed to it; an address another
+   * login has is answered alike (its owner is mailed a notice, and it never becomes this login's).
+   * Errors: BAD_USER_INPUT.
+   */
   updateProfile: UpdateProfilePayload;
   /** Deactivates this login: its accounts are released, its sessions and mailed links end, and a confirmation is mailed to it. Errors: INVALID_CREDENTIALS. */
   deactivateAccount: OperationResult;

@@ -8,7 +8,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
 import { messages } from '../messages';
 import { authorizedApps, endGrants } from '../oauth/grants';
-import { confirmationMail, deactivationMail, passwordResetMail, registrationAttemptMail } from '../mails';
+import { addressClaimMail, confirmationMail, deactivationMail, passwordResetMail, registrationAttemptMail } from '../mails';
 import { assertStrongPassword, decoyHash, hashPassword, passwordMatches } from '../passwords';
 import type { RateLimits } from '../rate-limits';
 import { emailPattern, hashSecretToken, newSecretToken, normalizeEmail } from '../secrets';
@@ -325,19 +325,19 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       }
       const newEmail = input.email != null ? validEmail(input.email) : null;
       const emailChanges = newEmail !== null && newEmail !== user.email;
-      if (emailChanges) {
-        const owner = await userByEmail(newEmail);
-        if (owner) throw new DomainError('EMAIL_TAKEN', messages.emailTaken(), { field: 'email' });
-        changes.pendingEmail = newEmail;
-      }
+      // An address another login has answers as any other (so that the answer never tells whether
+      // an address is registered): it waits as pending, but only its owner hears of it, by a notice.
+      const owner = emailChanges ? await userByEmail(newEmail) : undefined;
+      if (emailChanges) changes.pendingEmail = newEmail;
       const { updated, token } = await db.transaction(async (tx) => {
         const [updated] = Object.keys(changes).length
           ? await tx.update(users).set(changes).where(eq(users.id, user.id)).returning()
           : [user];
-        const token = emailChanges ? await createEmailToken(tx, user.id, 'confirm_email', newEmail, confirmationTtlMs) : null;
+        const token = emailChanges && !owner ? await createEmailToken(tx, user.id, 'confirm_email', newEmail, confirmationTtlMs) : null;
         return { updated: updated!, token };
       });
       if (token) await mailer.send(confirmationMail(newEmail!, updated.displayName, link('/confirm-email', token)));
+      if (owner) await mailer.send(addressClaimMail(newEmail!, owner.displayName));
       return updated;
     },
 
