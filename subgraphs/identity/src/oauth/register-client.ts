@@ -1,3 +1,4 @@
+import { registeredClients } from '@kabinet/clients';
 import { loadConfigOrExit } from '@kabinet/config';
 import { migrationsOf, openConfiguredDatabase } from '@kabinet/subgraph';
 import { identityModule } from '../index';
@@ -6,7 +7,8 @@ import { parseRegistration, usage } from './registration-args';
 
 // `corepack pnpm --filter @kabinet/identity client:register -- --id … --name … --scope … --redirect-uri …`
 async function main() {
-  const parsed = parseRegistration(process.argv.slice(2).filter((arg) => arg !== '--'));
+  const ownApps = registeredClients().filter((client) => client.kind === 'first-party').map((client) => client.name);
+  const parsed = parseRegistration(process.argv.slice(2).filter((arg) => arg !== '--'), ownApps);
   if ('problem' in parsed) {
     console.error(`${parsed.problem}\n\n${usage}`);
     process.exit(2);

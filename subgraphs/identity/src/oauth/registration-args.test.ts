@@ -21,4 +21,9 @@ describe('client:register arguments', () => {
     const parsed = parseRegistration(argv);
     expect('problem' in parsed && parsed.problem).toMatch(problem);
   });
+
+  it('refuses the name of one of Kabinet\'s own apps', () => {
+    const parsed = parseRegistration(['--id', 'kabinet-web', '--name', 'Not us', '--scope', 'accounts:read', '--redirect-uri', 'https://evil.example/cb'], ['kabinet-web', 'kabinet-mobile']);
+    expect('problem' in parsed && parsed.problem).toMatch(/kabinet-web is one of Kabinet's own apps/);
+  });
 });

@@ -12,8 +12,12 @@ of the one with that id). Scopes: ${scopes.join(', ')}. Redirect URIs: https, ht
 (127.0.0.1, [::1], localhost), or a private-use scheme in reverse-domain form
 (com.example.app:/callback). Apps are public clients: PKCE, no secret.`;
 
-/** The registration the command line asks for, or why it cannot be made. */
-export function parseRegistration(argv: string[]): { registration: ClientRegistration } | { problem: string } {
+/**
+ * The registration the command line asks for, or why it cannot be made. `ownApps`: the names of
+ * Kabinet's own apps (first-party in schema/clients.json), which no partner may take: the gateway
+ * would take a delegated token of that name for one of ours, free of a partner's safelist.
+ */
+export function parseRegistration(argv: string[], ownApps: readonly string[] = []): { registration: ClientRegistration } | { problem: string } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -38,6 +42,7 @@ export function parseRegistration(argv: string[]): { registration: ClientRegistr
     scopes: [...new Set(requested.filter(isScope))],
     redirectUris: values['redirect-uri'],
   };
+  if (ownApps.includes(registration.clientId)) return { problem: `client id: ${registration.clientId} is one of Kabinet's own apps` };
   const problem = registrationProblem(registration);
   return problem ? { problem } : { registration };
 }
