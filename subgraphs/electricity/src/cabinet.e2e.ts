@@ -2,6 +2,7 @@ import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
   describeCabinetBilling,
+  describeCabinetBillingChain,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
@@ -22,3 +23,4 @@ describeCabinetBills(electricityCabinet);
 describeCabinetAppeals(electricityCabinet);
 describeCabinetAuthorization(electricityCabinet);
 describeCabinetBilling(electricityCabinet);
+describeCabinetBillingChain(electricityCabinet);

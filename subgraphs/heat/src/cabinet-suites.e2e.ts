@@ -2,6 +2,7 @@ import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
   describeCabinetBilling,
+  describeCabinetBillingChain,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
@@ -22,3 +23,4 @@ describeCabinetBills(heatCabinet);
 describeCabinetAppeals(heatCabinet);
 describeCabinetAuthorization(heatCabinet);
 describeCabinetBilling(heatCabinet);
+describeCabinetBillingChain(heatCabinet);

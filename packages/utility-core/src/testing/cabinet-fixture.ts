@@ -125,6 +125,37 @@ export interface BillingFixture {
   };
 }
 
+/** A bill line in full, as `Bill.lines` prints it. */
+export interface ExpectedBillLine {
+  kind: 'CHARGE' | 'CORRECTION' | 'VAT';
+  description: string;
+  zone: string | null;
+  quantity: string | null;
+  unitPrice: string | null;
+  amount: ExpectedMoney;
+  correctedPeriod: string | null;
+}
+
+/**
+ * The billing chain suite's story (cabinet-billing-chain.ts) at the holder's supplier, month after
+ * month: the holder reads every zone in the open window and is billed from it, `unheldWithMeter`
+ * (linked by a fresh customer) sends nothing and is billed on an estimate, then reads the next
+ * month, which corrects the estimate; the holder, silent then, is estimated from its last three
+ * months as they turned out. Its inputs; the amounts come from `charge`.
+ */
+export interface BillingChainFixture {
+  /** What each zone of the holder's meters measured in the open window's month. */
+  holderUse: Record<string, string>;
+  /** How a bill describes the charge of each metered zone (one tariff all month). */
+  lineDescriptions: Record<string, string>;
+  /** What `unheldWithMeter`'s meter measured from the demo's last reading to the end of the month after the open window's. */
+  otherTwoMonthsUse: string;
+  /** What each of `unheldWithMeter`'s demo bills charged, oldest first. */
+  otherDemoCharges: number[];
+  /** What each month of the story charges `unheldWithMeter` besides its meter, in full (`billing.unmetered`). */
+  otherUnmetered: ExpectedBillLine[];
+}
+
 /** What the meter rules suite (cabinet-meter-rules.ts) expects, worked out from the demo data and tariffs. */
 export interface MeterRulesFixture {
   /**
@@ -194,6 +225,7 @@ export interface CabinetFixture {
   };
 
   billing: BillingFixture;
+  chain: BillingChainFixture;
   meterRules: MeterRulesFixture;
 }
 

@@ -173,6 +173,16 @@ export const electricityCabinet: CabinetFixture = {
       },
     },
   },
+  // 10234567 reads 230 kWh by day and 100 by night in November; 10987654 sends nothing (estimated at 180), then reads
+  // 410 kWh since October in December's window: 201.639 for November (30 of 61 days), 208.361 for December.
+  chain: {
+    holderUse: { DAY: '230', NIGHT: '100' },
+    lineDescriptions: { SINGLE: 'Електроенергія', DAY: 'Електроенергія, зона «День»', NIGHT: 'Електроенергія, зона «Ніч»' },
+    otherTwoMonthsUse: '410',
+    // July to October, 180 kWh each.
+    otherDemoCharges: Array.from({ length: 4 }, () => minorOf(electricityCharge({ supplier: 'kyiv-energo', number: '10987654' }, { SINGLE: '180' }).total)),
+    otherUnmetered: [],
+  },
   meterRules: {
     // A Lviv account (4.32 a kWh): 999950 → 999999.999 → 0 → 120, 170 kWh = 734.40.
     rollover: { supplier: 'lviv-energo', number: '99-999001', zone: 'SINGLE', previous: '999950', lower: '500000', next: '120', consumption: '170', unitPrice: '4.32', total: '734.40' },
