@@ -21,7 +21,7 @@ type Bill = Record<string, any>;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /** Each bill's statement adds up, its printed lines add up to it, and it opens with what the bill before it asked for. */
-function expectStatementsChain(bills: Bill[]) {
+export function expectStatementsChain(bills: Bill[]) {
   const oldestFirst = [...bills].sort((a, b) => (a.period < b.period ? -1 : 1));
   let previousDue = 0;
   const linesOf = (bill: Bill, kind: string) => sum(bill.lines.filter((line: any) => line.kind === kind).map((line: any) => minorOf(line.amount)));
