@@ -8,6 +8,7 @@ import {
   describeCabinetLinking,
   describeCabinetMeterReplacement,
   describeCabinetMeterRules,
+  describeCabinetQuote,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { electricityCabinet } from './testing/e2e';
@@ -24,3 +25,4 @@ describeCabinetAppeals(electricityCabinet);
 describeCabinetAuthorization(electricityCabinet);
 describeCabinetBilling(electricityCabinet);
 describeCabinetBillingChain(electricityCabinet);
+describeCabinetQuote(electricityCabinet);

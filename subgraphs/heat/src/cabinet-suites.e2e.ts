@@ -8,6 +8,7 @@ import {
   describeCabinetLinking,
   describeCabinetMeterReplacement,
   describeCabinetMeterRules,
+  describeCabinetQuote,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { heatCabinet } from './testing/e2e';
@@ -24,3 +25,4 @@ describeCabinetAppeals(heatCabinet);
 describeCabinetAuthorization(heatCabinet);
 describeCabinetBilling(heatCabinet);
 describeCabinetBillingChain(heatCabinet);
+describeCabinetQuote(heatCabinet);

@@ -110,7 +110,7 @@ export function describeCabinetBillingChain(fixture: CabinetFixture): void {
   /** A metered line of `unheldWithMeter` as its bill prints it. */
   const otherLine = (quantity: string): ExpectedBillLine => {
     const [line] = chargeOfOther(quantity).lines as [ExpectedLine];
-    return { kind: 'CHARGE', description: chain.lineDescriptions[other.zone]!, zone: other.zone, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, correctedPeriod: null };
+    return { kind: 'CHARGE', description: fixture.lineDescriptions[other.zone]!, zone: other.zone, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, correctedPeriod: null };
   };
   const unmeteredMinor = sum(chain.otherUnmetered.map((line) => minorOf(line.amount)));
   /** A charge's lines before VAT, as a statement's `charges`. */
@@ -280,7 +280,7 @@ export function describeCabinetBillingChain(fixture: CabinetFixture): void {
     it(`bills the holder's ${m1} from its readings: lines, meter readings, the opening balance and the payments since the last bill`, async () => {
       const { bill, balance } = await account(ids.holder, m1, demoToken);
       expect(bill.lines).toEqual([
-        ...holderCharge.lines.map((line) => ({ kind: 'CHARGE', description: chain.lineDescriptions[line.zone!], ...line, correctedPeriod: null })),
+        ...holderCharge.lines.map((line) => ({ kind: 'CHARGE', description: fixture.lineDescriptions[line.zone!], ...line, correctedPeriod: null })),
         ...(holderCharge.vat ? [expect.objectContaining({ kind: 'VAT', amount: holderCharge.vat })] : []),
       ]);
       expect(bill.meterReadings).toEqual(
@@ -413,7 +413,7 @@ export function describeCabinetBillingChain(fixture: CabinetFixture): void {
       const charge = fixture.charge(fixture.holder, Object.fromEntries(estimates.map((entry) => [entry.zone, entry.estimate])));
       expect(bill.estimated).toBe(true);
       expect(bill.lines).toEqual([
-        ...charge.lines.map((line) => ({ kind: 'CHARGE', description: chain.lineDescriptions[line.zone!], ...line, correctedPeriod: null })),
+        ...charge.lines.map((line) => ({ kind: 'CHARGE', description: fixture.lineDescriptions[line.zone!], ...line, correctedPeriod: null })),
         ...(charge.vat ? [expect.objectContaining({ kind: 'VAT', amount: charge.vat })] : []),
       ]);
       expect(bill.meterReadings).toEqual(

@@ -146,8 +146,6 @@ export interface ExpectedBillLine {
 export interface BillingChainFixture {
   /** What each zone of the holder's meters measured in the open window's month. */
   holderUse: Record<string, string>;
-  /** How a bill describes the charge of each metered zone (one tariff all month). */
-  lineDescriptions: Record<string, string>;
   /** What `unheldWithMeter`'s meter measured from the demo's last reading to the end of the month after the open window's. */
   otherTwoMonthsUse: string;
   /** What each of `unheldWithMeter`'s demo bills charged, oldest first. */
@@ -213,8 +211,14 @@ export interface CabinetFixture {
   charge(account: AccountRef, consumption: Record<string, string>): ExpectedCharge;
   /** The printed unit of each zone the holder's bills have (`consumptionHistory` adds zones of one unit only). */
   units: Record<string, string>;
-  /** The public tariff calculator: a consumption at the holder's supplier and its total. */
-  quote: { consumption: { zone: string; value: string }[]; total: ExpectedMoney };
+  /** How a bill and the tariff calculator describe the charge of each metered zone (one tariff all month). */
+  lineDescriptions: Record<string, string>;
+  /**
+   * The public tariff calculator at the holder's supplier (which charges no monthly fee): a
+   * consumption and its total, the first day of the tariff in force at `windowOpen`, and zone sets
+   * no household of the utility has (besides none and a zone twice, which every utility refuses).
+   */
+  quote: { consumption: { zone: string; value: string }[]; total: ExpectedMoney; validFrom: string; invalidZoneSets: string[][] };
 
   /** The holder's demo bills, oldest first, and the months its supplier bills next (on estimates when nobody submits). */
   ledger: {

@@ -269,3 +269,4 @@ export { describeCabinetAppeals } from './cabinet-appeals';
 export { describeCabinetAuthorization } from './cabinet-authorization';
 export { describeCabinetMeterReplacement } from './cabinet-meters';
 export { describeCabinetMeterRules } from './cabinet-meter-rules';
+export { describeCabinetQuote } from './cabinet-quote';

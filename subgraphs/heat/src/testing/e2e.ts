@@ -134,7 +134,14 @@ export const heatCabinet: CabinetFixture = {
   charge: heatCharge,
   units: { HEAT: 'Гкал', HOT_WATER: 'м³' },
   // 2 Gcal × 1654.18.
-  quote: { consumption: [{ zone: 'HEAT', value: '2' }], total: { amount: new Big('2').times('1654.18').toFixed(2), currency: 'UAH' } },
+  lineDescriptions: { HEAT: 'Опалення за лічильником', HOT_WATER: 'Гаряча вода за лічильником' },
+  quote: {
+    consumption: [{ zone: 'HEAT', value: '2' }],
+    total: { amount: new Big('2').times('1654.18').toFixed(2), currency: 'UAH' },
+    validFrom: '2024-01-01',
+    // A household heats and takes hot water: electricity's zones are none of its.
+    invalidZoneSets: [['SINGLE'], ['DAY', 'NIGHT'], ['HEAT', 'SINGLE'], ['HOT_WATER', 'PEAK']],
+  },
   ledger: {
     bills: holderBills,
     runs: [
@@ -188,7 +195,6 @@ export const heatCabinet: CabinetFixture = {
   // then reads 6.4 m³ since October in December's window: 3.148 for November (30 of 61 days), 3.252 for December.
   chain: {
     holderUse: { HEAT: '1.9', HOT_WATER: '4.1' },
-    lineDescriptions: { HEAT: 'Опалення за лічильником', HOT_WATER: 'Гаряча вода за лічильником' },
     otherTwoMonthsUse: '6.4',
     otherDemoCharges: bondarDemoCharges,
     otherUnmetered: [normHeating],
