@@ -2,11 +2,13 @@ import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
   describeCabinetBilling,
+  describeCabinetBillingChain,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
   describeCabinetMeterReplacement,
   describeCabinetMeterRules,
+  describeCabinetQuote,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { electricityCabinet } from './testing/e2e';
@@ -22,3 +24,5 @@ describeCabinetBills(electricityCabinet);
 describeCabinetAppeals(electricityCabinet);
 describeCabinetAuthorization(electricityCabinet);
 describeCabinetBilling(electricityCabinet);
+describeCabinetBillingChain(electricityCabinet);
+describeCabinetQuote(electricityCabinet);

@@ -2,11 +2,13 @@ import {
   describeCabinetAppeals,
   describeCabinetAuthorization,
   describeCabinetBilling,
+  describeCabinetBillingChain,
   describeCabinetBills,
   describeCabinetLedger,
   describeCabinetLinking,
   describeCabinetMeterReplacement,
   describeCabinetMeterRules,
+  describeCabinetQuote,
   describeCabinetReadings,
 } from '@kabinet/utility-core/testing';
 import { heatCabinet } from './testing/e2e';
@@ -22,3 +24,5 @@ describeCabinetBills(heatCabinet);
 describeCabinetAppeals(heatCabinet);
 describeCabinetAuthorization(heatCabinet);
 describeCabinetBilling(heatCabinet);
+describeCabinetBillingChain(heatCabinet);
+describeCabinetQuote(heatCabinet);

@@ -69,11 +69,6 @@ describe('heat operations in January', () => {
       expect(business.vat).toEqual({ amount: (vatMinor / 100).toFixed(2) });
       expect(business.total.amount).toBe(((293873 + vatMinor) / 100).toFixed(2));
     });
-
-    it('refuses a zone given twice', async () => {
-      const twice = [{ zone: 'HEAT', value: '1.5' }, { zone: 'HEAT', value: '2' }];
-      expectErrorCode(await t.gql(quote, { variables: { input: { supplierId: poltava, consumption: twice } } }), 'INVALID_CONSUMPTION');
-    });
   });
 
   describe('consumption history', () => {

@@ -125,6 +125,35 @@ export interface BillingFixture {
   };
 }
 
+/** A bill line in full, as `Bill.lines` prints it. */
+export interface ExpectedBillLine {
+  kind: 'CHARGE' | 'CORRECTION' | 'VAT';
+  description: string;
+  zone: string | null;
+  quantity: string | null;
+  unitPrice: string | null;
+  amount: ExpectedMoney;
+  correctedPeriod: string | null;
+}
+
+/**
+ * The billing chain suite's story (cabinet-billing-chain.ts) at the holder's supplier, month after
+ * month: the holder reads every zone in the open window and is billed from it, `unheldWithMeter`
+ * (linked by a fresh customer) sends nothing and is billed on an estimate, then reads the next
+ * month, which corrects the estimate; the holder, silent then, is estimated from its last three
+ * months as they turned out. Its inputs; the amounts come from `charge`.
+ */
+export interface BillingChainFixture {
+  /** What each zone of the holder's meters measured in the open window's month. */
+  holderUse: Record<string, string>;
+  /** What `unheldWithMeter`'s meter measured from the demo's last reading to the end of the month after the open window's. */
+  otherTwoMonthsUse: string;
+  /** What each of `unheldWithMeter`'s demo bills charged, oldest first. */
+  otherDemoCharges: number[];
+  /** What each month of the story charges `unheldWithMeter` besides its meter, in full (`billing.unmetered`). */
+  otherUnmetered: ExpectedBillLine[];
+}
+
 /** What the meter rules suite (cabinet-meter-rules.ts) expects, worked out from the demo data and tariffs. */
 export interface MeterRulesFixture {
   /**
@@ -182,8 +211,14 @@ export interface CabinetFixture {
   charge(account: AccountRef, consumption: Record<string, string>): ExpectedCharge;
   /** The printed unit of each zone the holder's bills have (`consumptionHistory` adds zones of one unit only). */
   units: Record<string, string>;
-  /** The public tariff calculator: a consumption at the holder's supplier and its total. */
-  quote: { consumption: { zone: string; value: string }[]; total: ExpectedMoney };
+  /** How a bill and the tariff calculator describe the charge of each metered zone (one tariff all month). */
+  lineDescriptions: Record<string, string>;
+  /**
+   * The public tariff calculator at the holder's supplier (which charges no monthly fee): a
+   * consumption and its total, the first day of the tariff in force at `windowOpen`, and zone sets
+   * no household of the utility has (besides none and a zone twice, which every utility refuses).
+   */
+  quote: { consumption: { zone: string; value: string }[]; total: ExpectedMoney; validFrom: string; invalidZoneSets: string[][] };
 
   /** The holder's demo bills, oldest first, and the months its supplier bills next (on estimates when nobody submits). */
   ledger: {
@@ -194,6 +229,7 @@ export interface CabinetFixture {
   };
 
   billing: BillingFixture;
+  chain: BillingChainFixture;
   meterRules: MeterRulesFixture;
 }
 

@@ -119,7 +119,24 @@ export const electricityCabinet: CabinetFixture = {
   windowClosed: { at: '2026-12-10T10:00:00Z', next: { period: '2026-12', opensOn: '2027-01-01', closesOn: '2027-01-05' } },
   charge: electricityCharge,
   units: { SINGLE: kwh.uk, DAY: kwh.uk, NIGHT: kwh.uk, HALF_PEAK: kwh.uk, PEAK: kwh.uk },
-  quote: { consumption: [{ zone: 'SINGLE', value: '100' }], total: { amount: '432.00', currency: 'UAH' } },
+  lineDescriptions: { SINGLE: 'Електроенергія', DAY: 'Електроенергія, зона «День»', NIGHT: 'Електроенергія, зона «Ніч»' },
+  quote: {
+    consumption: [{ zone: 'SINGLE', value: '100' }],
+    total: { amount: '432.00', currency: 'UAH' },
+    validFrom: '2024-06-01',
+    // A meter reads one zone, day and night, or night, half-peak and peak; heat's zones are not electricity's.
+    invalidZoneSets: [
+      ['DAY'],
+      ['NIGHT'],
+      ['SINGLE', 'DAY'],
+      ['DAY', 'PEAK'],
+      ['NIGHT', 'HALF_PEAK'],
+      ['DAY', 'NIGHT', 'PEAK'],
+      ['NIGHT', 'HALF_PEAK', 'PEAK', 'DAY'],
+      ['HEAT'],
+      ['HOT_WATER'],
+    ],
+  },
   ledger: {
     // 214 kWh by day and 96 by night a month; September had no reading: billed 214 / 96 on an estimate,
     // then October's reading (428 / 192 since August) spread by days: 210.492 / 94.426 in September, 217.508 / 97.574 in October.
@@ -172,6 +189,15 @@ export const electricityCabinet: CabinetFixture = {
         decemberDueMinor: 6 * lineMinor('180', '4.32'),
       },
     },
+  },
+  // 10234567 reads 230 kWh by day and 100 by night in November; 10987654 sends nothing (estimated at 180), then reads
+  // 410 kWh since October in December's window: 201.639 for November (30 of 61 days), 208.361 for December.
+  chain: {
+    holderUse: { DAY: '230', NIGHT: '100' },
+    otherTwoMonthsUse: '410',
+    // July to October, 180 kWh each.
+    otherDemoCharges: Array.from({ length: 4 }, () => minorOf(electricityCharge({ supplier: 'kyiv-energo', number: '10987654' }, { SINGLE: '180' }).total)),
+    otherUnmetered: [],
   },
   meterRules: {
     // A Lviv account (4.32 a kWh): 999950 → 999999.999 → 0 → 120, 170 kWh = 734.40.

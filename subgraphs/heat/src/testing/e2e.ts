@@ -1,5 +1,17 @@
 import { Big } from '@kabinet/money';
-import { addMonths, chargeOf, lineMinor, meteredLine, minorOf, printedAmount, type AccountRef, type CabinetFixture, type DemoBill, type ExpectedCharge } from '@kabinet/utility-core/testing';
+import {
+  addMonths,
+  chargeOf,
+  lineMinor,
+  meteredLine,
+  minorOf,
+  printedAmount,
+  type AccountRef,
+  type CabinetFixture,
+  type DemoBill,
+  type ExpectedBillLine,
+  type ExpectedCharge,
+} from '@kabinet/utility-core/testing';
 import * as tables from '../db/schema';
 import { demoSuppliers } from '../demo';
 
@@ -37,18 +49,37 @@ function kyivTeplo(zone: 'HEAT' | 'HOT_WATER', quantity: string): string {
 }
 
 /**
- * What 260114400203000's December bill asks: its bills February to December (hot water 2.9 m³ a
- * month at 99.11; heating by the norm, 48.30 m² × 0.0185 Gcal/m², in the season's days only: all of
- * February, March, November and December, 10 of April's 30 days, 16 of October's 31) less the 456.78
- * the suite posts to prove the last payment when it links the account.
+ * 260114400203000 heats by the norm, 48.30 m² × 0.0185 Gcal/m² a month of heating at Kyiv's price per
+ * Gcal: a whole month in season is 0.894 Gcal (0.89355), a line of each of its bills from November on.
  */
-const neighbourDecemberDue = (() => {
+const normHeating: ExpectedBillLine = {
+  kind: 'CHARGE',
+  description: 'Опалення за нормою, 48,30 м² × 0,0185 Гкал/м²',
+  zone: 'HEAT',
+  quantity: '0.894',
+  unitPrice: '1654.18',
+  amount: { amount: kyivTeplo('HEAT', '0.894'), currency: 'UAH' },
+  correctedPeriod: null,
+};
+
+/**
+ * What 260114400203000's demo bills charged, February to October: hot water 2.9 m³ a month at 99.11,
+ * and heating by the norm in the season's days only: all of February and March, 10 of April's 30
+ * days (0.29785 Gcal), 16 of October's 31 (0.46119 Gcal).
+ */
+const bondarDemoCharges = (() => {
   const hotWater = lineMinor('2.9', '99.11');
   const heating = (gcal: string) => lineMinor(gcal, '1654.18');
-  const full = heating('0.894'); // 0.89355
-  const months = [full, full, heating('0.298'), 0, 0, 0, 0, 0, heating('0.461'), full, full]; // February to December; April 0.29785, October 0.46119
-  return months.reduce((sum, month) => sum + month + hotWater, 0) - 45_678;
+  return [heating('0.894'), heating('0.894'), heating('0.298'), 0, 0, 0, 0, 0, heating('0.461')].map((month) => month + hotWater);
 })();
+
+/**
+ * What 260114400203000's December bill asks: its demo bills, November and December estimated at a
+ * month's use and heated by the norm all month, less the 456.78 the suite posts to prove the last
+ * payment when it links the account.
+ */
+const neighbourDecemberDue =
+  bondarDemoCharges.reduce((sum, month) => sum + month, 0) + 2 * (lineMinor('2.9', '99.11') + minorOf(normHeating.amount)) - 45_678;
 
 const holder = { supplier: 'kyiv-teplo', number: '260114400118700' };
 /** A month touching the heating season (16 October to 10 April): its metered heat is charged. */
@@ -103,7 +134,14 @@ export const heatCabinet: CabinetFixture = {
   charge: heatCharge,
   units: { HEAT: 'Гкал', HOT_WATER: 'м³' },
   // 2 Gcal × 1654.18.
-  quote: { consumption: [{ zone: 'HEAT', value: '2' }], total: { amount: new Big('2').times('1654.18').toFixed(2), currency: 'UAH' } },
+  lineDescriptions: { HEAT: 'Опалення за лічильником', HOT_WATER: 'Гаряча вода за лічильником' },
+  quote: {
+    consumption: [{ zone: 'HEAT', value: '2' }],
+    total: { amount: new Big('2').times('1654.18').toFixed(2), currency: 'UAH' },
+    validFrom: '2024-01-01',
+    // A household heats and takes hot water: electricity's zones are none of its.
+    invalidZoneSets: [['SINGLE'], ['DAY', 'NIGHT'], ['HEAT', 'SINGLE'], ['HOT_WATER', 'PEAK']],
+  },
   ledger: {
     bills: holderBills,
     runs: [
@@ -119,7 +157,7 @@ export const heatCabinet: CabinetFixture = {
     readAt: (period) => `${addMonths(period, 1)}-01T08:00:00Z`,
     zoneLabels: { HOT_WATER: 'Гаряча вода' },
     // 260114400203000 heats by the norm, every month of November to February in season: 48.30 m² × 0.0185 Gcal/m² = 0.894 Gcal at 1654.18.
-    unmetered: [['CHARGE', '0.894', kyivTeplo('HEAT', '0.894')]],
+    unmetered: [['CHARGE', normHeating.quantity, normHeating.amount.amount]],
     // Its hot-water meter: 70.2 m³ at October's end, 2.9 a month. 4 m³ in November at 99.11. December estimated at
     // (2.9 + 2.9 + 4) / 3 = 3.267; January's 7 since November split over December and January (31 days each): 3.5 each.
     inOrder: { november: '4', novemberLine: ['CHARGE', '4', kyivTeplo('HOT_WATER', '4')], decemberEstimate: '3.267', january: '7', januaryShare: '3.5', januaryPrinted: '3.733', decemberCorrection: '0.233' },
@@ -152,6 +190,14 @@ export const heatCabinet: CabinetFixture = {
         decemberDueMinor: neighbourDecemberDue,
       },
     },
+  },
+  // The holder reads 1.9 Gcal and 4.1 m³ in November; 260114400203000 sends nothing (hot water estimated at 2.9 m³),
+  // then reads 6.4 m³ since October in December's window: 3.148 for November (30 of 61 days), 3.252 for December.
+  chain: {
+    holderUse: { HEAT: '1.9', HOT_WATER: '4.1' },
+    otherTwoMonthsUse: '6.4',
+    otherDemoCharges: bondarDemoCharges,
+    otherUnmetered: [normHeating],
   },
   meterRules: {
     // A Poltava hot-water meter: 999999.5 → 999999.999 → 0 → 1.2, 1.7 m³ at 95.20 = 161.84.
