@@ -57,6 +57,12 @@ export interface SupplierPricing {
    * the month is billed on half the data.
    */
   assertReady?(period: Period, accountIds: readonly string[]): void;
+  /**
+   * Records, in the batch's transaction and a fixed number of statements, what the utility's own
+   * sources need to know of the bills just issued for `period` (heat: the metered Gcal each
+   * building share was worked out with, for the month and for the months its revisions corrected).
+   */
+  recordIssued?(tx: Transaction, period: Period, bills: { billId: string; account: AccountRow }[]): Promise<void>;
   /** The tariff calculator's net lines: a month's consumption under the tariffs in effect on `today`. */
   quote(input: TariffQuoteRequest, today: LocalDate): { validFrom: LocalDate; lines: PricedLine[] };
 }
