@@ -45,7 +45,7 @@ async function heatPricing(executor: Database | Transaction, supplier: SupplierR
         lines: (period, consumption) => checked(() => source.lines(period, consumption)),
         ...(source.revisions ? { revisions: (period: string) => checked(() => source.revisions!(period)) } : {}),
       })),
-    estimateWithoutHistory: (account, zone, period) => checked(() => normEstimate(data, account, zone, period)),
+    estimateWithoutHistory: (account, zone, period, meter) => checked(() => normEstimate(data, account, zone, period, meter)),
     assertCovers: (period, kinds) => {
       for (const kind of kinds) checked(() => tariffSegments(period, data.tariffs.get(kind) ?? []));
     },

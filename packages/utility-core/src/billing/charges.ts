@@ -166,7 +166,7 @@ export function accountCharges(
   const isClosing = (reading: { meterId: string; zone: string }) =>
     closing.some((override) => override.meterId === reading.meterId && override.zone === reading.zone);
   const readings = closing.length ? [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing] : history.readings;
-  const full = accountBasis(period, history.meters, readings, history.billed, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
+  const full = accountBasis(period, history.meters, readings, history.billed, (meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period, meter) ?? null);
   // The preliminary charge covers only the zones just entered; a billing run covers every meter.
   const basis = onlyClosing
     ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }

@@ -368,4 +368,19 @@ describe('estimates without history', () => {
     expect(normEstimate(pricing, account, 'HOT_WATER', '2026-10')?.toFixed(3)).toBe('9.600');
     expect(normEstimate(pricing, { id: 'unknown', kind: 'RESIDENTIAL' }, 'HEAT', '2026-10')).toBeNull();
   });
+
+  it('take the norm for the days of the month the meter served, heating only on those in season', () => {
+    const pricing = data({ premises: new Map([['a', premises('a', { heating: 'METER', hotWater: 'METER', occupants: 3 })]]) });
+    const estimate = (zone: 'HEAT' | 'HOT_WATER', period: string, installedOn: string, removedOn: string | null = null) =>
+      normEstimate(pricing, { id: 'a', kind: 'RESIDENTIAL' }, zone, period, { installedOn, removedOn })?.toFixed(3);
+    // Installed on 28 October: 4 days of 31, all heated. 62.5 m² × 0.0185 Gcal/m² × 4/31 = 0.149193… → 0.149 Gcal;
+    // 3 occupants × 3.2 m³ × 4/31 = 1.238709… → 1.239 m³.
+    expect([estimate('HEAT', '2026-10', '2026-10-28'), estimate('HOT_WATER', '2026-10', '2026-10-28')]).toEqual(['0.149', '1.239']);
+    // Installed on 10 October: 22 days served, of them the 16 heated from the 16th (as without a meter, 0.597 Gcal);
+    // hot water 9.6 m³ × 22/31 = 6.812903… → 6.813 m³.
+    expect([estimate('HEAT', '2026-10', '2026-10-10'), estimate('HOT_WATER', '2026-10', '2026-10-10')]).toEqual(['0.597', '6.813']);
+    // Removed on 10 November: 10 days of 30, 1.15625 × 10/30 = 0.385 Gcal; a meter of earlier years serves the whole month.
+    expect(estimate('HEAT', '2026-11', '2020-01-01', '2026-11-10')).toBe('0.385');
+    expect([estimate('HEAT', '2026-11', '2020-01-01'), estimate('HOT_WATER', '2026-11', '2020-01-01')]).toEqual(['1.156', '9.600']);
+  });
 });

@@ -4,6 +4,7 @@ import {
   dayAndMonth,
   daysInPeriod,
   firstDayOf,
+  lastDayOf,
   tariffOn,
   tariffSegments,
   type ChargeSource,
@@ -392,15 +393,26 @@ export function billedShareRecords(data: HeatPricingData, period: Period, bills:
 }
 
 /**
- * A metered zone's estimate for an account with no billed month yet: the norm (heating pro rata
- * by the days of the season, hot water per occupant), or null when the account has no norm.
+ * A metered zone's estimate for an account with no billed month yet: the norm for the days of the
+ * month the meter served (from its installation, to its removal), heating only on those of them in
+ * the season, hot water per occupant; null when the account has no norm.
  */
-export function normEstimate(data: HeatPricingData, account: { id: string; kind: string }, zone: MeterZone, period: Period): Big | null {
+export function normEstimate(
+  data: HeatPricingData,
+  account: { id: string; kind: string },
+  zone: MeterZone,
+  period: Period,
+  meter?: { installedOn: string; removedOn: string | null },
+): Big | null {
   const premises = data.premises.get(account.id);
   if (!premises) return null;
+  const month = { from: firstDayOf(period), to: lastDayOf(period) };
+  const served = overlap(month, { from: meter?.installedOn ?? month.from, to: meter?.removedOn ?? month.to });
+  if (!served) return new Big(0);
   const tariff = tariffOn(firstDayOf(period), data.tariffs.get(account.kind) ?? []);
-  if (zone === 'HOT_WATER') return quantity3(new Big(tariff.hotWaterNormM3PerPerson).times(premises.occupants));
+  const forDays = (monthly: Big, days: number) => quantity3(monthly.times(days).div(daysInPeriod(period)));
+  if (zone === 'HOT_WATER') return forDays(new Big(tariff.hotWaterNormM3PerPerson).times(premises.occupants), daysIn(served));
   if (zone !== 'HEAT') return null;
-  const days = seasonSpans(period, data.seasons).reduce((sum, span) => sum + daysIn(span), 0);
-  return quantity3(premises.heatedAreaM2.times(tariff.heatingNormGcalPerM2).times(days).div(daysInPeriod(period)));
+  const heatingDays = seasonSpans(period, data.seasons).reduce((sum, span) => sum + (overlap(span, served) ? daysIn(overlap(span, served)!) : 0), 0);
+  return forDays(premises.heatedAreaM2.times(tariff.heatingNormGcalPerM2), heatingDays);
 }

@@ -132,7 +132,7 @@ export async function loadHeatPricingData(executor: Executor, supplier: Supplier
       if (!of) {
         const account = { id: accountId, kind: kindOf.get(accountId)! };
         // Estimated without history as the premises' own bill is (`SupplierPricing.estimateWithoutHistory`).
-        of = meteredHeatOf(history, (_meter, zone, month) => normEstimate(data, account, zone, month));
+        of = meteredHeatOf(history, (meter, zone, month) => normEstimate(data, account, zone, month, meter));
         meteredOf.set(accountId, of);
       }
       return of(period);
