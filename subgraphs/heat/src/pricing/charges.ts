@@ -82,7 +82,7 @@ export interface HeatPricingData {
   /**
    * By apportioned premises, the months it was billed a share of the rest for, each with the
    * metered Gcal the share was worked out with (as last corrected): the months a metered
-   * neighbour's corrected estimate may have changed (`load.ts`).
+   * neighbour's corrected estimate may have changed (`billed-shares.ts`).
    */
   billedShares: Map<string, Map<Period, Big>>;
 }
