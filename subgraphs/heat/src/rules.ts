@@ -12,6 +12,7 @@ import {
   type UtilityRules,
 } from '@kabinet/utility-core';
 import { buildingReadingMissing, buildingsWithoutReading, heatChargeSources, normEstimate, type HeatPricingData } from './pricing/charges';
+import { recordBilledShares } from './pricing/billed-shares';
 import { loadHeatPricingData } from './pricing/load';
 
 const units: Partial<Record<MeterZone, Translations>> = {
@@ -39,8 +40,12 @@ async function heatPricing(executor: Database | Transaction, supplier: SupplierR
   const checked = <T>(compute: () => T) => withTariffs(supplier, compute);
   return {
     sourcesOf: (account) =>
-      heatChargeSources(data, account).map((source) => ({ ...source, lines: (period, consumption) => checked(() => source.lines(period, consumption)) })),
-    estimateWithoutHistory: (account, zone, period) => checked(() => normEstimate(data, account, zone, period)),
+      heatChargeSources(data, account).map((source) => ({
+        ...source,
+        lines: (period, consumption) => checked(() => source.lines(period, consumption)),
+        ...(source.revisions ? { revisions: (period: string) => checked(() => source.revisions!(period)) } : {}),
+      })),
+    estimateWithoutHistory: (account, zone, period, meter) => checked(() => normEstimate(data, account, zone, period, meter)),
     assertCovers: (period, kinds) => {
       for (const kind of kinds) checked(() => tariffSegments(period, data.tariffs.get(kind) ?? []));
     },
@@ -48,6 +53,7 @@ async function heatPricing(executor: Database | Transaction, supplier: SupplierR
       const missing = buildingsWithoutReading(data, period, accountIds);
       if (missing.length) throw buildingReadingMissing(missing, period);
     },
+    recordIssued: (tx, period, issued) => recordBilledShares(tx, data, period, issued),
     quote: ({ accountKind, consumption }, today) => checked(() => quoteLines(data, accountKind, consumption, today)),
   };
 }

@@ -1,7 +1,7 @@
 import { Big, toMinorUnits } from '@kabinet/money';
 import { describe, expect, it } from 'vitest';
 import type { BasisMeter, BilledConsumption } from './basis';
-import { computeCharges, type Pricer } from './charges';
+import { computeCharges, type Pricer, type PricedLine, type SourceRevision } from './charges';
 
 const meter: BasisMeter = { id: 'm1', serialNumber: 'SN', zones: ['SINGLE'], digits: 6, installedOn: '2020-01-01', removedOn: null };
 const other: BasisMeter = { ...meter, id: 'm2', serialNumber: 'SN2' };
@@ -64,5 +64,23 @@ describe('charges of a month', () => {
     const basis = { zones: [zone(meter, 10)], corrections: [{ row: billed[0]!, actual: new Big(120) }] };
     const charges = computeCharges('2026-11', basis, billed, [meter], tiered, null);
     expect(charges.corrections[0]!.netMinor).toBe(14_000 - 5_000);
+  });
+
+  it('correct a month a non-metered source revised, alone or beside a meter estimate, with VAT on the month re-priced', () => {
+    // A source that is not metered charges 25.00 for October now; it billed 30.00 (what it was worked out from changed since).
+    const share = (amountMinor: number): PricedLine => ({ description: 'share', zone: null, quantity: null, unitPrice: null, amountMinor });
+    const priced: Pricer = (period, consumption) => [...tiered(period, consumption), share(2_500)];
+    const revision: SourceRevision = { period: '2026-10', billed: [share(3_000)], now: [share(2_500)], reason: 'revised' };
+
+    const alone = computeCharges('2026-11', { zones: [zone(meter, 10)], corrections: [] }, [], [meter], priced, 2_000, [revision]);
+    expect(alone.corrections).toEqual([{ period: '2026-10', netMinor: -500, vatMinor: 500 - 600, rows: [], revisions: [revision] }]);
+    expect(alone.correctionsMinor).toBe(-600);
+
+    // Meter 1's October estimate of 80 is corrected to 20 in the same month: one correction, the month priced
+    // as billed (80 units and the source's 30.00: 110.00) and as it stands (20 units and 25.00: 45.00).
+    const billed = [row('a', '2026-10', 'm1', 80, true)];
+    const both = computeCharges('2026-11', { zones: [zone(meter, 10)], corrections: [{ row: billed[0]!, actual: new Big(20) }] }, billed, [meter], priced, null, [revision]);
+    expect(both.corrections).toHaveLength(1);
+    expect(both.corrections[0]).toMatchObject({ period: '2026-10', netMinor: 4_500 - 11_000, vatMinor: 0, revisions: [revision] });
   });
 });

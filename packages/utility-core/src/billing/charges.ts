@@ -37,6 +37,25 @@ export interface ChargeSource {
   /** Metered sources price the consumption they are given; the others price the account itself. */
   metered: boolean;
   lines: Pricer;
+  /**
+   * The earlier months a non-metered source charged otherwise than it would now (heat: a building
+   * meter's share, once a metered neighbour's estimate was corrected), for the bill of `period` to
+   * correct. A month it names must price otherwise than as billed, and is named once: the utility
+   * records what its correction charged (`SupplierPricing.recordIssued`), so that a later bill
+   * finds it billed as corrected.
+   */
+  revisions?(period: Period): SourceRevision[];
+}
+
+/** A month a source now prices otherwise than as billed: its lines both ways, and why. */
+export interface SourceRevision {
+  period: Period;
+  /** The source's lines for the month as billed, or as last corrected. */
+  billed: PricedLine[];
+  /** Its lines for the month now: what its `lines` give. */
+  now: PricedLine[];
+  /** Why, as the correction line says it after "Перерахунок за <month>: ". */
+  reason: string;
 }
 
 /**
@@ -66,7 +85,10 @@ export interface PeriodCorrection {
   /** Net and VAT differences between the month as billed so far and with actual consumption. */
   netMinor: number;
   vatMinor: number;
+  /** The meter estimates a real reading corrects in the month. */
   rows: EstimateCorrection[];
+  /** The sources whose lines for the month changed since it was billed. */
+  revisions: SourceRevision[];
 }
 
 export interface ComputedCharges {
@@ -80,8 +102,9 @@ export interface ComputedCharges {
 const sum = (lines: { amountMinor: number }[]) => lines.reduce((total, line) => total + line.amountMinor, 0);
 
 /**
- * Prices a month from its basis. Each corrected month is priced twice, as billed so far and
- * with the actual consumption (the whole account's, since tiers depend on the total), and the
+ * Prices a month from its basis. Each corrected month (an estimate a real reading corrects, or a
+ * source's revision) is priced twice, as billed so far and with the actual consumption and the
+ * sources as they stand (the whole account's, since tiers depend on the total), and the
  * difference is the correction: no rounding drift between what was charged and what is owed.
  * `vatRateBasisPoints` is null for residential accounts (their prices include VAT).
  */
@@ -92,6 +115,7 @@ export function computeCharges(
   meters: BasisMeter[],
   price: Pricer,
   vatRateBasisPoints: number | null,
+  revisions: SourceRevision[] = [],
 ): ComputedCharges {
   const vat = (netMinor: number) => vatFor(netMinor, vatRateBasisPoints);
   const lines = price(
@@ -101,16 +125,18 @@ export function computeCharges(
   const chargesMinor = sum(lines);
 
   const meterById = new Map(meters.map((meter) => [meter.id, meter]));
-  const correctedPeriods = [...new Set(basis.corrections.map((correction) => correction.row.period))].sort();
+  const correctedPeriods = [...new Set([...basis.corrections.map((correction) => correction.row.period), ...revisions.map((revision) => revision.period)])].sort();
   const corrections = correctedPeriods.map((correctedPeriod): PeriodCorrection => {
     const rows = basis.corrections.filter((correction) => correction.row.period === correctedPeriod);
+    const revised = revisions.filter((revision) => revision.period === correctedPeriod);
     const actualById = new Map(rows.map((correction) => [correction.row.id, correction.actual]));
     const monthRows = billed.filter((row) => row.period === correctedPeriod);
     const priced = (quantityOf: (row: BilledConsumption) => Big) =>
       sum(price(correctedPeriod, monthRows.map((row) => ({ meter: meterById.get(row.meterId)!, zone: row.zone as MeterZone, quantity: quantityOf(row) }))));
-    const before = priced((row) => row.consumption);
+    // The sources price the month as they stand; a revised one is taken back to its lines as billed.
+    const before = priced((row) => row.consumption) + revised.reduce((total, revision) => total + sum(revision.billed) - sum(revision.now), 0);
     const after = priced((row) => actualById.get(row.id) ?? row.consumption);
-    return { period: correctedPeriod, netMinor: after - before, vatMinor: vat(after) - vat(before), rows };
+    return { period: correctedPeriod, netMinor: after - before, vatMinor: vat(after) - vat(before), rows, revisions: revised };
   });
 
   return {
@@ -140,11 +166,12 @@ export function accountCharges(
   const isClosing = (reading: { meterId: string; zone: string }) =>
     closing.some((override) => override.meterId === reading.meterId && override.zone === reading.zone);
   const readings = closing.length ? [...history.readings.filter((reading) => !(isClosing(reading) && reading.period === period)), ...closing] : history.readings;
-  const full = accountBasis(period, history.meters, readings, history.billed, (_meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period) ?? null);
+  const full = accountBasis(period, history.meters, readings, history.billed, (meter, zone) => pricing.estimateWithoutHistory?.(account, zone, period, meter) ?? null);
   // The preliminary charge covers only the zones just entered; a billing run covers every meter.
   const basis = onlyClosing
     ? { zones: full.zones.filter((zone) => isClosing({ meterId: zone.meter.id, zone: zone.zone })), corrections: full.corrections.filter(({ row }) => isClosing(row)) }
     : full;
-  const pricer = pricerOf(pricing.sourcesOf(account), onlyClosing ? 'metered' : undefined);
-  return { ...computeCharges(period, basis, history.billed, history.meters, pricer, vatRateOf(account, supplier)), basis };
+  const sources = pricing.sourcesOf(account).filter((source) => !onlyClosing || source.metered);
+  const revisions = sources.flatMap((source) => source.revisions?.(period) ?? []);
+  return { ...computeCharges(period, basis, history.billed, history.meters, pricerOf(sources), vatRateOf(account, supplier), revisions), basis };
 }

@@ -7,7 +7,7 @@ import { claimForStatements, postBillEntries, unclaimedEntries, type BillEntry }
 import type { MeterZone } from '../meters';
 import { supplierToday, type SupplierRow } from '../suppliers';
 import type { AccountRow, UtilityTables } from '../tables';
-import { accountCharges, vatRateOf } from './charges';
+import { accountCharges, vatRateOf, type PeriodCorrection } from './charges';
 import { loadBillingHistories, type BillingHistory } from './history';
 import { assertAccountBillableInOrder } from './order';
 import type { SupplierPricing, UtilityRules } from './run';
@@ -36,6 +36,7 @@ type Entry = Awaited<ReturnType<typeof unclaimedEntries>>[number];
 
 /** One account's bill and everything it writes, computed before anything is written. */
 interface PlannedBill {
+  account: AccountRow;
   bill: Tables['bills']['$inferInsert'] & { id: string; accountId: string; issuedAt: Date };
   claimed: Entry[];
   lines: Tables['billLines']['$inferInsert'][];
@@ -107,6 +108,7 @@ export async function issueBills(tx: Transaction, context: BillingContext, accou
   await insertRows(tx, t.billConsumption, issued.flatMap((plan) => plan.consumption));
   await insertRows(tx, t.readings, issued.flatMap((plan) => plan.estimates), { onConflictDoNothing: true });
   await updateRows(tx, t.billConsumption, 'id', issued.flatMap((plan) => plan.corrections));
+  await pricing.recordIssued?.(tx, period, issued.map((plan) => ({ billId: plan.bill.id, account: plan.account })));
   await postBillEntries(tx, t, issued.map((plan) => ({ bill: plan.bill, entries: plan.ledger })), now);
   return { billsIssued: issued.length, estimatedMeters: issued.reduce((sum, plan) => sum + plan.estimates.length, 0), failed };
 }
@@ -169,11 +171,21 @@ function planBill(
       : []),
     ...charges.corrections.map((correction) => {
       // The quantity re-counted is printed when it is of one unit (electricity always is; heat's Gcal and m³ are not).
-      const units = new Set(correction.rows.map(({ row }) => rules.unitOf(row.zone as MeterZone).uk));
-      const delta = correction.rows.reduce((sum, { row, actual }) => sum.plus(actual).minus(row.consumption), new Big(0));
+      const revisedLines = correction.revisions.flatMap((revision) => [
+        ...revision.now.map((line) => ({ zone: line.zone, quantity: line.quantity })),
+        ...revision.billed.map((line) => ({ zone: line.zone, quantity: line.quantity?.neg() ?? null })),
+      ]);
+      const units = new Set([
+        ...correction.rows.map(({ row }) => rules.unitOf(row.zone as MeterZone).uk),
+        ...revisedLines.map((line) => (line.zone === null || line.quantity === null ? null : rules.unitOf(line.zone).uk)),
+      ]);
+      const delta = [
+        ...correction.rows.map(({ row, actual }) => actual.minus(row.consumption)),
+        ...revisedLines.map((line) => line.quantity ?? new Big(0)),
+      ].reduce((sum, quantity) => sum.plus(quantity), new Big(0));
       return {
         kind: 'CORRECTION',
-        description: `Перерахунок за ${periodLabel(correction.period)}: оцінку замінено фактичним показанням`,
+        description: `Перерахунок за ${periodLabel(correction.period)}: ${correctionReasons(correction).join('; ')}`,
         zone: null,
         quantity: units.size === 1 ? delta.toFixed(3) : null,
         unit: units.size === 1 ? [...units][0]! : null,
@@ -217,8 +229,16 @@ function planBill(
       .map((correction) => ({
         kind: 'ADJUSTMENT' as const,
         amountMinor: correction.netMinor + correction.vatMinor,
-        description: `Перерахунок за ${periodLabel(correction.period)} за фактичним показанням`,
+        description: correction.revisions.length
+          ? `Перерахунок за ${periodLabel(correction.period)}: ${correctionReasons(correction).join('; ')}`
+          : `Перерахунок за ${periodLabel(correction.period)} за фактичним показанням`,
       })),
   ];
-  return { bill, claimed, lines, consumption, estimates, corrections, ledger };
+  return { account, bill, claimed, lines, consumption, estimates, corrections, ledger };
 }
+
+/** Why a month is corrected, as its line says: a real reading replaced its estimate, a source's month was revised, or both. */
+const correctionReasons = (correction: PeriodCorrection) => [
+  ...(correction.rows.length ? ['оцінку замінено фактичним показанням'] : []),
+  ...correction.revisions.map((revision) => revision.reason),
+];

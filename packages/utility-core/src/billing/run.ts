@@ -9,7 +9,7 @@ import { messages } from '../messages';
 import { readingWindowOf } from '../reading-windows';
 import { supplierToday, windowRuleOf, type SupplierRow } from '../suppliers';
 import type { AccountRow, UtilityTables } from '../tables';
-import type { BasisReading } from './basis';
+import type { BasisMeter, BasisReading } from './basis';
 import type { ChargeSource, PricedLine } from './charges';
 import { issueBills, type BillingContext } from './issue';
 import { claimBillingLease, isLeaseLost, releaseBillingLease, type BillingLease } from './lease';
@@ -61,8 +61,11 @@ export function isQuotableZoneSet(rules: Pick<UtilityRules, 'meterZoneSets' | 'q
 export interface SupplierPricing {
   /** The charge sources of one of its accounts. */
   sourcesOf(account: AccountRow): ChargeSource[];
-  /** The estimate of a meter zone with no billed month yet: the supplier's norm for the account, if any. */
-  estimateWithoutHistory?(account: AccountRow, zone: MeterZone, period: Period): Big | null;
+  /**
+   * The estimate of a meter zone with no billed month yet: the supplier's norm for the account, if
+   * any, for the days of `period` the meter served (a meter installed on the 28th serves 4 of 31).
+   */
+  estimateWithoutHistory?(account: AccountRow, zone: MeterZone, period: Period, meter: BasisMeter): Big | null;
   /** Refuses (TARIFF_MISSING) when some day of `period` has no tariff for accounts of these kinds. */
   assertCovers(period: Period, accountKinds: string[]): void;
   /**
@@ -71,6 +74,12 @@ export interface SupplierPricing {
    * the month is billed on half the data.
    */
   assertReady?(period: Period, accountIds: readonly string[]): void;
+  /**
+   * Records, in the batch's transaction and a fixed number of statements, what the utility's own
+   * sources need to know of the bills just issued for `period` (heat: the metered Gcal each
+   * building share was worked out with, for the month and for the months its revisions corrected).
+   */
+  recordIssued?(tx: Transaction, period: Period, bills: { billId: string; account: AccountRow }[]): Promise<void>;
   /** The tariff calculator's net lines: a month's consumption under the tariffs in effect on `today`. */
   quote(input: TariffQuoteRequest, today: LocalDate): { validFrom: LocalDate; lines: PricedLine[] };
 }

@@ -102,8 +102,8 @@ export interface BillingFixture {
     decemberCharge: BilledLine;
     /**
      * What the new meter (installed on 28 December, no reading since) is estimated at for December: a
-     * rule only some utilities have (heat estimates a meter without history by the norm for the month,
-     * `estimateWithoutHistory`); `0` where a meter without history is estimated at nothing. `decemberCharge` includes it.
+     * rule only some utilities have (heat estimates a meter without history by the norm for the days
+     * of the month it served, `estimateWithoutHistory`); `0` where a meter without history is estimated at nothing. `decemberCharge` includes it.
      */
     newMeterEstimate: string;
   };

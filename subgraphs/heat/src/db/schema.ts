@@ -117,3 +117,23 @@ export const heatingSeasons = heatSchema.table(
   },
   (table) => [uniqueIndex().on(table.supplierId, table.startsOn)],
 );
+
+/**
+ * The metered Gcal an apportioned premises' share of a month was worked out with (what its metered
+ * neighbours' bills counted): written by the bill that charged the month, and again by each bill
+ * that corrected it once a neighbour's estimate was corrected. The figure of the month's latest bill
+ * is what the month stands billed at, so no later bill corrects it again for the same change.
+ */
+export const billedBuildingShares = heatSchema.table(
+  'billed_building_shares',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    billId: uuid('bill_id')
+      .notNull()
+      .references(() => bills.id),
+    /** The month the share is for: the bill's own, or one it corrected. */
+    period: date('period').notNull(),
+    meteredGcal: numeric('metered_gcal', { precision: 14, scale: 3 }).notNull(),
+  },
+  (table) => [uniqueIndex().on(table.billId, table.period)],
+);

@@ -6,8 +6,6 @@ export interface BuildingPremises {
   areaM2: Big;
   /** Heated by its own meter: it pays what its meter measured, and takes no part of the rest. */
   individuallyMetered: boolean;
-  /** Individually metered: the Gcal its meter measured in the month. */
-  meteredGcal: Big;
 }
 
 export interface BuildingMonth {
@@ -15,6 +13,10 @@ export interface BuildingMonth {
   buildingGcal: Big;
   /** Of that, the share that heats the common areas, in basis points. */
   commonAreaShareBasisPoints: number;
+  /** Gcal the individually metered premises were billed for the month (as corrected since). */
+  meteredGcal: Big;
+  /** Of that, what their bills still count on an estimate. */
+  meteredEstimatedGcal: Big;
   premises: BuildingPremises[];
 }
 
@@ -25,8 +27,9 @@ export interface ApportionmentBasis {
   commonAreaShareBasisPoints: number;
   /** Gcal of the common areas (the share of the building's), to three decimals. */
   commonGcal: Big;
-  /** Gcal the individually metered premises' meters measured. */
+  /** Gcal the individually metered premises were billed for the month, and how much of it is an estimate. */
   meteredGcal: Big;
+  meteredEstimatedGcal: Big;
   /** Gcal left for the premises without a meter (never below zero), to three decimals. */
   restGcal: Big;
   /** Heated area of all premises (the common areas' split) and of those without a meter (the rest's). */
@@ -48,14 +51,14 @@ const gcal = (value: Big) => value.round(3, Big.roundHalfUp);
 /**
  * A building's measured heat split among its premises (the Methodology of distribution, Order
  * No. 315 of 2018, as simplified for Kabinet): the common areas' share is split by heated area
- * among all premises; what is left after the individually metered premises' own consumption is
- * split by heated area among the premises without a meter. A building whose metered premises
+ * among all premises; what is left after the individually metered premises' own consumption (as
+ * their bills charge it) is split by heated area among the premises without a meter. A building whose metered premises
  * used more than is left (meters read at different moments) leaves nothing to split, never a
  * negative share.
  */
 export function apportion(month: BuildingMonth): Map<string, Apportioned> {
   const common = month.buildingGcal.times(month.commonAreaShareBasisPoints).div(10_000);
-  const metered = month.premises.filter((premises) => premises.individuallyMetered).reduce((sum, premises) => sum.plus(premises.meteredGcal), new Big(0));
+  const metered = month.meteredGcal;
   const remaining = month.buildingGcal.minus(common).minus(metered);
   const rest = remaining.gt(0) ? remaining : new Big(0);
   const allArea = month.premises.reduce((sum, premises) => sum.plus(premises.areaM2), new Big(0));
@@ -66,6 +69,7 @@ export function apportion(month: BuildingMonth): Map<string, Apportioned> {
     commonAreaShareBasisPoints: month.commonAreaShareBasisPoints,
     commonGcal: gcal(common),
     meteredGcal: metered,
+    meteredEstimatedGcal: month.meteredEstimatedGcal,
     restGcal: gcal(rest),
     allAreaM2: allArea,
     unmeteredAreaM2: unmeteredArea,

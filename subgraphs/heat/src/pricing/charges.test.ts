@@ -1,8 +1,9 @@
 import { Big } from '@kabinet/money';
-import { pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice } from '@kabinet/utility-core';
+import { computeCharges, pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice } from '@kabinet/utility-core';
 import { describe, expect, it } from 'vitest';
 import { apportion } from './apportionment';
-import { buildingsWithoutReading, heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
+import { billedShareRecords, buildingsWithoutReading, heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
+import { noMeteredHeat } from './metered';
 import { seasonSpans } from './season';
 
 /*
@@ -37,7 +38,8 @@ function data(fields: Partial<HeatPricingData>): HeatPricingData {
     seasons: [{ startsOn: '2026-10-16', endsOn: null }],
     premises: new Map(),
     buildings: new Map(),
-    meteredHeatGcal: () => new Big(0),
+    meteredHeat: () => noMeteredHeat,
+    billedShares: new Map(),
     ...fields,
   };
 }
@@ -177,14 +179,16 @@ describe('heating by the building\'s meter, apportioned by area', () => {
     tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { heatPerGcal: '1540.00' })]]]),
     premises: new Map(flats.map((flat) => [flat.accountId, flat])),
     buildings: new Map([['b', building]]),
-    meteredHeatGcal: (accountId) => (accountId === 'flat-1' ? new Big(4) : new Big(0)),
+    meteredHeat: (accountId) => (accountId === 'flat-1' ? { gcal: new Big(4), estimatedGcal: new Big(0) } : noMeteredHeat),
   });
 
   it('splits the building\'s Gcal as the Methodology does', () => {
     const shares = apportion({
       buildingGcal: new Big(30),
       commonAreaShareBasisPoints: 1000,
-      premises: flats.map((flat) => ({ accountId: flat.accountId, areaM2: flat.heatedAreaM2, individuallyMetered: flat.heating === 'METER', meteredGcal: flat.heating === 'METER' ? new Big(4) : new Big(0) })),
+      meteredGcal: new Big(4),
+      meteredEstimatedGcal: new Big(0),
+      premises: flats.map((flat) => ({ accountId: flat.accountId, areaM2: flat.heatedAreaM2, individuallyMetered: flat.heating === 'METER' })),
     });
     expect(Object.fromEntries([...shares].map(([id, share]) => [id, [share.ownGcal.toFixed(3), share.commonGcal.toFixed(3)]]))).toEqual({
       'flat-1': ['0.000', '1.200'],
@@ -230,6 +234,85 @@ describe('heating by the building\'s meter, apportioned by area', () => {
     expect(ids('2026-11', ['flat-1', 'flat-2', 'flat-3'])).toEqual([]);
     expect(ids('2026-12', [])).toEqual([]);
     expect(ids('2026-09', ['flat-2'])).toEqual([]);
+  });
+});
+
+describe('a building share corrected once a metered neighbour\'s estimate is', () => {
+  // The building of the case above: 30 Gcal in November, 32 in December (1230 → 1262), 10% of each for the common areas.
+  // Flat 1's November was billed on an estimate of 4 Gcal, and so were its neighbours' shares; its December reading
+  // since corrected November to 5.5 Gcal (its own bill's correction), and December counts 6.1.
+  const flats: Premises[] = [
+    premises('flat-1', { heatedAreaM2: new Big(60), heating: 'METER', buildingId: 'b' }),
+    premises('flat-2', { heatedAreaM2: new Big(40), heating: 'BUILDING', buildingId: 'b' }),
+    premises('flat-3', { heatedAreaM2: new Big(50), heating: 'BUILDING', buildingId: 'b' }),
+  ];
+  const building: Building = {
+    id: 'b',
+    address: 'м. Харків, вул. Сумська, 25',
+    commonAreaShareBasisPoints: 1000,
+    meterStartValue: new Big(1100),
+    readings: new Map([
+      ['2026-10', new Big(1200)],
+      ['2026-11', new Big(1230)],
+      ['2026-12', new Big(1262)],
+    ]),
+    premises: flats,
+  };
+  const flat1 = (gcal: Record<string, string>) => (accountId: string, period: string) =>
+    accountId === 'flat-1' && gcal[period] ? { gcal: new Big(gcal[period]), estimatedGcal: new Big(0) } : noMeteredHeat;
+  const pricingWith = (november: string, billedWith: string) =>
+    data({
+      tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { heatPerGcal: '1540.00' })]]]),
+      premises: new Map(flats.map((flat) => [flat.accountId, flat])),
+      buildings: new Map([['b', building]]),
+      meteredHeat: flat1({ '2026-11': november, '2026-12': '6.1' }),
+      billedShares: new Map(['flat-2', 'flat-3'].map((id) => [id, new Map([['2026-11', new Big(billedWith)]])])),
+    });
+  const december = (pricing: HeatPricingData, accountId: string) => {
+    const sources = heatChargeSources(pricing, { id: accountId, kind: 'RESIDENTIAL' });
+    const revisions = sources.flatMap((source) => source.revisions?.('2026-12') ?? []);
+    return computeCharges('2026-12', { zones: [], corrections: [] }, [], [], pricerOf(sources), null, revisions);
+  };
+
+  it('corrects each neighbour\'s November by its share priced now less as billed, on its December bill', () => {
+    const pricing = pricingWith('5.5', '4');
+    // Flat 2: November's rest was 30 − 3 − 4 = 23 Gcal, 23 × 40/90 = 10.222 Gcal = 15741.88; it is 30 − 3 − 5.5 = 21.5,
+    // 21.5 × 40/90 = 9.556 Gcal = 14716.24: −1025.64.
+    const flat2 = december(pricing, 'flat-2');
+    expect(flat2.corrections.map(({ period, netMinor, vatMinor }) => [period, netMinor, vatMinor])).toEqual([['2026-11', 1_471_624 - 1_574_188, 0]]);
+    expect(flat2.corrections[0]!.revisions[0]!.reason).toBe('частку будинкового лічильника перераховано за споживанням приміщень з власними лічильниками, 5,500 Гкал замість 4,000 Гкал');
+    expect(flat2.correctionsMinor).toBe(-102_564);
+    // Flat 3: 23 × 50/90 = 12.778 Gcal = 19678.12 billed, 21.5 × 50/90 = 11.944 Gcal = 18393.76 now: −1284.36. Together the
+    // two give back 2310.00, the 1.5 Gcal flat 1 now pays for at 1540.00.
+    expect(december(pricing, 'flat-3').correctionsMinor).toBe(1_839_376 - 1_967_812);
+    // December itself: (32 − 3.2 − 6.1) × 40/90 = 10.089 Gcal = 15537.06, and 3.2 × 40/150 = 0.853 Gcal of the common areas = 1313.62.
+    expect(flat2.lines.map((line) => [line.quantity?.toFixed(3), line.amountMinor])).toEqual([['10.089', 1_553_706], ['0.853', 131_362]]);
+    // The metered flat's common-area share does not move with metered Gcal: nothing of its own to correct.
+    expect(december(pricing, 'flat-1').corrections).toEqual([]);
+  });
+
+  it('records what each share was billed with, so that a month corrected is not corrected again', () => {
+    const pricing = pricingWith('5.5', '4');
+    const records = billedShareRecords(pricing, '2026-12', [
+      { billId: 'bill-1', account: { id: 'flat-1', kind: 'RESIDENTIAL' } },
+      { billId: 'bill-2', account: { id: 'flat-2', kind: 'RESIDENTIAL' } },
+    ]);
+    expect(records.map(({ billId, period, meteredGcal }) => [billId, period, meteredGcal.toFixed(3)])).toEqual([
+      ['bill-2', '2026-12', '6.100'],
+      ['bill-2', '2026-11', '5.500'],
+    ]);
+    // January's bill finds November billed with 5.5 Gcal, as flat 1's bills count it: nothing to correct.
+    expect(december(pricingWith('5.5', '5.5'), 'flat-2').corrections).toEqual([]);
+  });
+
+  it('names no month whose price the change leaves as it was', () => {
+    // 4.001 Gcal instead of 4: flat 2's share is 22.999 × 40/90 = 10.222 Gcal either way.
+    expect(december(pricingWith('4.001', '4'), 'flat-2').corrections).toEqual([]);
+  });
+
+  it('records no share for a month out of season', () => {
+    const summer = { ...pricingWith('5.5', '5.5'), seasons: [{ startsOn: '2026-10-16', endsOn: '2026-11-30' }] };
+    expect(billedShareRecords(summer, '2026-12', [{ billId: 'bill-2', account: { id: 'flat-2', kind: 'RESIDENTIAL' } }])).toEqual([]);
   });
 });
 
@@ -284,5 +367,20 @@ describe('estimates without history', () => {
     expect(normEstimate(pricing, account, 'HEAT', '2026-10')?.toFixed(3)).toBe('0.597');
     expect(normEstimate(pricing, account, 'HOT_WATER', '2026-10')?.toFixed(3)).toBe('9.600');
     expect(normEstimate(pricing, { id: 'unknown', kind: 'RESIDENTIAL' }, 'HEAT', '2026-10')).toBeNull();
+  });
+
+  it('take the norm for the days of the month the meter served, heating only on those in season', () => {
+    const pricing = data({ premises: new Map([['a', premises('a', { heating: 'METER', hotWater: 'METER', occupants: 3 })]]) });
+    const estimate = (zone: 'HEAT' | 'HOT_WATER', period: string, installedOn: string, removedOn: string | null = null) =>
+      normEstimate(pricing, { id: 'a', kind: 'RESIDENTIAL' }, zone, period, { installedOn, removedOn })?.toFixed(3);
+    // Installed on 28 October: 4 days of 31, all heated. 62.5 m² × 0.0185 Gcal/m² × 4/31 = 0.149193… → 0.149 Gcal;
+    // 3 occupants × 3.2 m³ × 4/31 = 1.238709… → 1.239 m³.
+    expect([estimate('HEAT', '2026-10', '2026-10-28'), estimate('HOT_WATER', '2026-10', '2026-10-28')]).toEqual(['0.149', '1.239']);
+    // Installed on 10 October: 22 days served, of them the 16 heated from the 16th (as without a meter, 0.597 Gcal);
+    // hot water 9.6 m³ × 22/31 = 6.812903… → 6.813 m³.
+    expect([estimate('HEAT', '2026-10', '2026-10-10'), estimate('HOT_WATER', '2026-10', '2026-10-10')]).toEqual(['0.597', '6.813']);
+    // Removed on 10 November: 10 days of 30, 1.15625 × 10/30 = 0.385 Gcal; a meter of earlier years serves the whole month.
+    expect(estimate('HEAT', '2026-11', '2020-01-01', '2026-11-10')).toBe('0.385');
+    expect([estimate('HEAT', '2026-11', '2020-01-01'), estimate('HOT_WATER', '2026-11', '2020-01-01')]).toEqual(['1.156', '9.600']);
   });
 });

@@ -4,6 +4,7 @@ import {
   dayAndMonth,
   daysInPeriod,
   firstDayOf,
+  lastDayOf,
   tariffOn,
   tariffSegments,
   type ChargeSource,
@@ -12,9 +13,11 @@ import {
   type MeterZone,
   type Period,
   type PricedLine,
+  type SourceRevision,
   type TariffSegment,
 } from '@kabinet/utility-core';
 import { apportion, type Apportioned, type BuildingMonth } from './apportionment';
+import type { MeteredHeat } from './metered';
 import { daysIn, overlap, seasonSpans, type DaySpan, type HeatingSeason } from './season';
 
 /** A heat supplier's prices and norms from `validFrom` on (decimal strings, major units). */
@@ -71,8 +74,17 @@ export interface HeatPricingData {
   seasons: HeatingSeason[];
   premises: Map<string, Premises>;
   buildings: Map<string, Building>;
-  /** What an individually metered premises' heat meter measured in a month (its readings' advance). */
-  meteredHeatGcal(accountId: string, period: Period): Big;
+  /**
+   * What an individually metered premises' heat meters count for a month, as its own bills charge
+   * them: billed (as corrected), or as the run now billing it bills and corrects it (`metered.ts`).
+   */
+  meteredHeat(accountId: string, period: Period): MeteredHeat;
+  /**
+   * By apportioned premises, the months it was billed a share of the rest for, each with the
+   * metered Gcal the share was worked out with (as last corrected): the months a metered
+   * neighbour's corrected estimate may have changed (`billed-shares.ts`).
+   */
+  billedShares: Map<string, Map<Period, Big>>;
 }
 
 const quantity3 = (value: Big) => value.round(3, Big.roundHalfUp);
@@ -91,10 +103,11 @@ function apportionmentWorking(share: Apportioned, areaM2: Big) {
   const { basis } = share;
   const percent = `${decimalComma(new Big(basis.commonAreaShareBasisPoints).div(100).toString())}%`;
   const meter = `за показами будинкового лічильника ${gcalText(basis.buildingGcal)}`;
+  const estimated = basis.meteredEstimatedGcal.gt(0) ? ` (з них за оцінкою ${gcalText(basis.meteredEstimatedGcal)})` : '';
   return {
     own:
       `${meter} − місця загального користування ${percent} ${gcalText(basis.commonGcal)} − ` +
-      `приміщення з власними лічильниками ${gcalText(basis.meteredGcal)} = ${gcalText(basis.restGcal)}; ` +
+      `приміщення з власними лічильниками ${gcalText(basis.meteredGcal)}${estimated} = ${gcalText(basis.restGcal)}; ` +
       `${gcalText(basis.restGcal)} × ${areaText(areaM2)} / ${areaText(basis.unmeteredAreaM2)} площі приміщень без лічильників = ${gcalText(share.ownGcal)}`,
     common:
       `${meter} × ${percent} = ${gcalText(basis.commonGcal)}; ` +
@@ -195,24 +208,28 @@ export function heatChargeSources(data: HeatPricingData, account: { id: string; 
   }
 
   if (premises.buildingId && premises.heating !== 'NONE') {
+    const building = data.buildings.get(premises.buildingId)!;
+    /** The month's share, with what the metered premises' bills count now, or with `metered` (what a month was billed with). */
+    const apportioned = (period: Period, metered?: MeteredHeat): PricedLine[] => {
+      const spans = seasonSpans(period, data.seasons);
+      if (!spans.length) return [];
+      const share = apportion(buildingMonth(data, building, period, metered)).get(account.id)!;
+      const area = decimalComma(premises.heatedAreaM2.toFixed(2));
+      const parts = byHeatingDays(segmentsOf(period), spans);
+      const note = (segment: TariffSegment) => seasonNote(period, spans, segment);
+      const working = apportionmentWorking(share, premises.heatedAreaM2);
+      return [
+        ...splitByTariffs(share.ownGcal, parts, (tariff) => tariff.heatPerGcal,
+          (segment, many) => `${withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment))} (${working.own})`, 'HEAT', currency),
+        ...splitByTariffs(share.commonGcal, parts, (tariff) => tariff.heatPerGcal,
+          (segment, many) => `${withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment))} (${working.common})`, 'HEAT', currency),
+      ];
+    };
     sources.push({
       metered: false,
-      lines: (period) => {
-        const spans = seasonSpans(period, data.seasons);
-        if (!spans.length) return [];
-        const building = data.buildings.get(premises.buildingId!)!;
-        const share = apportion(buildingMonth(data, building, period)).get(account.id)!;
-        const area = decimalComma(premises.heatedAreaM2.toFixed(2));
-        const parts = byHeatingDays(segmentsOf(period), spans);
-        const note = (segment: TariffSegment) => seasonNote(period, spans, segment);
-        const working = apportionmentWorking(share, premises.heatedAreaM2);
-        return [
-          ...splitByTariffs(share.ownGcal, parts, (tariff) => tariff.heatPerGcal,
-            (segment, many) => `${withNote(`Опалення за будинковим лічильником, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment))} (${working.own})`, 'HEAT', currency),
-          ...splitByTariffs(share.commonGcal, parts, (tariff) => tariff.heatPerGcal,
-            (segment, many) => `${withNote(`Опалення місць загального користування, частка площі ${area} м²${segmentDays(segment, many)}`, note(segment))} (${working.common})`, 'HEAT', currency),
-        ];
-      },
+      lines: (period) => apportioned(period),
+      // A share of the rest changes with what the metered premises' bills count: corrected when they are.
+      ...(sharesTheRest(premises) ? { revisions: (period: Period) => shareRevisions(data, building, account.id, period, apportioned) } : {}),
     });
   }
 
@@ -306,8 +323,12 @@ export function buildingsWithoutReading(data: HeatPricingData, period: Period, a
   return [...ids].flatMap((id) => data.buildings.get(id) ?? []).filter((building) => !building.readings.has(period));
 }
 
-/** A building's month as apportionment takes it; refused when its meter has no value for the month yet. */
-export function buildingMonth(data: HeatPricingData, building: Building, period: Period): BuildingMonth {
+/**
+ * A building's month as apportionment takes it, with what its metered premises' bills count for
+ * the month (or `metered`, what a share was billed with); refused when its meter has no value for
+ * the month yet.
+ */
+export function buildingMonth(data: HeatPricingData, building: Building, period: Period, metered: MeteredHeat = meteredInBuilding(data, building, period)): BuildingMonth {
   const closing = building.readings.get(period);
   if (!closing) throw buildingReadingMissing([building], period);
   const earlier = [...building.readings.entries()].filter(([month]) => month < period).sort(([a], [b]) => (a < b ? 1 : -1))[0];
@@ -315,27 +336,83 @@ export function buildingMonth(data: HeatPricingData, building: Building, period:
   return {
     buildingGcal: closing.minus(previous),
     commonAreaShareBasisPoints: building.commonAreaShareBasisPoints,
+    meteredGcal: metered.gcal,
+    meteredEstimatedGcal: metered.estimatedGcal,
     premises: building.premises
       .filter((premises) => premises.heating !== 'NONE')
-      .map((premises) => ({
-        accountId: premises.accountId,
-        areaM2: premises.heatedAreaM2,
-        individuallyMetered: premises.heating === 'METER',
-        meteredGcal: premises.heating === 'METER' ? data.meteredHeatGcal(premises.accountId, period) : new Big(0),
-      })),
+      .map((premises) => ({ accountId: premises.accountId, areaM2: premises.heatedAreaM2, individuallyMetered: premises.heating === 'METER' })),
   };
 }
 
+/** What a building's individually metered premises' bills count for a month. */
+export function meteredInBuilding(data: HeatPricingData, building: Building, period: Period): MeteredHeat {
+  return building.premises
+    .filter((premises) => premises.heating === 'METER')
+    .map((premises) => data.meteredHeat(premises.accountId, period))
+    .reduce((sum, heat) => ({ gcal: sum.gcal.plus(heat.gcal), estimatedGcal: sum.estimatedGcal.plus(heat.estimatedGcal) }), { gcal: new Big(0), estimatedGcal: new Big(0) });
+}
+
+/** A premises that takes a share of what its building's metered premises leave: its share moves with their bills. */
+export const sharesTheRest = (premises: Premises): boolean => premises.buildingId !== null && premises.heating !== 'METER' && premises.heating !== 'NONE';
+
+const totalMinor = (lines: PricedLine[]) => lines.reduce((sum, line) => sum + line.amountMinor, 0);
+
 /**
- * A metered zone's estimate for an account with no billed month yet: the norm (heating pro rata
- * by the days of the season, hot water per occupant), or null when the account has no norm.
+ * The months before `period` an apportioned premises' share was billed with other metered Gcal than
+ * its metered neighbours' bills count now (an estimate of theirs corrected by a real reading since),
+ * and whose price that changes: each priced as billed and as it stands now, for the bill of
+ * `period` to correct.
  */
-export function normEstimate(data: HeatPricingData, account: { id: string; kind: string }, zone: MeterZone, period: Period): Big | null {
+function shareRevisions(data: HeatPricingData, building: Building, accountId: string, period: Period, linesOf: (period: Period, metered?: MeteredHeat) => PricedLine[]): SourceRevision[] {
+  const months = [...(data.billedShares.get(accountId) ?? new Map<Period, Big>()).entries()].filter(([month]) => month < period).sort(([a], [b]) => (a < b ? -1 : 1));
+  return months.flatMap(([month, billedGcal]): SourceRevision[] => {
+    const now = meteredInBuilding(data, building, month);
+    if (now.gcal.eq(billedGcal)) return [];
+    const billed = linesOf(month, { gcal: billedGcal, estimatedGcal: new Big(0) });
+    const current = linesOf(month);
+    if (totalMinor(billed) === totalMinor(current)) return [];
+    return [{ period: month, billed, now: current, reason: `частку будинкового лічильника перераховано за споживанням приміщень з власними лічильниками, ${gcalText(now.gcal)} замість ${gcalText(billedGcal)}` }];
+  });
+}
+
+/**
+ * What the bills just issued for `period` record of the building shares they charged: for each
+ * premises that shares the rest, the metered Gcal its share of the month was worked out with, and
+ * that of each month its bill corrected, so that no later bill corrects a month for the same change
+ * again.
+ */
+export function billedShareRecords(data: HeatPricingData, period: Period, bills: { billId: string; account: { id: string; kind: string } }[]) {
+  return bills.flatMap(({ billId, account }) => {
+    const premises = data.premises.get(account.id);
+    if (!premises || !sharesTheRest(premises)) return [];
+    const building = data.buildings.get(premises.buildingId!)!;
+    const revised = heatChargeSources(data, account).flatMap((source) => source.revisions?.(period) ?? []).map((revision) => revision.period);
+    const months = [...(seasonSpans(period, data.seasons).length ? [period] : []), ...revised];
+    return months.map((month) => ({ billId, period: month, meteredGcal: meteredInBuilding(data, building, month).gcal }));
+  });
+}
+
+/**
+ * A metered zone's estimate for an account with no billed month yet: the norm for the days of the
+ * month the meter served (from its installation, to its removal), heating only on those of them in
+ * the season, hot water per occupant; null when the account has no norm.
+ */
+export function normEstimate(
+  data: HeatPricingData,
+  account: { id: string; kind: string },
+  zone: MeterZone,
+  period: Period,
+  meter?: { installedOn: string; removedOn: string | null },
+): Big | null {
   const premises = data.premises.get(account.id);
   if (!premises) return null;
+  const month = { from: firstDayOf(period), to: lastDayOf(period) };
+  const served = overlap(month, { from: meter?.installedOn ?? month.from, to: meter?.removedOn ?? month.to });
+  if (!served) return new Big(0);
   const tariff = tariffOn(firstDayOf(period), data.tariffs.get(account.kind) ?? []);
-  if (zone === 'HOT_WATER') return quantity3(new Big(tariff.hotWaterNormM3PerPerson).times(premises.occupants));
+  const forDays = (monthly: Big, days: number) => quantity3(monthly.times(days).div(daysInPeriod(period)));
+  if (zone === 'HOT_WATER') return forDays(new Big(tariff.hotWaterNormM3PerPerson).times(premises.occupants), daysIn(served));
   if (zone !== 'HEAT') return null;
-  const days = seasonSpans(period, data.seasons).reduce((sum, span) => sum + daysIn(span), 0);
-  return quantity3(premises.heatedAreaM2.times(tariff.heatingNormGcalPerM2).times(days).div(daysInPeriod(period)));
+  const heatingDays = seasonSpans(period, data.seasons).reduce((sum, span) => sum + (overlap(span, served) ? daysIn(overlap(span, served)!) : 0), 0);
+  return forDays(premises.heatedAreaM2.times(tariff.heatingNormGcalPerM2), heatingDays);
 }

@@ -162,11 +162,12 @@ export const heatCabinet: CabinetFixture = {
     // (2.9 + 2.9 + 4) / 3 = 3.267; January's 7 since November split over December and January (31 days each): 3.5 each.
     inOrder: { november: '4', novemberLine: ['CHARGE', '4', kyivTeplo('HOT_WATER', '4')], decemberEstimate: '3.267', january: '7', januaryShare: '3.5', januaryPrinted: '3.733', decemberCorrection: '0.233' },
     // 5.8 m³ since October over November (30 days) and December (31): 2.852 and 2.948; November was billed 2.9.
-    // The new meter has no history: heat estimates it by the norm for the month, 1 occupant × 3.2 m³, so December charges 2.948 + 3.2.
+    // The new meter has no history: heat estimates it by the norm for the 4 days of December it served (installed on the
+    // 28th), 1 occupant × 3.2 m³ × 4/31 = 0.412903… → 0.413, so December charges 2.948 + 0.413.
     replacedInDecember: {
       novemberCorrection: ['CORRECTION', '-0.048', printedAmount(lineMinor('2.852', '99.11') - lineMinor('2.9', '99.11'))],
-      decemberCharge: ['CHARGE', '6.148', kyivTeplo('HOT_WATER', '6.148')],
-      newMeterEstimate: '3.2',
+      decemberCharge: ['CHARGE', '3.361', kyivTeplo('HOT_WATER', '3.361')],
+      newMeterEstimate: '0.413',
     },
     // The heat meter: 55.83 Gcal at October's end, estimated 1.62 a month to 60.69 in January.
     holderFinalValues: { HEAT: '61.5' },

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@kabinet/auth';
+import { demoSupplierId, demoUsers } from '@kabinet/demo';
+import { Big } from '@kabinet/money';
+import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * A building's share follows what its metered flats are billed, through the gateway. Kharkiv's
+ * building on Nauky avenue (demo.ts): 12% of its meter heats the common areas (154.9 m² in all);
+ * flat 78 (61 m²) heats by its own meter, 1.05 Gcal a month in the demo; flats 77 (55.2 m², the
+ * second demo login's) and 79 (38.7 m²) share the rest by area (93.9 m²), at 1540.00 a Gcal.
+ * Flat 78 sends no November reading and is billed an estimate; its December reading corrects it,
+ * and with it the share its neighbours were billed for November.
+ */
+
+const kharkiv = demoSupplierId('heat', 'kharkiv-teplo');
+const runBilling = `mutation ($period: String!) { runHeatBilling(input: { period: $period }) { run { billsIssued accountsFailed } } }`;
+const recordReading = `mutation ($input: RecordBuildingReadingInput!) { recordBuildingReading(input: $input) { consumption } }`;
+const submit = `mutation ($input: SubmitReadingsAnonymouslyInput!) { submitHeatReadingsAnonymously(input: $input) { acceptedReadings } }`;
+const billFields = `period estimated charges { amount } corrections { amount } lines { kind description quantity amount { amount } correctedPeriod }`;
+const byNumber = `query ($n: String!, $p: String!) { heatAccountByNumber(accountNumber: $n) { meters { latestReading { value } } bill(period: $p) { ${billFields} } } }`;
+const mine = `query ($p: String!) { me { heatAccounts { accountNumber bill(period: $p) { ${billFields} } } } }`;
+
+const g3 = (value: Big) => value.round(3, Big.roundHalfUp);
+/** Kopiyky of a quantity at 1540.00 a Gcal, rounded half up: how a bill line is priced. */
+const kop = (gcal: Big) => Number(gcal.times(1540).times(100).round(0, Big.roundHalfUp).toFixed(0));
+const uah = (minor: number) => (minor / 100).toFixed(2);
+/** A flat's share of the rest: the building's Gcal less 12% for the common areas and the metered flat's Gcal, by its area of 93.9 m². */
+const ownShare = (building: number, metered: string, area: string) => g3(new Big(building).times('0.88').minus(metered).times(area).div('93.9'));
+const commonShare = (building: number, area: string) => g3(new Big(building).times('0.12').times(area).div('154.9'));
+
+describe('a building share corrected with its metered neighbour\'s estimate', () => {
+  let t: TestStack;
+  let operator: string;
+  let second: string;
+  let buildingId: string;
+  let building: Big;
+
+  const at = (instant: string) => t.clock.set(instant);
+  const billOf = async (number: string, period: string) =>
+    expectNoGraphQLErrors(await t.gql(byNumber, { token: operator, variables: { n: number, p: period } })).heatAccountByNumber.bill;
+  const lines = (bill: any, kind: string) => bill.lines.filter((line: any) => line.kind === kind).map((line: any) => [line.description, line.quantity, line.amount.amount, line.correctedPeriod]);
+  const recordBuilding = async (period: string, gcal: number) => {
+    building = building.plus(gcal);
+    const recorded = expectNoGraphQLErrors(await t.gql(recordReading, { token: operator, variables: { input: { buildingId, period, value: building.toFixed(3) } } }));
+    expect(recorded.recordBuildingReading.consumption).toBe(new Big(gcal).toFixed(3));
+  };
+  const run = async (period: string) =>
+    expect(expectNoGraphQLErrors(await t.gql(runBilling, { token: operator, variables: { period } })).runHeatBilling.run).toEqual({ billsIssued: 4, accountsFailed: 0 });
+
+  beforeAll(async () => {
+    t = await startTestStack({ now: '2026-11-28T10:00:00Z' });
+    operator = await signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierId: kharkiv, sessionId: randomUUID() });
+    second = await loginAs(t, demoUsers.second);
+    const [found] = expectNoGraphQLErrors(await t.gql(`query { heatBuildings { id latestReading { period value } } }`, { token: operator })).heatBuildings;
+    expect(found.latestReading.period).toBe('2026-10');
+    buildingId = found.id;
+    building = new Big(found.latestReading.value);
+  });
+  afterAll(() => t?.stop());
+
+  it('bills November on flat 78\'s estimate, and the neighbours\' shares on the same Gcal', async () => {
+    // No reading from flat 78 in November's window; the building's meter took 36 Gcal.
+    await recordBuilding('2026-11', 36);
+    at('2026-12-03T10:00:00Z');
+    await run('2026-11');
+    at('2026-12-04T10:00:00Z');
+
+    // Flat 78: the average of August to October, 1.05 Gcal × 1540.00 = 1617.00.
+    const metered = await billOf('ХТМ-004519', '2026-11');
+    expect(metered.estimated).toBe(true);
+    expect(lines(metered, 'CHARGE')[0]).toEqual(['Опалення за лічильником', '1.05', '1617.00', null]);
+
+    // Flat 77: (36 − 4.32 − 1.05) × 55.2 / 93.9 = 18.006 Gcal, and the working says 1.05 of the metered Gcal are an estimate.
+    const [own] = lines(expectNoGraphQLErrors(await t.gql(mine, { token: second, variables: { p: '2026-11' } })).me.heatAccounts.find((account: any) => account.accountNumber === 'ХТМ-004518').bill, 'CHARGE');
+    expect(ownShare(36, '1.05', '55.2').toString()).toBe('18.006');
+    expect(own![0]).toContain('приміщення з власними лічильниками 1,050 Гкал (з них за оцінкою 1,050 Гкал) = 30,630 Гкал; 30,630 Гкал × 55,20 м²');
+    expect(own!.slice(1)).toEqual(['18.006', uah(kop(ownShare(36, '1.05', '55.2'))), null]);
+  });
+
+  it('corrects November on the next bill of flat 78 and of both neighbours, once flat 78\'s reading came', async () => {
+    // December's window: flat 78 reads 5 Gcal since October's reading, 2.459 for November's 30 days and 2.541 for December's 31.
+    at('2026-12-28T10:00:00Z');
+    const { meters } = expectNoGraphQLErrors(await t.gql(byNumber, { token: operator, variables: { n: 'ХТМ-004519', p: '2026-11' } })).heatAccountByNumber;
+    const estimatedNovember = new Big(meters[0].latestReading.value);
+    const reading = { meterSerialNumber: 'KAMSTRUP-HM-55190', zone: 'HEAT', value: estimatedNovember.minus('1.05').plus(5).toFixed(3) };
+    const submitted = await t.gql(submit, {
+      variables: { input: { supplierId: kharkiv, accountNumber: 'ХТМ-004519', check: 'HOLDER_SURNAME', checkValue: 'Ткаченко', readings: [reading], confirmUnusual: true } },
+    });
+    expect(expectNoGraphQLErrors(submitted).submitHeatReadingsAnonymously.acceptedReadings).toBe(1);
+    await recordBuilding('2026-12', 40);
+    at('2027-01-03T10:00:00Z');
+    await run('2026-12');
+    at('2027-01-04T10:00:00Z');
+
+    // Flat 78: December's 2.541 Gcal, and November re-priced, 2.459 instead of 1.05: 3786.86 − 1617.00 = 2169.86.
+    const metered = await billOf('ХТМ-004519', '2026-12');
+    expect(lines(metered, 'CHARGE')[0]).toEqual(['Опалення за лічильником', '2.541', '3913.14', null]);
+    expect(lines(metered, 'CORRECTION')).toEqual([['Перерахунок за листопад 2026: оцінку замінено фактичним показанням', '1.409', '2169.86', '2026-11']]);
+
+    // Flat 77: November's share is (36 − 4.32 − 2.459) × 55.2 / 93.9 = 17.178 Gcal, not 18.006: 26454.12 − 27729.24 = −1275.12.
+    // December's: (40 − 4.8 − 2.541) × 55.2 / 93.9 = 19.199 Gcal, with flat 78's December as billed.
+    const reason = 'Перерахунок за листопад 2026: частку будинкового лічильника перераховано за споживанням приміщень з власними лічильниками, 2,459 Гкал замість 1,050 Гкал';
+    const flat77 = expectNoGraphQLErrors(await t.gql(mine, { token: second, variables: { p: '2026-12' } })).me.heatAccounts.find((account: any) => account.accountNumber === 'ХТМ-004518').bill;
+    const novemberDelta77 = kop(ownShare(36, '2.459', '55.2')) - kop(ownShare(36, '1.05', '55.2'));
+    expect([ownShare(36, '2.459', '55.2').toString(), novemberDelta77]).toEqual(['17.178', -127_512]);
+    expect(lines(flat77, 'CORRECTION')).toEqual([[reason, '-0.828', uah(novemberDelta77), '2026-11']]);
+    expect(flat77.corrections.amount).toBe('-1275.12');
+    expect(lines(flat77, 'CHARGE')[0]!.slice(1)).toEqual([ownShare(40, '2.541', '55.2').toString(), uah(kop(ownShare(40, '2.541', '55.2'))), null]);
+    expect(lines(flat77, 'CHARGE')[0]![0]).toContain('приміщення з власними лічильниками 2,541 Гкал = 32,659 Гкал');
+    expect(lines(flat77, 'CHARGE')[1]![1]).toBe(commonShare(40, '55.2').toString());
+
+    // Flat 79 (38.7 m²): 12.043 Gcal instead of 12.624, 18546.22 − 19440.96 = −894.74.
+    const flat79 = await billOf('ХТМ-004520', '2026-12');
+    const novemberDelta79 = kop(ownShare(36, '2.459', '38.7')) - kop(ownShare(36, '1.05', '38.7'));
+    expect(novemberDelta79).toBe(-89_474);
+    expect(lines(flat79, 'CORRECTION')).toEqual([[reason, '-0.581', uah(novemberDelta79), '2026-11']]);
+
+    // What the neighbours get back is what flat 78 now pays for November beyond its estimate: here to the kopiyka.
+    expect(novemberDelta77 + novemberDelta79).toBe(-216_986);
+  });
+
+  it('corrects nothing again on the bills after', async () => {
+    // January: flat 78 sends nothing again and is estimated, (1.05 + 2.459 + 2.541) / 3 = 2.017; the building took 30 Gcal.
+    at('2027-01-28T10:00:00Z');
+    await recordBuilding('2027-01', 30);
+    at('2027-02-03T10:00:00Z');
+    await run('2027-01');
+    at('2027-02-04T10:00:00Z');
+    for (const number of ['ХТМ-004518', 'ХТМ-004519', 'ХТМ-004520']) {
+      const bill = await billOf(number, '2027-01');
+      expect([number, lines(bill, 'CORRECTION'), bill.corrections.amount]).toEqual([number, [], '0.00']);
+    }
+    const [own] = lines(await billOf('ХТМ-004518', '2027-01'), 'CHARGE');
+    expect(own![0]).toContain('приміщення з власними лічильниками 2,017 Гкал (з них за оцінкою 2,017 Гкал)');
+    expect(own![1]).toBe(ownShare(30, '2.017', '55.2').toString());
+  });
+});
