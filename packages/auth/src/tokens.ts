@@ -92,10 +92,12 @@ export async function ensureDevelopmentKeyPems(dataDir: string): Promise<{ priva
 
 export async function signAccessToken(keys: TokenKeys, viewer: Viewer): Promise<string> {
   if (!keys.privateKey) throw new Error('this service holds no signing key');
+  // A viewer made for one supplier may name it alone.
+  const supplierIds = viewer.supplierIds ?? (viewer.supplierId ? [viewer.supplierId] : undefined);
   return new SignJWT({
     role: viewer.role,
     sid: viewer.sessionId,
-    ...(viewer.supplierIds?.length ? { sup: [...viewer.supplierIds] } : {}),
+    ...(supplierIds?.length ? { sup: [...supplierIds] } : {}),
     ...(viewer.email ? { email: viewer.email } : {}),
     ...(viewer.clientId ? { client_id: viewer.clientId } : {}),
     ...(viewer.scopes ? { scope: viewer.scopes.join(' ') } : {}),

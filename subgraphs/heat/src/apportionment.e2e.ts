@@ -51,7 +51,7 @@ describe('a building share corrected with its metered neighbour\'s estimate', ()
 
   beforeAll(async () => {
     t = await startTestStack({ now: '2026-11-28T10:00:00Z' });
-    operator = await signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierId: kharkiv, sessionId: randomUUID() });
+    operator = await signAccessToken(t.stack.tokenKeys, { userId: randomUUID(), role: 'OPERATOR', supplierIds: [kharkiv], sessionId: randomUUID() });
     second = await loginAs(t, demoUsers.second);
     const [found] = expectNoGraphQLErrors(await t.gql(`query { heatBuildings { id latestReading { period value } } }`, { token: operator })).heatBuildings;
     expect(found.latestReading.period).toBe('2026-10');
