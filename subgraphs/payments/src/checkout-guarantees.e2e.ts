@@ -155,6 +155,21 @@ describe('checkout guarantees', () => {
     expect((await read(checkout.id)).status).toBe('CAPTURED');
   });
 
+  it('refuses, like a stale one, a callback signed further ahead of our clock than the allowed skew', async () => {
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: demoAccounts.poltavaTeplo.accountId, amount: '7.78' }])).createCheckout;
+    const now = t.clock.now().getTime();
+    // Ten minutes ahead: a provider clock that far off, or a message made up for later, is not trusted.
+    for (const message of [callback(checkout, 'success', { create_date: now + 10 * 60_000 }), callback(checkout, 'success', { create_date: now, end_date: now + 10 * 60_000 })]) {
+      const response = await post(message);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'stale' });
+    }
+    expect(await read(checkout.id)).toMatchObject({ status: 'PENDING', capturedAt: null });
+    // Within the skew (a provider clock a minute fast) it is news.
+    expect(await (await post(callback(checkout, 'success', { create_date: now, end_date: now + 60_000 }))).json()).toEqual({ status: 'applied' });
+    expect((await read(checkout.id)).status).toBe('CAPTURED');
+  });
+
   it('ends in the right state whatever order the callbacks come in', async () => {
     // `success` after `failure`: the payer tried again on the same page and paid.
     const retried = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.01' }])).createCheckout;

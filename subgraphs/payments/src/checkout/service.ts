@@ -67,7 +67,11 @@ const expiryGraceMs = 60 * 60_000;
  * it changes nothing and reconciliation asks the provider's status API instead.
  */
 export const callbackToleranceMs = 24 * 60 * 60_000;
-/** How far the provider's clock may run behind ours: a callback signed this much before its checkout was made is still taken. */
+/**
+ * How far the provider's clock may differ from ours: a callback signed this much before its
+ * checkout was made, or this much ahead of our clock, is still taken. Further ahead it is a
+ * message dated for later (made up, or from a clock too wrong to trust): refused as stale.
+ */
 const clockSkewMs = 5 * 60_000;
 /** Checkouts asked about in one pass; the least recently asked first, so none is left out for long. */
 const reconcileBatch = 50;
@@ -76,7 +80,7 @@ const pollMs = 20;
 
 /**
  * `recorded`: kept and acknowledged, but it changes nothing (a partial refund). `stale`: a callback
- * signed too long ago (or before its checkout), refused without changing anything.
+ * signed too long ago (or before its checkout, or ahead of our clock), refused without changing anything.
  */
 export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'stale' | 'unknown-order' | 'mismatch';
 
@@ -182,9 +186,11 @@ export function createCheckouts(options: CheckoutsOptions) {
             ? 'no signed time'
             : signedAt < now.getTime() - callbackToleranceMs
               ? 'signed too long ago'
-              : signedAt < checkout.createdAt.getTime() - clockSkewMs
-                ? 'signed before the checkout was made'
-                : null;
+              : signedAt > now.getTime() + clockSkewMs
+                ? 'signed in the future'
+                : signedAt < checkout.createdAt.getTime() - clockSkewMs
+                  ? 'signed before the checkout was made'
+                  : null;
         if (why) {
           // Nothing recorded: the provider's status API, asked by reconciliation, still settles the checkout.
           logger.warn(
