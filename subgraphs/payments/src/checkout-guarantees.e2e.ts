@@ -274,6 +274,26 @@ describe('checkout guarantees', () => {
     expect((await post(callback(checkout, 'reversed', { amount: 90.01 }))).status).toBe(400);
   });
 
+  it('records two partial refunds of the same amount once each, and a retry of either as a duplicate', async () => {
+    const { poltavaTeplo } = demoAccounts;
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: poltavaTeplo.accountId, amount: '91.00' }])).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    const at = t.clock.now().getTime();
+    // Two refunds of 20 made a minute apart in LiqPay's cabinet: one payment, one status, one amount, two refunds.
+    const first = callback(checkout, 'reversed', { action: 'refund', amount: 20, end_date: at + 1_000 });
+    const second = callback(checkout, 'reversed', { action: 'refund', amount: 20, end_date: at + 61_000 });
+    const answer = async (message: { data: string; signature: string }) => ((await (await post(message)).json()) as { status: string }).status;
+    expect(await answer(first)).toBe('recorded');
+    expect(await answer(second)).toBe('recorded');
+    expect(await answer(first)).toBe('duplicate');
+    expect(await answer(second)).toBe('duplicate');
+    const rows = (await t.stack.database.db.execute(sql`select event_id from payments.provider_callbacks where payment_id = ${checkout.id} and provider_status = 'reversed'`)) as unknown;
+    expect((Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows).length).toBe(2);
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '91.00')).toBe(0);
+  });
+
   it('never lets a just-unlinked account be paid, and never mixes currencies', async () => {
     const neighbour = await loginAs(t, demoUsers.second);
     const odesa = demoAccountId('electricity', 'odesa-energo', 'OD4412907');

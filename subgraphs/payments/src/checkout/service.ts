@@ -204,6 +204,14 @@ export function createCheckouts(options: CheckoutsOptions) {
         // A partial refund (made in the provider's cabinet): the checkout was not returned whole, so
         // it stays as it is and nothing is reversed on the ledgers; which item it returns is for an
         // operator to say. Recorded, and acknowledged, or the provider would repeat it forever.
+        // Its exact message seen before is a retry whatever its key: rows recorded before refunds
+        // were told apart by their time keep a key without it.
+        const [retried] = await tx
+          .select({ id: providerCallbacks.id })
+          .from(providerCallbacks)
+          .where(and(eq(providerCallbacks.paymentId, checkout.id), eq(providerCallbacks.dataHash, notice.evidence)))
+          .limit(1);
+        if (retried) return { result: 'duplicate' };
         const [partial] = await tx
           .insert(providerCallbacks)
           .values({ paymentId: checkout.id, providerStatus: notice.status, eventId: notice.eventId, dataHash: notice.evidence, receivedAt: now })
