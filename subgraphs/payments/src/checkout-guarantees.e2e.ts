@@ -7,6 +7,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
+/** `db.execute` rows, whichever driver (PGlite answers `{ rows }`, postgres.js an array). */
+const rowsOf = <TRow>(result: unknown): TRow[] => (Array.isArray(result) ? result : (result as { rows: TRow[] }).rows) as TRow[];
+
 const kabinetMerchant = { publicKey: 'sandbox_kabinet', privateKey: sandboxLiqPayPrivateKey };
 
 const ledgerQuery = (utility: 'electricity' | 'heat') => `query ($id: ID!) {
@@ -50,6 +53,13 @@ describe('checkout guarantees', () => {
       create_date: t.clock.now().getTime(),
       ...extra,
     });
+  /** Provider news matching no checkout of ours, as kept for an operator. */
+  const unmatched = async (orderId: string) =>
+    rowsOf<{ reason: string; provider_status: string; amount_minor: string }>(
+      await t.stack.database.db.execute(
+        sql`select reason, provider_status, amount_minor::text as amount_minor from payments.unmatched_notices where order_id = ${orderId} order by received_at, reason`,
+      ),
+    );
   const post = (message: { data: string; signature: string }) =>
     fetch(`${gatewayOrigin}/callbacks/liqpay`, {
       method: 'POST',
@@ -95,8 +105,13 @@ describe('checkout guarantees', () => {
     expect((await post(tampered)).status).toBe(400);
     expect((await read(checkout.id)).status).toBe('PENDING');
 
-    // A signed callback for another amount than the checkout is refused too.
-    expect((await post(callback({ ...checkout, total: { ...checkout.total, amount: '1.00' } }, 'success'))).status).toBe(400);
+    // A signed callback for another amount than the checkout changes nothing either; it is kept
+    // for an operator and acknowledged (200), as LiqPay would repeat it forever otherwise.
+    const otherAmount = await post(callback({ ...checkout, total: { ...checkout.total, amount: '1.00' } }, 'success'));
+    expect(otherAmount.status).toBe(200);
+    expect(await otherAmount.json()).toEqual({ status: 'mismatch' });
+    expect((await read(checkout.id)).status).toBe('PENDING');
+    expect(await unmatched(checkout.id)).toEqual([{ reason: 'mismatch', provider_status: 'success', amount_minor: '100' }]);
 
     expect((await post(genuine)).status).toBe(200);
     expect((await post(genuine)).status).toBe(200);
@@ -222,11 +237,29 @@ describe('checkout guarantees', () => {
     expect(text).not.toContain('київським');
   });
 
-  it('refuses a callback for an unknown order', async () => {
-    const unknown = callback({ id: crypto.randomUUID(), total: { amount: '10.00', currency: 'UAH' } }, 'success');
-    const response = await post(unknown);
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'unknown-order' });
+  it('keeps a signed callback for an unknown order for an operator, changes nothing, and answers 200 so LiqPay stops repeating it', async () => {
+    const orderId = crypto.randomUUID();
+    const unknown = callback({ id: orderId, total: { amount: '10.00', currency: 'UAH' } }, 'success');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await post(unknown);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'unknown-order' });
+    }
+    // Kept once, however often it comes.
+    expect(await unmatched(orderId)).toEqual([{ reason: 'unknown-order', provider_status: 'success', amount_minor: '1000' }]);
+    // An order id that is none of ours (another shop's on the same merchant) likewise.
+    const foreign = callback({ id: 'shop-order-17', total: { amount: '10.00', currency: 'UAH' } }, 'success');
+    expect(await (await post(foreign)).json()).toEqual({ status: 'unknown-order' });
+    expect(await unmatched('shop-order-17')).toEqual([{ reason: 'unknown-order', provider_status: 'success', amount_minor: '1000' }]);
+    // A checkout the provider was never given (still awaiting its utilities, or refused) is no order of the provider's either.
+    const neighbour = await loginAs(t, demoUsers.second);
+    const refused = await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.00' }], undefined, neighbour);
+    const refusedId = expectErrorCode(refused, 'ACCOUNT_NOT_HELD').extensions?.checkoutId as string;
+    expect(await (await post(callback({ id: refusedId, total: { amount: '10.00', currency: 'UAH' } }, 'success'))).json()).toEqual({ status: 'unknown-order' });
+    const [row] = rowsOf<{ status: string }>(await t.stack.database.db.execute(sql`select status from payments.payments where id = ${refusedId}`));
+    expect(row!.status).toBe('REFUSED');
+    // A forged one is not LiqPay's: refused (400), as nothing genuine would ever be retried there.
+    expect((await post(callback({ id: orderId, total: { amount: '10.00', currency: 'UAH' } }, 'success', {}, { publicKey: 'sandbox_kabinet', privateKey: 'forged' }))).status).toBe(400);
   });
 
   it('posts a reversing entry on each ledger when a captured payment is returned to the card', async () => {
@@ -270,8 +303,10 @@ describe('checkout guarantees', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '90.00')).toBe(0);
     expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '30.00')).toBe(0);
-    // More than was paid is no refund of this checkout: refused.
-    expect((await post(callback(checkout, 'reversed', { amount: 90.01 }))).status).toBe(400);
+    // More than was paid is no refund of this checkout: it changes nothing and is kept for an operator.
+    expect(await (await post(callback(checkout, 'reversed', { amount: 90.01 }))).json()).toEqual({ status: 'mismatch' });
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    expect(await unmatched(checkout.id)).toEqual([{ reason: 'mismatch', provider_status: 'reversed', amount_minor: '9001' }]);
   });
 
   it('records two partial refunds of the same amount once each, and a retry of either as a duplicate', async () => {
@@ -287,8 +322,7 @@ describe('checkout guarantees', () => {
     expect(await answer(second)).toBe('recorded');
     expect(await answer(first)).toBe('duplicate');
     expect(await answer(second)).toBe('duplicate');
-    const rows = (await t.stack.database.db.execute(sql`select event_id from payments.provider_callbacks where payment_id = ${checkout.id} and provider_status = 'reversed'`)) as unknown;
-    expect((Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows).length).toBe(2);
+    expect(rowsOf(await t.stack.database.db.execute(sql`select event_id from payments.provider_callbacks where payment_id = ${checkout.id} and provider_status = 'reversed'`))).toHaveLength(2);
     expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '91.00')).toBe(0);

@@ -5,7 +5,7 @@ import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
+import { merchants, outbox, paymentItems, payments, providerCallbacks, unmatchedNotices } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
@@ -81,6 +81,8 @@ const pollMs = 20;
 /**
  * `recorded`: kept and acknowledged, but it changes nothing (a partial refund). `stale`: a callback
  * signed too long ago (or before its checkout, or ahead of our clock), refused without changing anything.
+ * `unknown-order` and `mismatch`: news of no checkout of ours, or of another amount or currency
+ * than its checkout's: it changes nothing and is kept in `unmatched_notices` for an operator.
  */
 export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'stale' | 'unknown-order' | 'mismatch';
 
@@ -91,6 +93,31 @@ type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow
 
 export function createCheckouts(options: CheckoutsOptions) {
   const { db, logger } = options;
+
+  /** News that matches no checkout: kept once per exact message, for an operator; logged as an error the first time. */
+  async function keepUnmatched(executor: Database | Transaction, providerName: string, notice: ProviderNotice, source: NoticeSource, reason: 'unknown-order' | 'mismatch', detail: Record<string, unknown>) {
+    const [kept] = await executor
+      .insert(unmatchedNotices)
+      .values({
+        provider: providerName,
+        orderId: notice.orderId.slice(0, 255),
+        reason,
+        source,
+        providerStatus: notice.status.slice(0, 64),
+        amountMinor: notice.amountMinor,
+        currency: notice.currency.slice(0, 16),
+        transactionId: notice.transactionId?.slice(0, 64) ?? null,
+        eventId: notice.eventId.slice(0, 255),
+        signedAt: notice.signedAt,
+        dataHash: notice.evidence,
+        receivedAt: options.now(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: unmatchedNotices.id });
+    const fields = { provider: providerName, orderId: notice.orderId.slice(0, 64), status: notice.status, source, reason, kept: kept?.id ?? 'before', ...detail };
+    if (kept) logger.error(fields, 'provider news matching no checkout kept for an operator; nothing changed');
+    else logger.warn(fields, 'provider news matching no checkout repeated; nothing changed');
+  }
 
   async function checkoutOf(executor: Database | Transaction, id: string) {
     const [row] = await executor.select().from(payments).where(eq(payments.id, id));
@@ -168,14 +195,14 @@ export function createCheckouts(options: CheckoutsOptions) {
    * only moves forward. A stale callback changes nothing (see `callbackToleranceMs`).
    */
   async function applyNotice(providerName: string, notice: ProviderNotice, source: NoticeSource = 'answer'): Promise<NoticeResult> {
-    if (!/^[0-9a-f-]{36}$/i.test(notice.orderId)) {
-      logger.warn({ provider: providerName, orderId: notice.orderId.slice(0, 64) }, 'provider notice for an order that is not ours');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(notice.orderId)) {
+      await keepUnmatched(db, providerName, notice, source, 'unknown-order', { why: 'not an order id of ours' });
       return 'unknown-order';
     }
     const result = await db.transaction(async (tx): Promise<Applied> => {
       const [checkout] = await tx.select().from(payments).where(eq(payments.id, notice.orderId)).for('update');
       if (!checkout || checkout.provider !== providerName || !(isWithProvider(checkout.status) || checkout.status === 'CANCELLED')) {
-        logger.warn({ provider: providerName, orderId: notice.orderId, status: notice.status }, 'provider notice for an unknown order refused');
+        await keepUnmatched(tx, providerName, notice, source, 'unknown-order', { checkoutStatus: checkout?.status ?? null, checkoutProvider: checkout?.provider ?? null });
         return { result: 'unknown-order' };
       }
       const now = options.now();
@@ -226,10 +253,10 @@ export function createCheckouts(options: CheckoutsOptions) {
         return { result: partial ? 'recorded' : 'duplicate' };
       }
       if (notice.amountMinor !== checkout.totalMinor || notice.currency !== checkout.currency) {
-        logger.error(
-          { provider: providerName, orderId: checkout.id, said: { amountMinor: notice.amountMinor, currency: notice.currency }, expected: { amountMinor: checkout.totalMinor, currency: checkout.currency } },
-          'provider notice with another amount than the checkout refused',
-        );
+        await keepUnmatched(tx, providerName, notice, source, 'mismatch', {
+          said: { amountMinor: notice.amountMinor, currency: notice.currency },
+          expected: { amountMinor: checkout.totalMinor, currency: checkout.currency },
+        });
         return { result: 'mismatch' };
       }
       const [recorded] = await tx
