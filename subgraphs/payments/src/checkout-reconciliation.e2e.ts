@@ -14,7 +14,8 @@ describe('reconciling checkouts whose outcome is unknown', () => {
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestStack({ env: { JOBS_INTERVAL_SECONDS: '1' } });
+    // createCheckout waits up to 10 s for a stopped utility's confirmation here: the gateway must wait longer.
+    t = await startTestStack({ env: { JOBS_INTERVAL_SECONDS: '1', SUBGRAPH_TIMEOUT_MS: '15000' } });
     token = await loginAs(t, demoUsers.demo);
   });
   afterAll(() => t?.stop());
