@@ -10,7 +10,7 @@ import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
-import type { AccountsReleased, UtilityAnswer } from '../events';
+import type { AccountsReleased, PostingRefused, UtilityAnswer } from '../events';
 
 export type CheckoutRow = typeof payments.$inferSelect;
 export type CheckoutItemRow = typeof paymentItems.$inferSelect;
@@ -181,6 +181,9 @@ export function createCheckouts(options: CheckoutsOptions) {
           currency: checkout.currency,
           capturedAt: (checkout.capturedAt ?? at).toISOString(),
           ...(topic === 'payments.payment.reversed' ? { reversedAt: at.toISOString() } : {}),
+          // The utility posts nothing for an account this payer let go of between these two times.
+          payerUserId: checkout.payerUserId,
+          checkoutCreatedAt: checkout.createdAt.toISOString(),
           // As the personal card prints it: the channel and the checkout's number, which the receipt shows too.
           description: `Оплата через Kabinet (${checkout.provider === 'LIQPAY' ? 'LiqPay' : checkout.provider}), платіж ${checkout.id.slice(0, 8)}`,
         },
@@ -304,13 +307,15 @@ export function createCheckouts(options: CheckoutsOptions) {
    */
   async function cancelledHeard(tx: Transaction, checkout: CheckoutRow, notice: ProviderNotice, recorded: boolean, now: Date): Promise<Applied> {
     if (notice.outcome === 'REVERSED') {
-      if (recorded) {
-        await tx
-          .update(payments)
-          .set({ status: 'REVERSED', providerStatus: notice.status, reversedAt: now, updatedAt: now, checkedAt: now })
-          .where(eq(payments.id, checkout.id));
-      }
-      return { result: recorded ? 'applied' : 'duplicate' };
+      if (!recorded) return { result: 'duplicate' };
+      await tx
+        .update(payments)
+        .set({ status: 'REVERSED', providerStatus: notice.status, reversedAt: now, updatedAt: now, checkedAt: now })
+        .where(eq(payments.id, checkout.id));
+      // Cancelled after its capture was announced (a utility refused it): the items other ledgers
+      // posted are reversed there; the refusing utility posted nothing and reverses nothing.
+      if (checkout.capturedAt) await publishPostings(tx, checkout, 'payments.payment.reversed', now);
+      return { result: 'applied', publishes: Boolean(checkout.capturedAt) };
     }
     if (notice.outcome !== 'CAPTURED') return { result: recorded ? 'applied' : 'duplicate' };
     // Marks money taken (`providerPaymentId`): reconciliation keeps asking until the refund is confirmed.
@@ -456,6 +461,39 @@ export function createCheckouts(options: CheckoutsOptions) {
     },
 
     applyNotice,
+
+    /**
+     * A utility refused to post an item of a captured checkout (consumer of
+     * `utility.payment.refused`): the payer had let go of the account before the capture, and the
+     * capture landed before payments heard of the release. The whole checkout is cancelled, as one
+     * debit paid every item, and answered for refunding once this commits (`refundCancelled`);
+     * the provider's `reversed` then reverses what the other items' ledgers posted. Null when
+     * there is nothing to refund (already cancelled by another item's refusal, or returned).
+     */
+    async applyPostingRefused(tx: Transaction, refusal: PostingRefused): Promise<CheckoutRow | null> {
+      const [checkout] = await tx.select().from(payments).where(eq(payments.id, refusal.paymentId)).for('update');
+      const [item] = checkout
+        ? await tx
+            .select({ id: paymentItems.id })
+            .from(paymentItems)
+            .where(and(eq(paymentItems.paymentId, checkout.id), eq(paymentItems.utility, refusal.utility), eq(paymentItems.accountId, refusal.accountId)))
+        : [];
+      if (!checkout || !item) {
+        logger.error({ ...refusal }, 'a utility refused a posting of no checkout item of ours');
+        return null;
+      }
+      if (checkout.status !== 'CAPTURED') {
+        logger.info({ ...refusal, status: checkout.status }, 'a utility refused a posting of a checkout no longer captured; nothing more to do');
+        return null;
+      }
+      const now = options.now();
+      await tx.update(payments).set({ status: 'CANCELLED', refusal: refusal.reason, updatedAt: now }).where(eq(payments.id, checkout.id));
+      logger.warn({ ...refusal, capturedAt: checkout.capturedAt }, 'a captured checkout paid an account released before its capture; refunding it');
+      return { ...checkout, status: 'CANCELLED', refusal: refusal.reason, updatedAt: now };
+    },
+
+    /** Asks the provider to return a cancelled checkout's money (after the transaction that cancelled it committed). */
+    refundCancelled: (checkout: CheckoutRow) => refundCancelled(checkout.provider, checkout),
 
     /**
      * A utility released accounts from a login (consumer of `utility.accounts.released`): that
