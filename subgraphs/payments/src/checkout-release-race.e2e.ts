@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { demoUsers } from '@kabinet/demo';
+import { demoSupplierId, demoUsers } from '@kabinet/demo';
 import { decodeData } from '@kabinet/liqpay';
 import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
 import { sql } from 'drizzle-orm';
@@ -170,5 +170,37 @@ describe('a capture racing the release of its account', () => {
     await sleep(500);
     expect((await read(checkout.id)).status).toBe('CAPTURED');
     expect(refundsOf(checkout.id)).toBe(0);
+  });
+
+  it('leaves alone, when the release comes late, a checkout made after the payer linked the account again', async () => {
+    const { kyivEnergo } = demoAccounts;
+    const link = async () =>
+      expectNoGraphQLErrors(
+        await t.gql(`mutation ($input: LinkAccountInput!) { linkElectricityAccount(input: $input) { account { id } } }`, {
+          token,
+          variables: { input: { supplierId: demoSupplierId('electricity', 'kyiv-energo'), accountNumber: kyivEnergo.number, proof: { kind: 'HOLDER_SURNAME', value: demoUsers.demo.surname } } },
+        }),
+      );
+    // Let go of in the test before; linked again, and let go of once more while payments is down.
+    await link();
+    await t.stack.stopSubgraph('payments');
+    later(1);
+    await unlink(kyivEnergo);
+    const release = await holdBack('electricity', 'utility.accounts.released');
+    await t.stack.startSubgraph('payments');
+
+    // Linked again a minute later, and paid for: the utility confirms it, the account being held.
+    later(1);
+    await link();
+    const checkout = await create([{ account: kyivEnergo, amount: '44.10' }]);
+    expect(checkout.status).toBe('PENDING');
+    // The release from before the link arrives only now: it is about an earlier holding.
+    await letGo('electricity', release);
+    await sleep(300);
+    expect((await read(checkout.id)).status).toBe('PENDING');
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    expect((await read(checkout.id)).status).toBe('CAPTURED');
+    await eventually('the posting', async () => ((await entriesOf(kyivEnergo, checkout.id)).length ? true : undefined));
+    expect(await entriesOf(kyivEnergo, checkout.id)).toEqual([{ kind: 'PAYMENT', amount: '-4410' }]);
   });
 });

@@ -4,7 +4,7 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { merchants, outbox, paymentItems, payments, providerCallbacks, unmatchedNotices } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
@@ -497,11 +497,16 @@ export function createCheckouts(options: CheckoutsOptions) {
 
     /**
      * A utility released accounts from a login (consumer of `utility.accounts.released`): that
-     * login's checkouts for them not captured yet are CANCELLED (`ACCOUNT_RELEASED`) and never
-     * posted. A checkout captured before the release was paid while the account was held: it stays.
+     * login's checkouts for them made by then and not captured yet are CANCELLED
+     * (`ACCOUNT_RELEASED`) and never posted. A checkout captured before the release was paid while the account was held: it stays.
      */
     async applyRelease(tx: Transaction, release: AccountsReleased): Promise<void> {
       const now = options.now();
+      // Only checkouts made by then: the event may come late, after the payer linked the account
+      // again and made a new one. A confirmed checkout made at the release's very instant was
+      // confirmed before it (the utility answers under the lock releasing takes) and is cancelled;
+      // an unconfirmed one is left to the utility's answer, which is the truth either way.
+      const releasedAt = new Date(release.releasedAt);
       const holding = tx
         .select({ id: paymentItems.paymentId })
         .from(paymentItems)
@@ -514,9 +519,10 @@ export function createCheckouts(options: CheckoutsOptions) {
             eq(payments.payerUserId, release.holderUserId),
             inArray(payments.id, holding),
             or(
-              inArray(payments.status, ['AWAITING_CONFIRMATION', 'PENDING']),
+              and(eq(payments.status, 'AWAITING_CONFIRMATION'), lt(payments.createdAt, releasedAt)),
+              and(eq(payments.status, 'PENDING'), lte(payments.createdAt, releasedAt)),
               // A declined checkout's page still takes a second try until it expires.
-              and(eq(payments.status, 'FAILED'), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
+              and(eq(payments.status, 'FAILED'), lte(payments.createdAt, releasedAt), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
             ),
           ),
         )
