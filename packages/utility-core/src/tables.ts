@@ -376,10 +376,26 @@ export function defineUtilityTables(schema: PgSchema) {
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }).notNull(),
   });
 
+  /**
+   * Every time a login let go of an account (unlinked, or the login deactivated): a payment that
+   * login made for it and captured after this is not posted (see `releasedFromPayer`).
+   */
+  const accountReleases = schema.table(
+    'account_releases',
+    {
+      id: id(),
+      accountId: uuid('account_id').notNull().references(() => accounts.id),
+      holderUserId: uuid('holder_user_id').notNull(),
+      releasedAt: timestamp('released_at', { withTimezone: true }).notNull(),
+    },
+    (table) => [index().on(table.accountId, table.holderUserId, table.releasedAt)],
+  );
+
   return {
     inbox,
     outbox,
     deactivatedLogins,
+    accountReleases,
     suppliers,
     accounts,
     meters,

@@ -7,6 +7,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutInput, checkoutQuery, createCheckoutMutation, demoAccountId, demoAccounts, eventually, payOnSandbox } from './testing/checkout-kit';
 
+/** `db.execute` rows, whichever driver (PGlite answers `{ rows }`, postgres.js an array). */
+const rowsOf = <TRow>(result: unknown): TRow[] => (Array.isArray(result) ? result : (result as { rows: TRow[] }).rows) as TRow[];
+
 const kabinetMerchant = { publicKey: 'sandbox_kabinet', privateKey: sandboxLiqPayPrivateKey };
 
 const ledgerQuery = (utility: 'electricity' | 'heat') => `query ($id: ID!) {
@@ -50,6 +53,13 @@ describe('checkout guarantees', () => {
       create_date: t.clock.now().getTime(),
       ...extra,
     });
+  /** Provider news matching no checkout of ours, as kept for an operator. */
+  const unmatched = async (orderId: string) =>
+    rowsOf<{ reason: string; provider_status: string; amount_minor: string }>(
+      await t.stack.database.db.execute(
+        sql`select reason, provider_status, amount_minor::text as amount_minor from payments.unmatched_notices where order_id = ${orderId} order by received_at, reason`,
+      ),
+    );
   const post = (message: { data: string; signature: string }) =>
     fetch(`${gatewayOrigin}/callbacks/liqpay`, {
       method: 'POST',
@@ -95,8 +105,13 @@ describe('checkout guarantees', () => {
     expect((await post(tampered)).status).toBe(400);
     expect((await read(checkout.id)).status).toBe('PENDING');
 
-    // A signed callback for another amount than the checkout is refused too.
-    expect((await post(callback({ ...checkout, total: { ...checkout.total, amount: '1.00' } }, 'success'))).status).toBe(400);
+    // A signed callback for another amount than the checkout changes nothing either; it is kept
+    // for an operator and acknowledged (200), as LiqPay would repeat it forever otherwise.
+    const otherAmount = await post(callback({ ...checkout, total: { ...checkout.total, amount: '1.00' } }, 'success'));
+    expect(otherAmount.status).toBe(200);
+    expect(await otherAmount.json()).toEqual({ status: 'mismatch' });
+    expect((await read(checkout.id)).status).toBe('PENDING');
+    expect(await unmatched(checkout.id)).toEqual([{ reason: 'mismatch', provider_status: 'success', amount_minor: '100' }]);
 
     expect((await post(genuine)).status).toBe(200);
     expect((await post(genuine)).status).toBe(200);
@@ -155,6 +170,21 @@ describe('checkout guarantees', () => {
     expect((await read(checkout.id)).status).toBe('CAPTURED');
   });
 
+  it('refuses, like a stale one, a callback signed further ahead of our clock than the allowed skew', async () => {
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: demoAccounts.poltavaTeplo.accountId, amount: '7.78' }])).createCheckout;
+    const now = t.clock.now().getTime();
+    // Ten minutes ahead: a provider clock that far off, or a message made up for later, is not trusted.
+    for (const message of [callback(checkout, 'success', { create_date: now + 10 * 60_000 }), callback(checkout, 'success', { create_date: now, end_date: now + 10 * 60_000 })]) {
+      const response = await post(message);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'stale' });
+    }
+    expect(await read(checkout.id)).toMatchObject({ status: 'PENDING', capturedAt: null });
+    // Within the skew (a provider clock a minute fast) it is news.
+    expect(await (await post(callback(checkout, 'success', { create_date: now, end_date: now + 60_000 }))).json()).toEqual({ status: 'applied' });
+    expect((await read(checkout.id)).status).toBe('CAPTURED');
+  });
+
   it('ends in the right state whatever order the callbacks come in', async () => {
     // `success` after `failure`: the payer tried again on the same page and paid.
     const retried = expectNoGraphQLErrors(await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.01' }])).createCheckout;
@@ -207,11 +237,29 @@ describe('checkout guarantees', () => {
     expect(text).not.toContain('київським');
   });
 
-  it('refuses a callback for an unknown order', async () => {
-    const unknown = callback({ id: crypto.randomUUID(), total: { amount: '10.00', currency: 'UAH' } }, 'success');
-    const response = await post(unknown);
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'unknown-order' });
+  it('keeps a signed callback for an unknown order for an operator, changes nothing, and answers 200 so LiqPay stops repeating it', async () => {
+    const orderId = crypto.randomUUID();
+    const unknown = callback({ id: orderId, total: { amount: '10.00', currency: 'UAH' } }, 'success');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await post(unknown);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'unknown-order' });
+    }
+    // Kept once, however often it comes.
+    expect(await unmatched(orderId)).toEqual([{ reason: 'unknown-order', provider_status: 'success', amount_minor: '1000' }]);
+    // An order id that is none of ours (another shop's on the same merchant) likewise.
+    const foreign = callback({ id: 'shop-order-17', total: { amount: '10.00', currency: 'UAH' } }, 'success');
+    expect(await (await post(foreign)).json()).toEqual({ status: 'unknown-order' });
+    expect(await unmatched('shop-order-17')).toEqual([{ reason: 'unknown-order', provider_status: 'success', amount_minor: '1000' }]);
+    // A checkout the provider was never given (still awaiting its utilities, or refused) is no order of the provider's either.
+    const neighbour = await loginAs(t, demoUsers.second);
+    const refused = await create([{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.00' }], undefined, neighbour);
+    const refusedId = expectErrorCode(refused, 'ACCOUNT_NOT_HELD').extensions?.checkoutId as string;
+    expect(await (await post(callback({ id: refusedId, total: { amount: '10.00', currency: 'UAH' } }, 'success'))).json()).toEqual({ status: 'unknown-order' });
+    const [row] = rowsOf<{ status: string }>(await t.stack.database.db.execute(sql`select status from payments.payments where id = ${refusedId}`));
+    expect(row!.status).toBe('REFUSED');
+    // A forged one is not LiqPay's: refused (400), as nothing genuine would ever be retried there.
+    expect((await post(callback({ id: orderId, total: { amount: '10.00', currency: 'UAH' } }, 'success', {}, { publicKey: 'sandbox_kabinet', privateKey: 'forged' }))).status).toBe(400);
   });
 
   it('posts a reversing entry on each ledger when a captured payment is returned to the card', async () => {
@@ -255,8 +303,29 @@ describe('checkout guarantees', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '90.00')).toBe(0);
     expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '30.00')).toBe(0);
-    // More than was paid is no refund of this checkout: refused.
-    expect((await post(callback(checkout, 'reversed', { amount: 90.01 }))).status).toBe(400);
+    // More than was paid is no refund of this checkout: it changes nothing and is kept for an operator.
+    expect(await (await post(callback(checkout, 'reversed', { amount: 90.01 }))).json()).toEqual({ status: 'mismatch' });
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    expect(await unmatched(checkout.id)).toEqual([{ reason: 'mismatch', provider_status: 'reversed', amount_minor: '9001' }]);
+  });
+
+  it('records two partial refunds of the same amount once each, and a retry of either as a duplicate', async () => {
+    const { poltavaTeplo } = demoAccounts;
+    const checkout = expectNoGraphQLErrors(await create([{ utility: 'HEAT', accountId: poltavaTeplo.accountId, amount: '91.00' }])).createCheckout;
+    await payOnSandbox(checkout.paymentUrl, 'pay');
+    const at = t.clock.now().getTime();
+    // Two refunds of 20 made a minute apart in LiqPay's cabinet: one payment, one status, one amount, two refunds.
+    const first = callback(checkout, 'reversed', { action: 'refund', amount: 20, end_date: at + 1_000 });
+    const second = callback(checkout, 'reversed', { action: 'refund', amount: 20, end_date: at + 61_000 });
+    const answer = async (message: { data: string; signature: string }) => ((await (await post(message)).json()) as { status: string }).status;
+    expect(await answer(first)).toBe('recorded');
+    expect(await answer(second)).toBe('recorded');
+    expect(await answer(first)).toBe('duplicate');
+    expect(await answer(second)).toBe('duplicate');
+    expect(rowsOf(await t.stack.database.db.execute(sql`select event_id from payments.provider_callbacks where payment_id = ${checkout.id} and provider_status = 'reversed'`))).toHaveLength(2);
+    expect(await read(checkout.id)).toMatchObject({ status: 'CAPTURED', providerStatus: 'success' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesOf('heat', poltavaTeplo.accountId, 'PAYMENT_REVERSAL', '91.00')).toBe(0);
   });
 
   it('never lets a just-unlinked account be paid, and never mixes currencies', async () => {

@@ -2,7 +2,7 @@ import type { Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
 import { eventConsumer, PermanentEventError } from '@kabinet/events';
 import { z } from 'zod';
-import type { Checkouts } from './checkout/service';
+import type { CheckoutRow, Checkouts } from './checkout/service';
 import { inbox } from './db/schema';
 
 /** A utility's answer about the items of a checkout that are its accounts (its side: utility-core's `payable.ts`). */
@@ -42,13 +42,35 @@ const released = z.object({
 
 export type AccountsReleased = z.infer<typeof released>;
 
+/**
+ * A utility refused to post a captured checkout's item: its payer had let go of the account before
+ * the capture (its side: utility-core's `subgraph/events.ts`).
+ */
+const postingRefused = z.object({
+  utility: z.enum(['electricity', 'heat']),
+  paymentId: z.uuid(),
+  accountId: z.uuid(),
+  reason: z.literal('ACCOUNT_RELEASED'),
+  releasedAt: z.iso.datetime({ offset: true }),
+});
+
+export type PostingRefused = z.infer<typeof postingRefused>;
+
 /** The endpoint the utilities' relays deliver to (mounted at /internal/events). */
 export function paymentsEventConsumer(options: { db: Database; checkouts: Checkouts; secret: string; logger: Logger }) {
+  // Checkouts a refusal cancelled, by event id: refunded once its transaction has committed.
+  const toRefund = new Map<string, CheckoutRow>();
   return eventConsumer({
     db: options.db,
     inbox,
     secret: options.secret,
     logger: options.logger,
+    afterCommit: (event) => {
+      const checkout = toRefund.get(event.id);
+      toRefund.delete(event.id);
+      // Not awaited by the relay's request: a refund that fails is retried by reconciliation.
+      if (checkout) void options.checkouts.refundCancelled(checkout);
+    },
     handlers: {
       'utility.checkout.answered': async (payload, tx) => {
         const parsed = answered.safeParse(payload);
@@ -59,6 +81,13 @@ export function paymentsEventConsumer(options: { db: Database; checkouts: Checko
         const parsed = released.safeParse(payload);
         if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
         await options.checkouts.applyRelease(tx, parsed.data);
+      },
+      'utility.payment.refused': async (payload, tx, event) => {
+        const parsed = postingRefused.safeParse(payload);
+        if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
+        const cancelled = await options.checkouts.applyPostingRefused(tx, parsed.data);
+        if (cancelled) toRefund.set(event.id, cancelled);
+        else toRefund.delete(event.id);
       },
     },
   });

@@ -2,7 +2,7 @@ import type { Viewer } from '@kabinet/auth';
 import { validIds, type Database, type Transaction } from '@kabinet/db';
 import { DomainError, unauthenticated } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
-import { and, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lte, sql } from 'drizzle-orm';
 import { ensureHolder, ensureStaff } from '../access';
 import { cancelEReceipts } from '../bills/e-receipts';
 import {
@@ -47,16 +47,49 @@ export interface ReleaseEvents {
 }
 
 /**
- * Tells payments, in the transaction that released them, that `holderUserId` no longer holds
- * these accounts: a checkout it made for them before and has not paid yet must not be paid now.
+ * Records, and tells payments in the transaction that released them, that `holderUserId` no
+ * longer holds these accounts: a checkout it made for them before and has not paid yet must not
+ * be paid now. The record is what a posting of such a payment is checked against when it comes
+ * before payments has heard of the release (`releasedFromPayer`).
  */
 async function publishReleased(tx: Transaction, t: UtilityTables, events: ReleaseEvents, holderUserId: string, accountIds: string[], now: Date) {
   if (!accountIds.length) return;
+  await tx.insert(t.accountReleases).values(accountIds.map((accountId) => ({ accountId, holderUserId, releasedAt: now })));
   await publishEvent(tx, t.outbox, {
     topic: 'utility.accounts.released',
     payload: { utility: events.utility, holderUserId, accountIds, releasedAt: now.toISOString() },
     destinations: ['payments'],
   });
+}
+
+/**
+ * Whether `payerUserId` let go of the account between making the checkout and its capture: then
+ * the payment was taken for an account the payer no longer held, and is not posted (its checkout
+ * should have been cancelled, and payments refunds it). A release after the capture leaves a
+ * payment made while the account was held; one at the same instant counts as before it, so an
+ * order the clocks cannot tell sends the money back to the card rather than to the account. Read
+ * under the row lock releasing takes, so a release committing meanwhile is seen.
+ */
+export async function releasedFromPayer(
+  tx: Transaction,
+  t: UtilityTables,
+  payment: { accountId: string; payerUserId: string; checkoutCreatedAt: Date; capturedAt: Date },
+): Promise<Date | null> {
+  await tx.select({ id: t.accounts.id }).from(t.accounts).where(eq(t.accounts.id, payment.accountId)).for('share');
+  const [release] = await tx
+    .select({ releasedAt: t.accountReleases.releasedAt })
+    .from(t.accountReleases)
+    .where(
+      and(
+        eq(t.accountReleases.accountId, payment.accountId),
+        eq(t.accountReleases.holderUserId, payment.payerUserId),
+        gte(t.accountReleases.releasedAt, payment.checkoutCreatedAt),
+        lte(t.accountReleases.releasedAt, payment.capturedAt),
+      ),
+    )
+    .orderBy(asc(t.accountReleases.releasedAt))
+    .limit(1);
+  return release?.releasedAt ?? null;
 }
 
 /** A login was deactivated: its accounts are free to be linked again, and their e-receipts stop. */

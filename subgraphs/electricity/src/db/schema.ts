@@ -9,6 +9,7 @@ export const {
   inbox,
   outbox,
   deactivatedLogins,
+  accountReleases,
   suppliers,
   accounts,
   meters,

@@ -8,6 +8,7 @@ export const {
   inbox,
   outbox,
   deactivatedLogins,
+  accountReleases,
   suppliers,
   accounts,
   meters,

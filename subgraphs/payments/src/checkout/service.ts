@@ -4,13 +4,13 @@ import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { merchants, outbox, paymentItems, payments, providerCallbacks } from '../db/schema';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { merchants, outbox, paymentItems, payments, providerCallbacks, unmatchedNotices } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
-import type { AccountsReleased, UtilityAnswer } from '../events';
+import type { AccountsReleased, PostingRefused, UtilityAnswer } from '../events';
 
 export type CheckoutRow = typeof payments.$inferSelect;
 export type CheckoutItemRow = typeof paymentItems.$inferSelect;
@@ -67,7 +67,11 @@ const expiryGraceMs = 60 * 60_000;
  * it changes nothing and reconciliation asks the provider's status API instead.
  */
 export const callbackToleranceMs = 24 * 60 * 60_000;
-/** How far the provider's clock may run behind ours: a callback signed this much before its checkout was made is still taken. */
+/**
+ * How far the provider's clock may differ from ours: a callback signed this much before its
+ * checkout was made, or this much ahead of our clock, is still taken. Further ahead it is a
+ * message dated for later (made up, or from a clock too wrong to trust): refused as stale.
+ */
 const clockSkewMs = 5 * 60_000;
 /** Checkouts asked about in one pass; the least recently asked first, so none is left out for long. */
 const reconcileBatch = 50;
@@ -76,7 +80,9 @@ const pollMs = 20;
 
 /**
  * `recorded`: kept and acknowledged, but it changes nothing (a partial refund). `stale`: a callback
- * signed too long ago (or before its checkout), refused without changing anything.
+ * signed too long ago (or before its checkout, or ahead of our clock), refused without changing anything.
+ * `unknown-order` and `mismatch`: news of no checkout of ours, or of another amount or currency
+ * than its checkout's: it changes nothing and is kept in `unmatched_notices` for an operator.
  */
 export type NoticeResult = 'applied' | 'recorded' | 'duplicate' | 'stale' | 'unknown-order' | 'mismatch';
 
@@ -87,6 +93,31 @@ type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow
 
 export function createCheckouts(options: CheckoutsOptions) {
   const { db, logger } = options;
+
+  /** News that matches no checkout: kept once per exact message, for an operator; logged as an error the first time. */
+  async function keepUnmatched(executor: Database | Transaction, providerName: string, notice: ProviderNotice, source: NoticeSource, reason: 'unknown-order' | 'mismatch', detail: Record<string, unknown>) {
+    const [kept] = await executor
+      .insert(unmatchedNotices)
+      .values({
+        provider: providerName,
+        orderId: notice.orderId.slice(0, 255),
+        reason,
+        source,
+        providerStatus: notice.status.slice(0, 64),
+        amountMinor: notice.amountMinor,
+        currency: notice.currency.slice(0, 16),
+        transactionId: notice.transactionId?.slice(0, 64) ?? null,
+        eventId: notice.eventId.slice(0, 255),
+        signedAt: notice.signedAt,
+        dataHash: notice.evidence,
+        receivedAt: options.now(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: unmatchedNotices.id });
+    const fields = { provider: providerName, orderId: notice.orderId.slice(0, 64), status: notice.status, source, reason, kept: kept?.id ?? 'before', ...detail };
+    if (kept) logger.error(fields, 'provider news matching no checkout kept for an operator; nothing changed');
+    else logger.warn(fields, 'provider news matching no checkout repeated; nothing changed');
+  }
 
   async function checkoutOf(executor: Database | Transaction, id: string) {
     const [row] = await executor.select().from(payments).where(eq(payments.id, id));
@@ -150,6 +181,9 @@ export function createCheckouts(options: CheckoutsOptions) {
           currency: checkout.currency,
           capturedAt: (checkout.capturedAt ?? at).toISOString(),
           ...(topic === 'payments.payment.reversed' ? { reversedAt: at.toISOString() } : {}),
+          // The utility posts nothing for an account this payer let go of between these two times.
+          payerUserId: checkout.payerUserId,
+          checkoutCreatedAt: checkout.createdAt.toISOString(),
           // As the personal card prints it: the channel and the checkout's number, which the receipt shows too.
           description: `Оплата через Kabinet (${checkout.provider === 'LIQPAY' ? 'LiqPay' : checkout.provider}), платіж ${checkout.id.slice(0, 8)}`,
         },
@@ -164,14 +198,14 @@ export function createCheckouts(options: CheckoutsOptions) {
    * only moves forward. A stale callback changes nothing (see `callbackToleranceMs`).
    */
   async function applyNotice(providerName: string, notice: ProviderNotice, source: NoticeSource = 'answer'): Promise<NoticeResult> {
-    if (!/^[0-9a-f-]{36}$/i.test(notice.orderId)) {
-      logger.warn({ provider: providerName, orderId: notice.orderId.slice(0, 64) }, 'provider notice for an order that is not ours');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(notice.orderId)) {
+      await keepUnmatched(db, providerName, notice, source, 'unknown-order', { why: 'not an order id of ours' });
       return 'unknown-order';
     }
     const result = await db.transaction(async (tx): Promise<Applied> => {
       const [checkout] = await tx.select().from(payments).where(eq(payments.id, notice.orderId)).for('update');
       if (!checkout || checkout.provider !== providerName || !(isWithProvider(checkout.status) || checkout.status === 'CANCELLED')) {
-        logger.warn({ provider: providerName, orderId: notice.orderId, status: notice.status }, 'provider notice for an unknown order refused');
+        await keepUnmatched(tx, providerName, notice, source, 'unknown-order', { checkoutStatus: checkout?.status ?? null, checkoutProvider: checkout?.provider ?? null });
         return { result: 'unknown-order' };
       }
       const now = options.now();
@@ -182,9 +216,11 @@ export function createCheckouts(options: CheckoutsOptions) {
             ? 'no signed time'
             : signedAt < now.getTime() - callbackToleranceMs
               ? 'signed too long ago'
-              : signedAt < checkout.createdAt.getTime() - clockSkewMs
-                ? 'signed before the checkout was made'
-                : null;
+              : signedAt > now.getTime() + clockSkewMs
+                ? 'signed in the future'
+                : signedAt < checkout.createdAt.getTime() - clockSkewMs
+                  ? 'signed before the checkout was made'
+                  : null;
         if (why) {
           // Nothing recorded: the provider's status API, asked by reconciliation, still settles the checkout.
           logger.warn(
@@ -198,6 +234,14 @@ export function createCheckouts(options: CheckoutsOptions) {
         // A partial refund (made in the provider's cabinet): the checkout was not returned whole, so
         // it stays as it is and nothing is reversed on the ledgers; which item it returns is for an
         // operator to say. Recorded, and acknowledged, or the provider would repeat it forever.
+        // Its exact message seen before is a retry whatever its key: rows recorded before refunds
+        // were told apart by their time keep a key without it.
+        const [retried] = await tx
+          .select({ id: providerCallbacks.id })
+          .from(providerCallbacks)
+          .where(and(eq(providerCallbacks.paymentId, checkout.id), eq(providerCallbacks.dataHash, notice.evidence)))
+          .limit(1);
+        if (retried) return { result: 'duplicate' };
         const [partial] = await tx
           .insert(providerCallbacks)
           .values({ paymentId: checkout.id, providerStatus: notice.status, eventId: notice.eventId, dataHash: notice.evidence, receivedAt: now })
@@ -212,10 +256,10 @@ export function createCheckouts(options: CheckoutsOptions) {
         return { result: partial ? 'recorded' : 'duplicate' };
       }
       if (notice.amountMinor !== checkout.totalMinor || notice.currency !== checkout.currency) {
-        logger.error(
-          { provider: providerName, orderId: checkout.id, said: { amountMinor: notice.amountMinor, currency: notice.currency }, expected: { amountMinor: checkout.totalMinor, currency: checkout.currency } },
-          'provider notice with another amount than the checkout refused',
-        );
+        await keepUnmatched(tx, providerName, notice, source, 'mismatch', {
+          said: { amountMinor: notice.amountMinor, currency: notice.currency },
+          expected: { amountMinor: checkout.totalMinor, currency: checkout.currency },
+        });
         return { result: 'mismatch' };
       }
       const [recorded] = await tx
@@ -263,13 +307,15 @@ export function createCheckouts(options: CheckoutsOptions) {
    */
   async function cancelledHeard(tx: Transaction, checkout: CheckoutRow, notice: ProviderNotice, recorded: boolean, now: Date): Promise<Applied> {
     if (notice.outcome === 'REVERSED') {
-      if (recorded) {
-        await tx
-          .update(payments)
-          .set({ status: 'REVERSED', providerStatus: notice.status, reversedAt: now, updatedAt: now, checkedAt: now })
-          .where(eq(payments.id, checkout.id));
-      }
-      return { result: recorded ? 'applied' : 'duplicate' };
+      if (!recorded) return { result: 'duplicate' };
+      await tx
+        .update(payments)
+        .set({ status: 'REVERSED', providerStatus: notice.status, reversedAt: now, updatedAt: now, checkedAt: now })
+        .where(eq(payments.id, checkout.id));
+      // Cancelled after its capture was announced (a utility refused it): the items other ledgers
+      // posted are reversed there; the refusing utility posted nothing and reverses nothing.
+      if (checkout.capturedAt) await publishPostings(tx, checkout, 'payments.payment.reversed', now);
+      return { result: 'applied', publishes: Boolean(checkout.capturedAt) };
     }
     if (notice.outcome !== 'CAPTURED') return { result: recorded ? 'applied' : 'duplicate' };
     // Marks money taken (`providerPaymentId`): reconciliation keeps asking until the refund is confirmed.
@@ -417,12 +463,50 @@ export function createCheckouts(options: CheckoutsOptions) {
     applyNotice,
 
     /**
+     * A utility refused to post an item of a captured checkout (consumer of
+     * `utility.payment.refused`): the payer had let go of the account before the capture, and the
+     * capture landed before payments heard of the release. The whole checkout is cancelled, as one
+     * debit paid every item, and answered for refunding once this commits (`refundCancelled`);
+     * the provider's `reversed` then reverses what the other items' ledgers posted. Null when
+     * there is nothing to refund (already cancelled by another item's refusal, or returned).
+     */
+    async applyPostingRefused(tx: Transaction, refusal: PostingRefused): Promise<CheckoutRow | null> {
+      const [checkout] = await tx.select().from(payments).where(eq(payments.id, refusal.paymentId)).for('update');
+      const [item] = checkout
+        ? await tx
+            .select({ id: paymentItems.id })
+            .from(paymentItems)
+            .where(and(eq(paymentItems.paymentId, checkout.id), eq(paymentItems.utility, refusal.utility), eq(paymentItems.accountId, refusal.accountId)))
+        : [];
+      if (!checkout || !item) {
+        logger.error({ ...refusal }, 'a utility refused a posting of no checkout item of ours');
+        return null;
+      }
+      if (checkout.status !== 'CAPTURED') {
+        logger.info({ ...refusal, status: checkout.status }, 'a utility refused a posting of a checkout no longer captured; nothing more to do');
+        return null;
+      }
+      const now = options.now();
+      await tx.update(payments).set({ status: 'CANCELLED', refusal: refusal.reason, updatedAt: now }).where(eq(payments.id, checkout.id));
+      logger.warn({ ...refusal, capturedAt: checkout.capturedAt }, 'a captured checkout paid an account released before its capture; refunding it');
+      return { ...checkout, status: 'CANCELLED', refusal: refusal.reason, updatedAt: now };
+    },
+
+    /** Asks the provider to return a cancelled checkout's money (after the transaction that cancelled it committed). */
+    refundCancelled: (checkout: CheckoutRow) => refundCancelled(checkout.provider, checkout),
+
+    /**
      * A utility released accounts from a login (consumer of `utility.accounts.released`): that
-     * login's checkouts for them not captured yet are CANCELLED (`ACCOUNT_RELEASED`) and never
-     * posted. A checkout captured before the release was paid while the account was held: it stays.
+     * login's checkouts for them made by then and not captured yet are CANCELLED
+     * (`ACCOUNT_RELEASED`) and never posted. A checkout captured before the release was paid while the account was held: it stays.
      */
     async applyRelease(tx: Transaction, release: AccountsReleased): Promise<void> {
       const now = options.now();
+      // Only checkouts made by then: the event may come late, after the payer linked the account
+      // again and made a new one. A confirmed checkout made at the release's very instant was
+      // confirmed before it (the utility answers under the lock releasing takes) and is cancelled;
+      // an unconfirmed one is left to the utility's answer, which is the truth either way.
+      const releasedAt = new Date(release.releasedAt);
       const holding = tx
         .select({ id: paymentItems.paymentId })
         .from(paymentItems)
@@ -435,9 +519,10 @@ export function createCheckouts(options: CheckoutsOptions) {
             eq(payments.payerUserId, release.holderUserId),
             inArray(payments.id, holding),
             or(
-              inArray(payments.status, ['AWAITING_CONFIRMATION', 'PENDING']),
+              and(eq(payments.status, 'AWAITING_CONFIRMATION'), lt(payments.createdAt, releasedAt)),
+              and(eq(payments.status, 'PENDING'), lte(payments.createdAt, releasedAt)),
               // A declined checkout's page still takes a second try until it expires.
-              and(eq(payments.status, 'FAILED'), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
+              and(eq(payments.status, 'FAILED'), lte(payments.createdAt, releasedAt), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
             ),
           ),
         )

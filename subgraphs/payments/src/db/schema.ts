@@ -114,6 +114,36 @@ export const providerCallbacks = paymentsSchema.table(
   (table) => [uniqueIndex().on(table.paymentId, table.eventId)],
 );
 
+/**
+ * Genuine provider news (its signature holds) that matches no checkout of ours: an order we never
+ * gave the provider, or another amount or currency than the checkout's. It changes nothing and is
+ * acknowledged, so the provider stops repeating it; kept here, once per exact message, for an
+ * operator to look into (a misrouted callback, another shop on the same merchant, a leaked key).
+ */
+export const unmatchedNotices = paymentsSchema.table(
+  'unmatched_notices',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    provider: text('provider').notNull(),
+    /** As the provider said it: not necessarily one of our checkouts' ids. */
+    orderId: text('order_id').notNull(),
+    /** `unknown-order` or `mismatch`. */
+    reason: text('reason').$type<'unknown-order' | 'mismatch'>().notNull(),
+    /** `callback`, or `answer` (to our own status or refund request). */
+    source: text('source').notNull(),
+    providerStatus: text('provider_status').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    transactionId: text('transaction_id'),
+    eventId: text('event_id').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true }),
+    /** A hash of the exact message: a repeat of it is kept once. */
+    dataHash: text('data_hash').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [uniqueIndex().on(table.provider, table.dataHash), index().on(table.orderId)],
+);
+
 /** Events for the utilities (checkouts to confirm, payments to post), written with the change that causes them. */
 export const outbox = defineOutboxTable(paymentsSchema);
 /** Ids of the utilities' events applied here. */

@@ -34,13 +34,16 @@ export type CheckoutStatus =
   | 'FAILED'
   /**
    * Returned to the card. After a capture each ledger gets the reversing entry; a CANCELLED
-   * checkout paid anyway is returned without ever being posted (`capturedAt` stays null).
+   * checkout paid anyway is returned without ever being posted (`capturedAt` stays null), and one
+   * cancelled after its capture is reversed on the ledgers that took its items.
    */
   | 'REVERSED'
   /**
    * Not paid and no longer payable: an account in it was released from this login (unlinked) before
    * it was paid (`refusal` ACCOUNT_RELEASED). Nothing is posted; if the provider takes the money
-   * anyway it is refunded to the card, and the checkout ends REVERSED.
+   * anyway it is refunded to the card, and the checkout ends REVERSED. Also a checkout paid just
+   * after the release, before payments heard of it (`capturedAt` set): the utility refuses to post
+   * it, and it is refunded the same way.
    */
   | 'CANCELLED'
   /** Returned to the payer before checkouts existed (old payments). */

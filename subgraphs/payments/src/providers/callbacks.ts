@@ -19,20 +19,19 @@ export function providerCallbacksRouter(options: { providers: PaymentProviders; 
       return;
     }
     const notice = provider.verifyCallback((req.body ?? {}) as Record<string, unknown>);
+    // Not signed by the provider with our key (forged, or for another merchant): not its message,
+    // so nothing genuine is ever retried against this 400.
     if (!notice) {
       options.logger.warn({ provider: provider.name, clientIp: req.get('x-forwarded-for') }, 'provider callback with a bad signature refused');
       res.status(400).json({ error: 'bad signature' });
       return;
     }
     try {
+      // The provider retries what is not answered 2xx, and a retry of a genuine message is the
+      // same message: whatever we will never take (stale, unknown order, another amount) is
+      // answered 200 with what became of it, having changed nothing; the unmatched ones are kept
+      // for an operator. Only a failure of ours (500) asks for the retry.
       const result = await options.checkouts.applyNotice(provider.name, notice, 'callback');
-      // The provider retries what is not answered 2xx: only news we will never take is refused.
-      // A stale callback is refused with 200 (`{ status: 'stale' }`): every retry would carry the
-      // same old signed time, so retrying could never succeed; reconciliation settles the checkout.
-      if (result === 'unknown-order' || result === 'mismatch') {
-        res.status(400).json({ error: result });
-        return;
-      }
       res.json({ status: result });
     } catch (error) {
       options.logger.error({ err: error, provider: provider.name, orderId: notice.orderId }, 'provider callback failed; the provider will retry');

@@ -51,6 +51,11 @@ describe('LiqPay as a payment provider', () => {
     expect(provider.verifyCallback(dated)).toMatchObject({ eventId: 'payment:77:success:1250', signedAt: new Date(1_796_000_060_000) });
     const started = signed(keys, { version: 3, status: '3ds_verify', order_id: 'o-1', amount: 12.5, currency: 'UAH', create_date: 1_796_000_000_000 });
     expect(provider.verifyCallback(started)).toMatchObject({ eventId: 'order:3ds_verify:1250', signedAt: new Date(1_796_000_000_000) });
+    // Refunds: one payment may be refunded in parts, each told by its amount and time (`refund_date_last` before the payment's own dates).
+    const refund = (extra: Record<string, unknown>) => provider.verifyCallback(signed(keys, { version: 3, status: 'reversed', order_id: 'o-1', amount: 2.5, currency: 'UAH', payment_id: 77, create_date: 1_796_000_000_000, end_date: 1_796_000_060_000, ...extra }));
+    expect(refund({})).toMatchObject({ outcome: 'REVERSED', eventId: 'payment:77:reversed:250:1796000060000', signedAt: new Date(1_796_000_060_000) });
+    expect(refund({ refund_date_last: 1_796_500_000_000 })).toMatchObject({ eventId: 'payment:77:reversed:250:1796500000000', signedAt: new Date(1_796_500_000_000) });
+    expect(refund({ refund_date_last: '1796600000000' })?.eventId).toBe('payment:77:reversed:250:1796600000000');
     const otherMerchant = signed({ ...keys, publicKey: 'i99' }, { version: 3, status: 'success', order_id: 'o-1', amount: 12.5, currency: 'UAH' });
     expect(provider.verifyCallback(otherMerchant)).toBeNull();
     expect(provider.verifyCallback({ data: callback.data })).toBeNull();

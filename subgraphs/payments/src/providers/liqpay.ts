@@ -24,14 +24,22 @@ const liqPayDate = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ')
 
 const evidenceOf = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** LiqPay's dates in callbacks and answers: milliseconds since the epoch, as a number or digits. */
+function msOf(value: unknown): number | null {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
+}
+
 /**
- * When LiqPay says the news happened: `end_date` (the payment finished) or else `create_date`
- * (it began), both milliseconds since the epoch; null when neither is a time.
+ * When LiqPay says the news happened: for a refund its `refund_date_last` (the payment's own
+ * dates may be days older), else `end_date` (the payment finished) or else `create_date` (it
+ * began); null when none is a time.
  */
-function signedAtOf(params: Record<string, unknown>): Date | null {
-  for (const value of [params.end_date, params.create_date]) {
-    const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-    if (Number.isSafeInteger(ms) && ms > 0) return new Date(ms);
+function signedAtOf(params: Record<string, unknown>, status: string): Date | null {
+  const dates = outcomeOf(status) === 'REVERSED' ? [params.refund_date_last, params.end_date, params.create_date] : [params.end_date, params.create_date];
+  for (const value of dates) {
+    const ms = msOf(value);
+    if (ms !== null) return new Date(ms);
   }
   return null;
 }
@@ -49,17 +57,21 @@ export function liqPayProvider(options: LiqPayOptions): PaymentProvider {
     if (!orderId || !status || amountMinor === null || !currency) return null;
     const id = params.payment_id ?? params.transaction_id;
     const transactionId = id === undefined || id === null || id === '' ? null : String(id);
+    const outcome = outcomeOf(status);
+    const signedAt = signedAtOf(params, status);
+    // LiqPay's payment at a status: the same again is a duplicate, whatever its JSON looks like.
+    // A payment is refunded as often as the merchant returns part of it: each refund is told by
+    // its amount and its time, so two refunds of the same amount are two, and one retried is one.
+    const refund = outcome === 'REVERSED' && signedAt ? `:${signedAt.getTime()}` : '';
     return {
       orderId,
       status,
-      outcome: outcomeOf(status),
+      outcome,
       amountMinor,
       currency,
       transactionId,
-      // LiqPay's payment at a status: the same again is a duplicate, whatever its JSON looks like.
-      // The amount tells apart two partial refunds of one payment.
-      eventId: `${transactionId === null ? 'order' : `payment:${transactionId}`}:${status}:${amountMinor}`,
-      signedAt: signedAtOf(params),
+      eventId: `${transactionId === null ? 'order' : `payment:${transactionId}`}:${status}:${amountMinor}${refund}`,
+      signedAt,
       evidence: evidenceOf(evidence),
     };
   }

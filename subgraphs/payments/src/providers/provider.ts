@@ -36,7 +36,8 @@ export interface ProviderNotice {
   transactionId: string | null;
   /**
    * The provider's identity of this news about the order: the same payment at the same status
-   * (for the same amount) is the same news however the message is worded, so it is applied once.
+   * (for the same amount) is the same news however the message is worded, so it is applied once;
+   * a refund adds its time, as one payment may be refunded in parts of the same amount.
    * Without an id from the provider: the order's status and amount (the order is ours, one per checkout).
    */
   eventId: string;
