@@ -105,10 +105,10 @@ describe('checkout guarantees', () => {
     expect((await post(tampered)).status).toBe(400);
     expect((await read(checkout.id)).status).toBe('PENDING');
 
-    // A signed callback for another amount than the checkout changes nothing either; it is kept
-    // for an operator and acknowledged (200), as LiqPay would repeat it forever otherwise.
+    // A signed callback for another amount than the checkout is refused and changes nothing; it is
+    // kept for an operator.
     const otherAmount = await post(callback({ ...checkout, total: { ...checkout.total, amount: '1.00' } }, 'success'));
-    expect(otherAmount.status).toBe(200);
+    expect(otherAmount.status).toBe(400);
     expect(await otherAmount.json()).toEqual({ status: 'mismatch' });
     expect((await read(checkout.id)).status).toBe('PENDING');
     expect(await unmatched(checkout.id)).toEqual([{ reason: 'mismatch', provider_status: 'success', amount_minor: '100' }]);
@@ -237,12 +237,12 @@ describe('checkout guarantees', () => {
     expect(text).not.toContain('київським');
   });
 
-  it('keeps a signed callback for an unknown order for an operator, changes nothing, and answers 200 so LiqPay stops repeating it', async () => {
+  it('refuses a signed callback for an unknown order, changing nothing, and keeps it once for an operator', async () => {
     const orderId = crypto.randomUUID();
     const unknown = callback({ id: orderId, total: { amount: '10.00', currency: 'UAH' } }, 'success');
     for (let attempt = 0; attempt < 2; attempt++) {
       const response = await post(unknown);
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ status: 'unknown-order' });
     }
     // Kept once, however often it comes.

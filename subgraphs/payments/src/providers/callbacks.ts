@@ -1,7 +1,7 @@
 import type { Logger } from '@kabinet/config';
 import { requireGateway } from '@kabinet/subgraph';
 import express, { type Router } from 'express';
-import type { Checkouts } from '../checkout/service';
+import type { Checkouts, NoticeResult } from '../checkout/service';
 import type { PaymentProviders } from './provider';
 
 /**
@@ -9,6 +9,9 @@ import type { PaymentProviders } from './provider';
  * gateway from its public `/callbacks/:provider` (subgraphs answer only the gateway). The
  * signature over the exact posted data is the callback's whole authority.
  */
+/** What a callback is refused for: it is no news of any checkout of ours as it stands. */
+const refused = new Set<NoticeResult>(['unknown-order', 'mismatch']);
+
 export function providerCallbacksRouter(options: { providers: PaymentProviders; checkouts: Checkouts; gatewaySecret: string; logger: Logger }): Router {
   const router = express.Router();
   router.use(requireGateway(options.gatewaySecret));
@@ -27,12 +30,12 @@ export function providerCallbacksRouter(options: { providers: PaymentProviders; 
       return;
     }
     try {
-      // The provider retries what is not answered 2xx, and a retry of a genuine message is the
-      // same message: whatever we will never take (stale, unknown order, another amount) is
-      // answered 200 with what became of it, having changed nothing; the unmatched ones are kept
-      // for an operator. Only a failure of ours (500) asks for the retry.
+      // Answered with what became of it. A genuine message for no order of ours, or for another
+      // amount than its order's, is refused (400) having changed nothing: kept once for an operator
+      // and logged, so the provider's repeats of it add nothing. A stale one is acknowledged (200)
+      // and left to reconciliation. Only a failure of ours (500) asks for the retry.
       const result = await options.checkouts.applyNotice(provider.name, notice, 'callback');
-      res.json({ status: result });
+      res.status(refused.has(result) ? 400 : 200).json({ status: result });
     } catch (error) {
       options.logger.error({ err: error, provider: provider.name, orderId: notice.orderId }, 'provider callback failed; the provider will retry');
       res.status(500).json({ error: 'internal error' });
