@@ -95,7 +95,7 @@ export function accountBasis(
   const corrections: EstimateCorrection[] = [];
 
   for (const meter of metersInService(meters, period)) {
-    for (const zone of meter.zones as MeterZone[]) {
+    for (const zone of meter.zones) {
       const own = readings.filter((reading) => reading.meterId === meter.id && reading.zone === zone);
       const history = billed
         .filter((row) => row.meterId === meter.id && row.zone === zone && row.period < period)

@@ -132,7 +132,7 @@ export function computeCharges(
     const actualById = new Map(rows.map((correction) => [correction.row.id, correction.actual]));
     const monthRows = billed.filter((row) => row.period === correctedPeriod);
     const priced = (quantityOf: (row: BilledConsumption) => Big) =>
-      sum(price(correctedPeriod, monthRows.map((row) => ({ meter: meterById.get(row.meterId)!, zone: row.zone as MeterZone, quantity: quantityOf(row) }))));
+      sum(price(correctedPeriod, monthRows.map((row) => ({ meter: meterById.get(row.meterId)!, zone: row.zone, quantity: quantityOf(row) }))));
     // The sources price the month as they stand; a revised one is taken back to its lines as billed.
     const before = priced((row) => row.consumption) + revised.reduce((total, revision) => total + sum(revision.billed) - sum(revision.now), 0);
     const after = priced((row) => actualById.get(row.id) ?? row.consumption);

@@ -4,7 +4,6 @@ import { desc } from 'drizzle-orm';
 import { addDays, firstDayOf, periodOf, startOfLocalDate, type Period } from '../calendar';
 import { periodLabel } from '../labels';
 import { claimForStatements, postBillEntries, unclaimedEntries, type BillEntry } from '../ledger';
-import type { MeterZone } from '../meters';
 import { supplierToday, type SupplierRow } from '../suppliers';
 import type { AccountRow, UtilityTables } from '../tables';
 import { accountCharges, vatRateOf, type PeriodCorrection } from './charges';
@@ -176,7 +175,7 @@ function planBill(
         ...revision.billed.map((line) => ({ zone: line.zone, quantity: line.quantity?.neg() ?? null })),
       ]);
       const units = new Set([
-        ...correction.rows.map(({ row }) => rules.unitOf(row.zone as MeterZone).uk),
+        ...correction.rows.map(({ row }) => rules.unitOf(row.zone).uk),
         ...revisedLines.map((line) => (line.zone === null || line.quantity === null ? null : rules.unitOf(line.zone).uk)),
       ]);
       const delta = [

@@ -167,7 +167,10 @@ export type Bill = {
   charges: Money;
   /** VAT on the charges; business accounts only. */
   vat?: Maybe<Money>;
-  /** Re-calculation of earlier months that were billed on estimates, now that a real reading came. */
+  /**
+   * Re-calculation of earlier months billed on what has since changed: a meter's estimate, now that a
+   * real reading came, or a share of a building's heat that counted a neighbour's estimate.
+   */
   corrections: Money;
   /** Payments received since the previous bill. */
   payments: Money;
