@@ -1,5 +1,5 @@
 import { expectErrorCode, expectNoGraphQLErrors, type TestStack } from '@kabinet/testing';
-import { expectStatementsChain } from '@kabinet/utility-core/testing';
+import { billFields, expectStatementsChain } from '@kabinet/utility-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, demoLogins, loginAs, startElectricityStack, supplierIds } from './testing/e2e';
 
@@ -131,11 +131,6 @@ const vat20 = (netMinor: number) => kop(mul(q(BigInt(netMinor), 100n), dec('0.2'
 // --- GraphQL ----------------------------------------------------------------------------------
 
 const money = 'amount currency';
-const billFields = `id period issuedOn dueDate receiptCode estimated
-  openingBalance { ${money} } charges { ${money} } vat { ${money} } corrections { ${money} }
-  payments { ${money} } adjustments { ${money} } amountDue { ${money} }
-  lines { kind description zone quantity unitPrice amount { ${money} } correctedPeriod }
-  meterReadings { meterSerialNumber zone previousValue currentValue consumption estimated }`;
 
 // The gateway's cost limit keeps each document small: an account's bill list and each bill are asked apart.
 const accountBillQuery = `query AccountBill($id: ID!, $period: String!) {

@@ -50,16 +50,18 @@ const sorted = <T extends { kind: string; zone: string | null; description: stri
  * months as they turned out; statements that chain with unique receipt codes. The amounts come
  * from the fixture's `charge`, the utility's own pricing of the demo tariffs.
  */
+const money = 'amount currency';
+/** Every field of a bill, as the statement checks read it. */
+export const billFields = `id period issuedOn dueDate receiptCode estimated
+  openingBalance { ${money} } charges { ${money} } vat { ${money} } corrections { ${money} }
+  payments { ${money} } adjustments { ${money} } amountDue { ${money} }
+  lines { kind description zone quantity unitPrice amount { ${money} } correctedPeriod }
+  meterReadings { meterSerialNumber zone previousValue currentValue consumption estimated }`;
+
 export function describeCabinetBillingChain(fixture: CabinetFixture): void {
   const kit = cabinetKit(fixture);
   const { names } = kit;
   const { chain } = fixture;
-  const money = 'amount currency';
-  const billFields = `id period issuedOn dueDate receiptCode estimated
-    openingBalance { ${money} } charges { ${money} } vat { ${money} } corrections { ${money} }
-    payments { ${money} } adjustments { ${money} } amountDue { ${money} }
-    lines { kind description zone quantity unitPrice amount { ${money} } correctedPeriod }
-    meterReadings { meterSerialNumber zone previousValue currentValue consumption estimated }`;
   // The gateway's cost limit keeps each document small: an account's bill list, each bill and its meters are asked apart.
   const billQuery = `query AccountBill($id: ID!, $period: String!) {
     ${names.account}(id: $id) { balance { ${money} } latestBill { period issuedOn } bill(period: $period) { ${billFields} } } }`;

@@ -263,7 +263,7 @@ export { describeCabinetLinking } from './cabinet-linking';
 export { describeCabinetReadings } from './cabinet-readings';
 export { describeCabinetLedger } from './cabinet-ledger';
 export { describeCabinetBilling } from './cabinet-billing';
-export { describeCabinetBillingChain, expectStatementsChain } from './cabinet-billing-chain';
+export { billFields, describeCabinetBillingChain, expectStatementsChain } from './cabinet-billing-chain';
 export { describeCabinetBills } from './cabinet-bills';
 export { describeCabinetAppeals } from './cabinet-appeals';
 export { describeCabinetAuthorization } from './cabinet-authorization';

@@ -1,5 +1,5 @@
 import { Big } from '@kabinet/money';
-import { computeCharges, pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice } from '@kabinet/utility-core';
+import { computeCharges, pricerOf, TariffMissingError, type BasisMeter, type ConsumptionToPrice, type Period } from '@kabinet/utility-core';
 import { describe, expect, it } from 'vitest';
 import { apportion } from './apportionment';
 import { billedShareRecords, buildingsWithoutReading, heatChargeSources, normEstimate, type Building, type HeatPricingData, type HeatTariff, type Premises } from './charges';
@@ -154,11 +154,11 @@ describe('heating by its own meter', () => {
   });
 });
 
-describe('heating by the building\'s meter, apportioned by area', () => {
-  // The building measured 30 Gcal in November (1200 → 1230); 10% heats its common areas (3 Gcal).
-  // Flat 1 (60 m²) has its own meter: 4 Gcal. What is left, 30 − 3 − 4 = 23 Gcal, goes to flats 2
-  // (40 m²) and 3 (50 m²) by area: 23 × 40/90 = 10.222 and 23 × 50/90 = 12.778. The 3 Gcal of the
-  // common areas go to all three by area: 60/150 × 3 = 1.2, 40/150 × 3 = 0.8, 50/150 × 3 = 1.0.
+/**
+ * A building of three flats, one with its own meter (60 m²) and two without (40 and 50 m²), 10% of
+ * its heat for the common areas; `readings`: its meter's values closing each month.
+ */
+function sumskaBuilding(readings: [string, number][]): { flats: Premises[]; building: Building } {
   const flats: Premises[] = [
     premises('flat-1', { heatedAreaM2: new Big(60), heating: 'METER', buildingId: 'b' }),
     premises('flat-2', { heatedAreaM2: new Big(40), heating: 'BUILDING', buildingId: 'b' }),
@@ -169,12 +169,21 @@ describe('heating by the building\'s meter, apportioned by area', () => {
     address: 'м. Харків, вул. Сумська, 25',
     commonAreaShareBasisPoints: 1000,
     meterStartValue: new Big(1100),
-    readings: new Map([
-      ['2026-10', new Big(1200)],
-      ['2026-11', new Big(1230)],
-    ]),
+    readings: new Map(readings.map(([period, value]) => [period as Period, new Big(value)])),
     premises: flats,
   };
+  return { flats, building };
+}
+
+describe('heating by the building\'s meter, apportioned by area', () => {
+  // The building measured 30 Gcal in November (1200 → 1230); 10% heats its common areas (3 Gcal).
+  // Flat 1 (60 m²) has its own meter: 4 Gcal. What is left, 30 − 3 − 4 = 23 Gcal, goes to flats 2
+  // (40 m²) and 3 (50 m²) by area: 23 × 40/90 = 10.222 and 23 × 50/90 = 12.778. The 3 Gcal of the
+  // common areas go to all three by area: 60/150 × 3 = 1.2, 40/150 × 3 = 0.8, 50/150 × 3 = 1.0.
+  const { flats, building } = sumskaBuilding([
+    ['2026-10', 1200],
+    ['2026-11', 1230],
+  ]);
   const pricing = data({
     tariffs: new Map([['RESIDENTIAL', [tariff('2024-01-01', { heatPerGcal: '1540.00' })]]]),
     premises: new Map(flats.map((flat) => [flat.accountId, flat])),
@@ -241,23 +250,11 @@ describe('a building share corrected once a metered neighbour\'s estimate is', (
   // The building of the case above: 30 Gcal in November, 32 in December (1230 → 1262), 10% of each for the common areas.
   // Flat 1's November was billed on an estimate of 4 Gcal, and so were its neighbours' shares; its December reading
   // since corrected November to 5.5 Gcal (its own bill's correction), and December counts 6.1.
-  const flats: Premises[] = [
-    premises('flat-1', { heatedAreaM2: new Big(60), heating: 'METER', buildingId: 'b' }),
-    premises('flat-2', { heatedAreaM2: new Big(40), heating: 'BUILDING', buildingId: 'b' }),
-    premises('flat-3', { heatedAreaM2: new Big(50), heating: 'BUILDING', buildingId: 'b' }),
-  ];
-  const building: Building = {
-    id: 'b',
-    address: 'м. Харків, вул. Сумська, 25',
-    commonAreaShareBasisPoints: 1000,
-    meterStartValue: new Big(1100),
-    readings: new Map([
-      ['2026-10', new Big(1200)],
-      ['2026-11', new Big(1230)],
-      ['2026-12', new Big(1262)],
-    ]),
-    premises: flats,
-  };
+  const { flats, building } = sumskaBuilding([
+    ['2026-10', 1200],
+    ['2026-11', 1230],
+    ['2026-12', 1262],
+  ]);
   const flat1 = (gcal: Record<string, string>) => (accountId: string, period: string) =>
     accountId === 'flat-1' && gcal[period] ? { gcal: new Big(gcal[period]), estimatedGcal: new Big(0) } : noMeteredHeat;
   const pricingWith = (november: string, billedWith: string) =>
