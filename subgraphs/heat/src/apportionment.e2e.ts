@@ -110,6 +110,12 @@ describe('a building share corrected with its metered neighbour\'s estimate', ()
     expect(lines(flat77, 'CHARGE')[0]!.slice(1)).toEqual([ownShare(40, '2.541', '55.2').toString(), uah(kop(ownShare(40, '2.541', '55.2'))), null]);
     expect(lines(flat77, 'CHARGE')[0]![0]).toContain('приміщення з власними лічильниками 2,541 Гкал = 32,659 Гкал');
     expect(lines(flat77, 'CHARGE')[1]![1]).toBe(commonShare(40, '55.2').toString());
+    // Its consumption history tells November as re-counted: its share now, and the common areas'.
+    const history = expectNoGraphQLErrors(await t.gql(`{ me { heatAccounts { accountNumber consumptionHistory(months: 3) { period zones { zone value } } } } }`, { token: second }))
+      .me.heatAccounts.find((account: any) => account.accountNumber === 'ХТМ-004518').consumptionHistory;
+    const heatIn = (period: string) => history.find((month: any) => month.period === period).zones.find((zone: any) => zone.zone === 'HEAT').value;
+    expect(heatIn('2026-11')).toBe(ownShare(36, '2.459', '55.2').plus(commonShare(36, '55.2')).toString());
+    expect(heatIn('2026-12')).toBe(ownShare(40, '2.541', '55.2').plus(commonShare(40, '55.2')).toString());
 
     // Flat 79 (38.7 m²): 12.043 Gcal instead of 12.624, 18546.22 − 19440.96 = −894.74.
     const flat79 = await billOf('ХТМ-004520', '2026-12');

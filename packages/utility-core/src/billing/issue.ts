@@ -182,10 +182,15 @@ function planBill(
         ...correction.rows.map(({ row, actual }) => actual.minus(row.consumption)),
         ...revisedLines.map((line) => line.quantity ?? new Big(0)),
       ].reduce((sum, quantity) => sum.plus(quantity), new Big(0));
+      // A month re-counted in one zone without a meter (a building's share) names it: the month's
+      // consumption history adds the line to the zone's quantity there. A meter's corrected
+      // consumption is kept on its own row.
+      const revisedZones = new Set(revisedLines.map((line) => line.zone));
+      const zone = correction.rows.length === 0 && revisedZones.size === 1 ? [...revisedZones][0]! : null;
       return {
         kind: 'CORRECTION',
         description: `Перерахунок за ${periodLabel(correction.period)}: ${correctionReasons(correction).join('; ')}`,
-        zone: null,
+        zone,
         quantity: units.size === 1 ? delta.toFixed(3) : null,
         unit: units.size === 1 ? [...units][0]! : null,
         unitPrice: null,

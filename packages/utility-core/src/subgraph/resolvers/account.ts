@@ -89,14 +89,15 @@ export const accountResolvers: CabinetAccountResolvers = {
       .orderBy(desc(bills.period))
       .limit(months);
     const billIds = recent.map((bill) => bill.id);
-    // Zones without a meter (a building's share, a norm) are read from the bills' charge lines.
+    // Zones without a meter (a building's share, a norm) are read from the bills' charge lines, and
+    // the lines of later bills that re-counted such a zone's month.
     const [rows, lines] = billIds.length
       ? await Promise.all([
           context.db.select().from(billConsumption).where(inArray(billConsumption.billId, billIds)),
           context.db
-            .select({ billId: billLines.billId, zone: billLines.zone, quantity: billLines.quantity })
+            .select({ billId: billLines.billId, kind: billLines.kind, zone: billLines.zone, quantity: billLines.quantity, correctedPeriod: billLines.correctedPeriod })
             .from(billLines)
-            .where(and(inArray(billLines.billId, billIds), eq(billLines.kind, 'CHARGE')))
+            .where(and(inArray(billLines.billId, billIds), inArray(billLines.kind, ['CHARGE', 'CORRECTION'])))
             .orderBy(billLines.billId, billLines.position),
         ])
       : [[], []];
@@ -105,7 +106,9 @@ export const accountResolvers: CabinetAccountResolvers = {
       const own = rows.filter((row) => row.billId === bill.id);
       const month = billedConsumption(
         own.map((row) => ({ zone: row.zone, consumption: new Big(row.correctedConsumption ?? row.consumption) })),
-        lines.filter((line) => line.billId === bill.id).map((line) => ({ zone: line.zone, quantity: line.quantity === null ? null : new Big(line.quantity) })),
+        lines
+          .filter((line) => (line.kind === 'CHARGE' ? line.billId === bill.id : line.correctedPeriod === bill.period))
+          .map((line) => ({ zone: line.zone, quantity: line.quantity === null ? null : new Big(line.quantity) })),
         (zone) => unitOf(zone).uk,
       );
       return {
