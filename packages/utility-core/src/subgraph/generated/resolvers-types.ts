@@ -277,7 +277,7 @@ export type ZoneConsumption = {
   zone: MeterZone;
   /**
    * Decimal string in the zone's unit: what its meters measured, or without a meter what the bill charged for (a
-   * building meter's share, the norm).
+   * building meter's share, the norm), as later bills corrected it.
    */
   value: Scalars['String']['output'];
   /** The zone's printed unit, e.g. `кВт·год`, `Гкал`, `м³`. */
