@@ -28,7 +28,8 @@ export interface GraphqlEndpoint {
   mount(handlers: RequestHandler[], onError: ErrorRequestHandler): void;
 }
 
-const isGraphqlPath = (url: string | undefined) => url === '/graphql' || url?.startsWith('/graphql?') === true;
+/** `/graphql`, with a trailing slash too (as Express's router takes a path), and any query. */
+const isGraphqlPath = (url: string | undefined) => url !== undefined && /^\/graphql\/?(\?|$)/.test(url);
 
 /**
  * The server's request listener: `/graphql` straight to its handlers, everything else through the

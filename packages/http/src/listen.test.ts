@@ -41,7 +41,8 @@ describe("a service's /graphql, served past the app's router", () => {
     const answer = await send('/graphql?who=me', { method: 'POST', headers: { 'x-caller': 'C', 'x-forwarded-for': '203.0.113.7' } });
     expect(answer).toEqual({ status: 201, body: { caller: 'C', ip: '203.0.113.7', query: { who: 'me' } } });
     expect((await send('/graphql')).status).toBe(201);
-    expect(seen).toEqual(['first POST /graphql?who=me', 'first GET /graphql']);
+    expect((await send('/graphql/?who=me', { method: 'POST' })).status).toBe(201);
+    expect(seen).toEqual(['first POST /graphql?who=me', 'first GET /graphql', 'first POST /graphql/?who=me']);
     // Any other path, below /graphql too, is the app's.
     expect(await send('/elsewhere')).toEqual({ status: 200, body: { from: 'app' } });
     expect(await send('/graphql/sub')).toEqual({ status: 200, body: { from: 'app' } });
