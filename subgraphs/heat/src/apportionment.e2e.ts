@@ -3,7 +3,9 @@ import { signAccessToken } from '@kabinet/auth';
 import { demoSupplierId, demoUsers } from '@kabinet/demo';
 import { Big } from '@kabinet/money';
 import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heatTables } from './index';
 
 /*
  * A building's share follows what its metered flats are billed, through the gateway. Kharkiv's
@@ -11,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * flat 78 (61 m²) heats by its own meter, 1.05 Gcal a month in the demo; flats 77 (55.2 m², the
  * second demo login's) and 79 (38.7 m²) share the rest by area (93.9 m²), at 1540.00 a Gcal.
  * Flat 78 sends no November reading and is billed an estimate; its December reading corrects it,
- * and with it the share its neighbours were billed for November.
+ * and with it the share its neighbours were billed for November. In February its reading is
+ * broken data, so its bill fails and the neighbours count it at an estimate; once the reading is
+ * mended and February billed again, March corrects the neighbours' February.
  */
 
 const kharkiv = demoSupplierId('heat', 'kharkiv-teplo');
@@ -141,5 +145,66 @@ describe('a building share corrected with its metered neighbour\'s estimate', ()
     const [own] = lines(await billOf('ХТМ-004518', '2027-01'), 'CHARGE');
     expect(own![0]).toContain('приміщення з власними лічильниками 2,017 Гкал (з них за оцінкою 2,017 Гкал)');
     expect(own![1]).toBe(ownShare(30, '2.017', '55.2').toString());
+  });
+
+  it('corrects a month on the neighbours\' next bills when flat 78\'s own bill for it failed and came later', async () => {
+    // February: flat 78 sends 3 Gcal since its December reading, and the stored value is then
+    // broken (below the last, not a rollover), so its bill fails and its neighbours' go out.
+    at('2027-02-27T10:00:00Z');
+    const { meters } = expectNoGraphQLErrors(await t.gql(byNumber, { token: operator, variables: { n: 'ХТМ-004519', p: '2027-01' } })).heatAccountByNumber;
+    const januaryEstimate = new Big(meters[0].latestReading.value);
+    const december = januaryEstimate.minus('2.017');
+    const reading = { meterSerialNumber: 'KAMSTRUP-HM-55190', zone: 'HEAT', value: december.plus(3).toFixed(3) };
+    const submitted = await t.gql(submit, {
+      variables: { input: { supplierId: kharkiv, accountNumber: 'ХТМ-004519', check: 'HOLDER_SURNAME', checkValue: 'Ткаченко', readings: [reading], confirmUnusual: true } },
+    });
+    expect(expectNoGraphQLErrors(submitted).submitHeatReadingsAnonymously.acceptedReadings).toBe(1);
+    const { db } = t.stack.databases.heat;
+    const february = and(eq(heatTables.readings.period, '2027-02-01'), eq(heatTables.readings.source, 'ANONYMOUS'));
+    await db.update(heatTables.readings).set({ value: '1.000' }).where(february);
+    await recordBuilding('2027-02', 32);
+    at('2027-03-03T10:00:00Z');
+    const failed = expectNoGraphQLErrors(await t.gql(runBilling, { token: operator, variables: { period: '2027-02' } })).runHeatBilling.run;
+    expect(failed).toEqual({ billsIssued: 3, accountsFailed: 1 });
+    at('2027-03-04T10:00:00Z');
+    // Flat 77 counted flat 78 at its estimate, (2.459 + 2.541 + 2.017) / 3 = 2.339.
+    const [counted] = lines(await billOf('ХТМ-004518', '2027-02'), 'CHARGE');
+    expect(counted![0]).toContain('приміщення з власними лічильниками 2,339 Гкал (з них за оцінкою 2,339 Гкал)');
+
+    // The reading is mended and February run again: it bills flat 78 alone, on its real reading (the run counts all four).
+    await db.update(heatTables.readings).set({ value: reading.value }).where(february);
+    at('2027-03-05T10:00:00Z');
+    const mended = expectNoGraphQLErrors(await t.gql(runBilling, { token: operator, variables: { period: '2027-02' } })).runHeatBilling.run;
+    expect(mended).toEqual({ billsIssued: 4, accountsFailed: 0 });
+    at('2027-03-06T10:00:00Z');
+    const metered = await billOf('ХТМ-004519', '2027-02');
+    expect(metered.estimated).toBe(false);
+    // 3 Gcal over January's 31 days and February's 28: February's share of them, and January's re-counted.
+    const [[, februaryGcal]] = lines(metered, 'CHARGE');
+    const [[, januaryDelta]] = lines(metered, 'CORRECTION');
+    const januaryGcal = new Big('2.017').plus(januaryDelta).toFixed(3);
+    expect(new Big(februaryGcal).plus(januaryGcal).toFixed(3)).toBe('3.000');
+
+    // March: the neighbours' bills correct January (flat 78's estimate replaced) and February (counted at an estimate, billed on a reading).
+    at('2027-03-28T10:00:00Z');
+    await recordBuilding('2027-03', 28);
+    at('2027-04-03T10:00:00Z');
+    await run('2027-03');
+    at('2027-04-04T10:00:00Z');
+    const reason = (period: string, now: string, before: string) =>
+      `Перерахунок за ${period}: частку будинкового лічильника перераховано за споживанням приміщень з власними лічильниками, ${now.replace('.', ',')} Гкал замість ${before.replace('.', ',')} Гкал`;
+    for (const [number, area] of [['ХТМ-004518', '55.2'], ['ХТМ-004520', '38.7']] as const) {
+      const delta = (building: number, now: string, before: string) => ownShare(building, now, area).minus(ownShare(building, before, area));
+      const kopDelta = (building: number, now: string, before: string) => kop(ownShare(building, now, area)) - kop(ownShare(building, before, area));
+      expect([number, lines(await billOf(number, '2027-03'), 'CORRECTION')]).toEqual([
+        number,
+        [
+          [reason('січень 2027', januaryGcal, '2.017'), delta(30, januaryGcal, '2.017').toFixed(3), uah(kopDelta(30, januaryGcal, '2.017')), '2027-01'],
+          [reason('лютий 2027', februaryGcal, '2.339'), delta(32, februaryGcal, '2.339').toFixed(3), uah(kopDelta(32, februaryGcal, '2.339')), '2027-02'],
+        ],
+      ]);
+    }
+    // Flat 78's own March bill corrects nothing: both months were billed on its reading already.
+    expect(lines(await billOf('ХТМ-004519', '2027-03'), 'CORRECTION')).toEqual([]);
   });
 });

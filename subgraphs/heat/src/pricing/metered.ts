@@ -27,10 +27,9 @@ export const noMeteredHeat: MeteredHeat = { gcal: new Big(0), estimatedGcal: new
  *   corrects it (an estimate a real reading now replaces);
  * - a month not billed yet (the one being billed): what its bill for it charges.
  * A month whose data stops the premises' own bill (a reading below the last) counts an estimate,
- * as if the reading had not come, so that its neighbours' bills go out.
- * TODO: should that premises' bill for the month then be issued on a real reading, its neighbours'
- * shares are not corrected: only months it was billed an estimate for are looked at again
- * (`billed-shares.ts`).
+ * as if the reading had not come, so that its neighbours' bills go out. Once that premises' bill
+ * for the month is issued after all, its neighbours' next bills correct their shares
+ * (`billed-shares.ts` looks again at months a metered premises was billed after them).
  */
 export function meteredHeatOf(
   history: MeteredHeatHistory,
