@@ -20,12 +20,17 @@ export type { BillingContext } from './issue';
 
 type Executor = Database | Transaction;
 
+/** Worked out once per utility: every meter a request shows sorts its readings by it. */
+const zoneOrders = new WeakMap<readonly string[][], string[]>();
+
 /**
  * The utility's zones in the order its meters show them, the first of a meter's zones being its
  * main reading: the zones of its meter zone sets in the order they first appear there.
  */
-export function zoneOrderOf(rules: Pick<UtilityRules, 'meterZoneSets'>): string[] {
-  return [...new Set(rules.meterZoneSets.flat())];
+export function zoneOrderOf(rules: Pick<UtilityRules, 'meterZoneSets'>): readonly string[] {
+  let order = zoneOrders.get(rules.meterZoneSets);
+  if (!order) zoneOrders.set(rules.meterZoneSets, (order = [...new Set(rules.meterZoneSets.flat())]));
+  return order;
 }
 
 /** `zones` in the utility's order, as a meter stores them whatever order they were entered in. */
