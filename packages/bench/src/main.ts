@@ -8,6 +8,7 @@ import { dashboard } from './benchmarks/dashboard';
 import { readings } from './benchmarks/readings';
 import { start } from './benchmarks/start';
 import { formatFigure, type Benchmark, type Figure } from './figure';
+import { machineSpeed } from './machine';
 
 // `pnpm bench [name ...]`: each benchmark against the same machine's baseline, one after another
 // (never in parallel: they would measure each other). Figures are printed, never asserted.
@@ -58,7 +59,11 @@ async function runApart(benchmark: Benchmark): Promise<Figure[]> {
 }
 
 const apart = chosen.length > 1 && !figuresFile;
-if (!figuresFile) console.log(`Kabinet benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}\n`);
+if (!figuresFile) {
+  const { referenceMs, load } = machineSpeed();
+  console.log(`Kabinet benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
+  console.log(`this machine now: the reference work (machine.ts) in ${referenceMs.toFixed(1)} ms; load average ${load.toFixed(2)} (idle: under 0.5)\n`);
+}
 const results: { benchmark: Benchmark; figures: Figure[] }[] = [];
 let failed = false;
 for (const benchmark of chosen) {

@@ -22,7 +22,17 @@ export const subgraphNames: readonly SubgraphName[] = ['identity', 'electricity'
 export async function commandOf(name: SubgraphName | 'gateway'): Promise<string[]> {
   const deployable = deployableNamed(name === 'gateway' ? '@kabinet/gateway' : `@kabinet/${name}`);
   await buildDeployables([deployable], { whenChanged: true });
-  return [process.execPath, path.join(repoRoot, outputOf(deployable, 'main'))];
+  return [process.execPath, ...profileArgs(name), path.join(repoRoot, outputOf(deployable, 'main'))];
+}
+
+/**
+ * `BENCH_PROFILE_DIR=/tmp/profiles`: every service writes V8 CPU profiles into DIR/<service>/
+ * (one per thread; summarise the main thread's, `CPU.*.<pid>.0.*`, with
+ * `packages/stack/src/cpu-profile-summary.ts`). Node refuses `--cpu-prof` in NODE_OPTIONS.
+ */
+function profileArgs(name: string): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir, name)] : [];
 }
 
 /** A new empty database on the benchmark server, dropped by `drop()`. */
