@@ -39,6 +39,33 @@ export function cpuMsOf(pid: number): number {
   return (ticks * 1000) / ticksPerSecond;
 }
 
+/**
+ * All the CPU time a process tree has spent so far, in milliseconds: each live member's, and that
+ * of the children each has waited for once they exited (cutime, cstime). `cpuMsOf` misses a child
+ * that came and went between two readings: a PostgreSQL query's parallel workers, a short-lived
+ * step of `pnpm start`.
+ */
+export function cpuMsEverOf(root: number): number {
+  let ticks = 0;
+  for (const member of processTree(root)) {
+    const fields = statFields(member);
+    // utime, stime, cutime and cstime: the 14th to 17th fields of the whole line.
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return (ticks * 1000) / ticksPerSecond;
+}
+
+/**
+ * CPU time of the PostgreSQL server that runs backend `backendPid` (on this machine), in
+ * milliseconds: the postmaster and every process it ever started (backends, parallel workers,
+ * autovacuum, the WAL writer and checkpointer that flush what a benchmark wrote).
+ */
+export function serverCpuMsOf(backendPid: number): number {
+  const postmaster = Number(statFields(backendPid)?.[1]);
+  if (!statFields(postmaster)) throw new Error(`no PostgreSQL server process found for backend ${backendPid}`);
+  return cpuMsEverOf(postmaster);
+}
+
 /** Resident memory of a process and its descendants, now and summed peaks, in bytes. */
 export function memoryOf(pid: number): { rss: number; peakRss: number } {
   let rss = 0;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@kabinet/db';
 import { electricityRules, electricityTables as t } from '@kabinet/electricity';
@@ -7,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { billingMonth, billingNow, seedBillingAccounts, seededSupplierId } from '@kabinet/electricity/testing/billing-accounts';
 import type { Benchmark, Figure } from '../figure';
+import { serverCpuMsOf } from '../processes';
 import { createBenchDatabase, settle } from '../production-stack';
 
 /*
@@ -32,34 +32,17 @@ interface Measured {
   databaseCpu: number;
 }
 
-/** CPU seconds each server process of the database has used so far (Linux /proc; the server runs on this machine). */
-async function serverCpu(sql: postgres.Sql): Promise<Map<number, number>> {
-  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`;
-  const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 1/100 s.
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // Not on this machine, or gone.
-    }
-  }
-  return cpu;
-}
-
-/** Times `work`, with the CPU it cost here and in the database's server processes. */
+/** Times `work`, with the CPU it cost here and in the database server's processes (it runs on this machine). */
 async function timed(sql: postgres.Sql, work: () => Promise<void>): Promise<Measured> {
-  const serverBefore = await serverCpu(sql);
+  const [backend] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const pid = backend!.pid;
+  const serverBefore = serverCpuMsOf(pid);
   const nodeBefore = process.cpuUsage();
   const started = performance.now();
   await work();
   const seconds = (performance.now() - started) / 1000;
   const node = process.cpuUsage(nodeBefore);
-  const serverAfter = await serverCpu(sql);
-  let databaseCpu = 0;
-  for (const [pid, used] of serverAfter) databaseCpu += used - (serverBefore.get(pid) ?? 0);
-  return { seconds, nodeCpu: (node.user + node.system) / 1e6, databaseCpu };
+  return { seconds, nodeCpu: (node.user + node.system) / 1e6, databaseCpu: (serverCpuMsOf(pid) - serverBefore) / 1000 };
 }
 
 /** One billing run of `count` accounts, and the floor: writing what it wrote. */

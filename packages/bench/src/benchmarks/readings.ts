@@ -6,7 +6,7 @@ import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture
 import { and, count, countDistinct, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Benchmark, Figure } from '../figure';
 import { closedLoop, expectAnswer, openLoop, postGraphQL } from '../load';
-import { cpuMsOf } from '../processes';
+import { serverCpuMsOf } from '../processes';
 import { benchServerUrl, startProductionStack } from '../production-stack';
 
 /**
@@ -49,10 +49,10 @@ async function seedSubmitters(database: DatabaseHandle): Promise<Submitter[]> {
 /** The benchmark's PostgreSQL runs on this machine: its backends' CPU can be read from /proc. */
 const localServer = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(benchServerUrl).hostname);
 
-/** CPU spent so far by the PostgreSQL backends connected to the benchmark's database (every service's pool). */
-async function backendsCpuMs(database: DatabaseHandle): Promise<number> {
-  const backends = await database.db.select({ pid: sql<number>`pid` }).from(sql`pg_stat_activity`).where(sql`datname = current_database()`);
-  return backends.reduce((sum, backend) => sum + cpuMsOf(backend.pid), 0);
+/** CPU the benchmark's PostgreSQL server has spent so far: every service's pool, and the writers that flush what they wrote. */
+async function serverCpuMs(database: DatabaseHandle): Promise<number> {
+  const [backend] = await database.db.select({ pid: sql<number>`pg_backend_pid()` }).from(sql`(select 1) as one`);
+  return serverCpuMsOf(backend!.pid);
 }
 
 const variablesOf = (submitter: Submitter) => ({ input: { accountId: submitter.accountId, readings: [{ meterId: submitter.meterId, zone: 'SINGLE', value }] } });
@@ -98,7 +98,7 @@ export const readings: Benchmark = {
       const measured = [
         { name: 'gateway', cpuMs: async () => stack.gateway.cpuMs() },
         { name: 'electricity', cpuMs: async () => stack.subgraphs.electricity.cpuMs() },
-        ...(localServer ? [{ name: 'PostgreSQL', cpuMs: () => backendsCpuMs(stack.database) }] : []),
+        ...(localServer ? [{ name: 'PostgreSQL', cpuMs: () => serverCpuMs(stack.database) }] : []),
       ];
       /** Submissions answered with anything but a stored reading: the app sends each again once, as a person would. */
       const failed: { submitter: Submitter; url: string; build: typeof gatewayRequest }[] = [];

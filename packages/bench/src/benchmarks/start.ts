@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultPorts, repoRoot } from '@kabinet/config';
 import type { Benchmark, Figure } from '../figure';
-import { processTree } from '../processes';
+import { cpuMsEverOf, processTree } from '../processes';
 
 // `pnpm start` as a new user meets it: one process, the embedded database (PGlite) with demo data,
 // the fixed ports. Measured from the command's spawn to the gateway's first good answer, on a
@@ -13,8 +13,6 @@ import { processTree } from '../processes';
 
 const rounds = Number(process.env.BENCH_START_ROUNDS ?? 2);
 const gatewayUrl = `http://127.0.0.1:${defaultPorts.gateway}/graphql`;
-/** Clock ticks per second of /proc's CPU counters. */
-const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 interface Way {
   name: string;
@@ -46,18 +44,6 @@ function statusOf(pid: number): string | null {
 }
 
 const kibIn = (status: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-
-/** User and system CPU of a process and of its children it has waited for, in milliseconds. */
-function cpuWithReapedChildrenMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime: the 14th to 17th fields of the line.
-    return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
-  } catch {
-    return 0;
-  }
-}
 
 function commandLineOf(pid: number): string {
   try {
@@ -125,7 +111,7 @@ async function startOnce(way: Way, dataDir: string): Promise<Start> {
     }
     const firstAnswerMs = performance.now() - started;
     const tree = processTree(child.pid!);
-    const cpuMs = tree.reduce((sum, pid) => sum + cpuWithReapedChildrenMs(pid), 0);
+    const cpuMs = cpuMsEverOf(child.pid!);
     const servers = tree.filter((pid) => commandLineOf(pid).includes(way.serverArgv)).map((pid) => kibIn(statusOf(pid) ?? '', 'VmHWM'));
     if (servers.length === 0) throw new Error(`no process of ${way.command.join(' ')} runs ${way.serverArgv}`);
     return { firstAnswerMs, cpuMs, serverPeakMiB: Math.max(...servers) / 1024, commandPeakMiB: commandPeakKiB / 1024 };
