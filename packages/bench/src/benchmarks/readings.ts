@@ -1,6 +1,6 @@
 import { subgraphSecret, gatewaySecretHeader } from '@kabinet/auth';
 import { readManifest } from '@kabinet/clients';
-import type { DatabaseHandle } from '@kabinet/db';
+import { rowsOf, type DatabaseHandle } from '@kabinet/db';
 import { electricityTables } from '@kabinet/electricity';
 import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture';
 import { and, count, countDistinct, eq, inArray, like, sql } from 'drizzle-orm';
@@ -51,7 +51,7 @@ const localServer = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(benchSe
 
 /** CPU the benchmark's PostgreSQL server has spent so far: every service's pool, and the writers that flush what they wrote. */
 async function serverCpuMs(database: DatabaseHandle): Promise<number> {
-  const [backend] = await database.db.select({ pid: sql<number>`pg_backend_pid()` }).from(sql`(select 1) as one`);
+  const [backend] = rowsOf<{ pid: number }>(await database.db.execute(sql`select pg_backend_pid() as pid`));
   return serverCpuMsOf(backend!.pid);
 }
 
