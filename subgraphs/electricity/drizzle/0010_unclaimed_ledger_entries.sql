@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_entries_unclaimed_idx" ON "electricity"."ledger_entries" USING btree ("account_id","recorded_at") WHERE "electricity"."ledger_entries"."bill_id" is null and "electricity"."ledger_entries"."statement_bill_id" is null;

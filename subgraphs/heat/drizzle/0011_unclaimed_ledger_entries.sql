@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_entries_unclaimed_idx" ON "heat"."ledger_entries" USING btree ("account_id","recorded_at") WHERE "heat"."ledger_entries"."bill_id" is null and "heat"."ledger_entries"."statement_bill_id" is null;
