@@ -3,7 +3,7 @@ export * from './access';
 export * from './appeals';
 export * from './billing/basis';
 export * from './billing/charges';
-export { basisReadingOf, billedConsumptionOf } from './billing/history';
+export { basisReadingOf, billedConsumptionOf, loadBillingHistories } from './billing/history';
 export * from './billing/run';
 export { latestBilledPeriod } from './billing/order';
 export { progressOf, type BillingProgress, type BillingRunRow } from './billing/progress';

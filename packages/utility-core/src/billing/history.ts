@@ -1,6 +1,6 @@
-import { anyOf, type Database, type Transaction } from '@kabinet/db';
+import { anyOf, rowsOf, type Database, type Transaction } from '@kabinet/db';
 import { Big } from '@kabinet/money';
-import { and, eq, lt, lte } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { firstDayOf, periodOf, type Period } from '../calendar';
 import type { MeterRow, UtilityTables } from '../tables';
 import type { BasisMeter, BasisReading, BilledConsumption } from './basis';
@@ -16,19 +16,20 @@ export interface BillingHistory {
 
 /**
  * The billing history of each account in `accountIds` for `period`, in three statements however
- * many accounts: their meters, those meters' readings closing `period` or earlier, and the
- * consumption their bills before `period` charged. Every account gets one (empty without meters).
+ * many accounts: their meters, the readings of each meter zone that billing `period` can use, and
+ * the consumption their bills before `period` charged. Every account gets one (empty without meters).
+ *
+ * The readings are those from the zone's latest real reading before `period` to the one closing
+ * it (all of them when there is no real one): the month's measured advance runs from that real
+ * reading, and the estimates since it are what it corrects (`accountBasis`). Older readings would
+ * change nothing, and reading them made every run cost more with each month billed.
  */
 export async function loadBillingHistories(executor: Executor, t: UtilityTables, accountIds: readonly string[], period: Period): Promise<Map<string, BillingHistory>> {
   const histories = new Map<string, BillingHistory>(accountIds.map((id) => [id, { meters: [], readings: [], billed: [] }]));
   if (!accountIds.length) return histories;
   const [meters, readingRows, billedRows] = await Promise.all([
     executor.select().from(t.meters).where(anyOf(t.meters.accountId, accountIds)),
-    executor
-      .select({ meterId: t.readings.meterId, zone: t.readings.zone, period: t.readings.period, value: t.readings.value, source: t.readings.source, accountId: t.meters.accountId })
-      .from(t.readings)
-      .innerJoin(t.meters, eq(t.meters.id, t.readings.meterId))
-      .where(and(anyOf(t.meters.accountId, accountIds), lte(t.readings.period, firstDayOf(period)))),
+    executor.execute(usableReadings(t, accountIds, period)).then((result) => rowsOf<StoredReading & { accountId: string }>(result)),
     executor
       .select({
         id: t.billConsumption.id,
@@ -51,6 +52,28 @@ export async function loadBillingHistories(executor: Executor, t: UtilityTables,
   for (const reading of readingRows) histories.get(reading.accountId)!.readings.push(basisReadingOf(reading));
   for (const row of billedRows) histories.get(row.accountId)!.billed.push(billedConsumptionOf(row));
   return histories;
+}
+
+/**
+ * Per meter zone of the accounts, the period of its latest real reading before `period` (looked
+ * up backwards by the zone's (meter, zone, period) index, stopping at the first real one), then
+ * its readings from that period to `period`'s by the same index. Values and periods as text, as
+ * both drivers hand text over alike.
+ */
+function usableReadings(t: UtilityTables, accountIds: readonly string[], period: Period) {
+  const { meters, readings } = t;
+  const month = sql`${firstDayOf(period)}::date`;
+  return sql`select ${readings.meterId} as "meterId", ${readings.zone} as "zone", ${readings.period}::text as "period",
+      ${readings.value}::text as "value", ${readings.source} as "source", ${meters.accountId} as "accountId"
+    from ${meters}
+    cross join lateral unnest(${meters.zones}) as "meter_zone"("zone")
+    cross join lateral (
+      select coalesce(max("real"."period"), '-infinity'::date) as "since" from ${readings} as "real"
+      where "real"."meter_id" = ${meters.id} and "real"."zone" = "meter_zone"."zone" and "real"."period" < ${month} and "real"."source" <> 'ESTIMATE'
+    ) as "last_real"
+    join ${readings} on ${readings.meterId} = ${meters.id} and ${readings.zone} = "meter_zone"."zone"
+      and ${readings.period} >= "last_real"."since" and ${readings.period} <= ${month}
+    where ${anyOf(meters.accountId, accountIds)}`;
 }
 
 /** A stored reading as a statement hands it over: the value as a numeric string, the month's first day as `YYYY-MM-DD`. */

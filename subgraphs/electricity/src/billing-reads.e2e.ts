@@ -1,0 +1,53 @@
+import { rowsOf } from '@kabinet/db';
+import type { TestStack } from '@kabinet/testing';
+import { loadBillingHistories, unclaimedEntries } from '@kabinet/utility-core';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountIdOf, startElectricityStack, supplierIds, tables } from './testing/e2e';
+
+/*
+ * What a billing run reads for a batch of accounts must not grow with every month billed: each
+ * month adds readings and ledger entries to every account, and a run that read them all would
+ * slow down year after year. These check the run's own lookups on the demo's Kyiv account
+ * 10234567: readings for June (the value before the demo's months) to October, September's
+ * missed and estimated by its run.
+ */
+describe('what a billing run reads of an account', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startElectricityStack();
+  });
+  afterAll(() => t?.stop());
+
+  it('takes unclaimed ledger entries from their own index, not from every entry the account ever had', async () => {
+    const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
+    const plan = await t.stack.database.db.transaction(async (tx) => {
+      // The demo's tables are small enough for a table scan to be cheapest: what is checked is
+      // which index the lookup takes once it takes one.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const explained = await tx.execute(sql`explain ${unclaimedEntries(tx, tables, [accountId], new Date())}`);
+      return rowsOf<{ 'QUERY PLAN': string }>(explained).map((row) => row['QUERY PLAN']);
+    });
+    expect(plan.join('\n')).toContain('ledger_entries_unclaimed_idx');
+  });
+
+  it('reads each meter zone from its latest real reading before the month on, the estimates since it included', async () => {
+    const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
+    const periodsRead = async (period: string) => {
+      const history = (await loadBillingHistories(t.stack.database.db, tables, [accountId], period)).get(accountId)!;
+      const byZone = (zone: string) =>
+        history.readings
+          .filter((reading) => reading.zone === zone)
+          .map((reading) => `${reading.period}${reading.estimated ? ' estimated' : ''}`)
+          .sort();
+      return { DAY: byZone('DAY'), NIGHT: byZone('NIGHT') };
+    };
+    // November: October's real reading is where its advance starts; June to September change nothing.
+    expect(await periodsRead('2026-11')).toEqual({ DAY: ['2026-10'], NIGHT: ['2026-10'] });
+    // October (billed again, say): its advance runs from August's real reading over September's estimate.
+    const october = ['2026-08', '2026-09 estimated', '2026-10'];
+    expect(await periodsRead('2026-10')).toEqual({ DAY: october, NIGHT: october });
+    // Before any real reading there is nothing to start from: every reading there is.
+    expect(await periodsRead('2026-06')).toEqual({ DAY: ['2026-06'], NIGHT: ['2026-06'] });
+  });
+});
