@@ -1,6 +1,7 @@
 import { anyOf, rowsOf, type Database, type Transaction } from '@kabinet/db';
 import { Big } from '@kabinet/money';
 import { and, eq, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { firstDayOf, periodOf, type Period } from '../calendar';
 import type { MeterRow, UtilityTables } from '../tables';
 import type { BasisMeter, BasisReading, BilledConsumption } from './basis';
@@ -62,14 +63,15 @@ export async function loadBillingHistories(executor: Executor, t: UtilityTables,
  */
 function usableReadings(t: UtilityTables, accountIds: readonly string[], period: Period) {
   const { meters, readings } = t;
+  const real = alias(readings, 'real');
   const month = sql`${firstDayOf(period)}::date`;
   return sql`select ${readings.meterId} as "meterId", ${readings.zone} as "zone", ${readings.period}::text as "period",
       ${readings.value}::text as "value", ${readings.source} as "source", ${meters.accountId} as "accountId"
     from ${meters}
     cross join lateral unnest(${meters.zones}) as "meter_zone"("zone")
     cross join lateral (
-      select coalesce(max("real"."period"), '-infinity'::date) as "since" from ${readings} as "real"
-      where "real"."meter_id" = ${meters.id} and "real"."zone" = "meter_zone"."zone" and "real"."period" < ${month} and "real"."source" <> 'ESTIMATE'
+      select coalesce(max(${real.period}), '-infinity'::date) as "since" from ${readings} as ${real}
+      where ${real.meterId} = ${meters.id} and ${real.zone} = "meter_zone"."zone" and ${real.period} < ${month} and ${real.source} <> 'ESTIMATE'
     ) as "last_real"
     join ${readings} on ${readings.meterId} = ${meters.id} and ${readings.zone} = "meter_zone"."zone"
       and ${readings.period} >= "last_real"."since" and ${readings.period} <= ${month}
