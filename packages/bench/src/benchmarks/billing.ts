@@ -23,6 +23,13 @@ import { createBenchDatabase, settle } from '../production-stack';
 const migrationsFolder = fileURLToPath(new URL('../../../../subgraphs/electricity/drizzle', import.meta.url));
 const sizes = (process.env.BENCH_BILLING_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const goalAccounts = 100_000;
+/**
+ * A run of this many accounts is measured again after `historyYears` of monthly readings and
+ * payments: what a run reads must not grow with the months billed before (`BENCH_BILLING_HISTORY_YEARS`,
+ * 0 to skip).
+ */
+const historyAccounts = 10_000;
+const historyYears = Number(process.env.BENCH_BILLING_HISTORY_YEARS ?? '5');
 
 interface Measured {
   /** Wall-clock seconds. */
@@ -46,13 +53,13 @@ async function timed(sql: postgres.Sql, work: () => Promise<void>): Promise<Meas
 }
 
 /** One billing run of `count` accounts, and the floor: writing what it wrote. */
-async function measure(count: number): Promise<{ run: Measured; floor: Measured }> {
+async function measure(count: number, yearsOfHistory = 0): Promise<{ run: Measured; floor: Measured }> {
   const created = await createBenchDatabase('billing');
   const database = await openDatabase({ url: created.url });
   const sql = postgres(created.url, { max: 1, onnotice: () => {} });
   try {
     await database.migrate('electricity', migrationsFolder);
-    await seedBillingAccounts(database.db, count);
+    await seedBillingAccounts(database.db, count, { yearsOfHistory });
     await settle(database);
     const [supplier] = await database.db.select().from(t.suppliers).where(eq(t.suppliers.id, seededSupplierId));
     if (!supplier) throw new Error('the bench supplier was not seeded');
@@ -102,8 +109,10 @@ export const billing: Benchmark = {
   description: "A supplier's billing run on PostgreSQL: accounts billed a second and CPU per 1,000 accounts, against copying the rows it wrote by insert ... select",
   async run() {
     const figures: Figure[] = [];
+    const fresh = new Map<number, Measured>();
     for (const count of sizes) {
       const { run, floor: written } = await measure(count);
+      fresh.set(count, run);
       const rate = count / run.seconds;
       figures.push(
         {
@@ -123,6 +132,16 @@ export const billing: Benchmark = {
           baseline: { name: 'PostgreSQL CPU copying those rows by insert ... select', value: perThousand(written.databaseCpu, count) },
         },
       );
+    }
+    if (historyYears > 0) {
+      const { run: aged } = await measure(historyAccounts, historyYears);
+      const young = fresh.get(historyAccounts) ?? (await measure(historyAccounts)).run;
+      figures.push({
+        name: `billing run, ${thousands(historyAccounts)} accounts with ${historyYears} years of readings and payments before (PostgreSQL): ${aged.seconds.toFixed(2)} s, CPU per 1,000 accounts ${perThousand(aged.nodeCpu + aged.databaseCpu, historyAccounts)} s`,
+        value: Math.round(historyAccounts / aged.seconds),
+        unit: 'accounts/s',
+        baseline: { name: `the same run on three months of history (${young.seconds.toFixed(2)} s)`, value: Math.round(historyAccounts / young.seconds) },
+      });
     }
     return figures;
   },

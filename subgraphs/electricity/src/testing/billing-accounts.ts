@@ -13,14 +13,17 @@ import * as tables from '../db/schema';
  * November's reading corrects), every tenth other one misses November's (estimated now); every
  * twentieth is a business account (VAT). The residential tariff is tiered and changes
  * mid-November, so bills have several lines. Into the `electricity` schema of a migrated
- * database, PGlite or PostgreSQL.
+ * database, PGlite or PostgreSQL. With `yearsOfHistory`, each account also has that many years
+ * of monthly readings before September and of payments that earlier statements showed: what a
+ * run finds after years of service, and must not read.
  */
 export const billingMonth = '2026-11';
 /** When the run happens: November's reading window (days 1 to 5 of December) has closed. */
 export const billingNow = new Date('2026-12-07T08:00:00Z');
 export const seededSupplierId = '00000000-0000-4000-8000-00000000b111';
 
-export async function seedBillingAccounts(db: Database, count: number): Promise<void> {
+export async function seedBillingAccounts(db: Database, count: number, { yearsOfHistory = 0 } = {}): Promise<void> {
+  const olderMonths = yearsOfHistory * 12;
   const s = seededSupplierId;
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
   await db.transaction(async (tx) => {
@@ -41,7 +44,8 @@ export async function seedBillingAccounts(db: Database, count: number): Promise<
         case when i % 3 = 0 then array['DAY', 'NIGHT'] else array['SINGLE'] end as zones,
         i % 10 = 1 as missed_october,
         i % 10 = 2 as missed_november,
-        1000 + i % 5000 as base,
+        -- Room below for the older months' values (a month uses at most 349).
+        1000 + i % 5000 + ${olderMonths}::int * 350 as base,
         150 + i % 200 as use
       from generate_series(1, ${count}::int) as i`);
     await tx.execute(sql`insert into electricity.accounts (id, supplier_id, account_number, address, holder_name, holder_surname, currency, kind, contract_number)
@@ -59,6 +63,13 @@ export async function seedBillingAccounts(db: Database, count: number): Promise<
       select meter_id, zone, month, base + zone_use * k, month + interval '1 month 1 day 9 hours', 'PORTAL'
       from seeded_zones, lateral (values (1, date '2026-09-01'), (2, date '2026-10-01'), (3, date '2026-11-01')) as m(k, month)
       where not (k = 2 and missed_october) and not (k = 3 and missed_november)`);
+    if (olderMonths > 0) {
+      // August (k = 0, the value before September) and the months before it, every one read.
+      await tx.execute(sql`insert into electricity.readings (meter_id, zone, period, value, read_at, source)
+        select meter_id, zone, month, base + zone_use * k, month + interval '1 month 1 day 9 hours', 'PORTAL'
+        from seeded_zones, lateral (select -back as k, date '2026-08-01' - make_interval(months => back) as month
+          from generate_series(0, ${olderMonths}::int - 1) as back) as m`);
+    }
     // October's estimate (the average use, 180 a month) where its reading was missed.
     await tx.execute(sql`insert into electricity.readings (meter_id, zone, period, value, read_at, source)
       select meter_id, zone, '2026-10-01', base + zone_use + 180, '2026-11-07T08:00:00Z', 'ESTIMATE' from seeded_zones where missed_october`);
@@ -85,6 +96,13 @@ export async function seedBillingAccounts(db: Database, count: number): Promise<
       seeded.map((row) => ({ bill: { id: row.bill_id, accountId: row.account_id, issuedAt }, entries: [{ kind: 'CHARGE', amountMinor: row.use * 432, description: 'Нараховано за жовтень 2026' }] })),
       new Date('2026-11-07T08:00:00Z'),
     );
+    if (olderMonths > 0) {
+      // A payment a month before October's bill, each shown by a statement long since (here October's).
+      await tx.execute(sql`insert into electricity.ledger_entries (id, account_id, kind, amount_minor, occurred_at, recorded_at, description, payment_id, statement_bill_id)
+        select gen_random_uuid(), account_id, 'PAYMENT', -use * 432, paid_at, paid_at, 'Оплата в банку', gen_random_uuid(), bill_id
+        from seeded_accounts, lateral (select timestamptz '2026-10-20T10:00:00Z' - make_interval(months => back) as paid_at
+          from generate_series(0, ${olderMonths}::int - 1) as back) as m`);
+    }
     const paidAt = new Date('2026-11-20T10:00:00Z');
     await postPayments(
       tx,
