@@ -4,6 +4,7 @@ export * from './appeals';
 export * from './billing/basis';
 export * from './billing/charges';
 export { basisReadingOf, billedConsumptionOf, loadBillingHistories } from './billing/history';
+export { submissionHistoryReader } from './readings/history';
 export * from './billing/run';
 export { latestBilledPeriod } from './billing/order';
 export { progressOf, type BillingProgress, type BillingRunRow } from './billing/progress';

@@ -1,14 +1,14 @@
 import { rowsOf } from '@kabinet/db';
 import type { TestStack } from '@kabinet/testing';
-import { loadBillingHistories, unclaimedEntries } from '@kabinet/utility-core';
+import { loadBillingHistories, submissionHistoryReader, unclaimedEntries } from '@kabinet/utility-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, startElectricityStack, supplierIds, tables } from './testing/e2e';
 
 /*
- * What a billing run reads for a batch of accounts must not grow with every month billed: each
- * month adds readings and ledger entries to every account, and a run that read them all would
- * slow down year after year. These check the run's own lookups on the demo's Kyiv account
+ * What a billing run reads for a batch of accounts, and a reading submission for its account, must
+ * not grow with every month billed: each month adds readings and ledger entries to every account,
+ * and a run or a submission that read them all would slow down year after year. These check the run's own lookups on the demo's Kyiv account
  * 10234567: readings for June (the value before the demo's months) to October, September's
  * missed and estimated by its run.
  */
@@ -49,5 +49,30 @@ describe('what a billing run reads of an account', () => {
     expect(await periodsRead('2026-10')).toEqual({ DAY: october, NIGHT: october });
     // Before any real reading there is nothing to start from: every reading there is.
     expect(await periodsRead('2026-06')).toEqual({ DAY: ['2026-06'], NIGHT: ['2026-06'] });
+  });
+
+  it('checks and prices a submitted reading from the same readings on, and against later months\' real ones', async () => {
+    const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
+    const read = submissionHistoryReader(t.stack.database.db, tables);
+    const periodsRead = async (period: string) => {
+      const history = await read(accountId, period, new Date());
+      const byZone = (readings: typeof history.readings, zone: string) =>
+        readings
+          .filter((reading) => reading.zone === zone)
+          .map((reading) => `${reading.period}${reading.estimated ? ' estimated' : ''}`)
+          .sort();
+      return {
+        readings: { DAY: byZone(history.readings, 'DAY'), NIGHT: byZone(history.readings, 'NIGHT') },
+        later: { DAY: byZone(history.later, 'DAY'), NIGHT: byZone(history.later, 'NIGHT') },
+      };
+    };
+    // November's reading: compared with October's, and nothing before it is read.
+    expect(await periodsRead('2026-11')).toEqual({ readings: { DAY: ['2026-10'], NIGHT: ['2026-10'] }, later: { DAY: [], NIGHT: [] } });
+    // August's (entered late): from July's on, and October's real reading is a later month's,
+    // September's estimate not.
+    expect(await periodsRead('2026-08')).toEqual({
+      readings: { DAY: ['2026-07', '2026-08'], NIGHT: ['2026-07', '2026-08'] },
+      later: { DAY: ['2026-10'], NIGHT: ['2026-10'] },
+    });
   });
 });

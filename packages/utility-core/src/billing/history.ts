@@ -1,6 +1,6 @@
 import { anyOf, rowsOf, type Database, type Transaction } from '@kabinet/db';
 import { Big } from '@kabinet/money';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { firstDayOf, periodOf, type Period } from '../calendar';
 import type { MeterRow, UtilityTables } from '../tables';
@@ -56,23 +56,24 @@ export async function loadBillingHistories(executor: Executor, t: UtilityTables,
 }
 
 /**
- * Per meter zone of the accounts, the period of its latest real reading before `period` (looked
- * up backwards by the zone's (meter, zone, period) index, stopping at the first real one), then
- * its readings from that period to `period`'s by the same index. The order is forced (the bounds
- * materialized first, each zone's range read on its own with `offset 0`): left to itself the
- * planner read every reading of the meters and filtered them, as slow as before with years of
- * history. Values and periods as text, as both drivers hand text over alike.
+ * Per meter zone of the meters `whichMeters` picks, the period of its latest real reading before
+ * `month` (looked up backwards by the zone's (meter, zone, period) index, stopping at the first
+ * real one), then its readings from that period to `month`'s by the same index: what billing
+ * `month` can use, and what a reading submitted for it is checked and priced against. The order
+ * is forced (the bounds materialized first, each zone's range read on its own with `offset 0`):
+ * left to itself the planner read every reading of the meters and filtered them, as slow as
+ * before with years of history. Values and periods as text, as both drivers hand text over alike;
+ * each row names its account (`accountId`). `month` is a date: the month's first day.
  */
-function usableReadings(t: UtilityTables, accountIds: readonly string[], period: Period) {
+export function readingsSinceLatestReal(t: UtilityTables, whichMeters: SQL, month: SQL) {
   const { meters, readings } = t;
   const real = alias(readings, 'real');
-  const month = sql`${firstDayOf(period)}::date`;
   return sql`with "bounds" as materialized (
       select ${meters.id} as "meter_id", ${meters.accountId} as "account_id", "meter_zone"."zone",
         (select coalesce(max(${real.period}), '-infinity'::date) from ${readings} as ${real}
           where ${real.meterId} = ${meters.id} and ${real.zone} = "meter_zone"."zone" and ${real.period} < ${month} and ${real.source} <> 'ESTIMATE') as "since"
       from ${meters} cross join lateral unnest(${meters.zones}) as "meter_zone"("zone")
-      where ${anyOf(meters.accountId, accountIds)})
+      where ${whichMeters})
     select "usable".*, "bounds"."account_id" as "accountId" from "bounds"
     cross join lateral (
       select ${readings.meterId} as "meterId", ${readings.zone} as "zone", ${readings.period}::text as "period",
@@ -82,6 +83,9 @@ function usableReadings(t: UtilityTables, accountIds: readonly string[], period:
         and ${readings.period} >= "bounds"."since" and ${readings.period} <= ${month}
       offset 0) as "usable"`;
 }
+
+const usableReadings = (t: UtilityTables, accountIds: readonly string[], period: Period) =>
+  readingsSinceLatestReal(t, anyOf(t.meters.accountId, accountIds), sql`${firstDayOf(period)}::date`);
 
 /** A stored reading as a statement hands it over: the value as a numeric string, the month's first day as `YYYY-MM-DD`. */
 export interface StoredReading {

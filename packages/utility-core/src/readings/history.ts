@@ -2,7 +2,7 @@ import type { Database } from '@kabinet/db';
 import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { firstDayOf, type Period } from '../calendar';
 import type { BasisMeter, BasisReading, BilledConsumption } from '../billing/basis';
-import { basisReadingOf, billedConsumptionOf, type StoredBilledConsumption, type StoredReading } from '../billing/history';
+import { basisReadingOf, billedConsumptionOf, readingsSinceLatestReal, type StoredBilledConsumption, type StoredReading } from '../billing/history';
 import { balanceSum, happenedBy } from '../ledger';
 import type { UtilityTables } from '../tables';
 
@@ -12,7 +12,7 @@ export interface SubmissionHistory {
   billed: boolean;
   /** Every meter the account has had, replaced ones included. */
   meters: BasisMeter[];
-  /** Stored readings closing the month or earlier ones. */
+  /** Stored readings of each meter zone from its latest real one before the month to the month's own. */
   readings: BasisReading[];
   /** Real readings closing later months: a replaced meter's final values, which a reading cannot exceed. */
   later: BasisReading[];
@@ -62,14 +62,19 @@ export function submissionHistoryReader(db: Database, t: UtilityTables) {
           removedOn: meters.removedOn,
         })} from ${meters} where ${meters.accountId} = ${accountId}`,
       ),
-      readings: jsonRows<StoredReading>(
+      // Each zone's from its latest real reading before the month on, as billing reads them: the
+      // submission's advance starts there, and older readings would make every submission of an
+      // old account read more (loadBillingHistories).
+      readings: jsonRows<StoredReading>(sql`select to_json("usable") from (${readingsSinceLatestReal(t, sql`${meters.accountId} = ${accountId}`, sql`${month}::date`)}) as "usable"`),
+      later: jsonRows<StoredReading>(
         sql`select ${jsonObject({
           meterId: readings.meterId,
           zone: readings.zone,
           period: readings.period,
           value: sql`${readings.value}::text`,
           source: readings.source,
-        })} from ${readings} join ${meters} on ${meters.id} = ${readings.meterId} where ${meters.accountId} = ${accountId}`,
+        })} from ${readings} join ${meters} on ${meters.id} = ${readings.meterId}
+          where ${meters.accountId} = ${accountId} and ${readings.period} > ${month}::date and ${readings.source} <> 'ESTIMATE'`,
       ),
       billedConsumption: jsonRows<StoredBilledConsumption>(
         sql`select ${jsonObject({
@@ -92,13 +97,12 @@ export function submissionHistoryReader(db: Database, t: UtilityTables) {
   return async (account: string, period: Period, now: Date): Promise<SubmissionHistory> => {
     const [row] = await statement.execute({ accountId: account, month: firstDayOf(period), now: now.toISOString() });
     if (!row) return { billed: false, meters: [], readings: [], later: [], billedConsumption: [], balanceMinor: 0 };
-    const readings = row.readings.map(basisReadingOf);
     return {
       billed: row.billed,
       balanceMinor: Number(row.balance),
       meters: row.meters,
-      readings: readings.filter((reading) => reading.period <= period),
-      later: readings.filter((reading) => reading.period > period && !reading.estimated).sort((a, b) => (a.period < b.period ? -1 : 1)),
+      readings: row.readings.map(basisReadingOf),
+      later: row.later.map(basisReadingOf).sort((a, b) => (a.period < b.period ? -1 : 1)),
       billedConsumption: row.billedConsumption.map(billedConsumptionOf),
     };
   };
