@@ -1,6 +1,6 @@
 import { rowsOf } from '@kabinet/db';
 import type { TestStack } from '@kabinet/testing';
-import { loadBillingHistories, submissionHistoryReader, unclaimedEntries } from '@kabinet/utility-core';
+import { balanceSum, happenedBy, loadBillingHistories, submissionHistoryReader, unclaimedEntries } from '@kabinet/utility-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, startElectricityStack, supplierIds, tables } from './testing/e2e';
@@ -29,6 +29,21 @@ describe('what a billing run reads of an account', () => {
       return rowsOf<{ 'QUERY PLAN': string }>(explained).map((row) => row['QUERY PLAN']);
     });
     expect(plan.join('\n')).toContain('ledger_entries_unclaimed_idx');
+  });
+
+  it('sums an account\'s balance from the index alone, not a table page per entry', async () => {
+    const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
+    const ledger = tables.ledgerEntries;
+    const plan = await t.stack.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      // The balance as the Dashboard's and a submission's statements sum it.
+      const explained = await tx.execute(
+        sql`explain select ${balanceSum(tables)} from ${ledger} where ${ledger.accountId} = ${accountId} and ${happenedBy(tables, new Date())}`,
+      );
+      return rowsOf<{ 'QUERY PLAN': string }>(explained).map((row) => row['QUERY PLAN']);
+    });
+    expect(plan.join('\n')).toContain('Index Only Scan using ledger_entries_balance_idx');
   });
 
   it('reads each meter zone from its latest real reading before the month on, the estimates since it included', async () => {

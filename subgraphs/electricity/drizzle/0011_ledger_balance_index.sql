@@ -1,0 +1,2 @@
+DROP INDEX "electricity"."ledger_entries_account_id_occurred_at_index";--> statement-breakpoint
+CREATE INDEX "ledger_entries_balance_idx" ON "electricity"."ledger_entries" USING btree ("account_id","occurred_at","amount_minor");
