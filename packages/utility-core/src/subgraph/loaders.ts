@@ -1,6 +1,7 @@
 import { byKey, groupBy, anyOf, validIds, type Database } from '@kabinet/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, getTableColumns, lte, ne, sql, type Table } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { estimatesCorrectedBy } from '../bills/bill-document';
 import { balanceSum, happenedBy } from '../ledger';
 import type { AccountRow, AppealMessageRow, BillConsumptionRow, BillLineRow, BillRow, EReceiptSubscriptionRow, MeterRow, ReadingRow, SupplierRow, UtilityTables } from '../tables';
@@ -43,11 +44,19 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
     .orderBy(desc(t.bills.period))
     .limit(1)
     .as('latest_bill');
+  // Each zone's latest reading by the (meter, zone, period) index: the zone's latest period, then
+  // its row. `distinct on (zone)` read and sorted every reading the meter ever had: with five
+  // years of monthly readings, 100 accounts' latest readings took 22 ms instead of 4.6.
+  const ofZone = alias(t.readings, 'of_zone');
   const latestReadings = db
-    .selectDistinctOn([t.readings.zone])
+    .select()
     .from(t.readings)
-    .where(eq(t.readings.meterId, t.meters.id))
-    .orderBy(t.readings.zone, desc(t.readings.period))
+    .where(
+      sql`(${t.readings.meterId}, ${t.readings.zone}, ${t.readings.period}) in (
+        select ${t.meters.id}, "meter_zone"."zone",
+          (select max(${ofZone.period}) from ${t.readings} as ${ofZone} where ${ofZone.meterId} = ${t.meters.id} and ${ofZone.zone} = "meter_zone"."zone")
+        from unnest(${t.meters.zones}) as "meter_zone"("zone"))`,
+    )
     .as('latest_reading');
   return {
     // A row per account, meter and zone (an account without meters once): a few rows per account,
