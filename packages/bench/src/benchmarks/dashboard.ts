@@ -20,6 +20,8 @@ const users = 100;
 const cpuRequests = Number(process.env.BENCH_CPU_REQUESTS ?? 3000);
 const loadSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const loadConnections = 32;
+/** The 100-account login measured again with this many years of bills, readings and payments before (`BENCH_DASHBOARD_HISTORY_YEARS`, 0 to skip). */
+const historyYears = Number(process.env.BENCH_DASHBOARD_HISTORY_YEARS ?? 5);
 
 const dashboardText = readFileSync(path.join(repoRoot, 'schema', 'operations', 'Dashboard.graphql'), 'utf8');
 const dashboardId = readManifest('kabinet-web').operations.find((operation) => operation.name === 'Dashboard')!.id;
@@ -29,9 +31,9 @@ const kabinetHeaders = { 'apollographql-client-name': 'kabinet-web', 'apollograp
 /** The peer knows no manifest of ours: it gets the text. */
 const textBody = JSON.stringify({ operationName: 'Dashboard', query: dashboardText });
 
-async function seedHolder(database: DatabaseHandle, accounts: number, label: string): Promise<string> {
-  const userId = await seedHolderAccounts(database.db, electricityTables, { count: accounts });
-  await seedHolderAccounts(database.db, heatTables, { count: accounts, userId });
+async function seedHolder(database: DatabaseHandle, accounts: number, label: string, yearsOfHistory = 0): Promise<string> {
+  const userId = await seedHolderAccounts(database.db, electricityTables, { count: accounts, yearsOfHistory });
+  await seedHolderAccounts(database.db, heatTables, { count: accounts, userId, yearsOfHistory });
   await database.db.execute(sql`insert into identity.users (id, email, display_name, password_hash, email_confirmed_at)
     values (${userId}, ${`bench-${label}@kabinet.test`}, 'Bench', 'not-a-password-hash', now())`);
   return userId;
@@ -60,13 +62,14 @@ export const dashboard: Benchmark = {
   name: 'dashboard',
   description: 'The Dashboard (DESIGN.md §6) against separate production processes on PostgreSQL: CPU per request, throughput, latency and scaling',
   async run() {
-    const holders: Record<string, string[]> = { one: [], ten: [], hundred: [] };
+    const holders: Record<string, string[]> = { one: [], ten: [], hundred: [], aged: [] };
     const stack: ProductionStack = await startProductionStack({
       label: 'dashboard',
       seed: async (database) => {
         for (let index = 0; index < users; index += 1) holders.one!.push(await seedHolder(database, 1, `one-${index}`));
         holders.ten!.push(await seedHolder(database, 10, 'ten'));
         holders.hundred!.push(await seedHolder(database, 100, 'hundred'));
+        if (historyYears > 0) holders.aged!.push(await seedHolder(database, 100, 'aged', historyYears));
       },
     });
     const figures: Figure[] = [];
@@ -181,12 +184,21 @@ export const dashboard: Benchmark = {
         const headers = { authorization: `Bearer ${await stack.tokenFor(userId)}`, ...kabinetHeaders };
         return () => postGraphQL(gatewayUrl, kabinetBody, headers);
       };
-      const scaling = await Promise.all([holders.one![0]!, holders.ten![0]!, holders.hundred![0]!].map(dashboardOf));
+      // The aged login last: what the Dashboard reads must not grow with the months billed before.
+      const scaling = await Promise.all([holders.one![0]!, holders.ten![0]!, holders.hundred![0]!, ...holders.aged!].map(dashboardOf));
       await interleaved({ rounds: 50, targets: scaling });
-      const [single, ten, hundred] = await interleaved({ rounds: 500, targets: scaling });
+      const [single, ten, hundred, aged] = await interleaved({ rounds: 500, targets: scaling });
       const oneOfEach = { name: '1 account of each', value: single!.p50 };
       figures.push({ name: 'Dashboard p50, 10 accounts of each utility', value: ten!.p50, unit: 'ms', baseline: oneOfEach });
       figures.push({ name: 'Dashboard p50, 100 accounts of each utility', value: hundred!.p50, unit: 'ms', baseline: oneOfEach, goal: '≤ 3×' });
+      if (aged) {
+        figures.push({
+          name: `Dashboard p50, 100 accounts of each utility after ${historyYears} years of bills, readings and payments`,
+          value: aged.p50,
+          unit: 'ms',
+          baseline: { name: 'the same on new accounts', value: hundred!.p50 },
+        });
+      }
       return figures;
     } finally {
       await hive?.stop();

@@ -6,12 +6,14 @@ import type { UtilityTables } from '../tables';
 /**
  * A login holding `count` accounts of a utility's first supplier, each with a meter, two
  * readings, an issued bill (January 2026) and its ledger: what the Dashboard reads, for
- * tests and benchmarks that compare 1 account with 20.
+ * tests and benchmarks that compare 1 account with 20. With `yearsOfHistory`, each account also
+ * has that many years of months before December 2025, each with its reading, its bill and the
+ * bill's charge, and a payment: what the Dashboard finds after years of service, and must not read.
  */
 export async function seedHolderAccounts(
   db: Database,
   t: UtilityTables,
-  options: { count: number; userId?: string; chargedMinor?: number; paidMinor?: number },
+  options: { count: number; userId?: string; chargedMinor?: number; paidMinor?: number; yearsOfHistory?: number },
 ): Promise<string> {
   const userId = options.userId ?? randomUUID();
   const chargedMinor = options.chargedMinor ?? 10_000;
@@ -45,26 +47,11 @@ export async function seedHolderAccounts(
     ]),
   );
   const issuedAt = new Date('2026-02-07T22:00:00Z');
-  const bills = accounts.map((account) => ({
-    id: randomUUID(),
-    accountId: account.id,
-    period: '2026-01-01',
-    currency: account.currency,
-    cutoffAt: issuedAt,
-    issuedTo: { supplierName: supplier.name, holderName: 'Тестенко', address: account.address, accountKind: 'RESIDENTIAL' as const, contractNumber: null, vatRateBasisPoints: null },
-    issuedOn: '2026-02-08',
-    issuedAt,
-    dueDate: '2026-02-28',
-    openingMinor: 0,
-    chargesMinor: chargedMinor,
-    vatMinor: 0,
-    correctionsMinor: 0,
-    paymentsMinor: 0,
-    adjustmentsMinor: 0,
-    amountDueMinor: chargedMinor,
-    receiptCode: `R-${account.id}`,
-  }));
+  const bills = accounts.map((account) =>
+    issuedBill(account, supplier.name, { period: '2026-01-01', issuedAt, issuedOn: '2026-02-08', dueDate: '2026-02-28', chargedMinor, receiptCode: `R-${account.id}` }),
+  );
   await db.insert(t.bills).values(bills);
+  await seedHistory(db, t, accounts, meters, options.yearsOfHistory ?? 0, supplier.name);
   // The ledger through its one writer: each bill's charge, and a payment after it.
   const paidAt = new Date('2026-02-10');
   await db.transaction(async (tx) => {
@@ -77,4 +64,82 @@ export async function seedHolderAccounts(
     );
   });
   return userId;
+}
+
+/** A bill issued to the holder for one month's charge, nothing before or after it on it. */
+function issuedBill(
+  account: { id: string; currency: string; address: string },
+  supplierName: string,
+  bill: { period: string; issuedAt: Date; issuedOn: string; dueDate: string; chargedMinor: number; receiptCode: string },
+) {
+  return {
+    id: randomUUID(),
+    accountId: account.id,
+    period: bill.period,
+    currency: account.currency,
+    cutoffAt: bill.issuedAt,
+    issuedTo: { supplierName, holderName: 'Тестенко', address: account.address, accountKind: 'RESIDENTIAL' as const, contractNumber: null, vatRateBasisPoints: null },
+    issuedOn: bill.issuedOn,
+    issuedAt: bill.issuedAt,
+    dueDate: bill.dueDate,
+    openingMinor: 0,
+    chargesMinor: bill.chargedMinor,
+    vatMinor: 0,
+    correctionsMinor: 0,
+    paymentsMinor: 0,
+    adjustmentsMinor: 0,
+    amountDueMinor: bill.chargedMinor,
+    receiptCode: bill.receiptCode,
+  };
+}
+
+/** Months before December 2025, each closed by a reading (rising to December's 100), billed, charged and paid. */
+async function seedHistory(
+  db: Database,
+  t: UtilityTables,
+  accounts: { id: string; currency: string; address: string }[],
+  meters: { id: string; accountId: string }[],
+  years: number,
+  supplierName: string,
+): Promise<void> {
+  const months = years * 12;
+  if (!months) return;
+  const chargedMinor = 9_000;
+  const periods = Array.from({ length: months }, (_, index) => {
+    const first = new Date(Date.UTC(2025, 11 - (index + 1), 1));
+    return { index, period: first.toISOString().slice(0, 10), issuedAt: new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 7, 22)) };
+  });
+  const meterOf = new Map(meters.map((meter) => [meter.accountId, meter.id]));
+  // In chunks: a statement's parameters are limited (65,535).
+  const chunk = <T>(rows: T[], size = 2_000) => Array.from({ length: Math.ceil(rows.length / size) }, (_, index) => rows.slice(index * size, (index + 1) * size));
+  const readings = accounts.flatMap((account) =>
+    periods.map(({ index, period, issuedAt }) => ({
+      meterId: meterOf.get(account.id)!,
+      zone: 'SINGLE',
+      period,
+      value: ((100 * (months - index)) / (months + 1)).toFixed(3),
+      readAt: new Date(issuedAt.getTime() - 5 * 86_400_000),
+      source: 'PORTAL',
+    })),
+  );
+  for (const rows of chunk(readings)) await db.insert(t.readings).values(rows);
+  const bills = accounts.flatMap((account) =>
+    periods.map(({ period, issuedAt }) => {
+      const issuedOn = issuedAt.toISOString().slice(0, 10);
+      return issuedBill(account, supplierName, { period, issuedAt, issuedOn, dueDate: issuedOn, chargedMinor, receiptCode: `R-${account.id}-${period}` });
+    }),
+  );
+  for (const rows of chunk(bills, 1_000)) {
+    await db.insert(t.bills).values(rows);
+    await db.transaction(async (tx) => {
+      await postBillEntries(tx, t, rows.map((bill) => ({ bill, entries: [{ kind: 'CHARGE', amountMinor: chargedMinor, description: 'test charge' }] })), rows[0]!.issuedAt);
+      const paidAt = (bill: (typeof rows)[number]) => new Date(bill.issuedAt.getTime() + 3 * 86_400_000);
+      await postPayments(
+        tx,
+        t,
+        rows.map((bill) => ({ paymentId: randomUUID(), accountId: bill.accountId, amountMinor: chargedMinor, currency: bill.currency, capturedAt: paidAt(bill), description: 'test payment' })),
+        paidAt(rows[0]!),
+      );
+    });
+  }
 }
