@@ -19,6 +19,29 @@ function fieldsOf<TTable extends Table>(subquery: object, table: TTable): TTable
 /** An account's meters in the order they are shown: in service first, the newest first. */
 const meterOrder = (t: Tables) => [sql`${t.meters.removedOn} is not null`, desc(t.meters.installedOn), asc(t.meters.serialNumber)];
 
+/**
+ * A meter's latest reading of each zone, as a subquery lateral to `t.meters`: the reading's id
+ * found by the (meter, zone, period) index, one step back from the zone's end, then its row by
+ * the primary key. `distinct on (zone)` read and sorted every reading the meter ever had: 100
+ * meters with five years of monthly readings took 15 ms, 1.9 ms this way. Written as a semi-join
+ * on (meter, zone, latest period), the planner chose, on smaller tables, to read every reading
+ * and hash them: ids leave it no other way.
+ */
+export function latestReadingOfEachZone(db: Database, t: Tables) {
+  const ofZone = alias(t.readings, 'of_zone');
+  return db
+    .select()
+    .from(t.readings)
+    .where(
+      sql`${t.readings.id} = any(array(
+        select (select ${ofZone.id} from ${t.readings} as ${ofZone}
+            where ${ofZone.meterId} = ${t.meters.id} and ${ofZone.zone} = "meter_zone"."zone"
+            order by ${ofZone.period} desc limit 1)
+        from unnest(${t.meters.zones}) as "meter_zone"("zone")))`,
+    )
+    .as('latest_reading');
+}
+
 // Placeholders of the statements below: the batch's keys (one array parameter) and the request's time.
 const ids = sql.placeholder('ids');
 const now = sql.placeholder('now');
@@ -44,20 +67,7 @@ export function prepareUtilityQueries(db: Database, t: Tables) {
     .orderBy(desc(t.bills.period))
     .limit(1)
     .as('latest_bill');
-  // Each zone's latest reading by the (meter, zone, period) index: the zone's latest period, then
-  // its row. `distinct on (zone)` read and sorted every reading the meter ever had: with five
-  // years of monthly readings, 100 accounts' latest readings took 22 ms instead of 4.6.
-  const ofZone = alias(t.readings, 'of_zone');
-  const latestReadings = db
-    .select()
-    .from(t.readings)
-    .where(
-      sql`(${t.readings.meterId}, ${t.readings.zone}, ${t.readings.period}) in (
-        select ${t.meters.id}, "meter_zone"."zone",
-          (select max(${ofZone.period}) from ${t.readings} as ${ofZone} where ${ofZone.meterId} = ${t.meters.id} and ${ofZone.zone} = "meter_zone"."zone")
-        from unnest(${t.meters.zones}) as "meter_zone"("zone"))`,
-    )
-    .as('latest_reading');
+  const latestReadings = latestReadingOfEachZone(db, t);
   return {
     // A row per account, meter and zone (an account without meters once): a few rows per account,
     // an account's rows together (two suppliers' accounts may share a number).

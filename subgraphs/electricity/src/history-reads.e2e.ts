@@ -1,18 +1,18 @@
 import { rowsOf } from '@kabinet/db';
 import type { TestStack } from '@kabinet/testing';
-import { balanceSum, happenedBy, loadBillingHistories, submissionHistoryReader, unclaimedEntries } from '@kabinet/utility-core';
-import { sql } from 'drizzle-orm';
+import { balanceSum, happenedBy, latestReadingOfEachZone, loadBillingHistories, submissionHistoryReader, unclaimedEntries } from '@kabinet/utility-core';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, startElectricityStack, supplierIds, tables } from './testing/e2e';
 
 /*
- * What a billing run reads for a batch of accounts, and a reading submission for its account, must
- * not grow with every month billed: each month adds readings and ledger entries to every account,
- * and a run or a submission that read them all would slow down year after year. These check the run's own lookups on the demo's Kyiv account
+ * What a billing run reads for a batch of accounts, a reading submission and the Dashboard for
+ * theirs, must not grow with every month billed: each month adds readings and ledger entries to
+ * every account, and whatever read them all would slow down year after year. These check the run's own lookups on the demo's Kyiv account
  * 10234567: readings for June (the value before the demo's months) to October, September's
  * missed and estimated by its run.
  */
-describe('what a billing run reads of an account', () => {
+describe('what is read of an account\'s history', () => {
   let t: TestStack;
   beforeAll(async () => {
     t = await startElectricityStack();
@@ -44,6 +44,25 @@ describe('what a billing run reads of an account', () => {
       return rowsOf<{ 'QUERY PLAN': string }>(explained).map((row) => row['QUERY PLAN']);
     });
     expect(plan.join('\n')).toContain('Index Only Scan using ledger_entries_balance_idx');
+  });
+
+  it('finds each meter zone\'s latest reading by index, not by sorting every reading the meter had', async () => {
+    const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
+    const { db } = t.stack.database;
+    const latest = latestReadingOfEachZone(db, tables);
+    const ofAccount = () => db.select({ zone: latest.zone, period: latest.period }).from(tables.meters).innerJoinLateral(latest, sql`true`).where(eq(tables.meters.accountId, accountId));
+    const plan = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      return rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain ${ofAccount()}`)).map((row) => row['QUERY PLAN']);
+    });
+    expect(plan.join('\n')).toContain('readings_pkey');
+    expect(plan.join('\n')).not.toContain('Sort');
+    // October's, of each zone: the demo's latest.
+    expect((await ofAccount()).sort((a, b) => a.zone.localeCompare(b.zone))).toEqual([
+      { zone: 'DAY', period: '2026-10-01' },
+      { zone: 'NIGHT', period: '2026-10-01' },
+    ]);
   });
 
   it('reads each meter zone from its latest real reading before the month on, the estimates since it included', async () => {
