@@ -18,6 +18,12 @@ const connections = 64;
 const rate = Number(process.env.BENCH_READING_RATE ?? 300);
 const holders = Number(process.env.BENCH_READING_HOLDERS ?? 400);
 const accountsEach = 10;
+/**
+ * Years of monthly readings, bills and payments each account has before the burst
+ * (`BENCH_READING_HISTORY_YEARS`, default 0: the goal is judged on new accounts): what a
+ * submission reads of its account must not grow with them.
+ */
+const historyYears = Number(process.env.BENCH_READING_HISTORY_YEARS ?? 0);
 const value = '300.000';
 
 const submission = readManifest('kabinet-web').operations.find((operation) => operation.name === 'SubmitElectricityReadings')!;
@@ -31,7 +37,7 @@ interface Submitter {
 /** Accounts of the first electricity supplier, whose reading window is opened wide so that today is inside it. */
 async function seedSubmitters(database: DatabaseHandle): Promise<Submitter[]> {
   for (let index = 0; index < holders; index += 1) {
-    const userId = await seedHolderAccounts(database.db, electricityTables, { count: accountsEach });
+    const userId = await seedHolderAccounts(database.db, electricityTables, { count: accountsEach, yearsOfHistory: historyYears });
     await database.db.execute(sql`insert into identity.users (id, email, display_name, password_hash, email_confirmed_at)
       values (${userId}, ${`burst-${index}@kabinet.test`}, 'Bench', 'not-a-password-hash', now())`);
   }
@@ -59,7 +65,7 @@ const variablesOf = (submitter: Submitter) => ({ input: { accountId: submitter.a
 
 export const readings: Benchmark = {
   name: 'readings',
-  description: `End-of-month burst: households submit an electricity reading each, ${connections} at once and then ${rate} a second, through the gateway and straight to the subgraph`,
+  description: `End-of-month burst: households submit an electricity reading each, ${connections} at once and then ${rate} a second, through the gateway and straight to the subgraph${historyYears ? `, on accounts with ${historyYears} years of history` : ''}`,
   async run() {
     let submitters: Submitter[] = [];
     const stack = await startProductionStack({
