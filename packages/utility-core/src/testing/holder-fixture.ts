@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@kabinet/db';
+import { insertRows, type Database } from '@kabinet/db';
 import { postBillEntries, postPayments } from '../ledger';
 import type { UtilityTables } from '../tables';
 
@@ -110,36 +110,35 @@ async function seedHistory(
     return { index, period: first.toISOString().slice(0, 10), issuedAt: new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 7, 22)) };
   });
   const meterOf = new Map(meters.map((meter) => [meter.accountId, meter.id]));
-  // In chunks: a statement's parameters are limited (65,535).
-  const chunk = <T>(rows: T[], size = 2_000) => Array.from({ length: Math.ceil(rows.length / size) }, (_, index) => rows.slice(index * size, (index + 1) * size));
+  // Set-based (`insertRows`: the rows as one parameter), as years of months are many rows.
   const readings = accounts.flatMap((account) =>
     periods.map(({ index, period, issuedAt }) => ({
+      id: randomUUID(),
       meterId: meterOf.get(account.id)!,
       zone: 'SINGLE',
       period,
       value: ((100 * (months - index)) / (months + 1)).toFixed(3),
       readAt: new Date(issuedAt.getTime() - 5 * 86_400_000),
       source: 'PORTAL',
+      submittedByUserId: null,
     })),
   );
-  for (const rows of chunk(readings)) await db.insert(t.readings).values(rows);
   const bills = accounts.flatMap((account) =>
     periods.map(({ period, issuedAt }) => {
       const issuedOn = issuedAt.toISOString().slice(0, 10);
       return issuedBill(account, supplierName, { period, issuedAt, issuedOn, dueDate: issuedOn, chargedMinor, receiptCode: `R-${account.id}-${period}` });
     }),
   );
-  for (const rows of chunk(bills, 1_000)) {
-    await db.insert(t.bills).values(rows);
-    await db.transaction(async (tx) => {
-      await postBillEntries(tx, t, rows.map((bill) => ({ bill, entries: [{ kind: 'CHARGE', amountMinor: chargedMinor, description: 'test charge' }] })), rows[0]!.issuedAt);
-      const paidAt = (bill: (typeof rows)[number]) => new Date(bill.issuedAt.getTime() + 3 * 86_400_000);
-      await postPayments(
-        tx,
-        t,
-        rows.map((bill) => ({ paymentId: randomUUID(), accountId: bill.accountId, amountMinor: chargedMinor, currency: bill.currency, capturedAt: paidAt(bill), description: 'test payment' })),
-        paidAt(rows[0]!),
-      );
-    });
-  }
+  await db.transaction(async (tx) => {
+    await insertRows(tx, t.readings, readings);
+    await insertRows(tx, t.bills, bills);
+    await postBillEntries(tx, t, bills.map((bill) => ({ bill, entries: [{ kind: 'CHARGE', amountMinor: chargedMinor, description: 'test charge' }] })), bills[0]!.issuedAt);
+    const paidAt = (bill: (typeof bills)[number]) => new Date(bill.issuedAt.getTime() + 3 * 86_400_000);
+    await postPayments(
+      tx,
+      t,
+      bills.map((bill) => ({ paymentId: randomUUID(), accountId: bill.accountId, amountMinor: chargedMinor, currency: bill.currency, capturedAt: paidAt(bill), description: 'test payment' })),
+      paidAt(bills[0]!),
+    );
+  });
 }
