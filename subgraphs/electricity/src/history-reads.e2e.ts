@@ -1,17 +1,33 @@
-import { rowsOf } from '@kabinet/db';
+import { rowsOf, type Database, type Transaction } from '@kabinet/db';
 import type { TestStack } from '@kabinet/testing';
 import { balanceSum, happenedBy, latestReadingOfEachZone, loadBillingHistories, submissionHistoryReader, unclaimedEntries } from '@kabinet/utility-core';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, startElectricityStack, supplierIds, tables } from './testing/e2e';
 
 /*
  * What a billing run reads for a batch of accounts, a reading submission and the Dashboard for
  * theirs, must not grow with every month billed: each month adds readings and ledger entries to
- * every account, and whatever read them all would slow down year after year. These check the run's own lookups on the demo's Kyiv account
- * 10234567: readings for June (the value before the demo's months) to October, September's
- * missed and estimated by its run.
+ * every account, and whatever read them all would slow down year after year. These check those
+ * lookups on the demo's Kyiv account 10234567: readings for June (the value before the demo's
+ * months) to October, September's missed and estimated by its run.
  */
+
+/**
+ * The plan of `query` with table scans (and, with `noBitmaps`, bitmap scans) off: the demo's
+ * tables are small enough for a scan to be cheapest, and what is checked is which index a lookup
+ * takes once it takes one.
+ */
+async function planOf(db: Database, query: (tx: Transaction) => SQLWrapper, { noBitmaps = false } = {}): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_seqscan = off`);
+    if (noBitmaps) await tx.execute(sql`set local enable_bitmapscan = off`);
+    return rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain ${query(tx)}`))
+      .map((row) => row['QUERY PLAN'])
+      .join('\n');
+  });
+}
+
 describe('what is read of an account\'s history', () => {
   let t: TestStack;
   beforeAll(async () => {
@@ -21,29 +37,16 @@ describe('what is read of an account\'s history', () => {
 
   it('takes unclaimed ledger entries from their own index, not from every entry the account ever had', async () => {
     const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
-    const plan = await t.stack.database.db.transaction(async (tx) => {
-      // The demo's tables are small enough for a table scan to be cheapest: what is checked is
-      // which index the lookup takes once it takes one.
-      await tx.execute(sql`set local enable_seqscan = off`);
-      const explained = await tx.execute(sql`explain ${unclaimedEntries(tx, tables, [accountId], new Date())}`);
-      return rowsOf<{ 'QUERY PLAN': string }>(explained).map((row) => row['QUERY PLAN']);
-    });
-    expect(plan.join('\n')).toContain('ledger_entries_unclaimed_idx');
+    const { db } = t.stack.database;
+    expect(await planOf(db, (tx) => unclaimedEntries(tx, tables, [accountId], new Date()))).toContain('ledger_entries_unclaimed_idx');
   });
 
   it('sums an account\'s balance from the index alone, not a table page per entry', async () => {
     const accountId = await accountIdOf(t, supplierIds.kyiv, '10234567');
     const ledger = tables.ledgerEntries;
-    const plan = await t.stack.database.db.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      await tx.execute(sql`set local enable_bitmapscan = off`);
-      // The balance as the Dashboard's and a submission's statements sum it.
-      const explained = await tx.execute(
-        sql`explain select ${balanceSum(tables)} from ${ledger} where ${ledger.accountId} = ${accountId} and ${happenedBy(tables, new Date())}`,
-      );
-      return rowsOf<{ 'QUERY PLAN': string }>(explained).map((row) => row['QUERY PLAN']);
-    });
-    expect(plan.join('\n')).toContain('Index Only Scan using ledger_entries_balance_idx');
+    // The balance as the Dashboard's and a submission's statements sum it.
+    const balance = sql`select ${balanceSum(tables)} from ${ledger} where ${ledger.accountId} = ${accountId} and ${happenedBy(tables, new Date())}`;
+    expect(await planOf(t.stack.database.db, () => balance, { noBitmaps: true })).toContain('Index Only Scan using ledger_entries_balance_idx');
   });
 
   it('finds each meter zone\'s latest reading by index, not by sorting every reading the meter had', async () => {
@@ -51,13 +54,9 @@ describe('what is read of an account\'s history', () => {
     const { db } = t.stack.database;
     const latest = latestReadingOfEachZone(db, tables);
     const ofAccount = () => db.select({ zone: latest.zone, period: latest.period }).from(tables.meters).innerJoinLateral(latest, sql`true`).where(eq(tables.meters.accountId, accountId));
-    const plan = await db.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      await tx.execute(sql`set local enable_bitmapscan = off`);
-      return rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain ${ofAccount()}`)).map((row) => row['QUERY PLAN']);
-    });
-    expect(plan.join('\n')).toContain('readings_pkey');
-    expect(plan.join('\n')).not.toContain('Sort');
+    const plan = await planOf(db, ofAccount, { noBitmaps: true });
+    expect(plan).toContain('readings_pkey');
+    expect(plan).not.toContain('Sort');
     // October's, of each zone: the demo's latest.
     expect((await ofAccount()).sort((a, b) => a.zone.localeCompare(b.zone))).toEqual([
       { zone: 'DAY', period: '2026-10-01' },
