@@ -94,7 +94,7 @@ describe('gateway and subgraph boundary', () => {
       sockets.add(request.socket);
     };
     server.on('request', countRequest);
-    for (let i = 0; i < 10; i += 1) await t.gql('{ me { id } }', { token });
+    for (let i = 0; i < 10; i += 1) await t.gql('{ me { id email } }', { token });
     server.off('request', countRequest);
     expect(requests).toBe(10);
     expect(sockets.size).toBeLessThanOrEqual(1);

@@ -27,6 +27,8 @@ import { mailedLinkPages } from './pages';
 import { oauthProxy } from './oauth';
 import { sandboxDocument } from './sandbox';
 import { SubgraphSource, subgraphAgent } from './subgraph-source';
+import { refusalsOnce } from './refusals-once';
+import { sharedRootFieldsOf } from './supergraph';
 
 export type { GatewayContext } from './context';
 
@@ -99,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const agent = subgraphAgent(options.subgraphTimeoutMs);
   const clients = readClientManifests();
   const metrics = new GatewayMetrics(clients.map((client) => client.name));
+  const sharedRootFields = sharedRootFieldsOf(options.supergraphSdl);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     serviceList: undefined,
@@ -114,6 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         agent,
         timeoutMs: options.subgraphTimeoutMs,
         onCall: metrics.subgraphCallCounter(name),
+        sharedRootFields,
       });
     },
   });
@@ -167,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       operationResolution(),
       stringInputGuard(),
       badInputStatus(),
+      refusalsOnce(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Even with APOLLO_KEY in the environment: Kabinet reports to no one.
       ApolloServerPluginUsageReportingDisabled(),

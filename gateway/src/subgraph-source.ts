@@ -116,9 +116,11 @@ const maxMissingPaths = 100;
  * The service's failure once per field of the subgraph operation it could not answer, with the
  * field's path in that operation (`[field]`, or `['_entities', i, field]` for each entity asked
  * about): @apollo/gateway turns these into the fields' paths in the client's answer, as it does
- * for a subgraph's own errors. Only on failure: nothing here runs for an answer that came.
+ * for a subgraph's own errors. Under a root field other subgraphs answer too (`me`), what is
+ * missing is this subgraph's fields of it (`['me', 'heatAccounts']`), not the whole object.
+ * Only on failure: nothing here runs for an answer that came.
  */
-function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOptions<GatewayContext>): MissingPart[] {
+function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOptions<GatewayContext>, sharedRootFields: ReadonlySet<string>): MissingPart[] {
   let document: DocumentNode | undefined = 'document' in options ? options.document : undefined;
   try {
     document ??= parse(options.request.query!);
@@ -154,7 +156,12 @@ function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOpt
       for (const field of fieldsOf(entities.selectionSet!, representation?.__typename, new Set())) paths.push(['_entities', index, field]);
     });
   } else {
-    for (const field of fieldsOf(selections, undefined, new Set())) paths.push([field]);
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD && selection.selectionSet && sharedRootFields.has(selection.name.value)) {
+        const object = selection.alias?.value ?? selection.name.value;
+        for (const field of fieldsOf(selection.selectionSet, undefined, new Set())) paths.push([object, field]);
+      } else for (const field of fieldsOf({ kind: Kind.SELECTION_SET, selections: [selection] }, undefined, new Set())) paths.push([field]);
+    }
   }
   const errors = paths.slice(0, maxMissingPaths).map((path) => new MissingPart(failure, path));
   if (paths.length === 0 || paths.length > maxMissingPaths) errors.push(new MissingPart(failure, undefined));
@@ -169,6 +176,8 @@ export interface SubgraphSourceOptions {
   timeoutMs: number;
   /** Told of every call: `shared` when an identical query in flight answered it. */
   onCall?: (shared: boolean) => void;
+  /** Root fields every subgraph answers its own part of (`sharedRootFieldsOf`). */
+  sharedRootFields?: ReadonlySet<string>;
 }
 
 /**
@@ -185,6 +194,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   private readonly path: string;
   private readonly timeoutMs: number;
   private readonly onCall: (shared: boolean) => void;
+  private readonly sharedRootFields: ReadonlySet<string>;
   /**
    * Queries on their way, by everything their answer depends on: the body (query, variables) and
    * the headers that differ between callers (token, address, language). Another caller sending
@@ -212,6 +222,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     // A call ends at most a tenth of the limit after its deadline.
     this.sweepEveryMs = Math.max(10, Math.ceil(options.timeoutMs / 10));
     this.onCall = options.onCall ?? (() => {});
+    this.sharedRootFields = options.sharedRootFields ?? new Set();
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
@@ -239,16 +250,16 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       }
     } catch (error) {
       const failure = this.unavailable(error);
-      if (failure instanceof DomainError) return { errors: missingParts(failure, options) };
+      if (failure instanceof DomainError) return { errors: missingParts(failure, options, this.sharedRootFields) };
       throw failure;
     }
     if (answer.status < 200 || answer.status > 299) {
       const refusal = this.errorFromAnswer(answer);
-      if (refusal instanceof DomainError) return { errors: missingParts(refusal, options) };
+      if (refusal instanceof DomainError) return { errors: missingParts(refusal, options, this.sharedRootFields) };
       throw refusal;
     }
     const result = parsedBody(answer);
-    if (typeof result !== 'object' || result === null || Array.isArray(result)) return { errors: missingParts(this.failed(), options) };
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) return { errors: missingParts(this.failed(), options, this.sharedRootFields) };
 
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.cacheControl));

@@ -20,6 +20,7 @@ import {
   isNonNullType,
   Kind,
   parse,
+  type ConstDirectiveNode,
   type GraphQLField,
   type GraphQLInputType,
 } from 'graphql';
@@ -37,7 +38,7 @@ const december1 = '2026-12-01T08:00:00Z';
 const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
 const supergraph = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
 
-/** Each subgraph's shield rules, by the name the supergraph's `@join__field(graph:)` gives it. */
+/** Each subgraph's shield rules, by the name the supergraph's `@join__field(graph:)` and `@join__type(graph:)` give it. */
 const permissionsOf: Record<string, unknown> = {
   ELECTRICITY: utilitySchemaParts(electricitySpec).permissions,
   HEAT: utilitySchemaParts(heatSpec).permissions,
@@ -47,12 +48,23 @@ const permissionsOf: Record<string, unknown> = {
 
 type RootType = 'Query' | 'Mutation';
 
+/** The graphs a directive (`join__field`, `join__type`) names on a supergraph node. */
+const graphsNamed = (directives: readonly ConstDirectiveNode[] | undefined, name: string) =>
+  (directives ?? [])
+    .filter((directive) => directive.name.value === name)
+    .map((directive) => directive.arguments?.find((argument) => argument.name.value === 'graph')?.value)
+    .map((graph) => (graph?.kind === Kind.ENUM ? graph.value : undefined));
+
+/**
+ * What a delegated token needs for a root field, as every subgraph resolving it declares it: the
+ * one its `@join__field` names, or, for a field each subgraph answers its part of (`me`, no
+ * `@join__field`), every subgraph of the root type, which must all declare the same.
+ */
 function declaredAccess(type: RootType, field: GraphQLField<unknown, unknown>): RootFieldAccess | undefined {
-  const join = field.astNode?.directives?.find((directive) => directive.name.value === 'join__field');
-  const graph = join?.arguments?.find((argument) => argument.name.value === 'graph')?.value;
-  if (graph?.kind !== Kind.ENUM) return undefined;
-  const rules = (permissionsOf[graph.value] as Record<string, Record<string, unknown>> | undefined)?.[type];
-  return rootFieldAccessOf(rules?.[field.name]);
+  const fieldGraphs = graphsNamed(field.astNode?.directives, 'join__field');
+  const graphs = fieldGraphs.length > 0 ? fieldGraphs : graphsNamed(supergraph.getType(type)?.astNode?.directives, 'join__type');
+  const declared = graphs.map((graph) => rootFieldAccessOf((permissionsOf[graph ?? ''] as Record<string, Record<string, unknown>> | undefined)?.[type]?.[field.name]));
+  return declared.length > 0 && declared.every((access) => access === declared[0]) ? declared[0] : undefined;
 }
 
 const placeholderId = '00000000-0000-4000-8000-000000000000';

@@ -6,3 +6,4 @@ export * from './module';
 export * from './pagination';
 export * from './scalars';
 export * from './jobs';
+export * from './viewer';

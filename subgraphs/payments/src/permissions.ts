@@ -19,7 +19,7 @@ const createdCheckout: AnswerGrant[] = [{ mutation: 'createCheckout', scope: 'pa
  * checkouts is account data (`accounts:read` for a delegated token); paying is `payments:write`.
  */
 export const permissions = {
-  Query: { checkout: needsScope('accounts:read') },
+  Query: { me: needsScope('accounts:read'), checkout: needsScope('accounts:read') },
   Mutation: { createCheckout: needsScope('payments:write', isCustomer) },
   User: ownedBy((user: { id: string }) => user.id),
   Checkout: ownedBy((checkout: CheckoutRow) => checkout.payerUserId, createdCheckout),

@@ -14,6 +14,8 @@ import { neutralCabinetResolvers } from './resolvers';
  */
 const rootFieldRules: { Query: Record<keyof QueryResolvers, RootFieldRule>; Mutation: Record<keyof MutationResolvers, RootFieldRule> } = {
   Query: {
+    // The login's own accounts, as identity's `me` is the login's own data.
+    me: needsScope('accounts:read'),
     // Public: a customer reads the suppliers' rules and prices before linking anything.
     cabinetSuppliers: publicField(),
     cabinetTariffQuote: publicField(),

@@ -731,6 +731,8 @@ export type User = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The logged-in user. Anonymous callers get UNAUTHENTICATED. */
+  me: User;
   /** Every supplier of electricity and its rules (account-number format, link proofs, reading window). Public. */
   electricitySuppliers: Array<Supplier>;
   /** An account its holder or the supplier's operator may see; null when there is none. */
@@ -1476,6 +1478,7 @@ export type UserResolvers<ContextType = UtilityContext, ParentType extends Resol
 };
 
 export type QueryResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   electricitySuppliers?: Resolver<Array<ResolversTypes['Supplier']>, ParentType, ContextType>;
   electricityAccount?: Resolver<Maybe<ResolversTypes['ElectricityAccount']>, ParentType, ContextType, RequireFields<QueryElectricityAccountArgs, 'id'>>;
   electricityAccountByNumber?: Resolver<Maybe<ResolversTypes['ElectricityAccount']>, ParentType, ContextType, RequireFields<QueryElectricityAccountByNumberArgs, 'accountNumber'>>;

@@ -788,6 +788,8 @@ export type Query = {
   heatingSeasons: Array<HeatingSeason>;
   /** Operators: their supplier's buildings heated through a building meter. */
   heatBuildings: Array<HeatBuilding>;
+  /** The logged-in user. Anonymous callers get UNAUTHENTICATED. */
+  me: User;
   /** Every supplier of heat & hot water and its rules (account-number format, link proofs, reading window). Public. */
   heatSuppliers: Array<Supplier>;
   /** An account its holder or the supplier's operator may see; null when there is none. */
@@ -1658,6 +1660,7 @@ export type HeatAccountResolvers<ContextType = UtilityContext, ParentType extend
 export type QueryResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   heatingSeasons?: Resolver<Array<ResolversTypes['HeatingSeason']>, ParentType, ContextType, RequireFields<QueryHeatingSeasonsArgs, 'supplierId'>>;
   heatBuildings?: Resolver<Array<ResolversTypes['HeatBuilding']>, ParentType, ContextType>;
+  me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   heatSuppliers?: Resolver<Array<ResolversTypes['Supplier']>, ParentType, ContextType>;
   heatAccount?: Resolver<Maybe<ResolversTypes['HeatAccount']>, ParentType, ContextType, RequireFields<QueryHeatAccountArgs, 'id'>>;
   heatAccountByNumber?: Resolver<Maybe<ResolversTypes['HeatAccount']>, ParentType, ContextType, RequireFields<QueryHeatAccountByNumberArgs, 'accountNumber'>>;

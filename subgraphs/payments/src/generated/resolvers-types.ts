@@ -170,6 +170,8 @@ export type CreateCheckoutInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The logged-in user. Anonymous callers get UNAUTHENTICATED. */
+  me: User;
   /** One of this login's checkouts. */
   checkout?: Maybe<Checkout>;
 };
@@ -395,6 +397,7 @@ export type UserResolvers<ContextType = PaymentsContext, ParentType extends Reso
 };
 
 export type QueryResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   checkout?: Resolver<Maybe<ResolversTypes['Checkout']>, ParentType, ContextType, RequireFields<QueryCheckoutArgs, 'id'>>;
 };
 

@@ -732,6 +732,8 @@ export type User = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The logged-in user. Anonymous callers get UNAUTHENTICATED. */
+  me: User;
   /** Every supplier of a utility and its rules (account-number format, link proofs, reading window). Public. */
   cabinetSuppliers: Array<Supplier>;
   /** An account its holder or the supplier's operator may see; null when there is none. */
@@ -1477,6 +1479,7 @@ export type UserResolvers<ContextType = UtilityContext, ParentType extends Resol
 };
 
 export type QueryResolvers<ContextType = UtilityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   cabinetSuppliers?: Resolver<Array<ResolversTypes['Supplier']>, ParentType, ContextType>;
   cabinetAccount?: Resolver<Maybe<ResolversTypes['CabinetAccount']>, ParentType, ContextType, RequireFields<QueryCabinetAccountArgs, 'id'>>;
   cabinetAccountByNumber?: Resolver<Maybe<ResolversTypes['CabinetAccount']>, ParentType, ContextType, RequireFields<QueryCabinetAccountByNumberArgs, 'accountNumber'>>;

@@ -1,6 +1,6 @@
 import { DomainError, type Translations } from '@kabinet/errors';
 import { formatQuantity, money, parseQuantity } from '@kabinet/money';
-import { pageArguments, toConnection } from '@kabinet/subgraph';
+import { pageArguments, toConnection, viewerAsUser } from '@kabinet/subgraph';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, scopeOf, withScope } from '../../access';
 import { vatFor, vatRateOf, type ComputedCharges, type PricedLine } from '../../billing/charges';
@@ -59,6 +59,8 @@ export function preliminaryCharge(period: Period, charges: ComputedCharges, curr
  * `linkCabinetAccount`); `cabinet.ts` names them for each utility.
  */
 export const cabinetQuery: Required<QueryResolvers> = {
+  me: viewerAsUser,
+
   cabinetSuppliers: (_parent, _args, context) =>
     context.db.select().from(context.services.tables.suppliers).orderBy(asc(context.services.tables.suppliers.name)),
 
