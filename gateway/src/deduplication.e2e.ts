@@ -124,6 +124,20 @@ describe('identical queries in flight', () => {
     expect(Object.fromEntries(Object.entries(afterTwo).map(([name, count]) => [name, count - afterOne[name as SubgraphName]]))).toEqual(perDashboard);
   });
 
+  it("asks the utilities and payments for their parts of the Dashboard without waiting for identity's", async () => {
+    const before = callsSoFar();
+    gate.hold();
+    const answer = t.gql(dashboard, { token });
+    await gate.holds(1);
+    // Identity has not answered: the others are asked all the same, in the same round.
+    const othersAsked = () => (['electricity', 'heat', 'payments'] as const).every((name) => gates[name].received > before[name]);
+    const deadline = Date.now() + 5_000;
+    while (!othersAsked() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(callsSoFar()).toEqual({ identity: before.identity + 1, electricity: before.electricity + 1, heat: before.heat + 1, payments: before.payments + 1 });
+    gate.release();
+    expect(expectNoGraphQLErrors(await answer).me.email).toBe(demoUsers.demo.email);
+  });
+
   it('never merges the Dashboards of different logins', async () => {
     const other = await loginAs(t, demoUsers.second);
     gate.hold();
