@@ -138,7 +138,7 @@ export const dashboard: Benchmark = {
           },
         }),
       );
-      console.log(`  one Dashboard = ${oneDashboard.length} subgraph calls in ${stages.length === 1 ? "one round" : `${stages.length} rounds, each after the last`}: ${stages.map((stage) => stage.map((fetch) => fetch.subgraph).join(' + ')).join(' → ')}`);
+      console.log(`  one Dashboard = ${oneDashboard.length} subgraph calls in ${stages.length === 1 ? 'one round' : `${stages.length} rounds, each after the last`}: ${stages.map((stage) => stage.map((fetch) => fetch.subgraph).join(' + ')).join(' → ')}`);
 
       figures.push({
         name: 'gateway CPU per Dashboard',
