@@ -103,6 +103,20 @@ describe('a subgraph that fails', () => {
     }
   });
 
+  it('keeps me when the one subgraph asked for it is down: only its fields are null', async () => {
+    // Every subgraph answers its own part of `me`: asked of heat alone, the login is still there.
+    await heat.set('down');
+    try {
+      const response = await t.gql('{ viewer: me { heatAccounts { id } } }', { token });
+      expect(response.data).toEqual({ viewer: { heatAccounts: null } });
+      expect(response.errors).toEqual([
+        expect.objectContaining({ path: ['viewer', 'heatAccounts'], extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', serviceName: 'heat' }) }),
+      ]);
+    } finally {
+      await heat.set('pass');
+    }
+  });
+
   it('answers a file of a subgraph that stops answering within the configured time: 504, naming the service', async () => {
     const file = new URL('/files/heat/bills/nothing.pdf?token=x', t.url);
     await heat.set('hang');

@@ -113,19 +113,21 @@ class MissingPart extends DomainError {
 const maxMissingPaths = 100;
 
 /**
- * The service's failure once per field of the subgraph operation it could not answer, with the
- * field's path in that operation (`[field]`, or `['_entities', i, field]` for each entity asked
- * about): @apollo/gateway turns these into the fields' paths in the client's answer, as it does
- * for a subgraph's own errors. Under a root field other subgraphs answer too (`me`), what is
- * missing is this subgraph's fields of it (`['me', 'heatAccounts']`), not the whole object.
- * Only on failure: nothing here runs for an answer that came.
+ * The answer for a call the service could not answer: its failure once per field of the subgraph
+ * operation, with the field's path in that operation (`[field]`, or `['_entities', i, field]` for
+ * each entity asked about): @apollo/gateway turns these into the fields' paths in the client's
+ * answer, as it does for a subgraph's own errors. Under a root field other subgraphs answer too
+ * (`me`), what is missing is this subgraph's fields of it (`['me', 'heatAccounts']`): the object
+ * itself is there (`{ me: {} }`), whoever else was asked for it, so that only those fields are
+ * null, as they were when identity alone answered `me`. Only on failure: nothing here runs for
+ * an answer that came.
  */
-function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOptions<GatewayContext>, sharedRootFields: ReadonlySet<string>): MissingPart[] {
+function failedCall(failure: DomainError, options: GraphQLDataSourceProcessOptions<GatewayContext>, sharedRootFields: ReadonlySet<string>): SubgraphResponse {
   let document: DocumentNode | undefined = 'document' in options ? options.document : undefined;
   try {
     document ??= parse(options.request.query!);
   } catch {
-    return [new MissingPart(failure, undefined)];
+    return { errors: [new MissingPart(failure, undefined)] };
   }
   const fragments = new Map<string, FragmentDefinitionNode>();
   let selections: SelectionSetNode | undefined;
@@ -146,9 +148,10 @@ function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOpt
     }
     return into;
   };
-  if (!selections) return [new MissingPart(failure, undefined)];
+  if (!selections) return { errors: [new MissingPart(failure, undefined)] };
 
   const paths: (string | number)[][] = [];
+  const sharedObjects: Record<string, object> = {};
   const representations = options.request.variables?.representations;
   const entities = selections.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
   if (Array.isArray(representations) && entities?.kind === Kind.FIELD && entities.selectionSet) {
@@ -159,13 +162,14 @@ function missingParts(failure: DomainError, options: GraphQLDataSourceProcessOpt
     for (const selection of selections.selections) {
       if (selection.kind === Kind.FIELD && selection.selectionSet && sharedRootFields.has(selection.name.value)) {
         const object = selection.alias?.value ?? selection.name.value;
+        sharedObjects[object] = {};
         for (const field of fieldsOf(selection.selectionSet, undefined, new Set())) paths.push([object, field]);
       } else for (const field of fieldsOf({ kind: Kind.SELECTION_SET, selections: [selection] }, undefined, new Set())) paths.push([field]);
     }
   }
   const errors = paths.slice(0, maxMissingPaths).map((path) => new MissingPart(failure, path));
   if (paths.length === 0 || paths.length > maxMissingPaths) errors.push(new MissingPart(failure, undefined));
-  return errors;
+  return Object.keys(sharedObjects).length > 0 ? { data: sharedObjects, errors } : { errors };
 }
 
 export interface SubgraphSourceOptions {
@@ -250,16 +254,16 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       }
     } catch (error) {
       const failure = this.unavailable(error);
-      if (failure instanceof DomainError) return { errors: missingParts(failure, options, this.sharedRootFields) };
+      if (failure instanceof DomainError) return failedCall(failure, options, this.sharedRootFields);
       throw failure;
     }
     if (answer.status < 200 || answer.status > 299) {
       const refusal = this.errorFromAnswer(answer);
-      if (refusal instanceof DomainError) return { errors: missingParts(refusal, options, this.sharedRootFields) };
+      if (refusal instanceof DomainError) return failedCall(refusal, options, this.sharedRootFields);
       throw refusal;
     }
     const result = parsedBody(answer);
-    if (typeof result !== 'object' || result === null || Array.isArray(result)) return { errors: missingParts(this.failed(), options, this.sharedRootFields) };
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) return failedCall(this.failed(), options, this.sharedRootFields);
 
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.cacheControl));
