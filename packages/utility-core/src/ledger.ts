@@ -1,4 +1,4 @@
-import { anyOf, insertRows, updateRows, type Transaction } from '@kabinet/db';
+import { anyOf, insertRows, newRowId, updateRows, type Transaction } from '@kabinet/db';
 import { and, eq, isNull, lte, sql, type Placeholder } from 'drizzle-orm';
 import type { UtilityTables } from './tables';
 
@@ -58,7 +58,7 @@ async function postOnce(tx: Transaction, t: UtilityTables, kind: 'PAYMENT' | 'PA
   await tx
     .insert(t.ledgerEntries)
     .values({
-      id: crypto.randomUUID(),
+      id: newRowId(),
       accountId: account.id,
       kind,
       amountMinor: signedLedgerAmount(kind, payment.amountMinor),
@@ -94,7 +94,7 @@ export async function postPayments(tx: Transaction, t: UtilityTables, payments: 
     tx,
     t.ledgerEntries,
     payments.map((payment) => ({
-      id: crypto.randomUUID(),
+      id: newRowId(),
       accountId: payment.accountId,
       kind: 'PAYMENT',
       amountMinor: signedLedgerAmount('PAYMENT', payment.amountMinor),
@@ -118,7 +118,7 @@ export interface OfficeAdjustment {
 
 export async function postAdjustment(tx: Transaction, t: UtilityTables, adjustment: OfficeAdjustment, recordedAt: Date): Promise<void> {
   await tx.insert(t.ledgerEntries).values({
-    id: crypto.randomUUID(),
+    id: newRowId(),
     accountId: adjustment.accountId,
     kind: 'ADJUSTMENT',
     amountMinor: signedLedgerAmount('ADJUSTMENT', adjustment.amountMinor),
@@ -182,7 +182,7 @@ export async function postBillEntries(
     t.ledgerEntries,
     bills.flatMap(({ bill, entries }) =>
       entries.map((entry) => ({
-        id: crypto.randomUUID(),
+        id: newRowId(),
         accountId: bill.accountId,
         kind: entry.kind,
         amountMinor: signedLedgerAmount(entry.kind, entry.amountMinor),

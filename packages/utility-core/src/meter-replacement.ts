@@ -1,5 +1,5 @@
 import type { Viewer } from '@kabinet/auth';
-import { validIds, type Database } from '@kabinet/db';
+import { newRowId, validIds, type Database } from '@kabinet/db';
 import { badInput, DomainError, forbidden } from '@kabinet/errors';
 import { Big, parseQuantity } from '@kabinet/money';
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
@@ -114,7 +114,7 @@ export async function replaceMeter(
     const [created] = await tx
       .insert(t.meters)
       .values({
-        id: crypto.randomUUID(),
+        id: newRowId(),
         accountId: account.id,
         serialNumber: fresh.serialNumber.trim(),
         zones: inZoneOrder(rules, fresh.zones),

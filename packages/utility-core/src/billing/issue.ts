@@ -1,4 +1,4 @@
-import { anyOf, insertRows, updateRows, type Transaction } from '@kabinet/db';
+import { anyOf, insertRows, newRowId, updateRows, type Transaction } from '@kabinet/db';
 import { Big } from '@kabinet/money';
 import { desc } from 'drizzle-orm';
 import { addDays, firstDayOf, periodOf, startOfLocalDate, type Period } from '../calendar';
@@ -132,7 +132,7 @@ function planBill(
     correctionsMinor: charges.correctionsMinor,
     ...splitEntries(claimed),
   };
-  const billId = crypto.randomUUID();
+  const billId = newRowId();
   const bill = {
     id: billId,
     accountId: account.id,
@@ -198,10 +198,12 @@ function planBill(
         correctedPeriod: firstDayOf(correction.period),
       };
     }),
-  ].map((line, position) => ({ billId, position, ...line }));
+  ].map((line, position) => ({ id: newRowId(), billId, position, ...line }));
 
-  // Lines, meter rows and estimates take their ids from the tables' default (fewer bytes to send): nothing refers to them by id here.
+  // Every row made here has its id from `newRowId` (time-ordered), not from the tables' default
+  // (random): thousands a run, each would go to a random page of its primary-key index.
   const consumption = charges.basis.zones.map((zone) => ({
+    id: newRowId(),
     billId,
     meterId: zone.meter.id,
     zone: zone.zone,
@@ -213,6 +215,7 @@ function planBill(
   const estimates = charges.basis.zones
     .filter((zone) => zone.estimated)
     .map((zone) => ({
+      id: newRowId(),
       meterId: zone.meter.id,
       zone: zone.zone,
       period: firstDayOf(period),

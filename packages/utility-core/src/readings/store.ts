@@ -1,4 +1,4 @@
-import type { Database } from '@kabinet/db';
+import { newRowId, type Database } from '@kabinet/db';
 import { sql, type Placeholder } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ReadingRow, UtilityTables } from '../tables';
@@ -37,7 +37,13 @@ export function readingsWriter(db: Database, t: UtilityTables) {
   const build = (rows: number) =>
     db
       .insert(readings)
-      .values(Array.from({ length: rows }, (_, row) => Object.fromEntries(fields.map((field) => [field, sql.placeholder(`${field}${row}`)])) as Record<(typeof fields)[number], Placeholder>))
+      .values(
+        Array.from({ length: rows }, (_, row) => ({
+          // A new reading's id, time-ordered (`newRowId`); one replacing a stored reading keeps the stored one's.
+          id: sql.placeholder(`id${row}`),
+          ...(Object.fromEntries(fields.map((field) => [field, sql.placeholder(`${field}${row}`)])) as Record<(typeof fields)[number], Placeholder>),
+        })),
+      )
       .onConflictDoUpdate({
         target: [readings.meterId, readings.zone, readings.period],
         set: {
@@ -60,6 +66,7 @@ export function readingsWriter(db: Database, t: UtilityTables) {
     }
     const values: Record<string, unknown> = {};
     rows.forEach((row, index) => {
+      values[`id${index}`] = newRowId();
       for (const field of fields) values[`${field}${index}`] = row[field];
     });
     return statement.execute(values);
