@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BuildError, buildDeployables, outputOf, repoRoot, stopBuilder, type Deployable } from './build.mjs';
+import { BuildError, buildDeployables, deployables, outputOf, repoRoot, stopBuilder, type Deployable } from './build.mjs';
 
 // Small deployables written for the test inside the repository (the build works on its files),
 // removed afterwards.
@@ -80,6 +80,14 @@ console.log(parse(readFileSync(new URL('../settings.yaml', import.meta.url), 'ut
     expect(problems.some((problem) => problem.includes('must list postgres in "dependencies"'))).toBe(true);
     expect(problems.some((problem) => problem.includes('must list zod in "dependencies"'))).toBe(true);
     expect(() => execFileSync(process.execPath, [path.join(repoRoot, outputOf(undeclared, 'main'))], { stdio: 'ignore' })).toThrow();
+  });
+
+  // production-build.e2e.ts builds and runs them too, but on PostgreSQL only: a package one of them
+  // leaves to node_modules without listing it would pass every run on the embedded database.
+  it("builds the service deployables as they are: each lists every package its bundle leaves to node_modules", async () => {
+    const services = deployables.filter((candidate) => !candidate.bundlesPackages);
+    const outputs = await buildDeployables(services);
+    expect(new Set(outputs.map((output) => output.file))).toEqual(new Set(services.flatMap((service) => Object.keys(service.entries).map((entry) => outputOf(service, entry)))));
   });
 
   it('writes bundles in ASCII: strings escaped, a character it cannot escape named with where it is', async () => {
