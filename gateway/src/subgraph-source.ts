@@ -164,7 +164,9 @@ function failedCall(failure: DomainError, options: GraphQLDataSourceProcessOptio
         const object = selection.alias?.value ?? selection.name.value;
         sharedObjects[object] = {};
         for (const field of fieldsOf(selection.selectionSet, undefined, new Set())) paths.push([object, field]);
-      } else for (const field of fieldsOf({ kind: Kind.SELECTION_SET, selections: [selection] }, undefined, new Set())) paths.push([field]);
+      } else {
+        for (const field of fieldsOf({ kind: Kind.SELECTION_SET, selections: [selection] }, undefined, new Set())) paths.push([field]);
+      }
     }
   }
   const errors = paths.slice(0, maxMissingPaths).map((path) => new MissingPart(failure, path));
