@@ -8,6 +8,7 @@ import { heatTables } from '@kabinet/heat';
 import { seedHolderAccounts } from '@kabinet/utility-core/testing/holder-fixture';
 import { sql } from 'drizzle-orm';
 import type { Benchmark, Figure } from '../figure';
+import { startBareHop } from '../bare-hop';
 import { ensureHiveGateway, startHiveGateway } from '../hive';
 import { autocannonRun, closedLoop, expectAnswer, interleaved, postGraphQL } from '../load';
 import type { ServiceProcess } from '../processes';
@@ -172,15 +173,33 @@ export const dashboard: Benchmark = {
       if (peerLoad && peerLoad.failures + (peerRepeated?.failures ?? 0) > 0) console.log(`  ! ${peerLoad.failures + (peerRepeated?.failures ?? 0)} failed answers from Hive Gateway under load`);
 
       // 3. Latency one request at a time: the gateway against the same calls made straight to the
-      // subgraphs, request by request in turn.
-      const [through, direct] = await interleaved({
-        rounds: 500,
-        targets: [() => postGraphQL(gatewayUrl, kabinetBody, kabinetSets[0]!), () => replay(stages)],
-      });
-      figures.push({ name: 'Dashboard p50 through the gateway', value: through!.p50, unit: 'ms', baseline: { name: 'the same calls straight to the subgraphs', value: direct!.p50 }, goal: '≤ 1.25×' });
-      // The ratio also moves with the subgraphs and the plan (one round of calls against two); the
-      // difference is what the gateway itself adds to a Dashboard.
-      figures.push({ name: '  what the gateway adds (the two p50s apart)', value: through!.p50 - direct!.p50, unit: 'ms' });
+      // subgraphs, request by request in turn; beside them, the same calls through a bare HTTP hop
+      // (no GraphQL at all), the least any process in between costs on this machine, and the peer.
+      const bareHop = await startBareHop(stages);
+      try {
+        const bareUrl = `${bareHop.origin}/graphql`;
+        await expectAnswer('the Dashboard through the bare hop', bareUrl, kabinetBody, kabinetSets[0]!);
+        await warm(bareUrl, kabinetBody, kabinetSets.slice(0, 1));
+        const [through, direct, bare, peerLatency] = await interleaved({
+          rounds: 500,
+          targets: [
+            () => postGraphQL(gatewayUrl, kabinetBody, kabinetSets[0]!),
+            () => replay(stages),
+            () => postGraphQL(bareUrl, kabinetBody, kabinetSets[0]!),
+            ...(hiveUrl ? [() => postGraphQL(hiveUrl, textBody, perUser[0]!)] : []),
+          ],
+        });
+        const straight = { name: 'the same calls straight to the subgraphs', value: direct!.p50 };
+        figures.push({ name: 'Dashboard p50 through the gateway', value: through!.p50, unit: 'ms', baseline: straight, goal: '≤ 1.25×' });
+        // The ratio also moves with the subgraphs and the plan (one round of calls against two); the
+        // difference is what the gateway itself adds to a Dashboard.
+        figures.push({ name: '  what the gateway adds (the two p50s apart)', value: through!.p50 - direct!.p50, unit: 'ms' });
+        figures.push({ name: '  the same calls through a bare HTTP hop (bare-hop-server.mjs)', value: bare!.p50, unit: 'ms', baseline: straight });
+        figures.push({ name: '  what the gateway adds over the bare hop', value: through!.p50 - bare!.p50, unit: 'ms' });
+        if (peerLatency) figures.push({ name: '  through Hive Gateway', value: peerLatency.p50, unit: 'ms', baseline: straight });
+      } finally {
+        await bareHop.stop();
+      }
 
       // 4. Scaling with the accounts a login holds: the three logins' Dashboards in turn.
       const dashboardOf = async (userId: string) => {
