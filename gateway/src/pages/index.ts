@@ -110,9 +110,10 @@ export function mailedLinkPages({ manifest }: MailedLinkPagesOptions): Router {
     sendPage(req, res, 200, (page, text) => actionPage(page, text, text.eReceipts.page(utility), { action: 'confirmEReceipts', operation }));
   });
 
-  // No token and no action: the provider's redirect after paying lands here, and the app shows the result.
+  // No token and no action: the provider's redirect lands here whether the card was charged or
+  // declined, and the page cannot tell which, so it says neither; the app shows the result.
   router.get('/payments/return', secured, (req, res) => {
-    sendPage(req, res, 200, (page, text) => messagePage(page, text.paymentReturn.title, text.paymentReturn.message));
+    sendPage(req, res, 200, (page, text) => messagePage(page, text.paymentReturn.title, text.paymentReturn.message, 'info'));
   });
 
   return router;

@@ -37,9 +37,9 @@ function layout({ language, switchHref }: PageLayout, title: string, main: Html,
   });
 }
 
-/** A page that can only explain (a broken link, a utility without e-receipts). */
-export function messagePage(page: PageLayout, title: string, message: string): string {
-  return layout(page, title, statusRegion(message));
+/** A page that can only explain: what went wrong (a broken link, a utility without e-receipts), or, as `info`, what happens next. */
+export function messagePage(page: PageLayout, title: string, message: string, tone: 'error' | 'info' = 'error'): string {
+  return layout(page, title, statusRegion(message, tone));
 }
 
 /** A page whose button sends the link's token (or typed input) to the API; the form stays hidden until the script runs. */

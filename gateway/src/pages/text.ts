@@ -111,7 +111,7 @@ const uk: LanguageText = {
   },
   paymentReturn: {
     title: 'Оплата',
-    message: 'Дякуємо! Платіжна система повернула вас до Kabinet. Стан оплати і квитанцію видно в застосунку, у розділі «Платежі»; квитанція також надійде на вашу пошту.',
+    message: 'Платіжна система повернула вас до Kabinet. Чи пройшла оплата, видно в застосунку, у розділі «Платежі», щойно платіжна система її підтвердить. Квитанцію про оплату також надішлемо на вашу пошту.',
   },
   eReceipts: {
     title: ukEReceipts,
@@ -192,7 +192,7 @@ const en: LanguageText = {
   },
   paymentReturn: {
     title: 'Payment',
-    message: 'Thank you! The payment provider has sent you back to Kabinet. The payment’s status and receipt are in the app, under Payments; the receipt also comes to your email.',
+    message: 'The payment provider has sent you back to Kabinet. Whether the payment went through shows in the app, under Payments, as soon as the provider confirms it. For a payment made, the receipt also comes to your email.',
   },
   eReceipts: {
     title: enEReceipts,

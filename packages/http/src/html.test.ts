@@ -7,6 +7,12 @@ describe('server-rendered pages', () => {
     expect(statusRegion('<bad>').value).toContain('data-tone="error">&#60;bad&#62;</div>');
   });
 
+  it('says a message in red only when it is an error', () => {
+    expect(statusRegion('broken link').value).toContain('data-tone="error"');
+    expect(statusRegion('back from the provider', 'info').value).toContain('tabindex="-1">back from the provider</div>');
+    expect(statusRegion('back from the provider', 'info').value).not.toContain('data-tone');
+  });
+
   it('lays every page out the same: language, escaped title as heading, own stylesheet only', () => {
     const out = page({ language: 'uk', title: 'A & B', main: html`<p>main</p>`, nav: html`<nav>n</nav>` });
     expect(out).toContain('<html lang="uk">');

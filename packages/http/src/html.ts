@@ -18,9 +18,13 @@ export function html(strings: TemplateStringsArray, ...values: (string | Html | 
 
 export const joinHtml = (parts: Html[]) => new Html(parts.map((part) => part.value).join('\n'));
 
-/** Where the page says how things went (an error in red), announced to screen readers. */
-export const statusRegion = (message?: string) =>
-  html`<div id="status" class="status" role="status" aria-live="polite" tabindex="-1"${message ? new Html(' data-tone="error"') : undefined}>${message}</div>`;
+/**
+ * Where the page says how things went, announced to screen readers. A message given at render is
+ * an error (red) unless told `info`: a page that can only explain says what it knows, neither
+ * success nor failure.
+ */
+export const statusRegion = (message?: string, tone: 'error' | 'info' = 'error') =>
+  html`<div id="status" class="status" role="status" aria-live="polite" tabindex="-1"${message && tone === 'error' ? new Html(' data-tone="error"') : undefined}>${message}</div>`;
 
 export interface PageParts {
   /** The `lang` of the page. */

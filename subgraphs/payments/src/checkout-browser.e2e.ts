@@ -55,6 +55,10 @@ describe.skipIf(skipWithoutBrowser)('paying in a browser on the LiqPay sandbox p
     await page.getByRole('button', { name: 'Сплатити', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/payments/return');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Оплата');
+    // The page cannot tell a charge from a decline: it thanks for nothing and shows no error.
+    const said = page.getByRole('status');
+    expect(await said.textContent()).toContain('Чи пройшла оплата, видно в застосунку');
+    expect(await said.getAttribute('data-tone')).toBeNull();
 
     const paid = expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id: created.id } })).checkout;
     expect(paid.status).toBe('CAPTURED');
@@ -89,6 +93,7 @@ describe.skipIf(skipWithoutBrowser)('paying in a browser on the LiqPay sandbox p
     await page.goto(declined.paymentUrl);
     await page.getByRole('button', { name: 'Відхилити' }).click();
     await page.waitForURL((url) => url.pathname === '/payments/return');
+    expect(await page.getByRole('status').textContent()).not.toContain('Дякуємо');
     expect(expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id: declined.id } })).checkout).toMatchObject({ status: 'FAILED', receiptUrl: null });
     await context.close();
   });
