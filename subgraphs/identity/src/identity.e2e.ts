@@ -174,6 +174,11 @@ describe('identity through the gateway', () => {
     expectErrorCode(await login(email), 'INVALID_CREDENTIALS');
     expectNoGraphQLErrors(await login(email, newPassword));
     expect(t.mailbox.messages.some((m) => m.to.includes(unknown))).toBe(false);
+    // The owner hears of the new password, with the way back should it not be theirs.
+    const notices = await mailsTo(email, /щойно змінено/, 1);
+    expect(notices[0]!.subject).toBe('Kabinet: пароль змінено');
+    expect(notices[0]!.text).toContain('https://app.kabinet.test/reset-password');
+    expect(notices[0]!.text).not.toContain('token=');
   });
 
   it('refuses an expired reset token and keeps the old password', async () => {
@@ -255,7 +260,9 @@ describe('identity through the gateway', () => {
     const token = session.accessToken;
     expectErrorCode(await t.gql(CHANGE_PASSWORD, { token, variables: { input: { currentPassword: 'nope-nope-1', newPassword: 'Інший-пароль-5' } } }), 'INVALID_CREDENTIALS');
     expectErrorCode(await t.gql(CHANGE_PASSWORD, { token, variables: { input: { currentPassword: password, newPassword: 'weak' } } }), 'WEAK_PASSWORD');
+    expect(t.mailbox.messages.filter((mail) => mail.to.includes(email) && /пароль змінено/.test(mail.subject))).toEqual([]);
     expectNoGraphQLErrors(await t.gql(CHANGE_PASSWORD, { token, variables: { input: { currentPassword: password, newPassword: 'Інший-пароль-5' } } }));
+    expect((await mailsTo(email, /щойно змінено/, 1))[0]!.subject).toBe('Kabinet: пароль змінено');
     expectErrorCode(await login(email), 'INVALID_CREDENTIALS');
     expectNoGraphQLErrors(await login(email, 'Інший-пароль-5'));
     // Other sessions ended.
@@ -283,6 +290,11 @@ describe('identity through the gateway', () => {
     expect(confirmed).toEqual({ email: newEmail, emailConfirmed: true, pendingEmail: null });
     expectErrorCode(await login(email), 'INVALID_CREDENTIALS');
     expectNoGraphQLErrors(await login(newEmail));
+    // The old address hears of the move, naming the new one; the login's first confirmation told it nothing.
+    const moved = await mailsTo(email, /адресу вашого входу до Kabinet змінено/, 1);
+    expect(moved[0]!.subject).toBe('Kabinet: адресу входу змінено');
+    expect(moved[0]!.text).toContain(`з ${email} на ${newEmail}`);
+    expect(t.mailbox.messages.filter((mail) => /адресу входу змінено/.test(mail.subject) && [email, newEmail].some((address) => mail.to.includes(address))).map((mail) => mail.to)).toEqual([[email]]);
   });
 
   it('deactivates with the password; the login can no longer log in and an event is recorded', async () => {

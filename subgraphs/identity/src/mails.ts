@@ -50,3 +50,35 @@ export function deactivationMail(to: string, displayName: string): MailMessage {
       `Змініть цей пароль усюди, де ви його використовували.\n`,
   };
 }
+
+/**
+ * To the login's address after its password changed (by the owner, or through a reset link): the
+ * owner hears of a change they did not make while their mailbox still gets the reset links.
+ */
+export function passwordChangedMail(to: string, displayName: string, resetPageUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'Kabinet: пароль змінено',
+    text:
+      `${displayName}, пароль вашого входу до Kabinet (${to}) щойно змінено. Усі інші сеанси завершено.\n\n` +
+      `Якщо це зробили ви, нічого робити не треба.\n\n` +
+      `Якщо ні, негайно встановіть новий пароль тут (посилання надійде на цю адресу):\n\n${resetPageUrl}\n`,
+  };
+}
+
+/**
+ * To the address a login used until now, once its new one is confirmed: from now on reset links
+ * go to the new address, so the old one is the owner's last chance to hear of a change they did
+ * not make. It names the new address, for the owner to tell support.
+ */
+export function addressChangedMail(to: string, displayName: string, newAddress: string): MailMessage {
+  return {
+    to,
+    subject: 'Kabinet: адресу входу змінено',
+    text:
+      `${displayName}, адресу вашого входу до Kabinet змінено з ${to} на ${newAddress}. ` +
+      `Відтепер входити треба з новою адресою, і листи Kabinet надходитимуть на неї.\n\n` +
+      `Якщо це зробили ви, нічого робити не треба.\n\n` +
+      `Якщо ні, негайно зверніться до служби підтримки Kabinet: змінити адресу можна лише з чинного сеансу, тож вашим входом користується хтось інший.\n`,
+  };
+}

@@ -8,7 +8,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
 import { messages } from '../messages';
 import { authorizedApps, endGrants } from '../oauth/grants';
-import { addressClaimMail, confirmationMail, deactivationMail, passwordResetMail, registrationAttemptMail } from '../mails';
+import { addressChangedMail, addressClaimMail, confirmationMail, deactivationMail, passwordChangedMail, passwordResetMail, registrationAttemptMail } from '../mails';
 import { assertStrongPassword, decoyHash, hashPassword, passwordMatches } from '../passwords';
 import type { RateLimits } from '../rate-limits';
 import { emailPattern, hashSecretToken, newSecretToken, normalizeEmail } from '../secrets';
@@ -164,6 +164,11 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     send.catch((error) => logger.error({ err: error }, 'mail not sent'));
   }
 
+  /** After the commit, and not awaited: a notice that fails must not look like a failed change. */
+  function tellPasswordChanged(user: UserRow) {
+    sendInBackground(mailer.send(passwordChangedMail(user.email, user.displayName, new URL('/reset-password', config.mail.appUrl).toString())));
+  }
+
   async function requireUser(viewer: Viewer) {
     const user = await userById(viewer.userId);
     if (!user || user.deactivatedAt) throw unauthenticated(messages.loginGone());
@@ -224,9 +229,10 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     },
 
     async confirmEmail(token: string) {
-      return db
+      const { user, before } = await db
         .transaction(async (tx) => {
           const row = await useEmailToken(tx, token, 'confirm_email');
+          const [before] = await tx.select({ email: users.email, emailConfirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, row.userId)).for('update');
           if (row.passwordHash) await replacePassword(tx, row.userId, row.passwordHash);
           const [user] = await tx
             .update(users)
@@ -238,12 +244,15 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
             })
             .where(eq(users.id, row.userId))
             .returning();
-          return user!;
+          return { user: user!, before: before! };
         })
         .catch((error: unknown) => {
           if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', messages.emailTakenMeanwhile(), { field: 'email' });
           throw error;
         });
+      // A confirmed address moved to another: its owner hears of it there, the last place they still can.
+      if (before.emailConfirmedAt && before.email !== user.email) sendInBackground(mailer.send(addressChangedMail(before.email, user.displayName, user.email)));
+      return user;
     },
 
     authenticate,
@@ -295,12 +304,14 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
     },
 
     async resetPassword(token: string, newPassword: string) {
-      await db.transaction(async (tx) => {
+      const user = await db.transaction(async (tx) => {
         const row = await useEmailToken(tx, token, 'reset_password');
         const [user] = await tx.select().from(users).where(eq(users.id, row.userId));
         assertStrongPassword(newPassword, user!.email);
         await replacePassword(tx, row.userId, await hashPassword(newPassword));
+        return user!;
       });
+      tellPasswordChanged(user);
     },
 
     async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<Session> {
@@ -308,10 +319,12 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       if (!(await passwordMatches(user.passwordHash, currentPassword))) throw invalidCredentials();
       assertStrongPassword(newPassword, user.email);
       const passwordHash = await hashPassword(newPassword);
-      return db.transaction(async (tx) => {
+      const session = await db.transaction(async (tx) => {
         await replacePassword(tx, user.id, passwordHash);
         return issueSession(tx, user);
       });
+      tellPasswordChanged(user);
+      return session;
     },
 
     async updateProfile(viewer: Viewer, input: { displayName?: string | null; phone?: string | null; email?: string | null }) {
