@@ -27,13 +27,23 @@ export function monthIn(locale: Locale, period: string): string {
   return format.format(new Date(`${period.slice(0, 7)}-01T00:00:00Z`));
 }
 
-/** An instant on the supplier's clock: "2 December 2026, 14:05". */
+/**
+ * An instant on the supplier's clock, saying which clock: "2 December 2026 at 14:05 EET",
+ * "2 грудня 2026 р. о 14:05 GMT+2". A household in another zone (or a Kamchatka supplier's, 10
+ * hours ahead of Kyiv) would otherwise read the time as its own.
+ */
 export function momentIn(locale: Locale, instant: Date, timeZone: string): string {
   const key = `${locale}|${timeZone}`;
   let format = instantFormats.get(key);
-  if (!format) instantFormats.set(key, (format = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })));
+  if (!format) {
+    const options = { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone } as const;
+    instantFormats.set(key, (format = new Intl.DateTimeFormat(intlLocale(locale), options)));
+  }
   return format.format(instant);
 }
+
+/** Ends a sentence with its full stop, once: Ukrainian and Russian dates end in one already ("2026 р."). */
+const sentence = (text: string) => (text.endsWith('.') ? text : `${text}.`);
 
 export const messages = {
   // --- accounts and access ---------------------------------------------------------------------
@@ -151,9 +161,9 @@ export const messages = {
     translated((locale) => {
       const [month, from, to] = [monthIn(locale, window.period), dayIn(locale, window.opensOn), dayIn(locale, window.closesOn)];
       return {
-        en: `${supplier} is not taking readings today: readings for ${month} are taken from ${from} to ${to}.`,
-        uk: `${supplier} сьогодні не приймає показання: показання за ${month} приймають з ${from} до ${to}.`,
-        ru: `${supplier} сегодня не принимает показания: показания за ${month} принимают с ${from} по ${to}.`,
+        en: sentence(`${supplier} is not taking readings today: readings for ${month} are taken from ${from} to ${to}`),
+        uk: sentence(`${supplier} сьогодні не приймає показання: показання за ${month} приймають з ${from} до ${to}`),
+        ru: sentence(`${supplier} сегодня не принимает показания: показания за ${month} принимают с ${from} по ${to}`),
       }[locale];
     }),
   periodBilledForReadings: (period: string): Translations =>
