@@ -276,7 +276,10 @@ describe('heat & hot water through the gateway', () => {
       ]);
       expect(ownOf('ХТМ-004518').toString()).toBe('16.272');
       expect(apportioned.charges.amount).toBe('27970.82');
-      const printed = pdfText(Buffer.from(await (await fetch(apportioned.pdfUrl)).arrayBuffer()), { layout: false });
+      const file = await fetch(apportioned.pdfUrl);
+      // Saved under the account's own name: the plain fallback keeps what of it is ASCII, never just the month.
+      expect(file.headers.get('content-disposition')).toBe(`inline; filename="bill--004518-2026-11.pdf"; filename*=UTF-8''${encodeURIComponent('bill-ХТМ-004518-2026-11.pdf')}`);
+      const printed = pdfText(Buffer.from(await file.arrayBuffer()), { layout: false });
       for (const working of [ownWorking, commonWorking('55,20', '1,539')]) expect(printed).toContain(working);
 
       // Flat 78 (61 m², three occupants): its own 4 Gcal, its common-area share, hot water 3 × 3.1 m³.

@@ -44,11 +44,15 @@ export function billFilesRouter(options: {
       return;
     }
     const pdf = await renderBillPdf(document);
+    const name = `bill-${document.account.number}-${document.period}.pdf`;
+    // The plain `filename` is for clients that ignore `filename*` (RFC 6266): the same name with
+    // what is not ASCII left out, so that two accounts' bills for a month never save as one file.
+    const ascii = name.replace(/[^A-Za-z0-9._-]/g, '');
     res
       .status(200)
       .type('application/pdf')
       // filename* (RFC 5987): account numbers may be Cyrillic, and headers are ASCII.
-      .set('Content-Disposition', `inline; filename="bill-${document.period}.pdf"; filename*=UTF-8''${encodeURIComponent(`bill-${document.account.number}-${document.period}.pdf`)}`)
+      .set('Content-Disposition', `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .set('Cache-Control', 'private, no-store')
       .send(pdf);
   });
