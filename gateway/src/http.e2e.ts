@@ -23,6 +23,15 @@ describe('gateway over HTTP in development', () => {
     expect(html).toContain('Authorization: Bearer');
   });
 
+  it('answers a path it has nothing at with a typed 404, not an HTML page', async () => {
+    for (const path of ['/no-such-page', '/files/../etc/passwd', '/callbacks']) {
+      const response = await fetch(new URL(path, t.url), { headers: { accept: 'text/html' } });
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(await response.json(), path).toEqual({ errors: [{ message: 'There is nothing at this address', extensions: { code: 'NOT_FOUND' } }] });
+    }
+  });
+
   it('answers introspection for Sandbox', async () => {
     expect((await t.gql(introspection)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });

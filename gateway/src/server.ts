@@ -10,7 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { subgraphSecret, viewerFromAuthorization, type SessionRevocations, type TokenKeys } from '@kabinet/auth';
 import type { Config, CostLimits, FirstPartyOperations, Logger, SubgraphName } from '@kabinet/config';
 import { errorsInRequestLanguage, maskGatewayError } from '@kabinet/errors';
-import { healthRoutes, jsonErrorHandler, listen } from '@kabinet/http';
+import { healthRoutes, jsonErrorHandler, jsonNotFound, listen } from '@kabinet/http';
 import { graphqlHttpHandler } from '@kabinet/http/graphql';
 import { stringInputGuard, withSharedScalarParsing } from '@kabinet/input';
 import express from 'express';
@@ -188,7 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await server.start();
 
   const answerErrors = jsonErrorHandler((error) => logger.error({ err: error }, 'request failed'));
-  app.use(answerErrors);
+  app.use(jsonNotFound, answerErrors);
   graphql.mount(
     [
       requestLog(logger, metrics),

@@ -120,6 +120,14 @@ const codesByStatus: Record<number, string> = {
 };
 
 /**
+ * After every route of an app: a path it has none for is a typed 404 like any other refusal,
+ * where express would answer "Cannot GET /path" in HTML.
+ */
+export const jsonNotFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ errors: [{ message: 'There is nothing at this address', extensions: { code: 'NOT_FOUND' } }] });
+};
+
+/**
  * Last middleware of every app: express' default handler would answer with an HTML stack
  * trace (e.g. for a body over the size limit). Clients get a GraphQL-shaped typed error.
  */

@@ -22,7 +22,7 @@ import { errorsInRequestLanguage, forbidden, maskSubgraphError, type Locale } fr
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DocumentNode } from 'graphql';
 import { allow, deny, type IRules } from 'graphql-shield';
-import { healthRoutes, jsonErrorHandler, listen, type RunningService } from '@kabinet/http';
+import { healthRoutes, jsonErrorHandler, jsonNotFound, listen, type RunningService } from '@kabinet/http';
 import { stringInputGuard } from '@kabinet/input';
 import { costReportHeader, decodeCostReport, type CostReport } from '@kabinet/rate-limits';
 import type { Clock } from './clock';
@@ -168,7 +168,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   };
 
   const answerErrors = jsonErrorHandler((error) => logger.error({ err: error }, 'request failed'));
-  app.use(answerErrors);
+  app.use(jsonNotFound, answerErrors);
   graphql.mount(
     [requireGateway(subgraphSecret(runtime.gatewaySecret, definition.name)), graphqlHttpHandler(server, { context, bodyLimitBytes: requestBodyLimitBytes })],
     answerErrors,
