@@ -111,7 +111,11 @@ export type Meter = {
   verificationOverdue: Scalars['Boolean']['output'];
   /** Set when the meter was replaced; its readings stay in its history. */
   removedOn?: Maybe<Scalars['Date']['output']>;
-  /** The latest reading of the meter's main zone (single, day, heat or hot water). */
+  /**
+   * The latest reading of the meter's first zone: SINGLE; DAY of a two-zone meter; NIGHT of a
+   * three-zone one (NIGHT, HALF_PEAK, PEAK); HEAT or HOT_WATER. The reading names its `zone`;
+   * `latestReadings` has every zone.
+   */
   latestReading?: Maybe<MeterReading>;
   /** The latest reading of every zone. */
   latestReadings: Array<MeterReading>;
