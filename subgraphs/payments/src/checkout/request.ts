@@ -39,17 +39,21 @@ export interface RawCheckoutInput {
 
 const amountPattern = /^(-)?(\d{1,12})(?:[.,](\d{1,2}))?$/;
 
-/** `"250.5"` or `"250,50"` → 25050; refuses what a person cannot mean as an amount to pay. */
-export function parseItemAmount(amount: string): number {
+/**
+ * `"250.5"` or `"250,50"` → 25050; refuses what a person cannot mean as an amount to pay. A
+ * refusal names the item (`item`: its index in `items`), so that an app marks the right one.
+ */
+export function parseItemAmount(amount: string, item = 0): number {
+  const where = { field: 'amount', item };
   const match = amountPattern.exec(amount.trim());
   if (!match) {
     // More decimals than kopiyky, or not a number at all.
-    throw new DomainError('AMOUNT_FORMAT', messages.amountFormat(), { field: 'amount' });
+    throw new DomainError('AMOUNT_FORMAT', messages.amountFormat(), where);
   }
   const [, sign, whole, fraction = ''] = match;
   const minor = Number(whole) * 100 + Number(fraction.padEnd(checkoutMinorExponent, '0'));
-  if (sign || minor === 0) throw new DomainError('AMOUNT_NOT_POSITIVE', messages.amountNotPositive(), { field: 'amount' });
-  if (minor > maxCheckoutTotalMinor) throw new DomainError('AMOUNT_OVER_LIMIT', messages.amountOverLimit(maxCheckoutTotalMinor), { field: 'amount' });
+  if (sign || minor === 0) throw new DomainError('AMOUNT_NOT_POSITIVE', messages.amountNotPositive(), where);
+  if (minor > maxCheckoutTotalMinor) throw new DomainError('AMOUNT_OVER_LIMIT', messages.amountOverLimit(maxCheckoutTotalMinor), where);
   return minor;
 }
 
@@ -83,14 +87,13 @@ export function checkoutRequest(input: RawCheckoutInput, options: { providers: r
     throw new DomainError('BAD_USER_INPUT', messages.tooManyItems(maxItemsPerCheckout), { field: 'items' });
   }
   // No account has an id that is not a UUID: nothing to ask its utility.
-  if (input.items.some((item) => !uuidPattern.test(item.accountId))) {
-    throw new DomainError('ACCOUNT_NOT_HELD', messages.accountNotHeld(), { field: 'accountId' });
-  }
-  const items = input.items.map((item) => ({
+  const malformed = input.items.findIndex((item) => !uuidPattern.test(item.accountId));
+  if (malformed !== -1) throw new DomainError('ACCOUNT_NOT_HELD', messages.accountNotHeld(), { field: 'accountId', item: malformed });
+  const items = input.items.map((item, index) => ({
     // The GraphQL enum (ELECTRICITY) names the subgraph (electricity).
     utility: item.utility.toLowerCase() as PayableUtility,
     accountId: item.accountId.toLowerCase(),
-    amountMinor: parseItemAmount(item.amount),
+    amountMinor: parseItemAmount(item.amount, index),
   }));
   if (new Set(items.map((item) => `${item.utility}:${item.accountId}`)).size !== items.length) {
     throw new DomainError('BAD_USER_INPUT', messages.sameAccountTwice(), { field: 'items' });

@@ -46,6 +46,22 @@ describe('checkout amounts', () => {
     }
   });
 
+  it('names the item a refusal is about, so that an app can mark it', () => {
+    const refusalOf = (items: { utility: string; accountId: string; amount: string }[]) => {
+      try {
+        checkoutRequest(input('1', { items }), options);
+        return 'accepted';
+      } catch (error) {
+        return (error as { extensions: Record<string, unknown> }).extensions;
+      }
+    };
+    const good = { utility: 'ELECTRICITY', accountId: account, amount: '10' };
+    const heat = (amount: string, accountId = account) => ({ utility: 'HEAT', accountId, amount });
+    expect(refusalOf([good, heat('10,001')])).toEqual({ code: 'AMOUNT_FORMAT', field: 'amount', item: 1 });
+    expect(refusalOf([heat('0'), good])).toEqual({ code: 'AMOUNT_NOT_POSITIVE', field: 'amount', item: 0 });
+    expect(refusalOf([good, good, heat('5', 'not-an-id')].slice(1))).toEqual({ code: 'ACCOUNT_NOT_HELD', field: 'accountId', item: 1 });
+  });
+
   it('hashes the request the key stands for, not how the amounts were typed', () => {
     expect(requestHash(checkoutRequest(input('250.5'), options))).toBe(requestHash(checkoutRequest(input('250,50'), options)));
     expect(requestHash(checkoutRequest(input('250.5'), options))).not.toBe(requestHash(checkoutRequest(input('250.51'), options)));
