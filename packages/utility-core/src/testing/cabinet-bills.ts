@@ -88,7 +88,7 @@ export function describeCabinetBills(fixture: CabinetFixture): void {
 
     describe('PDFs through the gateway', () => {
       it('links each bill to a PDF on the gateway host that opens without a login, one bill per link', async () => {
-        const { bills } = await billsOf();
+        const { accountNumber, bills } = await billsOf();
         // The demo bills its months; the next month's window is still open.
         expect(bills.map((bill) => bill.period)).toEqual([...fixture.demoMonths].reverse().slice(0, 12));
         const gateway = new URL(kit.t.url);
@@ -102,7 +102,9 @@ export function describeCabinetBills(fixture: CabinetFixture): void {
         expect(pdf.status).toBe(200);
         expect(pdf.headers.get('content-type')).toMatch(/^application\/pdf/);
         expect(pdf.headers.get('cache-control')).toContain('no-store');
-        expect(pdf.headers.get('content-disposition')).toContain(`bill-${fixture.demoMonths.at(-1)}.pdf`);
+        // Saved under the account's number and month, in the plain name and in filename* alike.
+        const name = `bill-${accountNumber}-${fixture.demoMonths.at(-1)}.pdf`;
+        expect(pdf.headers.get('content-disposition')).toBe(`inline; filename="${name}"; filename*=UTF-8''${name}`);
         expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       });
 
