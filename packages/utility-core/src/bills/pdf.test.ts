@@ -45,6 +45,18 @@ describe('renderBillPdf', () => {
     expect(text).toContain('−147,60');
   });
 
+  it('keeps a meter serial and a zone on one line each', async () => {
+    const [day, night] = businessBill.meterReadings;
+    const readings = [
+      { ...day!, serialNumber: 'MERCURY-201-8841207' },
+      { ...night!, serialNumber: 'ХТМ-ЛІЧ-0001234567', zone: 'Гаряча вода', unit: 'м³' },
+    ];
+    const lines = pdfText(await renderBillPdf({ ...businessBill, meterReadings: readings })).split('\n');
+    for (const [serial, zone] of [['MERCURY-201-8841207', 'День'], ['ХТМ-ЛІЧ-0001234567', 'Гаряча вода']]) {
+      expect(lines.some((line) => line.includes(serial!) && line.includes(zone!)), serial).toBe(true);
+    }
+  });
+
   it('embeds DejaVu Sans and no other font', async () => {
     const fonts = pdfFonts(await renderBillPdf(businessBill));
     expect(fonts.map((font) => font.name)).toContainEqual(expect.stringMatching(/^[A-Z]{6}\+DejaVuSans$/));

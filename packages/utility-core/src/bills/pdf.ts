@@ -117,10 +117,13 @@ function drawAccount(flow: Flow, bill: BillDocument): void {
   flow.y += 18;
 }
 
+// A serial as makers print them ("MERCURY-201-8841207", about 106 pt at 9 pt) on one line: a
+// serial split across lines is misread when the household compares it with its meter. Zones need
+// at most "Гаряча вода" (58 pt).
 const readingColumns: Column[] = [
-  { header: 'Лічильник №', width: 110, align: 'left' },
-  { header: 'Зона', width: 85, align: 'left' },
-  { header: 'Попередні', width: 80, align: 'right' },
+  { header: 'Лічильник №', width: 130, align: 'left' },
+  { header: 'Зона', width: 70, align: 'left' },
+  { header: 'Попередні', width: 75, align: 'right' },
   { header: 'Поточні', width: 100, align: 'right' },
   { header: 'Спожито', width: 80, align: 'right' },
   { header: 'Од. виміру', width: 60, align: 'left' },
