@@ -18,3 +18,16 @@ describe('what the cabinet tells a person', () => {
     expect(messages.linkLocked(at, 'Europe/Kyiv').uk).toBe('Забагато хибних підтверджень для цього номера рахунку. Спробуйте знову після 2 грудня 2026 р. о 14:41 GMT+2.');
   });
 });
+
+describe('a meter zone in a sentence', () => {
+  it('is named in the person’s language, not by its API code', () => {
+    const below = messages.readingBelowPrevious('NIK-2303-0041187', 'DAY', '19288', '19000');
+    expect(below).toEqual({
+      en: 'Meter NIK-2303-0041187 (day) read 19288 before; 19000 is lower',
+      uk: 'Лічильник NIK-2303-0041187 (день) раніше показував 19288; 19000 — менше',
+      ru: 'Счётчик NIK-2303-0041187 (день) раньше показывал 19288; 19000 — меньше',
+    });
+    expect(messages.missingZones('MERCURY-201-8841207', ['HALF_PEAK', 'PEAK']).uk).toBe('Подайте всі зони лічильника MERCURY-201-8841207: бракує напівпік, пік');
+    expect(messages.zoneTwice('GV-88104', 'HOT_WATER').ru).toBe('Счётчик GV-88104 (горячая вода) подан дважды');
+  });
+});

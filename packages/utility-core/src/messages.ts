@@ -45,6 +45,22 @@ export function momentIn(locale: Locale, instant: Date, timeZone: string): strin
 /** Ends a sentence with its full stop, once: Ukrainian and Russian dates end in one already ("2026 р."). */
 const sentence = (text: string) => (text.endsWith('.') ? text : `${text}.`);
 
+/**
+ * A meter zone as a person names it, in a sentence about their meter ("Лічильник … (день)"): the
+ * codes (DAY) are the API's, and stay in a message only where it says what to send.
+ */
+const zoneNames: Record<string, Translations> = {
+  SINGLE: { en: 'single rate', uk: 'однозонний', ru: 'однозонный' },
+  DAY: { en: 'day', uk: 'день', ru: 'день' },
+  NIGHT: { en: 'night', uk: 'ніч', ru: 'ночь' },
+  HALF_PEAK: { en: 'half-peak', uk: 'напівпік', ru: 'полупик' },
+  PEAK: { en: 'peak', uk: 'пік', ru: 'пик' },
+  HEAT: { en: 'heat', uk: 'тепло', ru: 'тепло' },
+  HOT_WATER: { en: 'hot water', uk: 'гаряча вода', ru: 'горячая вода' },
+};
+const zoneIn = (locale: Locale, zone: string) => zoneNames[zone]?.[locale] ?? zone;
+const zonesIn = (locale: Locale, zones: string[]) => zones.map((zone) => zoneIn(locale, zone)).join(', ');
+
 export const messages = {
   // --- accounts and access ---------------------------------------------------------------------
   accountNotFound: (): Translations => ({ en: 'There is no such account', uk: 'Такого особового рахунку немає', ru: 'Такого лицевого счёта нет' }),
@@ -175,16 +191,24 @@ export const messages = {
         ru: `За ${month} счёт уже выставлен; подайте показания следующего месяца в его период`,
       }[locale];
     }),
-  readingAboveFinal: (serial: string, zone: string, finalValue: string, value: string): Translations => ({
-    en: `Meter ${serial} (${zone}) read ${finalValue} when it was removed; ${value} cannot come before that`,
-    uk: `Лічильник ${serial} (${zone}) показував ${finalValue}, коли його зняли; ${value} не може бути раніше`,
-    ru: `Счётчик ${serial} (${zone}) показывал ${finalValue}, когда его сняли; ${value} не может быть раньше`,
-  }),
-  readingBelowPrevious: (serial: string, zone: string, previous: string, value: string): Translations => ({
-    en: `Meter ${serial} (${zone}) read ${previous} before; ${value} is lower`,
-    uk: `Лічильник ${serial} (${zone}) раніше показував ${previous}; ${value} — менше`,
-    ru: `Счётчик ${serial} (${zone}) раньше показывал ${previous}; ${value} — меньше`,
-  }),
+  readingAboveFinal: (serial: string, zone: string, finalValue: string, value: string): Translations =>
+    translated((locale) => {
+      const named = zoneIn(locale, zone);
+      return {
+        en: `Meter ${serial} (${named}) read ${finalValue} when it was removed; ${value} cannot come before that`,
+        uk: `Лічильник ${serial} (${named}) показував ${finalValue}, коли його зняли; ${value} не може бути раніше`,
+        ru: `Счётчик ${serial} (${named}) показывал ${finalValue}, когда его сняли; ${value} не может быть раньше`,
+      }[locale];
+    }),
+  readingBelowPrevious: (serial: string, zone: string, previous: string, value: string): Translations =>
+    translated((locale) => {
+      const named = zoneIn(locale, zone);
+      return {
+        en: `Meter ${serial} (${named}) read ${previous} before; ${value} is lower`,
+        uk: `Лічильник ${serial} (${named}) раніше показував ${previous}; ${value} — менше`,
+        ru: `Счётчик ${serial} (${named}) раньше показывал ${previous}; ${value} — меньше`,
+      }[locale];
+    }),
   unusualConsumption: (): Translations => ({
     en: 'This consumption is far above the usual. Check the readings, and submit again with confirmUnusual: true if they are right.',
     uk: 'Це споживання значно більше за звичайне. Перевірте показання й, якщо вони правильні, подайте знову з confirmUnusual: true.',
@@ -215,26 +239,38 @@ export const messages = {
     uk: 'У цього рахунку немає такого лічильника в роботі',
     ru: 'У этого счёта нет такого счётчика в работе',
   }),
-  meterZones: (serial: string, zones: string[]): Translations => ({
-    en: `Meter ${serial} has the zones ${zones.join(', ')}`,
-    uk: `Лічильник ${serial} має зони ${zones.join(', ')}`,
-    ru: `Счётчик ${serial} имеет зоны ${zones.join(', ')}`,
-  }),
-  zoneTwice: (serial: string, zone: string): Translations => ({
-    en: `Meter ${serial} (${zone}) is submitted twice`,
-    uk: `Лічильник ${serial} (${zone}) подано двічі`,
-    ru: `Счётчик ${serial} (${zone}) подан дважды`,
-  }),
+  meterZones: (serial: string, zones: string[]): Translations =>
+    translated((locale) => {
+      const named = zonesIn(locale, zones);
+      return {
+        en: `Meter ${serial} has the zones ${named}`,
+        uk: `Лічильник ${serial} має зони ${named}`,
+        ru: `Счётчик ${serial} имеет зоны ${named}`,
+      }[locale];
+    }),
+  zoneTwice: (serial: string, zone: string): Translations =>
+    translated((locale) => {
+      const named = zoneIn(locale, zone);
+      return {
+        en: `Meter ${serial} (${named}) is submitted twice`,
+        uk: `Лічильник ${serial} (${named}) подано двічі`,
+        ru: `Счётчик ${serial} (${named}) подан дважды`,
+      }[locale];
+    }),
   meterValueShape: (serial: string, digits: number): Translations => ({
     en: `Meter ${serial} shows up to ${digits} digits and 3 decimals, e.g. 18432.5`,
     uk: `Лічильник ${serial} показує до ${digits} цифр і 3 знаки після коми, напр. 18432,5`,
     ru: `Счётчик ${serial} показывает до ${digits} цифр и 3 знака после запятой, напр. 18432,5`,
   }),
-  missingZones: (serial: string, zones: string[]): Translations => ({
-    en: `Submit every zone of meter ${serial}: ${zones.join(', ')} missing`,
-    uk: `Подайте всі зони лічильника ${serial}: бракує ${zones.join(', ')}`,
-    ru: `Подайте все зоны счётчика ${serial}: не хватает ${zones.join(', ')}`,
-  }),
+  missingZones: (serial: string, zones: string[]): Translations =>
+    translated((locale) => {
+      const named = zonesIn(locale, zones);
+      return {
+        en: `Submit every zone of meter ${serial}: ${named} missing`,
+        uk: `Подайте всі зони лічильника ${serial}: бракує ${named}`,
+        ru: `Подайте все зоны счётчика ${serial}: не хватает ${named}`,
+      }[locale];
+    }),
 
   // --- billing runs ----------------------------------------------------------------------------
   billingMonthShape: (): Translations => ({
@@ -318,11 +354,15 @@ export const messages = {
         ru: `${month} уже рассчитан; замену можно записать только в нерассчитанном месяце`,
       }[locale];
     }),
-  finalBelowPrevious: (serial: string, zone: string, previous: string): Translations => ({
-    en: `Meter ${serial} (${zone}) read ${previous} before`,
-    uk: `Лічильник ${serial} (${zone}) раніше показував ${previous}`,
-    ru: `Счётчик ${serial} (${zone}) раньше показывал ${previous}`,
-  }),
+  finalBelowPrevious: (serial: string, zone: string, previous: string): Translations =>
+    translated((locale) => {
+      const named = zoneIn(locale, zone);
+      return {
+        en: `Meter ${serial} (${named}) read ${previous} before`,
+        uk: `Лічильник ${serial} (${named}) раніше показував ${previous}`,
+        ru: `Счётчик ${serial} (${named}) раньше показывал ${previous}`,
+      }[locale];
+    }),
   serialNumberLength: (): Translations => ({
     en: 'A serial number of 1 to 64 characters',
     uk: 'Заводський номер — від 1 до 64 символів',
