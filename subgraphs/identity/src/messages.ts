@@ -11,7 +11,6 @@ export const passwordRule: Translations = {
 
 const weaknesses: Record<string, Translations> = {
   'too short': { en: 'too short', uk: 'закороткий', ru: 'слишком короткий' },
-  'too long': { en: 'too long', uk: 'задовгий', ru: 'слишком длинный' },
   'no letter': { en: 'no letter', uk: 'немає жодної літери', ru: 'нет ни одной буквы' },
   'only letters': { en: 'only letters', uk: 'лише літери', ru: 'только буквы' },
   'contains the email name': { en: 'contains the email name', uk: 'містить імʼя з адреси пошти', ru: 'содержит имя из адреса почты' },
@@ -19,6 +18,14 @@ const weaknesses: Record<string, Translations> = {
 
 export const messages = {
   weakPassword: (weakness: string): Translations => {
+    // Length is no weakness: a person who typed a long passphrase is told it is too long, not too simple.
+    if (weakness === 'too long') {
+      return {
+        en: `Password is too long. ${passwordRule.en}`,
+        uk: `Пароль задовгий. ${passwordRule.uk}`,
+        ru: `Пароль слишком длинный. ${passwordRule.ru}`,
+      };
+    }
     const why = weaknesses[weakness] ?? { en: weakness, uk: weakness, ru: weakness };
     return {
       en: `Password is too weak (${why.en}). ${passwordRule.en}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messages } from './messages';
 import { hashPassword, passwordMatches, passwordWeakness } from './passwords';
 import { hashSecretToken, newSecretToken, normalizeEmail } from './secrets';
 
@@ -11,6 +12,12 @@ describe('password rule', () => {
     ['olena-2026-secret', 'contains the email name'],
   ])('refuses %s (%s)', (password, why) => {
     expect(passwordWeakness(password, 'olena@example.com')).toBe(why);
+  });
+
+  it('tells a passphrase over the limit that it is too long, not too simple', () => {
+    expect(messages.weakPassword('too long').uk).toMatch(/^Пароль задовгий\. Використайте від 10 до 128 символів/);
+    expect(messages.weakPassword('too long').en).not.toContain('weak');
+    expect(messages.weakPassword('too short').en).toMatch(/^Password is too weak \(too short\)/);
   });
 
   it('accepts the demo password and Cyrillic passphrases', () => {
