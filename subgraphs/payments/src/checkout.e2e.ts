@@ -108,7 +108,11 @@ describe('checkout: one payment for accounts of several utilities and suppliers'
       token: neighbours,
       variables: { input: checkoutInput(t, [{ utility: 'ELECTRICITY', accountId: demoAccounts.kyivEnergo.accountId, amount: '10.00' }]) },
     });
-    expectErrorCode(notHeld, 'ACCOUNT_NOT_HELD');
+    const refusedId = expectErrorCode(notHeld, 'ACCOUNT_NOT_HELD').extensions?.checkoutId as string;
+    // Refused before any provider saw it: not among the login's payments, though it can still be looked up.
+    const listed = expectNoGraphQLErrors(await t.gql('{ me { payments(first: 100) { edges { node { id } } } } }', { token: neighbours })).me.payments.edges;
+    expect(listed.map((edge: { node: { id: string } }) => edge.node.id)).not.toContain(refusedId);
+    expect(expectNoGraphQLErrors(await t.gql(checkoutQuery, { token: neighbours, variables: { id: refusedId } })).checkout).toMatchObject({ id: refusedId, status: 'REFUSED' });
 
     for (const [amount, code] of [
       ['0', 'AMOUNT_NOT_POSITIVE'],

@@ -1,6 +1,6 @@
 import { afterPosition, byKey, groupBy, preparedPer, validIds, type Database, type Position } from '@kabinet/db';
 import DataLoader from 'dataloader';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { paymentItems, payments } from './db/schema';
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -20,12 +20,20 @@ export function createPaymentLoaders(db: Database) {
   };
 }
 
+/**
+ * A payer's payments: every checkout but a refused one. The utilities refused it before any
+ * provider saw it (an account not held, currencies mixed), the payer was told so at once, and
+ * nothing was or can be paid: listed, it would push their payments off the Dashboard.
+ * `checkout(id)` still answers it.
+ */
+const listedOf = (payer: string | ReturnType<typeof sql.placeholder>) => and(eq(payments.payerUserId, payer), ne(payments.status, 'REFUSED'));
+
 // The first page is what every Dashboard asks for: its statement is built once per database.
 const firstPageStatement = preparedPer((db) =>
   db
     .select()
     .from(payments)
-    .where(eq(payments.payerUserId, sql.placeholder('payer')))
+    .where(listedOf(sql.placeholder('payer')))
     .orderBy(desc(payments.createdAt), desc(payments.id))
     .limit(sql.placeholder('limit'))
     .prepare('payments_first_page'),
@@ -37,7 +45,7 @@ export function paymentsPage(db: Database, payerUserId: string, first: number, a
   return db
     .select()
     .from(payments)
-    .where(and(eq(payments.payerUserId, payerUserId), afterPosition(payments.createdAt, payments.id, after)))
+    .where(and(listedOf(payerUserId), afterPosition(payments.createdAt, payments.id, after)))
     .orderBy(desc(payments.createdAt), desc(payments.id))
     .limit(first + 1);
 }

@@ -131,7 +131,8 @@ export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
   /**
-   * This login's checkouts (online payments), newest first. `first` is at most 100.
+   * This login's checkouts (online payments), newest first, but for those its utilities refused
+   * before any provider saw them (`checkout(id)` still has those). `first` is at most 100.
    * Null, with a SERVICE_UNAVAILABLE error naming the service, while this service cannot be reached:
    * the rest of the answer still comes.
    */
