@@ -274,13 +274,17 @@ describe('identity through the gateway', () => {
     const token = session.accessToken;
     const newEmail = uniqueEmail();
     expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '12' } } }), 'BAD_USER_INPUT');
+    // A session alone moves no login to another mailbox: the current password, and the right one.
+    expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: newEmail } } }), 'PASSWORD_REQUIRED');
+    expectErrorCode(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: newEmail, currentPassword: 'not-my-pass-1' } } }), 'INVALID_CREDENTIALS');
+    expect(t.mailbox.messages.some((mail) => mail.to.includes(newEmail))).toBe(false);
     // Another login's address: answered as any other, never confirmed; the owner gets a notice, no link.
-    const taken = expectNoGraphQLErrors(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: demoUsers.demo.email.toUpperCase() } } })).updateProfile.user;
+    const taken = expectNoGraphQLErrors(await t.gql(UPDATE_PROFILE, { token, variables: { input: { email: demoUsers.demo.email.toUpperCase(), currentPassword: password } } })).updateProfile.user;
     expect(taken).toMatchObject({ email, pendingEmail: demoUsers.demo.email });
     const notice = await t.mailbox.waitFor(demoUsers.demo.email, (mail) => /використати вашу адресу/.test(mail.subject));
     expect(notice.text).not.toMatch(/confirm-email/);
     const updated = expectNoGraphQLErrors(
-      await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '+380 50 123 45 67', displayName: 'Олена Нова', email: newEmail } } }),
+      await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '+380 50 123 45 67', displayName: 'Олена Нова', email: newEmail, currentPassword: password } } }),
     ).updateProfile.user;
     expect(updated).toEqual({ email, pendingEmail: newEmail, phone: '+380501234567', displayName: 'Олена Нова' });
     expectNoGraphQLErrors(await login(email));

@@ -33,6 +33,11 @@ export const messages = {
       ru: `Пароль слишком простой (${why.ru}). ${passwordRule.ru}`,
     };
   },
+  passwordRequiredForEmail: (): Translations => ({
+    en: 'Enter your current password to change your email address',
+    uk: 'Щоб змінити адресу пошти, введіть свій чинний пароль',
+    ru: 'Чтобы изменить адрес почты, введите свой текущий пароль',
+  }),
   invalidCredentials: (): Translations => ({ en: 'Email or password is incorrect', uk: 'Неправильна адреса пошти або пароль', ru: 'Неверный адрес почты или пароль' }),
   invalidToken: (): Translations => ({
     en: 'This link or token is not valid (it may have been used already)',

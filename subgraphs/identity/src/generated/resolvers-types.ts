@@ -173,6 +173,12 @@ export type UpdateProfileInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
   /** A new email is used only after it is confirmed through the link mailed to it. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The login's current password: needed to change `email` (PASSWORD_REQUIRED without it,
+   * INVALID_CREDENTIALS when wrong), as a session alone (a phone left unlocked) must not move the
+   * login, and its password resets, to another mailbox.
+   */
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateProfilePayload = {

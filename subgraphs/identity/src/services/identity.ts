@@ -327,7 +327,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       return session;
     },
 
-    async updateProfile(viewer: Viewer, input: { displayName?: string | null; phone?: string | null; email?: string | null }) {
+    async updateProfile(viewer: Viewer, input: { displayName?: string | null; phone?: string | null; email?: string | null; currentPassword?: string | null }) {
       const user = await requireUser(viewer);
       const changes: Partial<UserRow> = {};
       if (input.displayName != null) changes.displayName = validDisplayName(input.displayName);
@@ -338,6 +338,10 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       }
       const newEmail = input.email != null ? validEmail(input.email) : null;
       const emailChanges = newEmail !== null && newEmail !== user.email;
+      if (emailChanges) {
+        if (!input.currentPassword) throw new DomainError('PASSWORD_REQUIRED', messages.passwordRequiredForEmail(), { field: 'currentPassword' });
+        if (!(await passwordMatches(user.passwordHash, input.currentPassword))) throw invalidCredentials();
+      }
       // An address another login has answers as any other (so that the answer never tells whether
       // an address is registered): it waits as pending, but only its owner hears of it, by a notice.
       const owner = emailChanges ? await userByEmail(newEmail) : undefined;
