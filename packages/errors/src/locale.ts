@@ -22,9 +22,9 @@ export function isTranslations(value: unknown): value is Translations {
 export const commonMessages = {
   invalidEmail: { en: 'Enter a valid email address', uk: 'Введіть правильну адресу пошти', ru: 'Введите правильный адрес почты' },
   phoneFormat: {
-    en: 'Enter the phone in international format, e.g. +380501234567',
-    uk: 'Введіть телефон у міжнародному форматі, напр. +380501234567',
-    ru: 'Введите телефон в международном формате, напр. +380501234567',
+    en: 'Enter a phone number, e.g. 067 123 45 67, or with its country code, e.g. +380 67 123 45 67',
+    uk: 'Введіть номер телефону, напр. 067 123 45 67, або з кодом країни, напр. +380 67 123 45 67',
+    ru: 'Введите номер телефона, напр. 067 123 45 67, или с кодом страны, напр. +380 67 123 45 67',
   },
 } satisfies Record<string, Translations>;
 

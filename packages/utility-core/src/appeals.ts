@@ -1,13 +1,13 @@
 import type { Viewer } from '@kabinet/auth';
 import { afterPosition, validIds, type Database, type Position } from '@kabinet/db';
-import { badInput, commonMessages, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
+import { badInput, DomainError, forbidden, unauthenticated } from '@kabinet/errors';
+import { phoneInput } from '@kabinet/input/phone';
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { ensureHolder, ensureStaff, isOperatorOf, type AccountScope } from './access';
 import type { AccountRow, AppealRow, UtilityTables } from './tables';
 import { messages } from './messages';
 
 export const appealKinds = ['QUESTION', 'COMPLAINT', 'CALLBACK'] as const;
-const phonePattern = /^\+?[1-9]\d{7,14}$/;
 
 /**
  * Who sees an appeal: the login that filed it (not whoever holds the account later) and the
@@ -43,8 +43,7 @@ export function createAppeals(db: Database, t: UtilityTables) {
   return {
     async create(viewer: Viewer | null, account: AccountRow, input: NewAppeal, now: Date): Promise<AppealRow> {
       const holder = ensureHolder(viewer, account);
-      const phone = input.phone?.replace(/[\s()-]/g, '') || null;
-      if (phone && !phonePattern.test(phone)) throw badInput(commonMessages.phoneFormat, { field: 'phone' });
+      const phone = phoneInput(input.phone);
       if (input.kind === 'CALLBACK' && !phone) throw badInput(messages.callbackNeedsPhone(), { field: 'phone' });
       const subject = text(input.subject, 'subject', 200);
       const body = text(input.body, 'body', 5000);

@@ -287,6 +287,9 @@ describe('identity through the gateway', () => {
       await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '+380 50 123 45 67', displayName: 'Олена Нова', email: newEmail, currentPassword: password } } }),
     ).updateProfile.user;
     expect(updated).toEqual({ email, pendingEmail: newEmail, phone: '+380501234567', displayName: 'Олена Нова' });
+    // A number as it is written at home is the same number.
+    expect(expectNoGraphQLErrors(await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '067 123 45 67' } } })).updateProfile.user.phone).toBe('+380671234567');
+    expect(expectNoGraphQLErrors(await t.gql(UPDATE_PROFILE, { token, variables: { input: { phone: '' } } })).updateProfile.user.phone).toBeNull();
     expectNoGraphQLErrors(await login(email));
 
     const mail = await t.mailbox.waitFor(newEmail);

@@ -170,7 +170,8 @@ export function describeCabinetAppeals(fixture: CabinetFixture): void {
           kind: 'CALLBACK',
           subject: 'Заміна лічильника',
           body: 'Хочу замінити лічильник.',
-          phone: '+380 (50) 123-45-67',
+          // As people here write it, without the country code.
+          phone: '(050) 123-45-67',
           preferredCallbackTime: 'у будні після 18:00',
         }),
         names.createAppeal,

@@ -3,6 +3,7 @@ import type { Config, Logger } from '@kabinet/config';
 import { isUniqueViolation, type Database, type Transaction } from '@kabinet/db';
 import { badInput, commonMessages, DomainError, unauthenticated } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
+import { phoneInput } from '@kabinet/input/phone';
 import type { Mailer } from '@kabinet/mail';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emailTokens, outbox, refreshTokens, users } from '../db/schema';
@@ -26,7 +27,6 @@ export interface Session {
 
 const confirmationTtlMs = 48 * 3600 * 1000;
 const resetTtlMs = 3600 * 1000;
-const phonePattern = /^\+?[1-9]\d{7,14}$/;
 
 const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', messages.invalidCredentials());
 const invalidToken = () => new DomainError('INVALID_TOKEN', messages.invalidToken());
@@ -331,11 +331,7 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
       const user = await requireUser(viewer);
       const changes: Partial<UserRow> = {};
       if (input.displayName != null) changes.displayName = validDisplayName(input.displayName);
-      if (input.phone !== undefined) {
-        const phone = input.phone?.replace(/[\s()-]/g, '') || null;
-        if (phone && !phonePattern.test(phone)) throw badInput(commonMessages.phoneFormat, { field: 'phone' });
-        changes.phone = phone;
-      }
+      if (input.phone !== undefined) changes.phone = phoneInput(input.phone);
       const newEmail = input.email != null ? validEmail(input.email) : null;
       const emailChanges = newEmail !== null && newEmail !== user.email;
       if (emailChanges) {
