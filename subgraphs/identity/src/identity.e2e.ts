@@ -45,6 +45,14 @@ describe('identity through the gateway', () => {
     return { email, session };
   }
 
+  it('locks a login out after wrong passwords only: a household logging in from every device is never refused', async () => {
+    const { email } = await confirmedUser();
+    for (let time = 1; time <= 12; time += 1) expectNoGraphQLErrors(await login(email));
+    for (let guess = 1; guess <= 10; guess += 1) expectErrorCode(await login(email, `wrong-guess-${guess}`), 'INVALID_CREDENTIALS');
+    // The eleventh try is refused, the right password included.
+    expectErrorCode(await login(email), 'RATE_LIMITED');
+  });
+
   it('registers, refuses login until the mailed link confirms the email, then logs in', async () => {
     const email = uniqueEmail();
     expect(expectNoGraphQLErrors(await register(`  ${email.toUpperCase()} `)).register).toEqual({ email });
