@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodsBetween } from '../calendar';
 import { postPayment } from '../ledger';
+import { messages } from '../messages';
 import { addMonths, demoMeterValue, meterValue, minorOf, printedAmount, type BilledLine, type CabinetFixture } from './cabinet-fixture';
 import { cabinetKit } from './cabinet-kit';
 
@@ -198,7 +199,7 @@ export function describeCabinetBilling(fixture: CabinetFixture): void {
       expect(january).toMatchObject({ period: m3, billsIssued: accounts - 1, accountsFailed: 1 });
       // The operator is told which account and why, not only how many.
       expect(januaryRun.failures).toEqual([
-        { accountNumber: fixture.unheldWithMeter.number, code: 'READING_BELOW_PREVIOUS', message: `Meter ${meter!.serialNumber} (${other.zone}) read ${november} before; 1 is lower` },
+        { accountNumber: fixture.unheldWithMeter.number, code: 'READING_BELOW_PREVIOUS', message: messages.readingBelowPrevious(meter!.serialNumber, other.zone, november, '1').en },
       ]);
       // Through every account: the others billed, one that needs a look.
       expect(january.progress).toEqual({ accounts, billed: accounts - 1, failed: 1, pending: 0, fraction: 1 });
