@@ -75,6 +75,11 @@ export const messages = {
     uk: 'Це може зробити лише власник цього рахунку в кабінеті',
     ru: 'Это может сделать только владелец этого счёта в кабинете',
   }),
+  householdsLinkOnly: (): Translations => ({
+    en: 'Only a household’s login links accounts; staff work with their supplier’s accounts through the operator fields',
+    uk: 'Привʼязувати рахунки може лише вхід домогосподарства; працівники постачальника працюють з його рахунками через поля оператора',
+    ru: 'Привязывать счета может только вход домохозяйства; сотрудники поставщика работают с его счетами через поля оператора',
+  }),
   ownSupplierOnly: (): Translations => ({
     en: 'Operators act for their own supplier only',
     uk: 'Оператори діють лише від імені свого постачальника',

@@ -1,6 +1,6 @@
 import type { Viewer } from '@kabinet/auth';
 import { validIds, type Database, type Transaction } from '@kabinet/db';
-import { DomainError, unauthenticated } from '@kabinet/errors';
+import { DomainError, forbidden, unauthenticated } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { and, asc, desc, eq, gt, gte, isNull, lte, sql } from 'drizzle-orm';
 import { ensureHolder, ensureStaff } from '../access';
@@ -163,6 +163,9 @@ export function createLinkingService(db: Database, t: UtilityTables, events: Rel
      */
     async link(viewer: Viewer | null, input: LinkInput, now: Date): Promise<AccountRow> {
       if (!viewer) throw unauthenticated();
+      // A holder is a household: staff reach their supplier's accounts through their own fields,
+      // and one who linked an account would take readings and payments in a household's name.
+      if (viewer.role !== 'CUSTOMER') throw forbidden(messages.householdsLinkOnly());
       const supplier = await findSupplier(db, t, input.supplierId);
       const accountNumber = normalizeAccountNumber(input.accountNumber);
       assertAccountNumberFormat(supplier, accountNumber);

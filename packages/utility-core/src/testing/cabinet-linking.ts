@@ -280,6 +280,12 @@ export function describeCabinetLinking(fixture: CabinetFixture): void {
         expectErrorCode(await link(undefined, bySurname, 'HOLDER_SURNAME', surname(bySurname)), 'UNAUTHENTICATED');
         expect(await kit.holderOf(bySurname)).toBeNull();
       });
+
+      it('refuses staff: an operator who knows the right proof still cannot become a household\'s holder', async () => {
+        const refused = expectErrorCode(await link(await kit.operator(bySurname.supplier), bySurname, 'HOLDER_SURNAME', surname(bySurname)), 'FORBIDDEN');
+        expect(refused.message).toMatch(/household/);
+        expect(await kit.holderOf(bySurname)).toBeNull();
+      });
     });
 
     describe('holders', () => {
