@@ -27,6 +27,23 @@ describe('a bank payment registry file', () => {
     expect(problems[2]!.reason).toContain('not a positive amount');
   });
 
+  it('reads quotes inside a field as banks write names, and refuses a quote never closed, near its line', () => {
+    const { rows } = readRegistry('date;account;amount;reference;payer\n2026-11-28;OD4412907;5,00;R-1;ТОВ "Ромашка"\n2026-11-28;OD4412907;6,00;R-2;=HYPERLINK("x")\n');
+    expect(rows.map((row) => row.payer)).toEqual(['ТОВ "Ромашка"', '=HYPERLINK("x")']);
+    expect(() => readRegistry('date;account;amount;reference\n2026-11-28;1;5,00;"R-1\n2026-11-28;2;6,00;R-2\n')).toThrow(/cannot be read as CSV near line 3: .*Quote Not Closed/);
+  });
+
+  it('refuses a row over 1 000 000,00 (a typo in the bank’s file) and a short row, by line', () => {
+    const text = ['date;account;amount;reference', '2026-11-28;1;1 000 000,00;A', '2026-11-28;2;1 000 000,01;B', '2026-11-28;3;99999999999.00;C', '2026-11-28;4'].join('\n');
+    const { rows, problems } = readRegistry(text);
+    expect(rows.map((row) => row.reference)).toEqual(['A']);
+    expect(problems).toEqual([
+      { line: 3, reason: 'over the 1 000 000,00 one payment may carry: "1 000 000,01"' },
+      { line: 4, reason: 'over the 1 000 000,00 one payment may carry: "99999999999.00"' },
+      { line: 5, reason: 'a short row: 2 fields where the header names 4' },
+    ]);
+  });
+
   it('refuses a file that is not a registry', () => {
     expect(() => readRegistry('')).toThrow(RegistryFileError);
     expect(() => readRegistry('name;phone\nA;1')).toThrow(/no date, account, amount, reference column/);

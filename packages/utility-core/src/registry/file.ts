@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse/sync';
 import { isCalendarDate } from '@kabinet/input/dates';
 import { stringProblem } from '@kabinet/input/text';
 import type { LocalDate } from '../calendar';
@@ -27,6 +27,13 @@ export interface RegistryProblem {
 }
 
 export const maxRegistryRows = 20_000;
+
+/**
+ * The most one row may carry: 1 000 000,00 in the supplier's currency. A row is one household's
+ * (or small business's) payment at a bank counter; a figure past this is a typo in the bank's
+ * file (a 100-billion credit), and a registry payment once posted has no reversal.
+ */
+export const maxRegistryRowMinor = 100_000_000;
 
 const columnNames: Record<keyof Omit<RegistryRow, 'line' | 'paidOn' | 'amountMinor'> | 'date' | 'amount', string[]> = {
   date: ['date', 'дата', 'дата оплати', 'дата платежу'],
@@ -59,7 +66,15 @@ function amountOf(text: string): number | null {
 export function readRegistry(text: string): { rows: RegistryRow[]; problems: RegistryProblem[] } {
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const records = parse(text.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  let records: string[][];
+  try {
+    // relax_quotes: banks write names as they are, quotes inside an unquoted field included (ТОВ "Ромашка").
+    records = parse(text.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (error) {
+    // A quote opened and never closed swallows the rest of the file: no row after it can be trusted.
+    if (error instanceof CsvError) throw new RegistryFileError(`The file cannot be read as CSV near line ${(error as CsvError & { lines?: number }).lines ?? '?'}: ${error.message}`);
+    throw error;
+  }
   const [header, ...body] = records;
   if (!header) throw new RegistryFileError('The file is empty');
   const at = {
@@ -81,6 +96,8 @@ export function readRegistry(text: string): { rows: RegistryRow[]; problems: Reg
   body.forEach((record, index) => {
     const line = index + 2;
     const cell = (column: number) => (column === -1 ? '' : (record[column] ?? '').trim());
+    const required = Math.max(at.date, at.accountNumber, at.amount, at.reference) + 1;
+    if (record.length < required) return void problems.push({ line, reason: `a short row: ${record.length} fields where the header names ${required}` });
     // A NUL would fail the statement (and the file with it); other controls would reach the ledger.
     if (record.some((value) => stringProblem(value))) return void problems.push({ line, reason: 'a field holds a control character or is too long' });
     const paidOn = dateOf(cell(at.date));
@@ -89,6 +106,7 @@ export function readRegistry(text: string): { rows: RegistryRow[]; problems: Reg
     const reference = cell(at.reference);
     if (!paidOn) return void problems.push({ line, reason: `not a date: "${cell(at.date)}"` });
     if (amountMinor === null || amountMinor === 0) return void problems.push({ line, reason: `not a positive amount: "${cell(at.amount)}"` });
+    if (amountMinor > maxRegistryRowMinor) return void problems.push({ line, reason: `over the 1 000 000,00 one payment may carry: "${cell(at.amount)}"` });
     if (!accountNumber) return void problems.push({ line, reason: 'no account number' });
     if (!reference) return void problems.push({ line, reason: 'no reference (the bank’s id of the payment)' });
     rows.push({ line, paidOn, accountNumber, amountMinor, reference, payer: cell(at.payer) || null });

@@ -64,7 +64,7 @@ export async function importRegistry(
     postedMinor: 0,
     currency: accounts[0]?.currency ?? null,
     unmatched: [],
-    invalid: registry.problems,
+    invalid: [...registry.problems],
   };
   const today = localDateIn(now, registry.timeZone);
   for (const [index, row] of registry.rows.entries()) {
@@ -100,5 +100,7 @@ export async function importRegistry(
     report.posted += 1;
     report.postedMinor += row.amountMinor;
   }
+  // By line, as the operator reads the file: rows found wrong here come after those the reader refused.
+  report.invalid.sort((a, b) => a.line - b.line);
   return report;
 }

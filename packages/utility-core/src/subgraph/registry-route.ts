@@ -48,7 +48,7 @@ export function registryRouter(options: {
         importRegistry(tx, options.tables, { supplierId: supplier.id, timeZone: supplier.timeZone, source, rows, problems }, options.now()),
       );
       options.logger.info({ supplier: supplier.code, source: source.code, rows: report.rows, posted: report.posted, alreadyPosted: report.alreadyPosted, unmatched: report.unmatched.length }, 'payment registry imported');
-      const currency = report.currency ?? 'UAH';
+      const currency = report.currency ?? supplier.currency;
       res.json({
         source: report.source,
         rows: report.rows,
