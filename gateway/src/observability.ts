@@ -153,6 +153,15 @@ export function requestLog(logger: Logger, metrics: GatewayMetrics): RequestHand
 /** Fills a request's facts from Apollo's view of it: the operation and the error codes answered. */
 export function requestFactsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
+    // A refusal thrown before the operation runs (the safelist's, the token limit's) is answered
+    // without willSendResponse: its code is taken here, or the log and the metrics would call it ok.
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      const facts = requestContext.contextValue.facts;
+      if (!facts) return;
+      facts.operationName ??= requestContext.request.operationName ?? undefined;
+      facts.operationId ??= persistedQueryId(requestContext.request);
+      facts.errorCodes = [String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR')];
+    },
     async requestDidStart() {
       return {
         async didResolveSource({ contextValue, request, queryHash, source }) {

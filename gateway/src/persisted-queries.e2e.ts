@@ -116,6 +116,9 @@ describe('persisted queries, by default outside production (first-party apps fre
       expect(manifestOperations('demo-bank').map((entry) => entry.id)).not.toContain(web('Login').id);
       expectRefusal(await send(t.url, { id: web('Login').id, token: tokens.delegated }), 'PERSISTED_QUERY_NOT_IN_LIST', 404);
       expectRefusal(await send(t.url, { id: web('Profile').id, clientName: 'demo-bank' }), 'PERSISTED_QUERY_NOT_IN_LIST', 404);
+      // Counted as the refusals they are, so that a partner sending wrong ids does not look healthy.
+      const metrics = await (await fetch(new URL('/metrics', t.url))).text();
+      expect(metrics).toMatch(/kabinet_gateway_graphql_requests_total\{client="demo-bank",operation_type="[a-z]+",outcome="PERSISTED_QUERY_NOT_IN_LIST"\} 3\n/);
     });
 
     it('cannot send an id with a body, nor register one through APQ: CANNOT_SEND_PQ_ID_AND_BODY', async () => {
