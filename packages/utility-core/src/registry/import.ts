@@ -52,9 +52,15 @@ export async function importRegistry(
   const accountOf = new Map(accounts.map((account) => [byNumber(account.accountNumber), account]));
   const paymentIds = registry.rows.map((row) => registryPaymentId(registry.supplierId, registry.source, row.reference));
   const earlier = paymentIds.length
-    ? await tx.select({ paymentId: t.ledgerEntries.paymentId }).from(t.ledgerEntries).where(inArray(t.ledgerEntries.paymentId, [...new Set(paymentIds)]))
+    ? await tx
+        .select({ paymentId: t.ledgerEntries.paymentId, accountId: t.ledgerEntries.accountId, amountMinor: t.ledgerEntries.amountMinor })
+        .from(t.ledgerEntries)
+        .where(and(inArray(t.ledgerEntries.paymentId, [...new Set(paymentIds)]), eq(t.ledgerEntries.kind, 'PAYMENT')))
     : [];
-  const seen = new Set(earlier.map((entry) => entry.paymentId));
+  // What each bank reference paid: the same reference again for another account or amount is no
+  // repeat of that payment but a fault in a file, for the operator to take up with the bank.
+  // (A payment's ledger entry holds its amount negated: it lowers the balance.)
+  const paid = new Map(earlier.map((entry) => [entry.paymentId!, { accountId: entry.accountId, amountMinor: -entry.amountMinor }]));
 
   const report: RegistryReport = {
     source: registry.source.name,
@@ -78,11 +84,16 @@ export async function importRegistry(
       continue;
     }
     const paymentId = paymentIds[index]!;
-    if (seen.has(paymentId)) {
+    const before = paid.get(paymentId);
+    if (before && (before.accountId !== account.id || before.amountMinor !== row.amountMinor)) {
+      report.invalid.push({ line: row.line, reason: `reference ${row.reference} paid another account or amount before: ask the bank which is right` });
+      continue;
+    }
+    if (before) {
       report.alreadyPosted += 1;
       continue;
     }
-    seen.add(paymentId);
+    paid.set(paymentId, { accountId: account.id, amountMinor: row.amountMinor });
     await postPayment(
       tx,
       t,

@@ -65,6 +65,16 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
     // The same reference from another bank is another payment.
     const other = await (await upload('electricity', registry.split('\n').slice(0, 2).join('\n'), { source: 'Укрпошта' })).json();
     expect(other).toMatchObject({ posted: 1, alreadyPosted: 0 });
+    // The same bank's reference for another account or amount is no repeat: a fault to take up with the bank, posted nowhere.
+    const conflicting = await (await upload('electricity', 'date;account;amount;reference\n29.11.2026;10987654;777,00;PB-1001\n29.11.2026;10234567;251,00;PB-1001')).json();
+    expect(conflicting).toMatchObject({
+      posted: 0,
+      alreadyPosted: 0,
+      invalid: [
+        { line: 2, reason: 'reference PB-1001 paid another account or amount before: ask the bank which is right' },
+        { line: 3, reason: 'reference PB-1001 paid another account or amount before: ask the bank which is right' },
+      ],
+    });
   });
 
   it('takes registries only from the supplier’s own operators, and only files it can read', async () => {
@@ -126,8 +136,14 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
     expect(Math.round(Number(await balance()) * 100)).toBe(Math.round(Number(before) * 100) - 100);
   });
 
-  it('tells a rouble supplier’s operator the amounts in roubles, even when nothing posted', async () => {
+  it('tells a rouble supplier’s operator the amounts in roubles, even when nothing posted, and takes no bank of another currency', async () => {
     const kamchatka = await loginAs(t, demoOperators.kamchatkaEnergo);
+    const csv = 'date;account;amount;reference\n2026-11-29;NO-SUCH;10,00;S-1';
+    for (const [token, source] of [[kamchatka, 'monobank'], [operator, 'Sberbank']] as const) {
+      const refused = await upload('electricity', csv, { token, source });
+      expect(refused.status, source).toBe(400);
+      expect(((await refused.json()) as any).errors[0].extensions.code, source).toBe('REGISTRY_SOURCE_CURRENCY');
+    }
     const report = await (await upload('electricity', 'date;account;amount;reference\n2026-11-29;NO-SUCH;10,00;S-1', { token: kamchatka, source: 'Сбербанк' })).json();
     expect(report).toMatchObject({ posted: 0, postedAmount: { amount: '0.00', currency: 'RUB' }, unmatched: [{ accountNumber: 'NO-SUCH', amount: '10.00' }] });
   });

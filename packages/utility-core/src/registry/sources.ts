@@ -14,17 +14,19 @@ export interface RegistrySource {
   /** As the ledger entry and the report say it. */
   name: string;
   names: string[];
+  /** The currency it takes payments in: a Ukrainian bank's registry holds hryvnias, never a rouble supplier's payments. */
+  currency: 'UAH' | 'RUB';
 }
 
 export const registrySources: readonly RegistrySource[] = [
-  { code: 'privatbank', name: 'ПриватБанк', names: ['PrivatBank', 'ПриватБанк', 'Privat', 'Приват'] },
-  { code: 'oschadbank', name: 'Ощадбанк', names: ['Oschadbank', 'Ощадбанк', 'Oschad', 'Ощад'] },
-  { code: 'monobank', name: 'monobank', names: ['monobank', 'Universal Bank', 'Універсал Банк', 'монобанк'] },
-  { code: 'raiffeisen', name: 'Райффайзен Банк', names: ['Raiffeisen', 'Raiffeisen Bank', 'Райффайзен', 'Райффайзен Банк'] },
-  { code: 'pumb', name: 'ПУМБ', names: ['PUMB', 'ПУМБ', 'FUIB'] },
-  { code: 'ukrposhta', name: 'Укрпошта', names: ['Ukrposhta', 'Укрпошта', 'Ukrainian Post'] },
-  { code: 'sberbank', name: 'Сбербанк', names: ['Sberbank', 'Сбербанк', 'Сбер'] },
-  { code: 'pochta-rossii', name: 'Почта России', names: ['Pochta Rossii', 'Russian Post', 'Почта России'] },
+  { code: 'privatbank', name: 'ПриватБанк', names: ['PrivatBank', 'ПриватБанк', 'Privat', 'Приват'], currency: 'UAH' },
+  { code: 'oschadbank', name: 'Ощадбанк', names: ['Oschadbank', 'Ощадбанк', 'Oschad', 'Ощад'], currency: 'UAH' },
+  { code: 'monobank', name: 'monobank', names: ['monobank', 'Universal Bank', 'Універсал Банк', 'монобанк'], currency: 'UAH' },
+  { code: 'raiffeisen', name: 'Райффайзен Банк', names: ['Raiffeisen', 'Raiffeisen Bank', 'Райффайзен', 'Райффайзен Банк'], currency: 'UAH' },
+  { code: 'pumb', name: 'ПУМБ', names: ['PUMB', 'ПУМБ', 'FUIB'], currency: 'UAH' },
+  { code: 'ukrposhta', name: 'Укрпошта', names: ['Ukrposhta', 'Укрпошта', 'Ukrainian Post'], currency: 'UAH' },
+  { code: 'sberbank', name: 'Сбербанк', names: ['Sberbank', 'Сбербанк', 'Сбер'], currency: 'RUB' },
+  { code: 'pochta-rossii', name: 'Почта России', names: ['Pochta Rossii', 'Russian Post', 'Почта России'], currency: 'RUB' },
 ];
 
 /** Letters and digits only, lower case: spaces, hyphens, dots and quotes make no other bank. */

@@ -42,6 +42,10 @@ export function registryRouter(options: {
         return void refuse(res, 400, 'UNKNOWN_REGISTRY_SOURCE', `Name the bank the registry comes from: ?source=<bank>, one of ${known}`);
       }
 
+      if (source.currency !== supplier.currency) {
+        return void refuse(res, 400, 'REGISTRY_SOURCE_CURRENCY', `${source.name} takes payments in ${source.currency}, and ${supplier.name} bills in ${supplier.currency}: its registry cannot hold this supplier's payments`);
+      }
+
       const text = typeof req.body === 'string' ? req.body : '';
       const { rows, problems } = readRegistry(text);
       const report = await options.db.transaction((tx) =>
