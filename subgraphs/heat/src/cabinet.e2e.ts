@@ -234,6 +234,11 @@ describe('heat & hot water through the gateway', () => {
           variables: { input: { buildingId: id, period: '2026-11', value } },
         });
       expectErrorCode(await record(new Big(latestReading.value).minus(1).toFixed(3)), 'READING_BELOW_PREVIOUS');
+      // A month to come has no value yet; it would stand as the building's latest one.
+      expectErrorCode(
+        await t.gql(`mutation ($input: RecordBuildingReadingInput!) { recordBuildingReading(input: $input) { consumption } }`, { token: operator, variables: { input: { buildingId: id, period: '2027-05', value: '999999' } } }),
+        'PERIOD_NOT_STARTED',
+      );
       // October is billed: its value stays as billed.
       expectErrorCode(
         await t.gql(`mutation ($input: RecordBuildingReadingInput!) { recordBuildingReading(input: $input) { consumption } }`, { token: operator, variables: { input: { buildingId: id, period: '2026-10', value: latestReading.value } } }),

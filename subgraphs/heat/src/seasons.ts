@@ -127,6 +127,15 @@ export function createBuildingMeters(db: Database) {
       if (!building || building.supplierId !== supplierId) throw notFound();
       const value = parseQuantity(input.value, 3);
       if (!value) throw refuse('INVALID_READING', { en: 'A meter value in Gcal, up to 3 decimals', uk: 'Показання лічильника в Гкал, до 3 знаків після коми', ru: 'Показание счётчика в Гкал, до 3 знаков после запятой' }, { field: 'value' });
+      // A month's value is read at its end: the month running now (read on its last days) at the latest.
+      const thisMonth = periodOf(supplierToday(await findSupplier(db, t, supplierId), now));
+      if (input.period > thisMonth) {
+        throw refuse(
+          'PERIOD_NOT_STARTED',
+          { en: `${input.period} has not begun: a month's value is recorded at its end`, uk: `${input.period} ще не почався: значення місяця записують наприкінці місяця`, ru: `${input.period} ещё не начался: значение месяца записывают в конце месяца` },
+          { field: 'period', currentPeriod: thisMonth },
+        );
+      }
       await assertBuildingUnbilled(db, building.id, input.period);
 
       return db.transaction(async (tx) => {

@@ -888,7 +888,8 @@ export type Mutation = {
    * Operators: a building meter's value closing a month, before the month is billed (a heating month's billing run is
    * refused with BUILDING_READING_MISSING, naming `buildings` and `period`, until it is entered); entered again, it
    * replaces the first. Errors: BUILDING_NOT_FOUND, INVALID_READING, READING_BELOW_PREVIOUS, PERIOD_ALREADY_BILLED (the
-   * building's premises are billed for the month or a later one).
+   * building's premises are billed for the month or a later one), PERIOD_NOT_STARTED (a month after the supplier's
+   * current one, `currentPeriod`).
    */
   recordBuildingReading: RecordBuildingReadingPayload;
   /**
