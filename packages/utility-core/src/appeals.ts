@@ -90,8 +90,13 @@ export function createAppeals(db: Database, t: UtilityTables) {
 
     async close(viewer: Viewer | null, appealId: string, now: Date): Promise<AppealRow> {
       const { appeal } = await appealFor(viewer, appealId);
-      const [closed] = await db.update(t.appeals).set({ status: 'CLOSED', updatedAt: now }).where(eq(t.appeals.id, appeal.id)).returning();
-      return closed!;
+      // Closed already: answered as it is, so that a second tap changes nothing, not even when it last changed.
+      const [closed] = await db
+        .update(t.appeals)
+        .set({ status: 'CLOSED', updatedAt: now })
+        .where(and(eq(t.appeals.id, appeal.id), ne(t.appeals.status, 'CLOSED')))
+        .returning();
+      return closed ?? (await db.select().from(t.appeals).where(eq(t.appeals.id, appeal.id)))[0]!;
     },
 
     /** The viewer's own appeals about an account, or all of them for the supplier's staff. */

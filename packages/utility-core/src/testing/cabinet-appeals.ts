@@ -130,6 +130,8 @@ export function describeCabinetAppeals(fixture: CabinetFixture): void {
       expect(after.status).toBe('CLOSED');
       expect(after.updatedAt).toBe(closed.updatedAt);
       expect(after.messages).toEqual(closed.messages);
+      // Closing it again, a minute later, answers it as it is: a second tap is no change.
+      expect(appealOf(await close(holderOperator, asked.id), names.close)).toEqual(closed);
       expect(after.messages).toHaveLength(3);
     });
 
