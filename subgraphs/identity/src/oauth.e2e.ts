@@ -1,4 +1,4 @@
-import { gatewaySecretHeader, subgraphSecret, verifyAccessToken } from '@kabinet/auth';
+import { gatewaySecretHeader, scopes as kabinetScopes, subgraphSecret, verifyAccessToken } from '@kabinet/auth';
 import { demoPartner, demoUsers } from '@kabinet/demo';
 import {
   OAuthBrowser,
@@ -423,7 +423,11 @@ describe('OAuth: a partner acting for a customer', () => {
       token_endpoint: `${origin}/oauth/token`,
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
+      // Only what the server does: public clients without secrets.
+      token_endpoint_auth_methods_supported: ['none'],
     });
+    // Kabinet's scopes; openid is oidc-provider's own, which no client may ask for.
+    expect((metadata.scopes_supported as string[]).filter((scope) => scope !== 'openid').sort()).toEqual([...kabinetScopes].sort());
     // Nor at identity itself, with the gateway's secret and a forged Host.
     const direct = await rawGet(t.stack.subgraphs.identity.url, '/oauth/.well-known/openid-configuration', {
       ...forged,

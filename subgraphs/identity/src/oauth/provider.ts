@@ -50,9 +50,12 @@ export async function createOAuthProvider({ db, config, tokenKeys, gatewaySecret
   const configuration: Configuration = {
     adapter: drizzleAdapter(db),
     jwks: { keys: [signingJwk] },
-    // openid stays on oidc-provider's list but no client may ask for it: this is OAuth for Kabinet's API.
-    scopes: ['openid', 'offline_access', ...kabinetScopes],
-    claims: { openid: ['sub'] },
+    // OAuth for Kabinet's API, not OpenID Connect: Kabinet's scopes are offered, and an app gets its
+    // refresh token by its grant type, not by offline_access. oidc-provider adds openid back (its
+    // default claims name it, and its flows need them); no client may ask for it.
+    scopes: [...kabinetScopes],
+    // Partner apps are public clients (PKCE): discovery offers them no client secret to authenticate with.
+    clientAuthMethods: ['none'],
     responseTypes: ['code'],
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
