@@ -20,7 +20,7 @@ describe('a subgraph that fails', () => {
 
   beforeAll(async () => {
     [heat, electricity] = await Promise.all([startFaultProxy(), startFaultProxy()]);
-    t = await startTestStack({ gatewayRoutes: { heat: heat.url, electricity: electricity.url }, env: { SUBGRAPH_TIMEOUT_MS: '1000', CHECKOUT_CONFIRM_WAIT_MS: '500' } });
+    t = await startTestStack({ gatewayRoutes: { heat: heat.url, electricity: electricity.url }, env: { SUBGRAPH_TIMEOUT_MS: '1000', CHECKOUT_CONFIRM_WAIT_MS: '500', REGISTRY_UPLOAD_TIMEOUT_MS: '1500' } });
     heat.targetPort = t.stack.subgraphs.heat.port;
     electricity.targetPort = t.stack.subgraphs.electricity.port;
     token = await loginAs(t, demoUsers.demo);

@@ -44,6 +44,8 @@ export interface GatewayOptions {
   trustProxy: boolean;
   /** How long a subgraph may take to answer one call. */
   subgraphTimeoutMs: number;
+  /** How long a bank registry upload may take (REGISTRY_UPLOAD_TIMEOUT_MS); default 2 minutes. */
+  registryUploadTimeoutMs?: number;
   /** Query-cost budgets and the most one operation may cost (budget.ts). */
   costs: CostLimits;
   /** Budgets and APQ's cache in Redis, shared by every replica; unset: in this process's memory. */
@@ -62,6 +64,7 @@ export function configuredGatewayOptions(config: Config) {
     production: config.production,
     trustProxy: config.gateway.trustProxy,
     subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+    registryUploadTimeoutMs: config.gateway.registryUploadTimeoutMs,
     firstPartyOperations: config.gateway.firstPartyOperations,
     costs: config.gateway.costs,
     redisUrl: config.redis.url,
@@ -137,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const forwarding = { subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger, timeoutMs: options.subgraphTimeoutMs };
   app.use('/files', fileProxy(forwarding));
   app.use('/callbacks', providerCallbackProxy(forwarding));
-  app.use('/operator/payment-registries', registryUploadProxy(forwarding));
+  app.use('/operator/payment-registries', registryUploadProxy({ ...forwarding, timeoutMs: options.registryUploadTimeoutMs ?? 120_000 }));
   app.use('/oauth', oauthProxy(forwarding));
   app.use(mailedLinkPages({ manifest: webAppManifest(clients) }));
 

@@ -53,6 +53,7 @@ export const envSchema = z.object({
   HEAT_URL: z.url().default(`http://127.0.0.1:${defaultPorts.heat}/graphql`),
   PAYMENTS_URL: z.url().default(`http://127.0.0.1:${defaultPorts.payments}/graphql`),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  REGISTRY_UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -126,6 +127,8 @@ export interface Config {
     subgraphUrls: Record<SubgraphName, string>;
     trustProxy: boolean;
     subgraphTimeoutMs: number;
+    /** How long a bank registry upload may take: a full file posts for tens of seconds in one transaction. */
+    registryUploadTimeoutMs: number;
     /** Default: `safelist` in production, `free` elsewhere. */
     firstPartyOperations: FirstPartyOperations;
     costs: CostLimits;
@@ -223,6 +226,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
       trustProxy: env.TRUST_PROXY,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      registryUploadTimeoutMs: env.REGISTRY_UPLOAD_TIMEOUT_MS,
       firstPartyOperations: env.FIRST_PARTY_OPERATIONS ?? (production ? 'safelist' : 'free'),
       costs: {
         perCustomer: env.COST_BUDGET_PER_CUSTOMER,
