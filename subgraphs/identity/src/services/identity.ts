@@ -181,17 +181,16 @@ export function createIdentityService({ db, config, tokenKeys, mailer, limits, l
    */
   async function authenticate(input: { email: string; password: string }, clientIp: string): Promise<UserRow> {
     const email = normalizeEmail(input.email);
-    // Counted before the password is checked, so that guesses sent at once all count. The email's
-    // attempt is given back when the password was right: only wrong passwords lock a login out,
-    // never a household logging in from its phone, its browser and its bank's app. The client's IP
-    // keeps every attempt: were it given back too, a login of an attacker's own would let one IP
-    // spray guesses over other logins without end.
+    // Counted before the password is checked, so that guesses sent at once all count; given back
+    // when it was right: only wrong passwords lock a login (or an address) out, never a household
+    // logging in from its phone, its browser and its bank's app. A success gives back only the
+    // attempt it took itself: an attacker's own logins never wipe out the guesses it made.
     await limits.consume('loginByIp', clientIp);
     await limits.consume('loginByEmail', email);
     const user = await userByEmail(email);
     const matches = await passwordMatches(user?.passwordHash ?? decoyHash, input.password);
     if (!user || !matches) throw invalidCredentials();
-    await limits.refund('loginByEmail', email, 1);
+    await Promise.all([limits.refund('loginByIp', clientIp, 1), limits.refund('loginByEmail', email, 1)]);
     // Told only to someone who knows the password.
     if (user.deactivatedAt) throw new DomainError('ACCOUNT_DEACTIVATED', messages.deactivated());
     if (!user.emailConfirmedAt) {
