@@ -243,7 +243,9 @@ describe('the scopes a partner app asks for, as the issue words them', () => {
     expect(await latestNow()).toEqual(before);
 
     const writer = await delegate(['readings:write']);
-    const answer = expectNoGraphQLErrors(await as(writer, submit(Utility, 'readings { zone value period }'), { input }))[`submit${Utility}Readings`];
+    const answer = expectNoGraphQLErrors(await as(writer, submit(Utility, 'readings { zone value period source }'), { input }))[`submit${Utility}Readings`];
+    // Kept as the app's, not as the holder's own submission in Kabinet.
+    expect(answer.readings.map((reading: { source: string }) => reading.source)).toEqual(readings.map(() => 'PARTNER_APP'));
     expect(answer.readings.map(({ zone, value }: { zone: string; value: string }) => ({ zone, value: Number(value) }))).toEqual(
       readings.map(({ zone, value }) => ({ zone, value: Number(value) })),
     );

@@ -115,7 +115,7 @@ export function defineUtilityTables(schema: PgSchema) {
       period: date('period').notNull(),
       value: quantity('value').notNull(),
       readAt: timestamp('read_at', { withTimezone: true }).notNull(),
-      /** PORTAL, ANONYMOUS, OPERATOR or ESTIMATE. */
+      /** PORTAL, PARTNER_APP, ANONYMOUS, OPERATOR or ESTIMATE. */
       source: text('source').notNull(),
       submittedByUserId: uuid('submitted_by_user_id'),
     },

@@ -32,7 +32,7 @@ export interface SubmittedReadings {
   preliminary: ComputedCharges;
 }
 
-export type ReadingSource = 'PORTAL' | 'ANONYMOUS';
+export type ReadingSource = 'PORTAL' | 'PARTNER_APP' | 'ANONYMOUS';
 
 const invalidReading = (message: Translations, details: Record<string, unknown>) => new DomainError('INVALID_READING', message, details);
 
@@ -165,10 +165,14 @@ export function createReadingsService(db: Database, t: UtilityTables, rules: Uti
   return {
     openWindowOrRefuse,
 
-    /** A holder's submission through the portal (the caller has checked the holder). */
-    async submit(supplier: SupplierRow, account: AccountRow, entries: ReadingEntry[], options: { confirmUnusual: boolean; userId: string; now: Date }) {
+    /**
+     * A holder's submission (the caller has checked the holder): in Kabinet, or `viaApp`, by an
+     * app the holder allowed to (a bank's), which the reading's source keeps for whoever reads it later.
+     */
+    async submit(supplier: SupplierRow, account: AccountRow, entries: ReadingEntry[], options: { confirmUnusual: boolean; userId: string; viaApp: boolean; now: Date }) {
       const { period } = openWindowOrRefuse(supplier, options.now);
-      return store(supplier, account, entries, period, await readForSubmission(supplier, account.id, period, options.now), { ...options, source: 'PORTAL' });
+      const source: ReadingSource = options.viaApp ? 'PARTNER_APP' : 'PORTAL';
+      return store(supplier, account, entries, period, await readForSubmission(supplier, account.id, period, options.now), { ...options, source });
     },
 
     /**

@@ -88,6 +88,8 @@ export type MeterZone =
 export type ReadingSource =
   /** Submitted by the holder in Kabinet. */
   | 'PORTAL'
+  /** Submitted for the holder by an app they allowed to (a bank's app, through OAuth). */
+  | 'PARTNER_APP'
   /** Submitted without logging in (account number and a check). */
   | 'ANONYMOUS'
   /** Entered by the supplier's staff (e.g. when a meter is replaced). */

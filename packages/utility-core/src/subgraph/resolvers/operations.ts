@@ -138,6 +138,7 @@ export const cabinetMutation: Required<MutationResolvers> = {
     const result = await context.services.readings.submit(supplier, account, input.readings, {
       confirmUnusual: input.confirmUnusual ?? false,
       userId: context.viewer!.userId,
+      viaApp: Boolean(context.viewer!.clientId),
       now: context.now,
     });
     // Read with the history the submission was checked against: the answer's balance costs no statement of its own.
