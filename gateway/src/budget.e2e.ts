@@ -403,6 +403,7 @@ describe('budgets in Redis (REDIS_URL set), shared by two gateways', () => {
       production: false,
       trustProxy: true,
       subgraphTimeoutMs: 5_000,
+      registryUploadTimeoutMs: t.config.gateway.registryUploadTimeoutMs,
       costs: t.config.gateway.costs,
       redisUrl: budgetsAt,
       metricsToken: undefined,

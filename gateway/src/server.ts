@@ -44,8 +44,8 @@ export interface GatewayOptions {
   trustProxy: boolean;
   /** How long a subgraph may take to answer one call. */
   subgraphTimeoutMs: number;
-  /** How long a bank registry upload may take (REGISTRY_UPLOAD_TIMEOUT_MS); default 2 minutes. */
-  registryUploadTimeoutMs?: number;
+  /** How long a bank registry upload may take (REGISTRY_UPLOAD_TIMEOUT_MS). */
+  registryUploadTimeoutMs: number;
   /** Query-cost budgets and the most one operation may cost (budget.ts). */
   costs: CostLimits;
   /** Budgets and APQ's cache in Redis, shared by every replica; unset: in this process's memory. */
@@ -140,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const forwarding = { subgraphUrls: options.subgraphUrls, gatewaySecret: options.gatewaySecret, logger, timeoutMs: options.subgraphTimeoutMs };
   app.use('/files', fileProxy(forwarding));
   app.use('/callbacks', providerCallbackProxy(forwarding));
-  app.use('/operator/payment-registries', registryUploadProxy({ ...forwarding, timeoutMs: options.registryUploadTimeoutMs ?? 120_000 }));
+  app.use('/operator/payment-registries', registryUploadProxy({ ...forwarding, timeoutMs: options.registryUploadTimeoutMs }));
   app.use('/oauth', oauthProxy(forwarding));
   app.use(mailedLinkPages({ manifest: webAppManifest(clients) }));
 

@@ -37,11 +37,9 @@ const registryUtilities: SubgraphName[] = ['electricity', 'heat'];
  * POST /operator/payment-registries/<utility>?source=<bank>: an operator's upload of a bank's
  * daily payment registry (CSV), passed with the operator's Authorization to the utility that
  * imports it for the operator's supplier. A staff file upload, not a GraphQL operation.
- */
-/**
- * `timeoutMs`: REGISTRY_UPLOAD_TIMEOUT_MS, not the GraphQL budget. A full registry (20,000 rows)
- * posts for tens of seconds in its one transaction: answered 504 at the GraphQL budget, the
- * operator would be told it failed when it went through.
+ * `timeoutMs` is REGISTRY_UPLOAD_TIMEOUT_MS, not the GraphQL budget: a full registry (20,000
+ * rows) posts for tens of seconds in its one transaction, and a 504 at the GraphQL budget would
+ * tell the operator it failed when it went through.
  */
 export function registryUploadProxy(options: ForwardingOptions): Router {
   const router = express.Router();
