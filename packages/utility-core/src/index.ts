@@ -17,6 +17,7 @@ export * from './labels';
 export * from './ledger';
 export * from './linking/service';
 export { dayIn, monthIn } from './messages';
+export { zoneLabels } from './zones';
 export * from './meters';
 export * from './reading-windows';
 export * from './seed';

@@ -1,4 +1,5 @@
 import { translated, type Locale, type Translations } from '@kabinet/errors';
+import { zoneIn } from './zones';
 
 /*
  * What the personal cabinet tells a person when it refuses something, in every language it
@@ -45,20 +46,6 @@ export function momentIn(locale: Locale, instant: Date, timeZone: string): strin
 /** Ends a sentence with its full stop, once: Ukrainian and Russian dates end in one already ("2026 р."). */
 const sentence = (text: string) => (text.endsWith('.') ? text : `${text}.`);
 
-/**
- * A meter zone as a person names it, in a sentence about their meter ("Лічильник … (день)"): the
- * codes (DAY) are the API's, and stay in a message only where it says what to send.
- */
-const zoneNames: Record<string, Translations> = {
-  SINGLE: { en: 'single rate', uk: 'однозонний', ru: 'однозонный' },
-  DAY: { en: 'day', uk: 'день', ru: 'день' },
-  NIGHT: { en: 'night', uk: 'ніч', ru: 'ночь' },
-  HALF_PEAK: { en: 'half-peak', uk: 'напівпік', ru: 'полупик' },
-  PEAK: { en: 'peak', uk: 'пік', ru: 'пик' },
-  HEAT: { en: 'heat', uk: 'тепло', ru: 'тепло' },
-  HOT_WATER: { en: 'hot water', uk: 'гаряча вода', ru: 'горячая вода' },
-};
-const zoneIn = (locale: Locale, zone: string) => zoneNames[zone]?.[locale] ?? zone;
 const zonesIn = (locale: Locale, zones: string[]) => zones.map((zone) => zoneIn(locale, zone)).join(', ');
 
 export const messages = {

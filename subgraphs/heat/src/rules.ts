@@ -5,6 +5,7 @@ import {
   tariffOn,
   tariffSegments,
   withTariffs,
+  zoneLabels,
   type MeterZone,
   type PricedLine,
   type SupplierPricing,
@@ -66,7 +67,7 @@ async function heatPricing(executor: Database | Transaction, supplier: SupplierR
 export const heatRules: UtilityRules = {
   utility: 'heat',
   billedFor: 'теплову енергію та гарячу воду',
-  zoneLabels: { HEAT: 'Тепло', HOT_WATER: 'Гаряча вода' },
+  zoneLabels: zoneLabels(['HEAT', 'HOT_WATER']),
   unitOf: (zone) => units[zone] ?? { uk: '', en: '', ru: '' },
   meterZoneSets: [['HEAT'], ['HOT_WATER']],
   // A household asks what heat and hot water together cost a month: the fee is charged once.

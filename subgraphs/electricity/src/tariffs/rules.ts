@@ -5,6 +5,7 @@ import {
   tariffSegments,
   wholeMonthSegment,
   withTariffs,
+  zoneLabels,
   type ConsumptionToPrice,
   type Period,
   type PricedLine,
@@ -106,7 +107,7 @@ async function electricityPricing(executor: Database | Transaction, supplier: Su
 export const electricityRules: UtilityRules = {
   utility: 'electricity',
   billedFor: 'електроенергію',
-  zoneLabels: { SINGLE: 'Загальна', DAY: 'День', NIGHT: 'Ніч', HALF_PEAK: 'Напівпік', PEAK: 'Пік' },
+  zoneLabels: zoneLabels(['SINGLE', 'DAY', 'NIGHT', 'HALF_PEAK', 'PEAK']),
   unitOf: () => kwh,
   meterZoneSets: [['SINGLE'], ['DAY', 'NIGHT'], ['NIGHT', 'HALF_PEAK', 'PEAK']],
   pricingFor: electricityPricing,
