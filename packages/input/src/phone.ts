@@ -15,9 +15,12 @@ const nationalReadings: readonly CountryCode[] = ['UA', 'RU'];
  */
 export function phoneInput(raw: string | null | undefined, field = 'phone'): string | null {
   if (!raw?.trim()) return null;
-  for (const country of nationalReadings) {
-    const parsed = raw.length <= 40 ? parsePhoneNumberFromString(raw, country) : undefined;
-    if (parsed?.isValid()) return parsed.number;
+  // No number is 40 characters long, however it is spaced: longer text is not read at all.
+  if (raw.length <= 40) {
+    for (const country of nationalReadings) {
+      const parsed = parsePhoneNumberFromString(raw, country);
+      if (parsed?.isValid()) return parsed.number;
+    }
   }
   throw badInput(commonMessages.phoneFormat, { field });
 }
