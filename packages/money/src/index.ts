@@ -94,3 +94,5 @@ export function formatUnitPrice(value: Big, places = 6): string {
   const [whole, fraction = ''] = formatQuantity(value, places).split('.');
   return `${whole}.${fraction.padEnd(2, '0')}`;
 }
+
+export { newTransferReference, transferReferenceIn } from './transfer-reference';
