@@ -6,8 +6,8 @@ describe('a bank payment registry file', () => {
     const text = '\uFEFFДата;Особовий рахунок;Сума;Номер документа;Платник\n28.11.2026;10234567;1 250,40;PB-0001;Демченко О.\n29.11.2026;10987654;99,5;PB-0002;\n';
     expect(readRegistry(text)).toEqual({
       rows: [
-        { line: 2, paidOn: '2026-11-28', accountNumber: '10234567', amountMinor: 125_040, reference: 'PB-0001', payer: 'Демченко О.' },
-        { line: 3, paidOn: '2026-11-29', accountNumber: '10987654', amountMinor: 9_950, reference: 'PB-0002', payer: null },
+        { line: 2, paidOn: '2026-11-28', accountNumber: '10234567', amountMinor: 125_040, reference: 'PB-0001', payer: 'Демченко О.', purpose: null },
+        { line: 3, paidOn: '2026-11-29', accountNumber: '10987654', amountMinor: 9_950, reference: 'PB-0002', payer: null, purpose: null },
       ],
       problems: [],
     });
@@ -15,7 +15,23 @@ describe('a bank payment registry file', () => {
 
   it('reads comma-separated English columns in any order', () => {
     const { rows } = readRegistry('reference,amount,account,date\nX1,"1250.40",OD4412907,2026-11-28\n');
-    expect(rows).toEqual([{ line: 2, paidOn: '2026-11-28', accountNumber: 'OD4412907', amountMinor: 125_040, reference: 'X1', payer: null }]);
+    expect(rows).toEqual([{ line: 2, paidOn: '2026-11-28', accountNumber: 'OD4412907', amountMinor: 125_040, reference: 'X1', payer: null, purpose: null }]);
+  });
+
+  it('reads the payment purpose under its Ukrainian header, a bank transfer’s reference within it; without the column there is none', () => {
+    const text = [
+      'Дата;Особовий рахунок;Сума;Номер документа;  Призначення  ПЛАТЕЖУ ',
+      '29.11.2026;10234567;250,00;PB-0001;Оплата за електроенергію, о/р 10234567, KB7M2Q9D4XKT',
+      '29.11.2026;10987654;99,50;PB-0002;',
+    ].join('\n');
+    expect(readRegistry(text).rows.map(({ reference, purpose }) => ({ reference, purpose }))).toEqual([
+      { reference: 'PB-0001', purpose: 'Оплата за електроенергію, о/р 10234567, KB7M2Q9D4XKT' },
+      { reference: 'PB-0002', purpose: null },
+    ]);
+    for (const header of ['purpose', 'Payment Purpose', 'призначення', 'Назначение платежа']) {
+      expect(readRegistry(`date;account;amount;reference;${header}\n2026-11-29;1;1,00;A;KB7M2Q9D4XKT`).rows[0]!.purpose, header).toBe('KB7M2Q9D4XKT');
+    }
+    expect(readRegistry('date;account;amount;reference;payer\n2026-11-29;1;1,00;A;KB7M2Q9D4XKT').rows[0]!.purpose).toBeNull();
   });
 
   it('reports each row that is not a payment, by its line, and keeps the rest', () => {

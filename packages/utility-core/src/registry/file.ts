@@ -8,7 +8,9 @@ import type { LocalDate } from '../calendar';
  * accounts, one per row. Kabinet reads the common CSV shape: a header row, then rows; `;` or `,`
  * between fields (Ukrainian banks export `;` with decimal commas), UTF-8. Columns by name,
  * English or Ukrainian: date (дата), account (рахунок / особовий рахунок), amount (сума),
- * reference (номер / документ: the bank's own id of the payment), payer (платник, optional).
+ * reference (номер / документ: the bank's own id of the payment), payer (платник, optional) and
+ * purpose (призначення платежу, or Russian назначение платежа; optional: the payer's words, where a
+ * bank transfer made for a Kabinet checkout carries its transfer reference, `KB…`).
  */
 
 export interface RegistryRow {
@@ -19,6 +21,8 @@ export interface RegistryRow {
   amountMinor: number;
   reference: string;
   payer: string | null;
+  /** The payment's purpose as the payer wrote it; null when the file has no such column or the cell is empty. */
+  purpose: string | null;
 }
 
 export interface RegistryProblem {
@@ -41,6 +45,7 @@ const columnNames: Record<keyof Omit<RegistryRow, 'line' | 'paidOn' | 'amountMin
   amount: ['amount', 'сума', 'сума оплати'],
   reference: ['reference', 'номер', 'документ', 'номер документа', 'id'],
   payer: ['payer', 'платник'],
+  purpose: ['purpose', 'payment purpose', 'призначення', 'призначення платежу', 'назначение платежа'],
 };
 
 function columnIndex(header: string[], names: string[]): number {
@@ -83,11 +88,12 @@ export function readRegistry(text: string): { rows: RegistryRow[]; problems: Reg
     amount: columnIndex(header, columnNames.amount),
     reference: columnIndex(header, columnNames.reference),
     payer: columnIndex(header, columnNames.payer),
+    purpose: columnIndex(header, columnNames.purpose),
   };
   const missing = (['date', 'accountNumber', 'amount', 'reference'] as const).filter((name) => at[name] === -1);
   if (missing.length) {
     const shown = missing.map((name) => (name === 'accountNumber' ? 'account' : name));
-    throw new RegistryFileError(`The header names no ${shown.join(', ')} column (expected: date;account;amount;reference[;payer])`);
+    throw new RegistryFileError(`The header names no ${shown.join(', ')} column (expected: date;account;amount;reference[;payer][;purpose])`);
   }
   if (body.length > maxRegistryRows) throw new RegistryFileError(`A registry has at most ${maxRegistryRows} rows; split the file`);
 
@@ -109,7 +115,7 @@ export function readRegistry(text: string): { rows: RegistryRow[]; problems: Reg
     if (amountMinor > maxRegistryRowMinor) return void problems.push({ line, reason: `over the 1 000 000,00 one payment may carry: "${cell(at.amount)}"` });
     if (!accountNumber) return void problems.push({ line, reason: 'no account number' });
     if (!reference) return void problems.push({ line, reason: 'no reference (the bank’s id of the payment)' });
-    rows.push({ line, paidOn, accountNumber, amountMinor, reference, payer: cell(at.payer) || null });
+    rows.push({ line, paidOn, accountNumber, amountMinor, reference, payer: cell(at.payer) || null, purpose: cell(at.purpose) || null });
   });
   return { rows, problems };
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from '@kabinet/db';
-import { and, eq, inArray } from 'drizzle-orm';
+import { publishEvent } from '@kabinet/events';
+import { transferReferenceIn } from '@kabinet/money';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { localDateIn, startOfLocalDate } from '../calendar';
 import { postPayment } from '../ledger';
 import type { UtilityTables } from '../tables';
@@ -16,6 +18,8 @@ export interface RegistryReport {
   /** Rows whose payment was posted before (this file or an earlier one): nothing posted again. */
   alreadyPosted: number;
   postedMinor: number;
+  /** Rows posted now whose purpose carries a Kabinet transfer reference: bank transfers that pay a Kabinet checkout's item. */
+  transfers: number;
   currency: string | null;
   /** Rows that name no account of this supplier: sent back for the bank to resolve. */
   unmatched: { line: number; accountNumber: string; amountMinor: number; reference: string }[];
@@ -36,14 +40,27 @@ const byNumber = (number: string) => number.replace(/\s+/g, '').toUpperCase();
 
 /**
  * Posts a registry's rows to the supplier's accounts, in the caller's transaction: each row once,
- * matched by account number within the supplier only.
+ * matched by account number within the supplier only. A row posted now whose purpose carries a
+ * Kabinet transfer reference is told to payments (`utility.transfer.received`), in the same
+ * transaction: nudge the relay once it commits.
  */
 export async function importRegistry(
   tx: Transaction,
   t: UtilityTables,
-  registry: { supplierId: string; timeZone: string; source: RegistrySource; rows: RegistryRow[]; problems: RegistryProblem[] },
+  registry: {
+    /** The utility's name, as its events tell payments (`electricity`, `heat`). */
+    utility: string;
+    supplierId: string;
+    timeZone: string;
+    source: RegistrySource;
+    rows: RegistryRow[];
+    problems: RegistryProblem[];
+  },
   now: Date,
 ): Promise<RegistryReport> {
+  // One import at a time per supplier: two uploads of one file at once would each find its rows
+  // unposted, and the second, its ledger insert a no-op, would still tell payments of each transfer.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`registry:${registry.supplierId}`}))`);
   const numbers = [...new Set(registry.rows.map((row) => row.accountNumber))];
   const accounts = numbers.length
     ? await tx.select().from(t.accounts).where(and(eq(t.accounts.supplierId, registry.supplierId), inArray(t.accounts.accountNumber, numbers)))
@@ -68,6 +85,7 @@ export async function importRegistry(
     posted: 0,
     alreadyPosted: 0,
     postedMinor: 0,
+    transfers: 0,
     currency: accounts[0]?.currency ?? null,
     unmatched: [],
     invalid: [...registry.problems],
@@ -110,6 +128,23 @@ export async function importRegistry(
     );
     report.posted += 1;
     report.postedMinor += row.amountMinor;
+    const transfer = row.purpose ? transferReferenceIn(row.purpose) : null;
+    if (transfer) {
+      await publishEvent(tx, t.outbox, {
+        topic: 'utility.transfer.received',
+        payload: {
+          utility: registry.utility,
+          reference: transfer,
+          accountId: account.id,
+          amountMinor: row.amountMinor,
+          currency: account.currency,
+          paidOn: row.paidOn,
+          ledgerPaymentId: paymentId,
+        },
+        destinations: ['payments'],
+      });
+      report.transfers += 1;
+    }
   }
   // By line, as the operator reads the file: rows found wrong here come after those the reader refused.
   report.invalid.sort((a, b) => a.line - b.line);

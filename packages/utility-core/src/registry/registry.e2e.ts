@@ -1,5 +1,7 @@
+import { rowsOf } from '@kabinet/db';
 import { demoOperators, demoUsers, stableId } from '@kabinet/demo';
 import { expectNoGraphQLErrors, loginAs, startTestStack, type TestStack } from '@kabinet/testing';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ledgerQuery = `query ($id: ID!) { electricityAccount(id: $id) { balance { amount } ledger(first: 100) { edges { node { kind amount { amount } description } } } } }`;
@@ -46,6 +48,7 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
       posted: 2,
       alreadyPosted: 1,
       postedAmount: { amount: '349.50', currency: 'UAH' },
+      transfers: 0,
       unmatched: [{ line: 4, accountNumber: '99999999', amount: '10.00', reference: 'PB-1003' }],
       invalid: [{ line: 5, reason: 'not a positive amount: "12,3x"' }],
     });
@@ -75,6 +78,66 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
         { line: 3, reason: 'reference PB-1001 paid another account or amount before: ask the bank which is right' },
       ],
     });
+  });
+
+  /** What the utility told payments of bank transfers, from its outbox. */
+  const transfersTold = async (utility: string) =>
+    rowsOf<{ destination: string; payload: Record<string, unknown> }>(
+      await t.stack.database.db.execute(sql`select destination, payload from ${sql.identifier(utility)}.outbox where topic = 'utility.transfer.received' order by seq`),
+    );
+  /** The ledger entry a registry row posted, by the bank's reference in its description. */
+  const postedFor = async (utility: string, bankReference: string) =>
+    rowsOf<{ accountId: string; paymentId: string }>(
+      await t.stack.database.db.execute(
+        sql`select account_id as "accountId", payment_id as "paymentId" from ${sql.identifier(utility)}.ledger_entries where kind = 'PAYMENT' and description like ${`%(${bankReference})`}`,
+      ),
+    );
+
+  it('tells payments once of each row it posts whose purpose carries a Kabinet transfer reference', async () => {
+    const before = await transfersTold('electricity');
+    const csv = [
+      'Дата;Особовий рахунок;Сума;Номер документа;Платник;Призначення платежу',
+      '29.11.2026;10234567;123,45;TR-1;Демченко О.;Оплата за електроенергію, о/р 10234567, kb-7m2q9d4xkt',
+      '29.11.2026;10987654;10,00;TR-2;Ковальчук;Оплата за електроенергію, о/р 10987654',
+      // A reference on rows that post nothing: an account of no one, a date to come.
+      '29.11.2026;99999999;10,00;TR-3;Невідомий;KB0000000001',
+      '01.01.2030;10234567;10,00;TR-4;Демченко О.;KB0000000002',
+    ].join('\n');
+
+    expect(await (await upload('electricity', csv)).json()).toMatchObject({ posted: 2, transfers: 1, unmatched: [{ line: 4 }], invalid: [{ line: 5 }] });
+    const [posted, ...more] = await postedFor('electricity', 'TR-1');
+    expect(more).toEqual([]);
+    expect(posted!.accountId).toBe(stableId('electricity:kyiv-energo:10234567'));
+    expect((await transfersTold('electricity')).slice(before.length)).toEqual([
+      {
+        destination: 'payments',
+        payload: {
+          utility: 'electricity',
+          reference: 'KB7M2Q9D4XKT',
+          accountId: posted!.accountId,
+          amountMinor: 12_345,
+          currency: 'UAH',
+          paidOn: '2026-11-29',
+          ledgerPaymentId: posted!.paymentId,
+        },
+      },
+    ]);
+
+    // The file again posts nothing, and tells payments nothing again.
+    expect(await (await upload('electricity', csv)).json()).toMatchObject({ posted: 0, alreadyPosted: 2, transfers: 0 });
+    expect(await transfersTold('electricity')).toHaveLength(before.length + 1);
+    expect(await postedFor('electricity', 'TR-1')).toHaveLength(1);
+
+    // Two uploads of one file at once: one posts it and tells payments, the other finds it posted.
+    const twice = 'date;account;amount;reference;purpose\n2026-11-29;10987654;45,00;TR-5;KB7M2Q9D4XKW';
+    const reports = await Promise.all(
+      [upload('electricity', twice), upload('electricity', twice)].map(async (response) => (await (await response).json()) as { posted: number; alreadyPosted: number; transfers: number }),
+    );
+    expect(reports.map(({ posted, alreadyPosted, transfers }) => ({ posted, alreadyPosted, transfers })).sort((x, y) => y.posted - x.posted)).toEqual([
+      { posted: 1, alreadyPosted: 0, transfers: 1 },
+      { posted: 0, alreadyPosted: 1, transfers: 0 },
+    ]);
+    expect((await transfersTold('electricity')).filter(({ payload }) => payload.reference === 'KB7M2Q9D4XKW')).toHaveLength(1);
   });
 
   it('takes registries only from the supplier’s own operators, and only files it can read', async () => {
@@ -151,7 +214,20 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
   it('imports heat registries for the heat supplier’s operator', async () => {
     const heatOperator = await loginAs(t, demoOperators.kharkivTeplo);
     const report = await (await upload('heat', 'date;account;amount;reference\n2026-11-29;ХТМ-004518;300,00;OSCHAD-77', { token: heatOperator, source: 'Ощадбанк' })).json();
-    expect(report).toMatchObject({ posted: 1, unmatched: [], invalid: [] });
+    expect(report).toMatchObject({ posted: 1, transfers: 0, unmatched: [], invalid: [] });
+    expect(await transfersTold('heat')).toEqual([]);
+
+    const transfer = await (
+      await upload('heat', 'date;account;amount;reference;purpose\n2026-11-28;ХТМ-004518;1 520,00;OSCHAD-78;Опалення ХТМ-004518 KB7M2Q9D4XKV', { token: heatOperator, source: 'Ощадбанк' })
+    ).json();
+    expect(transfer).toMatchObject({ posted: 1, transfers: 1 });
+    const [posted] = await postedFor('heat', 'OSCHAD-78');
+    expect(await transfersTold('heat')).toEqual([
+      {
+        destination: 'payments',
+        payload: { utility: 'heat', reference: 'KB7M2Q9D4XKV', accountId: posted!.accountId, amountMinor: 152_000, currency: 'UAH', paidOn: '2026-11-28', ledgerPaymentId: posted!.paymentId },
+      },
+    ]);
   });
 });
 

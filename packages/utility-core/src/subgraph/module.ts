@@ -81,7 +81,7 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
         log: (message, fields) => logger.info(fields, message),
       });
       const limits = createRateLimits(config.redis.url, anonymousReadingPolicies, { keyPrefix: `kabinet:rl:${spec.name}` });
-      // Delivers this subgraph's events (answers to payments, released accounts) after commit, on a connection view of its own.
+      // Delivers this subgraph's events (answers to payments, released accounts, bank transfers received) after commit, on a connection view of its own.
       const relay = startOutboxRelay({
         db: runtime.database.view().db,
         outbox: spec.tables.outbox,
@@ -124,7 +124,7 @@ export function utilitySubgraphModule(spec: UtilitySubgraphSpec): SubgraphModule
           app.use(
             '/internal/registries',
             requireGateway(subgraphSecret(runtime.gatewaySecret, spec.name)),
-            registryRouter({ db, tables: spec.tables, tokenKeys: runtime.tokenKeys, sessions: runtime.sessions, now: () => clock.now(), logger }),
+            registryRouter({ db, tables: spec.tables, utility: spec.name, tokenKeys: runtime.tokenKeys, sessions: runtime.sessions, now: () => clock.now(), logger, relay }),
           );
         },
         dispose: async () => {

@@ -18,14 +18,19 @@ const refuse = (res: Response, status: number, code: string, message: string) =>
  * daily payment registry for their own supplier, through the gateway's
  * `/operator/payment-registries/<utility>`. Not a GraphQL operation: a file upload by staff.
  * The operator's access token is the authority; the supplier is the token's, never the file's.
+ * Rows that pay a Kabinet checkout's item by bank transfer are told to payments through the outbox.
  */
 export function registryRouter(options: {
   db: Database;
   tables: UtilityTables;
+  /** The utility's name, in what it tells payments. */
+  utility: string;
   tokenKeys: TokenKeys;
   sessions: SessionRevocations;
   now: () => Date;
   logger: Logger;
+  /** Delivers the transfers an import published, once its transaction has committed. */
+  relay: { nudge(): void };
 }): Router {
   const router = express.Router();
   router.post('/', express.text({ type: () => true, limit: '4mb' }), async (req, res) => {
@@ -49,9 +54,13 @@ export function registryRouter(options: {
       const text = typeof req.body === 'string' ? req.body : '';
       const { rows, problems } = readRegistry(text);
       const report = await options.db.transaction((tx) =>
-        importRegistry(tx, options.tables, { supplierId: supplier.id, timeZone: supplier.timeZone, source, rows, problems }, options.now()),
+        importRegistry(tx, options.tables, { utility: options.utility, supplierId: supplier.id, timeZone: supplier.timeZone, source, rows, problems }, options.now()),
       );
-      options.logger.info({ supplier: supplier.code, source: source.code, rows: report.rows, posted: report.posted, alreadyPosted: report.alreadyPosted, unmatched: report.unmatched.length }, 'payment registry imported');
+      if (report.transfers) options.relay.nudge();
+      options.logger.info(
+        { supplier: supplier.code, source: source.code, rows: report.rows, posted: report.posted, alreadyPosted: report.alreadyPosted, transfers: report.transfers, unmatched: report.unmatched.length },
+        'payment registry imported',
+      );
       const currency = report.currency ?? supplier.currency;
       res.json({
         source: report.source,
@@ -59,6 +68,7 @@ export function registryRouter(options: {
         posted: report.posted,
         alreadyPosted: report.alreadyPosted,
         postedAmount: { amount: formatMinor(report.postedMinor, currency), currency },
+        transfers: report.transfers,
         unmatched: report.unmatched.map(({ amountMinor, ...row }) => ({ ...row, amount: formatMinor(amountMinor, currency) })),
         invalid: report.invalid,
       });
