@@ -6,10 +6,19 @@ import type { Router } from 'express';
 import express from 'express';
 import { unavailable, type ForwardingOptions } from './forward';
 
-/** Subgraphs that serve files (bill and receipt PDFs) behind signed links. */
+/** Subgraphs that serve files (bill and receipt PDFs, the bank-transfer page) behind signed links. */
 const fileServers: SubgraphName[] = ['electricity', 'heat', 'payments'];
-/** Headers of a file response passed on to the client. */
-const passedHeaders = ['content-type', 'content-disposition', 'cache-control', 'content-length'];
+/** Headers of a file response passed on to the client: what it is, and how a browser must keep a page whose address holds a token. */
+const passedHeaders = [
+  'content-type',
+  'content-disposition',
+  'cache-control',
+  'content-length',
+  'content-security-policy',
+  'referrer-policy',
+  'x-frame-options',
+  'x-content-type-options',
+];
 
 /**
  * GET /files/<subgraph>/... is fetched from that subgraph's /files/... with the gateway's

@@ -91,6 +91,20 @@ export const demoMerchants: { utility: 'electricity' | 'heat'; supplierCode: str
   { utility: 'heat', supplierCode: 'kamchatka-energo', publicKey: 'sandbox_kamchatka_energo' },
 ];
 
+/**
+ * The demo Ukrainian suppliers' bank accounts for payment by bank transfer. Made up: the bank code
+ * 399999 belongs to no bank, so a banking app that reads these refuses the transfer. Kamchatskenergo
+ * has none: a Russian supplier takes no transfer by the NBU's details.
+ */
+export const demoBankAccounts: { utility: 'electricity' | 'heat'; supplierCode: string; recipient: string; recipientCode: string; iban: string }[] = [
+  { utility: 'electricity', supplierCode: 'kyiv-energo', recipient: 'ТОВ «Київські енергетичні послуги»', recipientCode: '90000011', iban: 'UA503999990000026000010230000' },
+  { utility: 'electricity', supplierCode: 'lviv-energo', recipient: 'ТОВ «Львівенергозбут»', recipientCode: '90000022', iban: 'UA583999990000026000010231117' },
+  { utility: 'electricity', supplierCode: 'odesa-energo', recipient: 'ТОВ «Одеська енергозбутова компанія»', recipientCode: '90000033', iban: 'UA663999990000026000010232234' },
+  { utility: 'heat', supplierCode: 'kyiv-teplo', recipient: 'КП «Київтеплоенерго»', recipientCode: '90000044', iban: 'UA743999990000026000010233351' },
+  { utility: 'heat', supplierCode: 'poltava-teplo', recipient: 'ПАТ «Полтаватеплоенерго»', recipientCode: '90000055', iban: 'UA823999990000026000010234468' },
+  { utility: 'heat', supplierCode: 'kharkiv-teplo', recipient: 'КП «Харківські теплові мережі»', recipientCode: '90000066', iban: 'UA903999990000026000010235585' },
+];
+
 export interface DemoPaymentItem {
   utility: 'electricity' | 'heat';
   supplierCode: string;

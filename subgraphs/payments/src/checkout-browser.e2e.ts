@@ -97,4 +97,53 @@ describe.skipIf(skipWithoutBrowser)('paying in a browser on the LiqPay sandbox p
     expect(expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id: declined.id } })).checkout).toMatchObject({ status: 'FAILED', receiptUrl: null });
     await context.close();
   });
+
+  it('shows the bank-transfer details with a QR code per supplier, nothing from elsewhere', async () => {
+    const { kyivEnergo, kyivTeplo } = demoAccounts;
+    const created = expectNoGraphQLErrors(
+      await t.gql(createCheckoutMutation, {
+        token,
+        headers: { 'accept-language': 'uk' },
+        variables: {
+          input: {
+            ...checkoutInput(t, [
+              { utility: 'ELECTRICITY', accountId: kyivEnergo.accountId, amount: '120.00' },
+              { utility: 'HEAT', accountId: kyivTeplo.accountId, amount: '300.40' },
+            ]),
+            provider: 'BANK_TRANSFER',
+          },
+        },
+      }),
+    ).createCheckout;
+    const context = await browser.newContext({ locale: 'uk-UA' });
+    const page = await context.newPage();
+    const origins = new Set<string>();
+    const refused: string[] = [];
+    page.on('request', (request) => origins.add(new URL(request.url()).origin));
+    page.on('console', (message) => {
+      if (message.type() === 'error') refused.push(message.text());
+    });
+
+    await page.goto(created.paymentUrl);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Оплата за реквізитами');
+    expect(await page.getByRole('status').textContent()).toContain('окремим переказом');
+    const codes = page.getByRole('img', { name: 'QR-код переказу для банківського застосунку' });
+    expect(await codes.count()).toBe(2);
+    for (const code of await codes.all()) {
+      const box = (await code.boundingBox())!;
+      // Big enough for a phone's camera across a desk, and square.
+      expect(box.width).toBeGreaterThanOrEqual(160);
+      expect(Math.abs(box.width - box.height)).toBeLessThan(2);
+    }
+    const body = (await page.textContent('body'))!;
+    expect(body).toContain(kyivEnergo.number);
+    expect(body).toContain('UA503999990000026000010230000');
+    expect(body).toContain('300,40');
+    expect(await page.getByRole('link', { name: 'Відкрити в банківському застосунку' }).count()).toBe(2);
+    // Its stylesheet came from the gateway, and the page's policy refused nothing.
+    expect(await page.locator('.top').evaluate((element) => element.ownerDocument.defaultView!.getComputedStyle(element).display)).toBe('flex');
+    expect(refused).toEqual([]);
+    expect([...origins]).toEqual([new URL(t.url).origin]);
+    await context.close();
+  });
 });

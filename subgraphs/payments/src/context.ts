@@ -7,11 +7,13 @@ export interface PaymentsContext extends BaseContext {
   payments: PaymentLoaders;
   checkouts: Checkouts;
   receiptLinks: SignedLinks;
+  transferLinks: SignedLinks;
 }
 
 export interface PaymentsServices {
   checkouts: Checkouts;
   receiptLinks: SignedLinks;
+  transferLinks: SignedLinks;
 }
 
 export const createPaymentsContext =

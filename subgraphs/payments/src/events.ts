@@ -56,6 +56,22 @@ const postingRefused = z.object({
 
 export type PostingRefused = z.infer<typeof postingRefused>;
 
+/**
+ * A supplier's bank registry brought a transfer whose purpose carries a checkout item's reference;
+ * the utility posted it (its side: utility-core's `registry/import.ts`).
+ */
+const transferReceived = z.object({
+  utility: z.enum(['electricity', 'heat']),
+  reference: z.string().regex(/^KB[0-9A-Z]{10}$/),
+  accountId: z.uuid(),
+  amountMinor: z.number().int().positive(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  paidOn: z.iso.date(),
+  ledgerPaymentId: z.uuid(),
+});
+
+export type TransferReceived = z.infer<typeof transferReceived>;
+
 /** The endpoint the utilities' relays deliver to (mounted at /internal/events). */
 export function paymentsEventConsumer(options: { db: Database; checkouts: Checkouts; secret: string; logger: Logger }) {
   // Checkouts a refusal cancelled, by event id: refunded once its transaction has committed.
@@ -81,6 +97,11 @@ export function paymentsEventConsumer(options: { db: Database; checkouts: Checko
         const parsed = released.safeParse(payload);
         if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
         await options.checkouts.applyRelease(tx, parsed.data);
+      },
+      'utility.transfer.received': async (payload, tx) => {
+        const parsed = transferReceived.safeParse(payload);
+        if (!parsed.success) throw new PermanentEventError(`malformed payload: ${parsed.error.message}`);
+        await options.checkouts.applyTransfer(tx, parsed.data);
       },
       'utility.payment.refused': async (payload, tx, event) => {
         const parsed = postingRefused.safeParse(payload);

@@ -10,6 +10,9 @@ import { outbox } from './db/schema';
 import { paymentsEventConsumer } from './events';
 import { permissions } from './permissions';
 import { providerCallbacksRouter } from './providers/callbacks';
+import { transferPageLinks, transferPagePath } from './providers/bank-transfer/links';
+import { bankTransferName, bankTransferProvider } from './providers/bank-transfer/provider';
+import { transferPageRouter } from './providers/bank-transfer/routes';
 import { liqPayProvider } from './providers/liqpay';
 import type { PaymentProvider } from './providers/provider';
 import { receiptLinks } from './receipts/links';
@@ -46,6 +49,8 @@ export const paymentsModule: SubgraphModule = {
           serverUrl: () => `${runtime.publicUrl()}/callbacks/liqpay`,
         }),
       ],
+      // Kabinet's own page of the suppliers' details; the token is added each time a checkout is read.
+      [bankTransferName, bankTransferProvider({ pageUrl: (orderId) => `${runtime.publicUrl()}${transferPagePath(orderId)}` })],
     ]);
     // Delivers checkouts to confirm and payments to post to the utilities, after commit.
     const relay = startOutboxRelay({
@@ -69,6 +74,7 @@ export const paymentsModule: SubgraphModule = {
       logger,
     });
     const links = receiptLinks(gatewaySecret);
+    const transferLinks = transferPageLinks(gatewaySecret);
     const mailer = createMailer({
       smtpUrl: config.mail.smtpUrl,
       from: config.mail.from,
@@ -86,7 +92,7 @@ export const paymentsModule: SubgraphModule = {
       typeDefs,
       resolvers,
       permissions,
-      createContext: createPaymentsContext({ checkouts, receiptLinks: links }),
+      createContext: createPaymentsContext({ checkouts, receiptLinks: links, transferLinks }),
       routes: (app) => {
         app.use('/internal/events', paymentsEventConsumer({ db: database.db, checkouts, secret: eventsSecret(gatewaySecret, 'payments'), logger }));
         app.use('/internal/providers', providerCallbacksRouter({ providers, checkouts, gatewaySecret: subgraphSecret(gatewaySecret, 'payments'), logger }));
@@ -94,6 +100,7 @@ export const paymentsModule: SubgraphModule = {
           '/files',
           requireGateway(subgraphSecret(gatewaySecret, 'payments')),
           receiptFilesRouter({ db: database.db, links, now: () => clock.now(), logger }),
+          transferPageRouter({ db: database.db, links: transferLinks, now: () => clock.now(), logger }),
         );
       },
       dispose: async () => {

@@ -59,9 +59,9 @@ export const messages = {
     ru: 'Одна оплата — счета в одной валюте; остальные оплатите отдельно',
   }),
   supplierNotPayable: (): Translations => ({
-    en: 'This supplier does not take online payments through Kabinet yet',
-    uk: 'Цей постачальник поки не приймає онлайн-оплати через Kabinet',
-    ru: 'Этот поставщик пока не принимает онлайн-оплаты через Kabinet',
+    en: 'This supplier does not take this way of paying through Kabinet yet; choose another',
+    uk: 'Цей постачальник поки не приймає такий спосіб оплати через Kabinet; оберіть інший',
+    ru: 'Этот поставщик пока не принимает такой способ оплаты через Kabinet; выберите другой',
   }),
   notConfirmed: (): Translations => ({
     en: 'The accounts could not be confirmed in time; start the payment again',

@@ -2,7 +2,7 @@ import { allow, needsScope, ownedBy, rule, type AnswerGrant } from '@kabinet/sub
 import { forbidden, unauthenticated } from '@kabinet/errors';
 import type { BaseContext } from '@kabinet/subgraph';
 import type { CheckoutRow } from './checkout/service';
-import type { CheckoutItemView } from './resolvers/checkout';
+import type { BankTransferView, CheckoutItemView } from './resolvers/checkout';
 
 /** Households pay their own accounts; staff logins serve suppliers and pay nothing here. */
 const isCustomer = rule({ cache: 'contextual' })((_parent, _args, context: BaseContext) => {
@@ -24,6 +24,7 @@ export const permissions = {
   User: ownedBy((user: { id: string }) => user.id),
   Checkout: ownedBy((checkout: CheckoutRow) => checkout.payerUserId, createdCheckout),
   CheckoutItem: ownedBy((item: CheckoutItemView) => item.payerUserId, createdCheckout),
+  BankTransfer: ownedBy((transfer: BankTransferView) => transfer.payerUserId, createdCheckout),
   PaymentEdge: allow,
   PaymentConnection: allow,
   PageInfo: allow,

@@ -1,15 +1,16 @@
 import type { Database } from '@kabinet/db';
-import { daysAgo, demoMerchants, demoPayments, stableId } from '@kabinet/demo';
-import { merchants, paymentItems, payments } from './db/schema';
+import { daysAgo, demoBankAccounts, demoMerchants, demoPayments, stableId } from '@kabinet/demo';
+import { bankAccounts, merchants, paymentItems, payments } from './db/schema';
 
 /**
- * The demo suppliers' merchants and the demo users' captured payments; the utility seeds hold
+ * The demo suppliers' merchants and bank accounts, and the demo users' captured payments; the utility seeds hold
  * the same payments in their ledgers.
  */
 export async function seedPaymentsDemo(db: Database): Promise<void> {
   const now = new Date();
   await db.transaction(async (tx) => {
     await tx.insert(merchants).values(demoMerchants).onConflictDoNothing();
+    await tx.insert(bankAccounts).values(demoBankAccounts).onConflictDoNothing();
     for (const payment of demoPayments) {
       const createdAt = daysAgo(payment.daysAgo, now);
       await tx

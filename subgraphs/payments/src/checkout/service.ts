@@ -3,14 +3,14 @@ import type { Logger } from '@kabinet/config';
 import type { Database, Transaction } from '@kabinet/db';
 import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
-import { minorUnitExponent } from '@kabinet/money';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { merchants, outbox, paymentItems, payments, providerCallbacks, unmatchedNotices } from '../db/schema';
+import { minorUnitExponent, newTransferReference } from '@kabinet/money';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
+import { bankAccounts, merchants, outbox, paymentItems, payments, providerCallbacks, unmatchedNotices } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
-import type { AccountsReleased, PostingRefused, UtilityAnswer } from '../events';
+import type { AccountsReleased, PostingRefused, TransferReceived, UtilityAnswer } from '../events';
 
 export type CheckoutRow = typeof payments.$inferSelect;
 export type CheckoutItemRow = typeof paymentItems.$inferSelect;
@@ -49,11 +49,6 @@ const confirmationDeadlineMs = 15 * 60_000;
 const reconcileAfterMs = 2 * 60_000;
 /** An order the provider has never seen, this old: the payer left without paying. */
 const abandonedAfterMs = 60 * 60_000;
-/**
- * How long the provider's page takes payments (LiqPay's `expired_date`): a payer who has not paid
- * in a day starts again, and a payment stuck at 3-D Secure or `processing` has an end.
- */
-export const paymentPageTtlMs = 24 * 60 * 60_000;
 /**
  * After the page expired, the provider may still finish what was under way at that moment (a
  * 3-D Secure check started a minute before): only then is an order it still calls unfinished FAILED.
@@ -124,6 +119,24 @@ export function createCheckouts(options: CheckoutsOptions) {
     return row;
   }
 
+  /** The suppliers' LiqPay merchants (public keys) for these items. */
+  async function merchantsOf(tx: Transaction, items: CheckoutItemRow[]) {
+    const rows = await tx
+      .select()
+      .from(merchants)
+      .where(or(...items.map((item) => and(eq(merchants.utility, item.utility), eq(merchants.supplierCode, item.supplierCode!)))));
+    return rows.map((row) => ({ utility: row.utility, supplierCode: row.supplierCode, payee: row.publicKey, account: null }));
+  }
+
+  /** The suppliers' bank accounts (IBANs) for these items. */
+  async function bankAccountsOf(tx: Transaction, items: CheckoutItemRow[]) {
+    const rows = await tx
+      .select()
+      .from(bankAccounts)
+      .where(or(...items.map((item) => and(eq(bankAccounts.utility, item.utility), eq(bankAccounts.supplierCode, item.supplierCode!)))));
+    return rows.map((row) => ({ utility: row.utility, supplierCode: row.supplierCode, payee: row.iban, account: row }));
+  }
+
   /**
    * Every item answered: the checkout goes to its provider (PENDING with a payment page) or is
    * refused. Runs in the transaction that recorded the last answer, under the checkout's lock.
@@ -141,20 +154,28 @@ export function createCheckouts(options: CheckoutsOptions) {
     // Amounts were read with two decimals; an account in another kind of currency cannot take them.
     if (minorUnitExponent(currency!) !== checkoutMinorExponent) return void (await refuse('CURRENCIES_MIXED'));
 
-    const merchantRows = await tx
-      .select()
-      .from(merchants)
-      .where(or(...items.map((item) => and(eq(merchants.utility, item.utility), eq(merchants.supplierCode, item.supplierCode!)))));
-    const merchantOf = (item: CheckoutItemRow) =>
-      merchantRows.find((row) => row.utility === item.utility && row.supplierCode === item.supplierCode)?.publicKey;
-    if (items.some((item) => !merchantOf(item))) return void (await refuse('SUPPLIER_NOT_PAYABLE'));
-
-    const splits = new Map<string, number>();
-    for (const item of items) splits.set(merchantOf(item)!, (splits.get(merchantOf(item)!) ?? 0) + item.amountMinor);
     const provider = options.providers.get(checkout.provider);
     if (!provider) throw new Error(`checkout ${checkout.id}: provider ${checkout.provider} is not configured`);
+    const payees = provider.collects === 'provider' ? await merchantsOf(tx, items) : await bankAccountsOf(tx, items);
+    const payeeRowOf = (item: CheckoutItemRow) => payees.find((row) => row.utility === item.utility && row.supplierCode === item.supplierCode);
+    const payeeOf = (item: CheckoutItemRow) => payeeRowOf(item)?.payee;
+    if (items.some((item) => !payeeOf(item)) || (provider.currencies && !provider.currencies.includes(currency!))) return void (await refuse('SUPPLIER_NOT_PAYABLE'));
+
+    const splits = new Map<string, number>();
+    for (const item of items) splits.set(payeeOf(item)!, (splits.get(payeeOf(item)!) ?? 0) + item.amountMinor);
+    if (provider.collects === 'supplier-banks') {
+      // One transfer per item, each known again on its supplier's bank registry by its reference;
+      // the details given are kept as given, whatever the supplier's row says later.
+      for (const item of items) {
+        const account = payeeRowOf(item)!.account!;
+        await tx
+          .update(paymentItems)
+          .set({ transferReference: newTransferReference(), transferRecipient: account.recipient, transferRecipientCode: account.recipientCode, transferIban: account.iban })
+          .where(eq(paymentItems.id, item.id));
+      }
+    }
     const now = options.now();
-    const pageExpiresAt = new Date(now.getTime() + paymentPageTtlMs);
+    const pageExpiresAt = new Date(now.getTime() + provider.pageTtlMs);
     const paymentUrl = provider.paymentPage({
       orderId: checkout.id,
       expiresAt: pageExpiresAt,
@@ -496,6 +517,41 @@ export function createCheckouts(options: CheckoutsOptions) {
     refundCancelled: (checkout: CheckoutRow) => refundCancelled(checkout.provider, checkout),
 
     /**
+     * A supplier's bank registry brought a transfer that carries an item's reference (consumer of
+     * `utility.transfer.received`): the utility has posted it to the ledger already, as the money
+     * is the supplier's, so payments posts nothing. It counts what the item received; once every
+     * item has its amount the checkout is CAPTURED (its receipt goes out). A transfer that comes
+     * after its details expired (FAILED) captures it all the same; one for a checkout cancelled or
+     * refused is counted and logged, for the money stays posted to the supplier's account.
+     */
+    async applyTransfer(tx: Transaction, transfer: TransferReceived): Promise<void> {
+      const [named] = await tx.select({ paymentId: paymentItems.paymentId }).from(paymentItems).where(eq(paymentItems.transferReference, transfer.reference));
+      const fields = { reference: transfer.reference, utility: transfer.utility, accountId: transfer.accountId, amountMinor: transfer.amountMinor, ledgerPaymentId: transfer.ledgerPaymentId };
+      if (!named) return void logger.warn(fields, 'a bank transfer names a reference of no checkout item; it stays posted to its account');
+      // Under the checkout's lock, as every change of its status is: its items are read after it.
+      const checkout = (await tx.select().from(payments).where(eq(payments.id, named.paymentId)).for('update'))[0]!;
+      const items = await tx.select().from(paymentItems).where(eq(paymentItems.paymentId, named.paymentId));
+      const item = items.find((each) => each.transferReference === transfer.reference)!;
+      if (item.utility !== transfer.utility || item.accountId !== transfer.accountId || transfer.currency !== checkout.currency) {
+        // Another account paid with this item's reference (a typo at the bank counter): the money is
+        // that account's, and this item is not paid by it.
+        return void logger.error({ ...fields, checkoutId: checkout.id, itemAccountId: item.accountId }, 'a bank transfer carries the reference of another account\'s checkout item; the item is not settled by it');
+      }
+      const receivedMinor = item.receivedMinor + transfer.amountMinor;
+      await tx.update(paymentItems).set({ receivedMinor }).where(eq(paymentItems.id, item.id));
+      if (!(checkout.status === 'PENDING' || checkout.status === 'FAILED')) {
+        return void logger.warn({ ...fields, checkoutId: checkout.id, status: checkout.status }, 'a bank transfer for a checkout no longer payable; it stays posted to its account');
+      }
+      const paid = items.every((other) => (other.id === item.id ? receivedMinor : other.receivedMinor) >= other.amountMinor);
+      if (!paid) return;
+      const now = options.now();
+      await tx
+        .update(payments)
+        .set({ status: 'CAPTURED', providerStatus: 'received', capturedAt: now, updatedAt: now })
+        .where(eq(payments.id, checkout.id));
+    },
+
+    /**
      * A utility released accounts from a login (consumer of `utility.accounts.released`): that
      * login's checkouts for them made by then and not captured yet are CANCELLED
      * (`ACCOUNT_RELEASED`) and never posted. A checkout captured before the release was paid while the account was held: it stays.
@@ -541,12 +597,22 @@ export function createCheckouts(options: CheckoutsOptions) {
         .set({ status: 'REFUSED', refusal: 'NOT_CONFIRMED', updatedAt: now })
         .where(and(eq(payments.status, 'AWAITING_CONFIRMATION'), lt(payments.createdAt, new Date(now.getTime() - confirmationDeadlineMs))))
         .returning({ id: payments.id });
+      // Transfers have no provider to ask: unpaid when their details stop being valid, they end.
+      const byTransfer = [...options.providers.values()].filter((provider) => provider.collects === 'supplier-banks').map((provider) => provider.name);
+      const lapsed = byTransfer.length
+        ? await db
+            .update(payments)
+            .set({ status: 'FAILED', providerStatus: 'expired', updatedAt: now })
+            .where(and(eq(payments.status, 'PENDING'), inArray(payments.provider, byTransfer), lt(payments.pageExpiresAt, now)))
+            .returning({ id: payments.id })
+        : [];
       const stale = new Date(now.getTime() - reconcileAfterMs);
       const pending = await db
         .select()
         .from(payments)
         .where(
           and(
+            byTransfer.length ? notInArray(payments.provider, byTransfer) : undefined,
             or(
               eq(payments.status, 'PENDING'),
               // Cancelled: asked while its page may still take money, and while money it took is not yet refunded.
@@ -570,7 +636,7 @@ export function createCheckouts(options: CheckoutsOptions) {
           if (notice) await applyNotice(provider.name, notice);
           await db.update(payments).set({ checkedAt: now }).where(eq(payments.id, checkout.id));
           const unfinished = !notice || notice.outcome === 'PENDING';
-          const expiresAt = checkout.pageExpiresAt ?? new Date(checkout.createdAt.getTime() + paymentPageTtlMs);
+          const expiresAt = checkout.pageExpiresAt ?? new Date(checkout.createdAt.getTime() + provider.pageTtlMs);
           if (unfinished && (notice ? expiresAt.getTime() + expiryGraceMs : checkout.createdAt.getTime() + abandonedAfterMs) < now.getTime()) {
             // Never seen by the provider for an hour (the payer left before paying), or still
             // unfinished well after its page stopped taking payments: it ends here. A capture the
@@ -588,7 +654,7 @@ export function createCheckouts(options: CheckoutsOptions) {
           logger.warn({ err: error, orderId: checkout.id, provider: checkout.provider }, 'provider status query failed; the checkout stays pending');
         }
       }
-      return { asked: pending.length, settled, expired: expired.length };
+      return { asked: pending.length, settled: settled + lapsed.length, expired: expired.length };
     },
   };
 }

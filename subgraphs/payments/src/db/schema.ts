@@ -81,8 +81,19 @@ export const paymentItems = paymentsSchema.table(
     currency: text('currency'),
     /** The account already had a pending or captured payment since its latest bill: the client is warned. */
     alreadyPaid: boolean('already_paid').notNull().default(false),
+    /**
+     * Paid by bank transfer: the code its transfer's purpose carries (`KB…`), by which the
+     * supplier's bank registry tells that this item was paid; null for other providers.
+     */
+    transferReference: text('transfer_reference'),
+    /** The supplier's bank account the payer was given for it, as it was then (`bank_accounts`). */
+    transferRecipient: text('transfer_recipient'),
+    transferRecipientCode: text('transfer_recipient_code'),
+    transferIban: text('transfer_iban'),
+    /** What the supplier's bank registries reported received for it (bank transfers only). */
+    receivedMinor: bigint('received_minor', { mode: 'number' }).notNull().default(0),
   },
-  (table) => [index().on(table.paymentId), index().on(table.accountId)],
+  (table) => [index().on(table.paymentId), index().on(table.accountId), uniqueIndex().on(table.transferReference)],
 );
 
 /** Suppliers' LiqPay merchants: one card debit is split among them (`split_rules`). */
@@ -92,6 +103,24 @@ export const merchants = paymentsSchema.table(
     utility: text('utility').notNull(),
     supplierCode: text('supplier_code').notNull(),
     publicKey: text('public_key').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.utility, table.supplierCode] })],
+);
+
+/**
+ * Suppliers' bank accounts for payments by bank transfer: where a household's banking app sends
+ * each item's money, as the supplier prints it on its bills (the recipient, its ЄДРПОУ code, IBAN).
+ */
+export const bankAccounts = paymentsSchema.table(
+  'bank_accounts',
+  {
+    utility: text('utility').notNull(),
+    supplierCode: text('supplier_code').notNull(),
+    /** The recipient as the bank knows it (the supplier's legal name). */
+    recipient: text('recipient').notNull(),
+    /** The recipient's ЄДРПОУ code (8 digits). */
+    recipientCode: text('recipient_code').notNull(),
+    iban: text('iban').notNull(),
   },
   (table) => [primaryKey({ columns: [table.utility, table.supplierCode] })],
 );

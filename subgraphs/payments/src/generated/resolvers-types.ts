@@ -57,7 +57,16 @@ export type Utility =
 /** A way to pay online. */
 export type PaymentProvider =
   /** LiqPay (PrivatBank): cards, Apple Pay, Google Pay; one card debit split among the suppliers. */
-  | 'LIQPAY';
+  | 'LIQPAY'
+  /**
+   * Bank transfer by the suppliers' details ("за реквізитами"), from any banking app: one transfer
+   * per item, typed in or read from the NBU payment QR code on `paymentUrl` (each item's `transfer`
+   * has the details). The money goes straight to each supplier; the checkout is CAPTURED once every
+   * supplier's bank registry has brought its transfer, usually a banking day or two later, and stays
+   * PENDING until then (FAILED after 7 days unpaid). Suppliers in Ukraine (UAH) only: others are
+   * SUPPLIER_NOT_PAYABLE.
+   */
+  | 'BANK_TRANSFER';
 
 /**
  * One payment by the payer: one card debit for one or several accounts of any utilities and
@@ -75,7 +84,11 @@ export type Checkout = {
   createdAt: Scalars['DateTime']['output'];
   items: Array<CheckoutItem>;
   provider: PaymentProvider;
-  /** The provider's page where the payer pays: open it in a browser. Null until the accounts are confirmed. */
+  /**
+   * The provider's page where the payer pays: open it in a browser. Null until the accounts are
+   * confirmed. For BANK_TRANSFER it is Kabinet's page of the transfers' details and QR codes, by a
+   * link valid for a day: read the checkout again for a fresh one.
+   */
   paymentUrl?: Maybe<Scalars['String']['output']>;
   /** The provider's last word about it (`success`, `failure`, `3ds_verify`, ...), for support. */
   providerStatus?: Maybe<Scalars['String']['output']>;
@@ -84,7 +97,7 @@ export type Checkout = {
    * or cancelled (ACCOUNT_RELEASED: an account was unlinked before it was paid).
    */
   refusal?: Maybe<Scalars['String']['output']>;
-  /** When the provider said it was paid. */
+  /** When the provider said it was paid; for BANK_TRANSFER, when the last item's transfer was reported. */
   capturedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
    * The receipt (PDF) of a captured checkout: every item with its supplier and account number.
@@ -110,6 +123,33 @@ export type CheckoutItem = {
   accountNumber?: Maybe<Scalars['String']['output']>;
   /** This account has a pending or captured payment since its latest bill. */
   alreadyPaid: Scalars['Boolean']['output'];
+  /** How to pay this item by bank transfer: in BANK_TRANSFER checkouts once confirmed, else null. */
+  transfer?: Maybe<BankTransfer>;
+};
+
+/** One transfer to a supplier's bank account, as a banking app takes it. */
+export type BankTransfer = {
+  __typename?: 'BankTransfer';
+  /** The recipient: the supplier as its bank knows it. */
+  recipient: Scalars['String']['output'];
+  /** The recipient's ЄДРПОУ code. */
+  recipientCode: Scalars['String']['output'];
+  iban: Scalars['String']['output'];
+  amount: Money;
+  /**
+   * The payment's purpose, to be sent as it is: its `reference` tells the supplier's registry which
+   * checkout item the money pays.
+   */
+  purpose: Scalars['String']['output'];
+  /** This item's code (`KB` and ten characters), carried in `purpose`. */
+  reference: Scalars['String']['output'];
+  /**
+   * The NBU payment link (`https://qr.bank.gov.ua/…`) of this transfer: a banking app opens it, and
+   * the QR codes on the checkout's `paymentUrl` carry it.
+   */
+  qrLink: Scalars['String']['output'];
+  /** What the supplier's bank registries have reported received for this item so far. */
+  received: Money;
 };
 
 /** One checkout in a page of them. */
@@ -321,6 +361,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CheckoutItem: ResolverTypeWrapper<CheckoutItemView>;
+  BankTransfer: ResolverTypeWrapper<BankTransfer>;
   PaymentEdge: ResolverTypeWrapper<Omit<PaymentEdge, 'node'> & { node: ResolversTypes['Checkout'] }>;
   PaymentConnection: ResolverTypeWrapper<Omit<PaymentConnection, 'edges'> & { edges: Array<ResolversTypes['PaymentEdge']> }>;
   User: ResolverTypeWrapper<Omit<User, 'payments'> & { payments?: Maybe<ResolversTypes['PaymentConnection']> }>;
@@ -342,6 +383,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   CheckoutItem: CheckoutItemView;
+  BankTransfer: BankTransfer;
   PaymentEdge: Omit<PaymentEdge, 'node'> & { node: ResolversParentTypes['Checkout'] };
   PaymentConnection: Omit<PaymentConnection, 'edges'> & { edges: Array<ResolversParentTypes['PaymentEdge']> };
   User: Omit<User, 'payments'> & { payments?: Maybe<ResolversParentTypes['PaymentConnection']> } | FederationReferenceTypes['User'];
@@ -379,6 +421,18 @@ export type CheckoutItemResolvers<ContextType = PaymentsContext, ParentType exte
   supplierName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   accountNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   alreadyPaid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  transfer?: Resolver<Maybe<ResolversTypes['BankTransfer']>, ParentType, ContextType>;
+};
+
+export type BankTransferResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['BankTransfer'] = ResolversParentTypes['BankTransfer']> = {
+  recipient?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recipientCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  iban?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qrLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type PaymentEdgeResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['PaymentEdge'] = ResolversParentTypes['PaymentEdge']> = {
@@ -427,6 +481,7 @@ export type PageInfoResolvers<ContextType = PaymentsContext, ParentType extends 
 export type Resolvers<ContextType = PaymentsContext> = {
   Checkout?: CheckoutResolvers<ContextType>;
   CheckoutItem?: CheckoutItemResolvers<ContextType>;
+  BankTransfer?: BankTransferResolvers<ContextType>;
   PaymentEdge?: PaymentEdgeResolvers<ContextType>;
   PaymentConnection?: PaymentConnectionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

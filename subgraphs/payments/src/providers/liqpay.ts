@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import { majorUnits, minorUnitsOf, outcomeOf, signed, verified, type MerchantKeys, type SplitRule } from '@kabinet/liqpay';
 import type { PaymentProvider, ProviderCheckout, ProviderNotice } from './provider';
 
+/**
+ * How long LiqPay's page takes payments (its `expired_date`): a payer who has not paid in a day
+ * starts again, and a payment stuck at 3-D Secure or `processing` has an end.
+ */
+export const liqPayPageTtlMs = 24 * 60 * 60_000;
+
 export interface LiqPayOptions {
   /** Kabinet's own merchant at LiqPay: it takes the card debit and splits it among the suppliers'. */
   keys: MerchantKeys;
@@ -91,6 +97,8 @@ export function liqPayProvider(options: LiqPayOptions): PaymentProvider {
 
   return {
     name: 'LIQPAY',
+    collects: 'provider',
+    pageTtlMs: liqPayPageTtlMs,
 
     paymentPage(checkout: ProviderCheckout): string {
       const split_rules: SplitRule[] = checkout.splits.map((split) => ({

@@ -1,7 +1,7 @@
 /**
- * One interface for every way money reaches Kabinet's suppliers online: a provider takes the
+ * One interface for every way a checkout's money reaches Kabinet's suppliers: a provider takes the
  * payer to its page, tells the outcome in callbacks, answers status queries and refunds. The
- * checkout code knows nothing of any provider's protocol.
+ * checkout code knows nothing of any provider's protocol, only who collects the money (`collects`).
  */
 
 /** What a provider's status means for a checkout. */
@@ -50,6 +50,20 @@ export interface ProviderNotice {
 export interface PaymentProvider {
   /** As clients name it in `createCheckout` (`LIQPAY`). */
   readonly name: string;
+  /**
+   * Who takes the money, which decides how a checkout settles:
+   * - `provider`: its page debits the payer once and credits each supplier's merchant; its news
+   *   (callbacks, status answers) captures the checkout, and payments posts each item to its ledger.
+   * - `supplier-banks`: its page gives the payer one transfer per supplier's bank account. Each
+   *   arrives days later on that supplier's bank registry, which the utility posts to the ledger
+   *   itself; payments only hears which item it paid (`utility.transfer.received`). There is no
+   *   news to ask for and nothing Kabinet can refund: the money was never in a provider's hands.
+   */
+  readonly collects: 'provider' | 'supplier-banks';
+  /** The only currencies it takes, when it is limited (the NBU's transfer details are for hryvnias). */
+  readonly currencies?: readonly string[];
+  /** How long its page takes the payment: after this a checkout still unpaid is FAILED (`expired`). */
+  readonly pageTtlMs: number;
   /** The provider's page that takes this payment. */
   paymentPage(checkout: ProviderCheckout): string;
   /** A callback's notice when its signature holds over what was posted; null for a forged or malformed one. */

@@ -29,7 +29,7 @@ export interface ReceiptDocument {
   status: 'CAPTURED' | 'REVERSED';
   capturedAt: Date;
   reversedAt: Date | null;
-  /** 'LIQPAY' */
+  /** 'LIQPAY' or 'BANK_TRANSFER' */
   provider: string;
   /** The provider's transaction id, when known. */
   providerTransactionId: string | null;
@@ -48,7 +48,7 @@ const utilityLabels: Record<Utility, string> = {
   heat: 'Теплопостачання та гаряча вода',
 };
 
-const methodLabels: Record<string, string> = { LIQPAY: 'LiqPay (картка)' };
+const methodLabels: Record<string, string> = { LIQPAY: 'LiqPay (картка)', BANK_TRANSFER: 'Переказ за реквізитами' };
 
 /** For checkouts confirmed before utilities told their suppliers' zone: all of them were Ukraine's. */
 export const defaultReceiptTimeZone = 'Europe/Kyiv';

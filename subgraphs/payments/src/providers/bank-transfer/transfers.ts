@@ -1,0 +1,56 @@
+import type { CheckoutItemRow } from '../../checkout/service';
+import { nbuPaymentLink, nbuQrData } from './nbu-qr';
+
+/** One item's transfer, as the payer is given it on the page and through the API. */
+export interface TransferDetails {
+  recipient: string;
+  recipientCode: string;
+  iban: string;
+  amountMinor: number;
+  currency: string;
+  purpose: string;
+  reference: string;
+  qrLink: string;
+  receivedMinor: number;
+}
+
+const paidFor: Record<string, string> = {
+  electricity: 'оплата за електроенергію',
+  heat: 'оплата за теплопостачання та гарячу воду',
+};
+
+/**
+ * The transfer's purpose, in Ukrainian as Ukrainian payments are: the account number first, as
+ * suppliers read it, then the reference while the purpose is short enough that no bank cuts it.
+ */
+export function transferPurpose(item: Pick<CheckoutItemRow, 'utility' | 'accountNumber' | 'transferReference'>): string {
+  return `о/р ${item.accountNumber}, ${item.transferReference}, ${paidFor[item.utility] ?? 'оплата комунальних послуг'}`;
+}
+
+/** The item's transfer, or null when it is not paid by bank transfer (or not confirmed yet). */
+export function transferOf(item: CheckoutItemRow, checkoutCurrency: string | null): TransferDetails | null {
+  const currency = item.currency ?? checkoutCurrency;
+  // Only hryvnia transfers are ever given (the provider takes no other currency).
+  if (!item.transferReference || !item.transferIban || !item.transferRecipient || !item.transferRecipientCode || currency !== 'UAH') return null;
+  const request = {
+    recipient: item.transferRecipient,
+    iban: item.transferIban,
+    recipientCode: item.transferRecipientCode,
+    amountMinor: item.amountMinor,
+    currency: 'UAH' as const,
+    purpose: transferPurpose(item),
+  };
+  // The words shown beside the QR code are those it holds (the NBU's rule), cut as it cuts them.
+  const shown = nbuQrData(request);
+  return {
+    recipient: shown.recipient,
+    recipientCode: shown.recipientCode,
+    iban: shown.iban,
+    amountMinor: item.amountMinor,
+    currency,
+    purpose: shown.purpose,
+    reference: item.transferReference,
+    qrLink: nbuPaymentLink(request),
+    receivedMinor: item.receivedMinor,
+  };
+}
