@@ -1,6 +1,7 @@
 import { demoBankAccounts, demoOperators, demoUsers } from '@kabinet/demo';
 import { expectErrorCode, expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inGroups } from './providers/bank-transfer/page';
 import { demoAccountId, eventually } from './testing/checkout-kit';
 
 /*
@@ -83,7 +84,7 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     const html = await page.text();
     for (const transfer of [electricity, heat]) {
-      expect(html).toContain(transfer.iban);
+      expect(html).toContain(inGroups(transfer.iban));
       expect(html).toContain(transfer.reference);
       expect(html).toContain(`href="${transfer.qrLink}"`);
     }
@@ -158,5 +159,23 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
       return checkout.status === 'CAPTURED' ? checkout : undefined;
     });
     expect(captured.items[0].transfer.received.amount).toBe('120.00');
+  });
+
+  it('cancels the transfers of an account let go of: the page says not to pay, and money sent anyway stays posted to the account', async () => {
+    const created = expectNoGraphQLErrors(await pay([{ utility: kharkiv.utility, accountId: kharkiv.accountId, amount: '75.00' }])).createCheckout;
+    const { purpose } = created.items[0].transfer;
+    expectNoGraphQLErrors(await t.gql('mutation ($input: AccountIdInput!) { unlinkHeatAccount(input: $input) { __typename } }', { token, variables: { input: { accountId: kharkiv.accountId } } }));
+    const cancelled = await eventually('the checkout to be cancelled', async () => {
+      const checkout = await read(created.id);
+      return checkout.status === 'CANCELLED' ? checkout : undefined;
+    });
+    expect(cancelled.refusal).toBe('ACCOUNT_RELEASED');
+    const page = await (await fetch(cancelled.paymentUrl.replace('localhost', '127.0.0.1'))).text();
+    expect(page).not.toContain('<svg');
+    expect(page).toMatch(/do not pay|не сплачуйте/);
+
+    expect(await upload('heat', demoOperators.kharkivTeplo, { accountNumber: kharkiv.number, amount: '75,00', reference: 'PB-7201', purpose })).toMatchObject({ posted: 1, transfers: 1 });
+    await eventually('the transfer to be counted', async () => ((await read(created.id)).items[0].transfer.received.amount === '75.00' ? true : undefined));
+    expect((await read(created.id)).status).toBe('CANCELLED');
   });
 });

@@ -36,6 +36,9 @@ const localeTag: Record<Locale, string> = { uk: 'uk-UA', en: 'en-GB', ru: 'ru-RU
 const amountText = (minor: number, currency: string, locale: Locale) =>
   new Intl.NumberFormat(localeTag[locale], { style: 'currency', currency }).format(minor / 100);
 
+/** An IBAN as banks print it, in groups of four, so that it is read (and wraps) group by group. */
+export const inGroups = (iban: string) => iban.replace(/(.{4})(?=.)/g, '$1 ');
+
 /** What the page tells of the checkout as a whole, and whether it still offers its details for paying. */
 function standing(checkout: CheckoutRow): { message: string; payable: boolean } {
   const locale = checkout.locale as Locale;
@@ -55,7 +58,7 @@ ${field(words.account[locale], item.accountNumber ?? '')}
 ${field(words.amount[locale], amountText(transfer.amountMinor, transfer.currency, locale), 'amount')}
 ${field(words.recipient[locale], transfer.recipient)}
 ${field(words.recipientCode[locale], transfer.recipientCode)}
-${field('IBAN', transfer.iban, 'iban')}
+${field('IBAN', inGroups(transfer.iban), 'iban')}
 ${field(words.purpose[locale], transfer.purpose, 'purpose')}
 ${transfer.receivedMinor > 0 ? field(words.received[locale], amountText(transfer.receivedMinor, transfer.currency, locale), 'received') : undefined}
 </dl>
