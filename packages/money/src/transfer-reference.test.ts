@@ -17,6 +17,13 @@ describe('transfer references', () => {
     expect(transferReferenceIn(`${reference} повторно ${reference}`)).toBe(reference);
   });
 
+  it('are found as people type them: Cyrillic lookalikes on a Ukrainian keyboard, O for zero, I or L for one', () => {
+    expect(transferReferenceIn('о/р 10234567, КВ7М2Q9D4ХКТ')).toBe('KB7M2Q9D4XKT');
+    expect(transferReferenceIn('кв-7м2q9d4хкт')).toBe('KB7M2Q9D4XKT');
+    expect(transferReferenceIn('KB1O2Q9D4XKT')).toBe('KB102Q9D4XKT');
+    expect(transferReferenceIn('KBL02Q9D4XKI')).toBe('KB102Q9D4XK1');
+  });
+
   it('are not found where there is none, a longer code, or two different ones', () => {
     expect(transferReferenceIn('Оплата за електроенергію, о/р 0123456789')).toBeNull();
     expect(transferReferenceIn('KB7M2Q9D4XKT9')).toBeNull();

@@ -1,5 +1,7 @@
 import { demoBankAccounts, demoOperators, demoUsers } from '@kabinet/demo';
 import { expectErrorCode, expectNoGraphQLErrors, loginAs, pdfText, startTestStack, type TestStack } from '@kabinet/testing';
+import { rowsOf } from '@kabinet/db';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inGroups } from './providers/bank-transfer/page';
 import { demoAccountId, eventually } from './testing/checkout-kit';
@@ -44,8 +46,13 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
   const read = async (id: string) => expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id } })).checkout;
 
   /** The supplier's bank registry of one transfer, uploaded by that supplier's operator. */
-  const upload = async (utility: 'electricity' | 'heat', operator: { email: string; password: string }, row: { accountNumber: string; amount: string; reference: string; purpose: string }) => {
-    const csv = ['Дата;Особовий рахунок;Сума;Номер документа;Призначення платежу', `30.11.2026;${row.accountNumber};${row.amount};${row.reference};${row.purpose}`].join('\n');
+  const upload = async (utility: 'electricity' | 'heat', operator: { email: string; password: string }, row: { accountNumber: string; amount: string; reference: string; purpose?: string }) => {
+    // Without a purpose: the bank's export without that column.
+    const csv = (
+      row.purpose === undefined
+        ? ['Дата;Особовий рахунок;Сума;Номер документа', `30.11.2026;${row.accountNumber};${row.amount};${row.reference}`]
+        : ['Дата;Особовий рахунок;Сума;Номер документа;Призначення платежу', `30.11.2026;${row.accountNumber};${row.amount};${row.reference};${row.purpose}`]
+    ).join('\n');
     const response = await fetch(`${origin}/operator/payment-registries/${utility}?source=PrivatBank`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv; charset=utf-8', authorization: `Bearer ${await loginAs(t, operator)}` },
@@ -107,7 +114,10 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
       const checkout = await read(created.id);
       return checkout.status === 'CAPTURED' ? checkout : undefined;
     });
-    expect(captured).toMatchObject({ providerStatus: 'received', items: [{ transfer: { received: { amount: '300.00' } } }, { transfer: { received: { amount: '450.50' } } }] });
+    expect(captured).toMatchObject({
+      providerStatus: 'received',
+      items: [{ transfer: { received: { amount: '300.00' }, qrLink: null } }, { transfer: { received: { amount: '450.50' }, qrLink: null } }],
+    });
     const receipt = await fetch(captured.receiptUrl.replace('localhost', '127.0.0.1'));
     expect(receipt.status).toBe(200);
     const receiptText = await pdfText(Buffer.from(await receipt.arrayBuffer()));
@@ -115,8 +125,18 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     expect(receiptText).toContain(kharkiv.number);
 
     // The same files again post nothing and settle nothing again.
-    expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '300,00', reference: 'PB-7001', purpose: electricity.purpose })).toMatchObject({ posted: 0, alreadyPosted: 1, transfers: 0 });
-    expect(await upload('heat', demoOperators.kharkivTeplo, { accountNumber: kharkiv.number, amount: '450,50', reference: 'PB-7002', purpose: heat.purpose })).toMatchObject({ posted: 0, transfers: 0 });
+    expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '300,00', reference: 'PB-7001', purpose: electricity.purpose })).toMatchObject({ posted: 0, alreadyPosted: 1, transfers: 1 });
+    expect(await upload('heat', demoOperators.kharkivTeplo, { accountNumber: kharkiv.number, amount: '450,50', reference: 'PB-7002', purpose: heat.purpose })).toMatchObject({ posted: 0, transfers: 1 });
+    // Told again, and counted once: once payments has taken both tellings in.
+    await eventually('the transfers told again to be delivered', async () => {
+      const undelivered = await Promise.all(
+        ['electricity', 'heat'].map((utility) =>
+          t.stack.database.db.execute(sql`select 1 from ${sql.identifier(utility)}.outbox where topic = 'utility.transfer.received' and delivered_at is null`),
+        ),
+      );
+      return undelivered.every((result) => rowsOf(result).length === 0) ? true : undefined;
+    });
+    expect((await read(created.id)).items.map((item: any) => item.transfer.received.amount)).toEqual(['300.00', '450.50']);
     const after = expectNoGraphQLErrors(await t.gql(balanceQuery, { token, variables: { e: odesa.accountId, h: kharkiv.accountId } }));
     expect(minor(after.e.balance.amount)).toBe(minor(before.e.balance.amount) - 30_000);
     expect(minor(after.h.balance.amount)).toBe(minor(before.h.balance.amount) - 45_050);
@@ -128,8 +148,30 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     expect(listed).toEqual([{ node: { id: created.id, status: 'CAPTURED', provider: 'BANK_TRANSFER' } }]);
   });
 
-  it('refuses a supplier that takes no transfers by the NBU’s details', async () => {
+  it('refuses a supplier that takes no transfers by the NBU’s details, or whose bank details are mistyped', async () => {
     expectErrorCode(await pay([{ utility: kamchatka.utility, accountId: kamchatka.accountId, amount: '100.00' }]), 'SUPPLIER_NOT_PAYABLE');
+    const db = t.stack.database.db;
+    await db.execute(sql`update payments.bank_accounts set iban = 'UA903999990000026000010235586' where supplier_code = 'kharkiv-teplo'`);
+    try {
+      expectErrorCode(await pay([{ utility: kharkiv.utility, accountId: kharkiv.accountId, amount: '100.00' }]), 'SUPPLIER_NOT_PAYABLE');
+    } finally {
+      await db.execute(sql`update payments.bank_accounts set iban = ${ibanOf('kharkiv-teplo')} where supplier_code = 'kharkiv-teplo'`);
+    }
+  });
+
+  it('settles an item from a registry uploaded again with its purpose column, its rows posted the first time', async () => {
+    const created = expectNoGraphQLErrors(await pay([{ utility: odesa.utility, accountId: odesa.accountId, amount: '64.20' }])).createCheckout;
+    const { purpose } = created.items[0].transfer;
+    expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '64,20', reference: 'PB-7051' })).toMatchObject({ posted: 1, transfers: 0 });
+    expect((await read(created.id)).status).toBe('PENDING');
+    // The person types the reference off the screen on a Ukrainian keyboard: its К and В are Cyrillic.
+    const typed = purpose.replace(/KB/, 'КВ');
+    expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '64,20', reference: 'PB-7051', purpose: typed })).toMatchObject({ posted: 0, alreadyPosted: 1, transfers: 1 });
+    const captured = await eventually('the checkout to be captured', async () => {
+      const checkout = await read(created.id);
+      return checkout.status === 'CAPTURED' ? checkout : undefined;
+    });
+    expect(captured.items[0].transfer.received.amount).toBe('64.20');
   });
 
   it('settles no item with another account’s transfer; unpaid details expire after a week, and a late transfer still captures', async () => {
@@ -164,12 +206,16 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
   it('cancels the transfers of an account let go of: the page says not to pay, and money sent anyway stays posted to the account', async () => {
     const created = expectNoGraphQLErrors(await pay([{ utility: kharkiv.utility, accountId: kharkiv.accountId, amount: '75.00' }])).createCheckout;
     const { purpose } = created.items[0].transfer;
+    // An older one whose details expired: a banking app may still send it, and it must not capture then.
+    const older = expectNoGraphQLErrors(await pay([{ utility: kharkiv.utility, accountId: kharkiv.accountId, amount: '33.00' }])).createCheckout;
+    await t.stack.database.db.execute(sql`update payments.payments set status = 'FAILED', provider_status = 'expired', page_expires_at = created_at where id = ${older.id}`);
     expectNoGraphQLErrors(await t.gql('mutation ($input: AccountIdInput!) { unlinkHeatAccount(input: $input) { __typename } }', { token, variables: { input: { accountId: kharkiv.accountId } } }));
     const cancelled = await eventually('the checkout to be cancelled', async () => {
       const checkout = await read(created.id);
       return checkout.status === 'CANCELLED' ? checkout : undefined;
     });
     expect(cancelled.refusal).toBe('ACCOUNT_RELEASED');
+    expect(await read(older.id)).toMatchObject({ status: 'CANCELLED', refusal: 'ACCOUNT_RELEASED' });
     const page = await (await fetch(cancelled.paymentUrl.replace('localhost', '127.0.0.1'))).text();
     expect(page).not.toContain('<svg');
     expect(page).toMatch(/do not pay|не сплачуйте/);

@@ -18,7 +18,10 @@ export interface RegistryReport {
   /** Rows whose payment was posted before (this file or an earlier one): nothing posted again. */
   alreadyPosted: number;
   postedMinor: number;
-  /** Rows posted now whose purpose carries a Kabinet transfer reference: bank transfers that pay a Kabinet checkout's item. */
+  /**
+   * Rows of this supplier's accounts whose purpose carries a Kabinet transfer reference, posted now
+   * or before: each is told to payments, which settles the checkout item it names (once).
+   */
   transfers: number;
   currency: string | null;
   /** Rows that name no account of this supplier: sent back for the bank to resolve. */
@@ -40,7 +43,7 @@ const byNumber = (number: string) => number.replace(/\s+/g, '').toUpperCase();
 
 /**
  * Posts a registry's rows to the supplier's accounts, in the caller's transaction: each row once,
- * matched by account number within the supplier only. A row posted now whose purpose carries a
+ * matched by account number within the supplier only. A row (posted now or before) whose purpose carries a
  * Kabinet transfer reference is told to payments (`utility.transfer.received`), in the same
  * transaction: nudge the relay once it commits.
  */
@@ -59,7 +62,7 @@ export async function importRegistry(
   now: Date,
 ): Promise<RegistryReport> {
   // One import at a time per supplier: two uploads of one file at once would each find its rows
-  // unposted, and the second, its ledger insert a no-op, would still tell payments of each transfer.
+  // unposted, and the second, its ledger insert a no-op, would report them posted.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`registry:${registry.supplierId}`}))`);
   const numbers = [...new Set(registry.rows.map((row) => row.accountNumber))];
   const accounts = numbers.length
@@ -109,25 +112,27 @@ export async function importRegistry(
     }
     if (before) {
       report.alreadyPosted += 1;
-      continue;
+    } else {
+      paid.set(paymentId, { accountId: account.id, amountMinor: row.amountMinor });
+      await postPayment(
+        tx,
+        t,
+        {
+          paymentId,
+          accountId: account.id,
+          amountMinor: row.amountMinor,
+          currency: account.currency,
+          // The day it was paid at the bank, as the supplier's calendar counts it.
+          capturedAt: startOfLocalDate(row.paidOn, registry.timeZone),
+          description: `Оплата через ${registry.source.name} (${row.reference})`.slice(0, 200),
+        },
+        now,
+      );
+      report.posted += 1;
+      report.postedMinor += row.amountMinor;
     }
-    paid.set(paymentId, { accountId: account.id, amountMinor: row.amountMinor });
-    await postPayment(
-      tx,
-      t,
-      {
-        paymentId,
-        accountId: account.id,
-        amountMinor: row.amountMinor,
-        currency: account.currency,
-        // The day it was paid at the bank, as the supplier's calendar counts it.
-        capturedAt: startOfLocalDate(row.paidOn, registry.timeZone),
-        description: `Оплата через ${registry.source.name} (${row.reference})`.slice(0, 200),
-      },
-      now,
-    );
-    report.posted += 1;
-    report.postedMinor += row.amountMinor;
+    // Told also when posted before: the file may first have come without its purpose column.
+    // Payments counts each ledger payment once, however often it is told.
     const transfer = row.purpose ? transferReferenceIn(row.purpose) : null;
     if (transfer) {
       await publishEvent(tx, t.outbox, {

@@ -5,9 +5,10 @@ import { DomainError, type Locale, type Translations } from '@kabinet/errors';
 import { publishEvent } from '@kabinet/events';
 import { minorUnitExponent, newTransferReference } from '@kabinet/money';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
-import { bankAccounts, merchants, outbox, paymentItems, payments, providerCallbacks, unmatchedNotices } from '../db/schema';
+import { bankAccounts, merchants, outbox, paymentItems, payments, providerCallbacks, transfersReceived, unmatchedNotices } from '../db/schema';
 import { messages } from '../messages';
 import type { PaymentProviders, ProviderNotice } from '../providers/provider';
+import { transferProblem } from '../providers/bank-transfer/transfers';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
 import type { AccountsReleased, PostingRefused, TransferReceived, UtilityAnswer } from '../events';
@@ -88,6 +89,8 @@ type Applied = { result: NoticeResult; publishes?: boolean; refund?: CheckoutRow
 
 export function createCheckouts(options: CheckoutsOptions) {
   const { db, logger } = options;
+  /** Providers whose payers pay the suppliers' banks: nothing to ask them, nothing they refund. */
+  const byTransfer = [...options.providers.values()].filter((provider) => provider.collects === 'supplier-banks').map((provider) => provider.name);
 
   /** News that matches no checkout: kept once per exact message, for an operator; logged as an error the first time. */
   async function keepUnmatched(executor: Database | Transaction, providerName: string, notice: ProviderNotice, source: NoticeSource, reason: 'unknown-order' | 'mismatch', detail: Record<string, unknown>) {
@@ -164,6 +167,13 @@ export function createCheckouts(options: CheckoutsOptions) {
     const splits = new Map<string, number>();
     for (const item of items) splits.set(payeeOf(item)!, (splits.get(payeeOf(item)!) ?? 0) + item.amountMinor);
     if (provider.collects === 'supplier-banks') {
+      for (const item of items) {
+        const problem = transferProblem(item, payeeRowOf(item)!.account!);
+        if (problem) {
+          logger.error({ checkoutId: checkout.id, utility: item.utility, supplierCode: item.supplierCode, problem }, "a supplier's bank account cannot take transfers; fix its row in bank_accounts");
+          return void (await refuse('SUPPLIER_NOT_PAYABLE'));
+        }
+      }
       // One transfer per item, each known again on its supplier's bank registry by its reference;
       // the details given are kept as given, whatever the supplier's row says later.
       for (const item of items) {
@@ -519,7 +529,8 @@ export function createCheckouts(options: CheckoutsOptions) {
     /**
      * A supplier's bank registry brought a transfer that carries an item's reference (consumer of
      * `utility.transfer.received`): the utility has posted it to the ledger already, as the money
-     * is the supplier's, so payments posts nothing. It counts what the item received; once every
+     * is the supplier's, so payments posts nothing. It counts what the item received, each ledger
+     * payment once (`transfers_received`: a file uploaded again tells of its rows again); once every
      * item has its amount the checkout is CAPTURED (its receipt goes out). A transfer that comes
      * after its details expired (FAILED) captures it all the same; one for a checkout cancelled or
      * refused is counted and logged, for the money stays posted to the supplier's account.
@@ -537,6 +548,13 @@ export function createCheckouts(options: CheckoutsOptions) {
         // that account's, and this item is not paid by it.
         return void logger.error({ ...fields, checkoutId: checkout.id, itemAccountId: item.accountId }, 'a bank transfer carries the reference of another account\'s checkout item; the item is not settled by it');
       }
+      const [counted] = await tx
+        .insert(transfersReceived)
+        .values({ utility: transfer.utility, ledgerPaymentId: transfer.ledgerPaymentId, itemId: item.id, amountMinor: transfer.amountMinor, paidOn: transfer.paidOn, receivedAt: options.now() })
+        .onConflictDoNothing()
+        .returning({ itemId: transfersReceived.itemId });
+      // Told again (its file uploaded again): counted the first time.
+      if (!counted) return;
       const receivedMinor = item.receivedMinor + transfer.amountMinor;
       await tx.update(paymentItems).set({ receivedMinor }).where(eq(paymentItems.id, item.id));
       if (!(checkout.status === 'PENDING' || checkout.status === 'FAILED')) {
@@ -577,8 +595,13 @@ export function createCheckouts(options: CheckoutsOptions) {
             or(
               and(eq(payments.status, 'AWAITING_CONFIRMATION'), lt(payments.createdAt, releasedAt)),
               and(eq(payments.status, 'PENDING'), lte(payments.createdAt, releasedAt)),
-              // A declined checkout's page still takes a second try until it expires.
-              and(eq(payments.status, 'FAILED'), lte(payments.createdAt, releasedAt), or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now))),
+              // A declined checkout's page still takes a second try until it expires; expired transfer
+              // details may still be paid from a banking app, and would capture it.
+              and(
+                eq(payments.status, 'FAILED'),
+                lte(payments.createdAt, releasedAt),
+                or(isNull(payments.pageExpiresAt), gt(payments.pageExpiresAt, now), byTransfer.length ? inArray(payments.provider, byTransfer) : undefined),
+              ),
             ),
           ),
         )
@@ -598,7 +621,6 @@ export function createCheckouts(options: CheckoutsOptions) {
         .where(and(eq(payments.status, 'AWAITING_CONFIRMATION'), lt(payments.createdAt, new Date(now.getTime() - confirmationDeadlineMs))))
         .returning({ id: payments.id });
       // Transfers have no provider to ask: unpaid when their details stop being valid, they end.
-      const byTransfer = [...options.providers.values()].filter((provider) => provider.collects === 'supplier-banks').map((provider) => provider.name);
       const lapsed = byTransfer.length
         ? await db
             .update(payments)

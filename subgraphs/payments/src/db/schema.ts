@@ -125,6 +125,26 @@ export const bankAccounts = paymentsSchema.table(
   (table) => [primaryKey({ columns: [table.utility, table.supplierCode] })],
 );
 
+/**
+ * Bank registry rows that settled a transfer's item, once each: the utility tells of a row again
+ * whenever its file is uploaded again, and only the first telling counts.
+ */
+export const transfersReceived = paymentsSchema.table(
+  'transfers_received',
+  {
+    utility: text('utility').notNull(),
+    /** The row's payment in the utility's ledger. */
+    ledgerPaymentId: uuid('ledger_payment_id').notNull(),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => paymentItems.id),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    paidOn: text('paid_on').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.utility, table.ledgerPaymentId] }), index().on(table.itemId)],
+);
+
 /** Every piece of provider news applied, once per (checkout, provider event id): a replay or a re-worded repeat finds its row and changes nothing. */
 export const providerCallbacks = paymentsSchema.table(
   'provider_callbacks',

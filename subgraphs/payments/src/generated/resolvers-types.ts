@@ -145,9 +145,10 @@ export type BankTransfer = {
   reference: Scalars['String']['output'];
   /**
    * The NBU payment link (`https://qr.bank.gov.ua/…`) of this transfer: a banking app opens it, and
-   * the QR codes on the checkout's `paymentUrl` carry it.
+   * the QR codes on the checkout's `paymentUrl` carry it. Null once the checkout takes no more
+   * payment (no longer PENDING: paid, expired or cancelled).
    */
-  qrLink: Scalars['String']['output'];
+  qrLink?: Maybe<Scalars['String']['output']>;
   /** What the supplier's bank registries have reported received for this item so far. */
   received: Money;
 };
@@ -431,7 +432,7 @@ export type BankTransferResolvers<ContextType = PaymentsContext, ParentType exte
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  qrLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qrLink?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 

@@ -8,13 +8,18 @@ import { transferOf } from '../providers/bank-transfer/transfers';
 import { receiptPath } from '../receipts/links';
 
 /** An item as resolved: with its checkout's payer (its guard) and currency. */
-export type CheckoutItemView = CheckoutItemRow & { checkoutCurrency: string | null; payerUserId: string };
+export type CheckoutItemView = CheckoutItemRow & { checkoutCurrency: string | null; checkoutStatus: string; payerUserId: string };
 
 /** An item's transfer as resolved: with its payer, its guard too. */
 export type BankTransferView = { payerUserId: string };
 
 const itemsOf = async (checkout: CheckoutRow, context: PaymentsContext): Promise<CheckoutItemView[]> =>
-  (await context.payments.itemsByPayment.load(checkout.id)).map((item) => ({ ...item, checkoutCurrency: checkout.currency, payerUserId: checkout.payerUserId }));
+  (await context.payments.itemsByPayment.load(checkout.id)).map((item) => ({
+    ...item,
+    checkoutCurrency: checkout.currency,
+    checkoutStatus: checkout.status,
+    payerUserId: checkout.payerUserId,
+  }));
 
 export const checkoutResolvers: CheckoutResolvers = {
   __resolveReference: (reference, context) => context.payments.paymentById.load(reference.id),
@@ -46,7 +51,14 @@ export const checkoutItemResolvers: CheckoutItemResolvers = {
   transfer: (item) => {
     const transfer = transferOf(item, item.checkoutCurrency);
     if (!transfer) return null;
-    const { amountMinor, receivedMinor, currency, ...details } = transfer;
-    return { ...details, amount: money(amountMinor, currency), received: money(receivedMinor, currency), payerUserId: item.payerUserId };
+    const { amountMinor, receivedMinor, currency, qrLink, ...details } = transfer;
+    return {
+      ...details,
+      // As on the page: no code to scan for a checkout that takes no more payment.
+      qrLink: item.checkoutStatus === 'PENDING' ? qrLink : null,
+      amount: money(amountMinor, currency),
+      received: money(receivedMinor, currency),
+      payerUserId: item.payerUserId,
+    };
   },
 };

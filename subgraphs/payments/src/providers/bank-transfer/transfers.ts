@@ -27,6 +27,24 @@ export function transferPurpose(item: Pick<CheckoutItemRow, 'utility' | 'account
   return `о/р ${item.accountNumber}, ${item.transferReference}, ${paidFor[item.utility] ?? 'оплата комунальних послуг'}`;
 }
 
+/**
+ * Why a supplier's bank account cannot take an item's transfer (an IBAN or code mistyped into
+ * `bank_accounts`, an amount past the NBU's limit); null when it can.
+ */
+export function transferProblem(
+  item: Pick<CheckoutItemRow, 'utility' | 'accountNumber' | 'amountMinor'>,
+  account: { recipient: string; recipientCode: string; iban: string },
+): string | null {
+  try {
+    const purpose = transferPurpose({ ...item, transferReference: 'KB0000000000' });
+    nbuQrData({ recipient: account.recipient, iban: account.iban, recipientCode: account.recipientCode, amountMinor: item.amountMinor, currency: 'UAH', purpose });
+    return null;
+  } catch (error) {
+    if (error instanceof RangeError) return error.message;
+    throw error;
+  }
+}
+
 /** The item's transfer, or null when it is not paid by bank transfer (or not confirmed yet). */
 export function transferOf(item: CheckoutItemRow, checkoutCurrency: string | null): TransferDetails | null {
   const currency = item.currency ?? checkoutCurrency;
