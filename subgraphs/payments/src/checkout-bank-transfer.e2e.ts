@@ -44,6 +44,12 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
   const pay = (items: { utility: string; accountId: string; amount: string }[]) =>
     t.gql(createMutation, { token, variables: { input: { items, provider: 'BANK_TRANSFER', idempotencyKey: `key-${crypto.randomUUID()}`, returnUrl: `${origin}/payments/return` } } });
   const read = async (id: string) => expectNoGraphQLErrors(await t.gql(checkoutQuery, { token, variables: { id } })).checkout;
+  /** The checkout once `check` holds of it, as the relay and the jobs get to it. */
+  const readWhen = (id: string, what: string, check: (checkout: any) => boolean) =>
+    eventually(what, async () => {
+      const checkout = await read(id);
+      return check(checkout) ? checkout : undefined;
+    });
 
   /** The supplier's bank registry of one transfer, uploaded by that supplier's operator. */
   const upload = async (utility: 'electricity' | 'heat', operator: { email: string; password: string }, row: { accountNumber: string; amount: string; reference: string; purpose?: string }) => {
@@ -102,18 +108,12 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     // Odesa's bank brings the electricity transfer, its purpose as the bank wrote it (upper case).
     const odesaReport = await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '300,00', reference: 'PB-7001', purpose: electricity.purpose.toUpperCase() });
     expect(odesaReport).toMatchObject({ posted: 1, transfers: 1 });
-    const halfway = await eventually('the electricity transfer to be counted', async () => {
-      const checkout = await read(created.id);
-      return checkout.items[0].transfer.received.amount === '300.00' ? checkout : undefined;
-    });
+    const halfway = await readWhen(created.id, 'the electricity transfer to be counted', (checkout) => checkout.items[0].transfer.received.amount === '300.00');
     expect(halfway).toMatchObject({ status: 'PENDING', receiptUrl: null });
 
     const kharkivReport = await upload('heat', demoOperators.kharkivTeplo, { accountNumber: kharkiv.number, amount: '450,50', reference: 'PB-7002', purpose: heat.purpose });
     expect(kharkivReport).toMatchObject({ posted: 1, transfers: 1 });
-    const captured = await eventually('the checkout to be captured', async () => {
-      const checkout = await read(created.id);
-      return checkout.status === 'CAPTURED' ? checkout : undefined;
-    });
+    const captured = await readWhen(created.id, 'the checkout to be captured', (checkout) => checkout.status === 'CAPTURED');
     expect(captured).toMatchObject({
       providerStatus: 'received',
       items: [{ transfer: { received: { amount: '300.00' }, qrLink: null } }, { transfer: { received: { amount: '450.50' }, qrLink: null } }],
@@ -167,10 +167,7 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     // The person types the reference off the screen on a Ukrainian keyboard: its К and В are Cyrillic.
     const typed = purpose.replace(/KB/, 'КВ');
     expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '64,20', reference: 'PB-7051', purpose: typed })).toMatchObject({ posted: 0, alreadyPosted: 1, transfers: 1 });
-    const captured = await eventually('the checkout to be captured', async () => {
-      const checkout = await read(created.id);
-      return checkout.status === 'CAPTURED' ? checkout : undefined;
-    });
+    const captured = await readWhen(created.id, 'the checkout to be captured', (checkout) => checkout.status === 'CAPTURED');
     expect(captured.items[0].transfer.received.amount).toBe('64.20');
   });
 
@@ -182,24 +179,18 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: 'OD7700112', amount: '120,00', reference: 'PB-7101', purpose: `${reference} помилково` })).toMatchObject({ posted: 1, transfers: 1 });
     // A partial payment is counted and leaves the checkout pending.
     expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '20,00', reference: 'PB-7102', purpose })).toMatchObject({ posted: 1, transfers: 1 });
-    await eventually('the partial transfer to be counted', async () => ((await read(created.id)).items[0].transfer.received.amount === '20.00' ? true : undefined));
+    await readWhen(created.id, 'the partial transfer to be counted', (checkout) => checkout.items[0].transfer.received.amount === '20.00');
     expect((await read(created.id)).status).toBe('PENDING');
 
     t.clock.set(new Date(t.clock.now().getTime() + 8 * 24 * 3600_000));
-    const expired = await eventually('the details to expire', async () => {
-      const checkout = await read(created.id);
-      return checkout.status === 'FAILED' ? checkout : undefined;
-    });
+    const expired = await readWhen(created.id, 'the details to expire', (checkout) => checkout.status === 'FAILED');
     expect(expired.providerStatus).toBe('expired');
     const page = await (await fetch(expired.paymentUrl.replace('localhost', '127.0.0.1'))).text();
     expect(page).not.toContain('<svg');
     expect(page).toMatch(/no longer valid|не діють/);
 
     expect(await upload('electricity', demoOperators.odesaEnergo, { accountNumber: odesa.number, amount: '100,00', reference: 'PB-7103', purpose })).toMatchObject({ posted: 1, transfers: 1 });
-    const captured = await eventually('the late transfer to capture the checkout', async () => {
-      const checkout = await read(created.id);
-      return checkout.status === 'CAPTURED' ? checkout : undefined;
-    });
+    const captured = await readWhen(created.id, 'the late transfer to capture the checkout', (checkout) => checkout.status === 'CAPTURED');
     expect(captured.items[0].transfer.received.amount).toBe('120.00');
   });
 
@@ -210,10 +201,7 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     const older = expectNoGraphQLErrors(await pay([{ utility: kharkiv.utility, accountId: kharkiv.accountId, amount: '33.00' }])).createCheckout;
     await t.stack.database.db.execute(sql`update payments.payments set status = 'FAILED', provider_status = 'expired', page_expires_at = created_at where id = ${older.id}`);
     expectNoGraphQLErrors(await t.gql('mutation ($input: AccountIdInput!) { unlinkHeatAccount(input: $input) { __typename } }', { token, variables: { input: { accountId: kharkiv.accountId } } }));
-    const cancelled = await eventually('the checkout to be cancelled', async () => {
-      const checkout = await read(created.id);
-      return checkout.status === 'CANCELLED' ? checkout : undefined;
-    });
+    const cancelled = await readWhen(created.id, 'the checkout to be cancelled', (checkout) => checkout.status === 'CANCELLED');
     expect(cancelled.refusal).toBe('ACCOUNT_RELEASED');
     expect(await read(older.id)).toMatchObject({ status: 'CANCELLED', refusal: 'ACCOUNT_RELEASED' });
     const page = await (await fetch(cancelled.paymentUrl.replace('localhost', '127.0.0.1'))).text();
@@ -221,7 +209,7 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     expect(page).toMatch(/do not pay|не сплачуйте/);
 
     expect(await upload('heat', demoOperators.kharkivTeplo, { accountNumber: kharkiv.number, amount: '75,00', reference: 'PB-7201', purpose })).toMatchObject({ posted: 1, transfers: 1 });
-    await eventually('the transfer to be counted', async () => ((await read(created.id)).items[0].transfer.received.amount === '75.00' ? true : undefined));
+    await readWhen(created.id, 'the transfer to be counted', (checkout) => checkout.items[0].transfer.received.amount === '75.00');
     expect((await read(created.id)).status).toBe('CANCELLED');
   });
 });
