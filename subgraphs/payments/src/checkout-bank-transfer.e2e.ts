@@ -56,8 +56,8 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     // Without a purpose: the bank's export without that column.
     const csv = (
       row.purpose === undefined
-        ? ['Дата;Особовий рахунок;Сума;Номер документа', `30.11.2026;${row.accountNumber};${row.amount};${row.reference}`]
-        : ['Дата;Особовий рахунок;Сума;Номер документа;Призначення платежу', `30.11.2026;${row.accountNumber};${row.amount};${row.reference};${row.purpose}`]
+        ? ['Дата;Особовий рахунок;Сума;Номер документа', `29.11.2026;${row.accountNumber};${row.amount};${row.reference}`]
+        : ['Дата;Особовий рахунок;Сума;Номер документа;Призначення платежу', `29.11.2026;${row.accountNumber};${row.amount};${row.reference};${row.purpose}`]
     ).join('\n');
     const response = await fetch(`${origin}/operator/payment-registries/${utility}?source=PrivatBank`, {
       method: 'POST',
@@ -122,6 +122,8 @@ describe('checkout by bank transfer: the suppliers’ details and QR codes, sett
     expect(receipt.status).toBe(200);
     const receiptText = await pdfText(Buffer.from(await receipt.arrayBuffer()));
     expect(receiptText).toContain('Переказ за реквізитами');
+    // The bank's day, the day before the registry reached Kabinet.
+    expect(receiptText).toContain('Дата оплати 29.11.2026');
     expect(receiptText).toContain(kharkiv.number);
 
     // The same files again post nothing and settle nothing again.

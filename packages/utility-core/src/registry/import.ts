@@ -3,7 +3,7 @@ import type { Transaction } from '@kabinet/db';
 import { publishEvent } from '@kabinet/events';
 import { transferReferenceIn } from '@kabinet/money';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { localDateIn, startOfLocalDate } from '../calendar';
+import { addDays, localDateIn, startOfLocalDate } from '../calendar';
 import { postPayment } from '../ledger';
 import type { UtilityTables } from '../tables';
 import type { RegistryProblem, RegistryRow } from './file';
@@ -38,6 +38,13 @@ export function registryPaymentId(supplierId: string, source: RegistrySource, re
   const hex = createHash('sha256').update(`registry:${supplierId}:${source.code}:${reference}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/**
+ * How old a row may be: a bank's registry is the day's, the post office's some weeks late. A row
+ * older than a year is a typo in the file's date (1999 for 2026), and would post a payment into
+ * months long billed.
+ */
+const oldestRowDays = 366;
 
 const byNumber = (number: string) => number.replace(/\s+/g, '').toUpperCase();
 
@@ -94,9 +101,14 @@ export async function importRegistry(
     invalid: [...registry.problems],
   };
   const today = localDateIn(now, registry.timeZone);
+  const yearAgo = addDays(today, -oldestRowDays);
   for (const [index, row] of registry.rows.entries()) {
     if (row.paidOn > today) {
       report.invalid.push({ line: row.line, reason: `dated in the future: ${row.paidOn}` });
+      continue;
+    }
+    if (row.paidOn < yearAgo) {
+      report.invalid.push({ line: row.line, reason: `dated more than a year ago: ${row.paidOn}` });
       continue;
     }
     const account = accountOf.get(byNumber(row.accountNumber));

@@ -177,14 +177,20 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
     expect(odesa).toMatchObject({ posted: 0, unmatched: [{ accountNumber: 'OD4412907' }] });
   });
 
-  it('reads bank names in quotes, refuses an implausible amount and a broken file without a 500, and reports rows by line', async () => {
+  it('reads bank names in quotes, refuses an implausible amount or date and a broken file without a 500, and reports rows by line', async () => {
     const token = await loginAs(t, demoUsers.demo);
     const accountId = stableId('electricity:kyiv-energo:10234567');
     const balance = async () => expectNoGraphQLErrors(await t.gql(ledgerQuery, { token, variables: { id: accountId } })).electricityAccount.balance.amount;
     const before = await balance();
     const report = await upload(
       'electricity',
-      ['date;account;amount;reference;payer', '2030-01-01;10234567;1,00;Q-0;Future', '2026-11-29;10234567;99999999999.00;Q-1;Typo', '2026-11-29;10234567;1,00;Q-2;ТОВ "Ромашка"'].join('\n'),
+      [
+        'date;account;amount;reference;payer',
+        '2030-01-01;10234567;1,00;Q-0;Future',
+        '2026-11-29;10234567;99999999999.00;Q-1;Typo',
+        '2026-11-29;10234567;1,00;Q-2;ТОВ "Ромашка"',
+        '1999-11-29;10234567;1,00;Q-5;Typo in the year',
+      ].join('\n'),
     );
     expect(report.status).toBe(200);
     expect(await report.json()).toMatchObject({
@@ -193,6 +199,7 @@ describe('bank payment registries: an operator uploads the day’s file, each ro
       invalid: [
         { line: 2, reason: 'dated in the future: 2030-01-01' },
         { line: 3, reason: 'over the 1 000 000,00 one payment may carry: "99999999999.00"' },
+        { line: 5, reason: 'dated more than a year ago: 1999-11-29' },
       ],
     });
     expect(Math.round(Number(await balance()) * 100)).toBe(Math.round(Number(before) * 100) - 100);

@@ -6,6 +6,7 @@ const receipt: ReceiptDocument = {
   checkoutId: '5f0c2a9e-7d41-4b8e-9a63-0e2d7c1b4f58',
   status: 'CAPTURED',
   capturedAt: new Date('2026-11-03T12:05:00Z'),
+  paidOn: null,
   reversedAt: null,
   provider: 'LIQPAY',
   providerTransactionId: '2417385960',
@@ -68,6 +69,13 @@ describe('renderReceiptPdf', () => {
   it('says when a reversed payment went back to the card', async () => {
     const text = pdfText(await renderReceiptPdf({ ...receipt, status: 'REVERSED', reversedAt: new Date('2026-11-05T08:30:00Z') }));
     expect(text).toContain('Платіж повернено на картку 05.11.2026 10:30');
+  });
+
+  it('dates a bank transfer by the day its bank paid it, not by when its registry came', async () => {
+    const text = pdfText(await renderReceiptPdf({ ...receipt, provider: 'BANK_TRANSFER', providerTransactionId: null, paidOn: '2026-11-01' }));
+    expect(text).toContain('Дата оплати 01.11.2026');
+    expect(text).toContain('Переказ за реквізитами');
+    expect(text).not.toContain('03.11.2026');
   });
 
   it('embeds DejaVu Sans and no other font', async () => {

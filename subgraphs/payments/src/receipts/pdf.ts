@@ -11,6 +11,7 @@ import {
   drawTable,
   Flow,
   formatAmount,
+  formatDate,
   formatDateTime,
   formatMoney,
   MARGIN,
@@ -28,6 +29,11 @@ export interface ReceiptDocument {
   /** CAPTURED, or REVERSED: then the receipt says the payment was returned to the card, and when. */
   status: 'CAPTURED' | 'REVERSED';
   capturedAt: Date;
+  /**
+   * Paid by bank transfer: the bank day of the transfer that completed it (its registry row's
+   * date). The receipt prints that day, not the time the registry reached Kabinet.
+   */
+  paidOn: string | null;
   reversedAt: Date | null;
   /** 'LIQPAY' or 'BANK_TRANSFER' */
   provider: string;
@@ -104,7 +110,7 @@ function drawHeader(flow: Flow, receipt: ReceiptDocument): void {
 function details(receipt: ReceiptDocument): [string, string][] {
   const fields: [string, string][] = [
     ['Номер платежу', receipt.checkoutId],
-    ['Дата і час оплати', localTime(receipt.capturedAt, receipt.timeZone)],
+    receipt.paidOn ? ['Дата оплати', formatDate(receipt.paidOn)] : ['Дата і час оплати', localTime(receipt.capturedAt, receipt.timeZone)],
     ['Спосіб оплати', methodLabels[receipt.provider] ?? receipt.provider],
   ];
   if (receipt.providerTransactionId) fields.push(['Номер транзакції', receipt.providerTransactionId]);
