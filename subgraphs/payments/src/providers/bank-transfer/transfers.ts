@@ -1,5 +1,5 @@
 import type { CheckoutItemRow } from '../../checkout/service';
-import { nbuPaymentLink, nbuQrData } from './nbu-qr';
+import { nbuPaymentLink, nbuQrData, type NbuTransferRequest } from './nbu-qr';
 
 /** One item's transfer, as the payer is given it on the page and through the API. */
 export interface TransferDetails {
@@ -27,17 +27,22 @@ export function transferPurpose(item: Pick<CheckoutItemRow, 'utility' | 'account
   return `о/р ${item.accountNumber}, ${item.transferReference}, ${paidFor[item.utility] ?? 'оплата комунальних послуг'}`;
 }
 
+type Payee = { recipient: string; recipientCode: string; iban: string };
+
+/** What the NBU's QR code of an item's transfer to `payee` holds. */
+function transferRequest(item: Pick<CheckoutItemRow, 'utility' | 'accountNumber' | 'amountMinor'>, payee: Payee, reference: string): NbuTransferRequest {
+  const purpose = transferPurpose({ ...item, transferReference: reference });
+  return { recipient: payee.recipient, iban: payee.iban, recipientCode: payee.recipientCode, amountMinor: item.amountMinor, currency: 'UAH', purpose };
+}
+
 /**
  * Why a supplier's bank account cannot take an item's transfer (an IBAN or code mistyped into
  * `bank_accounts`, an amount past the NBU's limit); null when it can.
  */
-export function transferProblem(
-  item: Pick<CheckoutItemRow, 'utility' | 'accountNumber' | 'amountMinor'>,
-  account: { recipient: string; recipientCode: string; iban: string },
-): string | null {
+export function transferProblem(item: Pick<CheckoutItemRow, 'utility' | 'accountNumber' | 'amountMinor'>, payee: Payee): string | null {
   try {
-    const purpose = transferPurpose({ ...item, transferReference: 'KB0000000000' });
-    nbuQrData({ recipient: account.recipient, iban: account.iban, recipientCode: account.recipientCode, amountMinor: item.amountMinor, currency: 'UAH', purpose });
+    // Any reference will do: each is as long as every other.
+    nbuQrData(transferRequest(item, payee, 'KB0000000000'));
     return null;
   } catch (error) {
     if (error instanceof RangeError) return error.message;
@@ -50,14 +55,7 @@ export function transferOf(item: CheckoutItemRow, checkoutCurrency: string | nul
   const currency = item.currency ?? checkoutCurrency;
   // Only hryvnia transfers are ever given (the provider takes no other currency).
   if (!item.transferReference || !item.transferIban || !item.transferRecipient || !item.transferRecipientCode || currency !== 'UAH') return null;
-  const request = {
-    recipient: item.transferRecipient,
-    iban: item.transferIban,
-    recipientCode: item.transferRecipientCode,
-    amountMinor: item.amountMinor,
-    currency: 'UAH' as const,
-    purpose: transferPurpose(item),
-  };
+  const request = transferRequest(item, { recipient: item.transferRecipient, recipientCode: item.transferRecipientCode, iban: item.transferIban }, item.transferReference);
   // The words shown beside the QR code are those it holds (the NBU's rule), cut as it cuts them.
   const shown = nbuQrData(request);
   return {
