@@ -24,7 +24,7 @@ describe('gateway over HTTP in development', () => {
   });
 
   it('answers a path it has nothing at with a typed 404, not an HTML page', async () => {
-    for (const path of ['/no-such-page', '/files/../etc/passwd', '/callbacks']) {
+    for (const path of ['/no-such-page', '/files/../etc/passwd', '/callbacks', '/oauth/no-such-endpoint']) {
       const response = await fetch(new URL(path, t.url), { headers: { accept: 'text/html' } });
       expect(response.status, path).toBe(404);
       expect(response.headers.get('content-type'), path).toMatch(/^application\/json/);

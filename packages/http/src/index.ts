@@ -124,8 +124,11 @@ const codesByStatus: Record<number, string> = {
  * where express would answer "Cannot GET /path" in HTML.
  */
 export const jsonNotFound: RequestHandler = (_req, res) => {
-  res.status(404).json({ errors: [{ message: 'There is nothing at this address', extensions: { code: 'NOT_FOUND' } }] });
+  res.status(404).json(notFoundBody);
 };
+
+/** The body of that 404, for servers that are not express apps (the authorization server's koa). */
+export const notFoundBody = { errors: [{ message: 'There is nothing at this address', extensions: { code: 'NOT_FOUND' } }] };
 
 /**
  * Last middleware of every app: express' default handler would answer with an HTML stack

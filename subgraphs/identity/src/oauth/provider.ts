@@ -2,6 +2,7 @@ import { createHmac, KeyObject } from 'node:crypto';
 import { scopes as kabinetScopes, type TokenKeys } from '@kabinet/auth';
 import type { Config, Logger } from '@kabinet/config';
 import type { Database } from '@kabinet/db';
+import { notFoundBody } from '@kabinet/http';
 import { eq } from 'drizzle-orm';
 import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import { users } from '../db/schema';
@@ -132,6 +133,15 @@ export async function createOAuthProvider({ db, config, tokenKeys, gatewaySecret
   // A grant oidc-provider ends (a partner revoking its refresh token, a spent token used again) is
   // ended in our record by the adapter's `destroy`, awaited before it answers: a failure there is a
   // server_error, logged here, never a grant left half alive.
+  // A path it has no endpoint at is a typed JSON 404 like every other of Kabinet's, where koa
+  // would answer "Not Found" as plain text.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.body == null) {
+      ctx.body = notFoundBody;
+      ctx.status = 404;
+    }
+  });
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => logger.error({ err: error }, 'authorization server error'));
   return provider;
 }
