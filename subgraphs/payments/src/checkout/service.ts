@@ -7,7 +7,7 @@ import { minorUnitExponent, newTransferReference } from '@kabinet/money';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import { bankAccounts, merchants, outbox, paymentItems, payments, providerCallbacks, transfersReceived, unmatchedNotices } from '../db/schema';
 import { messages } from '../messages';
-import type { PaymentProviders, ProviderNotice } from '../providers/provider';
+import type { PaymentProvider, PaymentProviders, ProviderNotice } from '../providers/provider';
 import { transferProblem } from '../providers/bank-transfer/transfers';
 import { checkoutMinorExponent, checkoutRequest, requestHash, type RawCheckoutInput } from './request';
 import { afterProviderSaid, isWithProvider } from './status';
@@ -122,21 +122,17 @@ export function createCheckouts(options: CheckoutsOptions) {
     return row;
   }
 
-  /** The suppliers' LiqPay merchants (public keys) for these items. */
-  async function merchantsOf(tx: Transaction, items: CheckoutItemRow[]) {
-    const rows = await tx
-      .select()
-      .from(merchants)
-      .where(or(...items.map((item) => and(eq(merchants.utility, item.utility), eq(merchants.supplierCode, item.supplierCode!)))));
-    return rows.map((row) => ({ utility: row.utility, supplierCode: row.supplierCode, payee: row.publicKey, account: null }));
-  }
+  /** The rows of a table kept per supplier (merchants, bank accounts) for these items' suppliers. */
+  const ofSuppliersOf = (table: typeof merchants | typeof bankAccounts, items: CheckoutItemRow[]) =>
+    or(...items.map((item) => and(eq(table.utility, item.utility), eq(table.supplierCode, item.supplierCode!))));
 
-  /** The suppliers' bank accounts (IBANs) for these items. */
-  async function bankAccountsOf(tx: Transaction, items: CheckoutItemRow[]) {
-    const rows = await tx
-      .select()
-      .from(bankAccounts)
-      .where(or(...items.map((item) => and(eq(bankAccounts.utility, item.utility), eq(bankAccounts.supplierCode, item.supplierCode!)))));
+  /** Whom each supplier of these items is paid to: its LiqPay merchant (public key), or its bank account (IBAN). */
+  async function payeesOf(tx: Transaction, collects: PaymentProvider['collects'], items: CheckoutItemRow[]) {
+    if (collects === 'provider') {
+      const rows = await tx.select().from(merchants).where(ofSuppliersOf(merchants, items));
+      return rows.map((row) => ({ utility: row.utility, supplierCode: row.supplierCode, payee: row.publicKey, account: null }));
+    }
+    const rows = await tx.select().from(bankAccounts).where(ofSuppliersOf(bankAccounts, items));
     return rows.map((row) => ({ utility: row.utility, supplierCode: row.supplierCode, payee: row.iban, account: row }));
   }
 
@@ -159,7 +155,7 @@ export function createCheckouts(options: CheckoutsOptions) {
 
     const provider = options.providers.get(checkout.provider);
     if (!provider) throw new Error(`checkout ${checkout.id}: provider ${checkout.provider} is not configured`);
-    const payees = provider.collects === 'provider' ? await merchantsOf(tx, items) : await bankAccountsOf(tx, items);
+    const payees = await payeesOf(tx, provider.collects, items);
     const payeeRowOf = (item: CheckoutItemRow) => payees.find((row) => row.utility === item.utility && row.supplierCode === item.supplierCode);
     const payeeOf = (item: CheckoutItemRow) => payeeRowOf(item)?.payee;
     if (items.some((item) => !payeeOf(item)) || (provider.currencies && !provider.currencies.includes(currency!))) return void (await refuse('SUPPLIER_NOT_PAYABLE'));

@@ -169,8 +169,13 @@ export function nbuQrData(request: NbuTransferRequest): NbuQrData {
 
 /** The NBU QR code's link for a transfer (format 002): what the QR code holds and a banking app opens. */
 export function nbuPaymentLink(request: NbuTransferRequest): string {
+  return nbuLinkOf(nbuQrData(request));
+}
+
+/** The link of what a code holds, for a caller that has its data already (to show its words). */
+export function nbuLinkOf(qr: NbuQrData): string {
   // Node's base64url leaves out the "=" padding, as the NBU's examples do.
-  return nbuLinkPrefix + Buffer.from(data(nbuQrData(request).elements), 'utf8').toString('base64url');
+  return nbuLinkPrefix + Buffer.from(data(qr.elements), 'utf8').toString('base64url');
 }
 
 /** The white circle's diameter in modules by QR version (A1 §11); versions above 17 are not 002's. */

@@ -1,5 +1,5 @@
 import type { CheckoutItemRow } from '../../checkout/service';
-import { nbuPaymentLink, nbuQrData, type NbuTransferRequest } from './nbu-qr';
+import { nbuLinkOf, nbuQrData, type NbuTransferRequest } from './nbu-qr';
 
 /** One item's transfer, as the payer is given it on the page and through the API. */
 export interface TransferDetails {
@@ -66,7 +66,7 @@ export function transferOf(item: CheckoutItemRow, checkoutCurrency: string | nul
     currency,
     purpose: shown.purpose,
     reference: item.transferReference,
-    qrLink: nbuPaymentLink(request),
+    qrLink: nbuLinkOf(shown),
     receivedMinor: item.receivedMinor,
   };
 }
